@@ -1,0 +1,110 @@
+// x86-64 4-level page tables (Intel SDM Vol. 3A §4.5). The builder is pure logic: it gets
+// zeroed table frames and a way to reach them through a TableMemory interface, so the same
+// code runs in the loader (identity-mapped firmware memory), in the kernel (direct map) and
+// in host tests (a fake physical memory).
+#pragma once
+
+#include <libk/optional.hpp>
+#include <libk/result.hpp>
+#include <libk/string_view.hpp>
+#include <libk/types.hpp>
+
+namespace hal::paging {
+
+// Page-table entry bits — SDM Vol. 3A Tables 4-15 to 4-20.
+inline constexpr u64 kPresent = 1ull << 0;
+inline constexpr u64 kWritable = 1ull << 1;
+inline constexpr u64 kUser = 1ull << 2;
+inline constexpr u64 kWriteThrough = 1ull << 3;  // PWT
+inline constexpr u64 kCacheDisable = 1ull << 4;  // PCD
+inline constexpr u64 kAccessed = 1ull << 5;
+inline constexpr u64 kDirty = 1ull << 6;
+inline constexpr u64 kHuge = 1ull << 7;      // PS in a PDPTE/PDE; PAT in a 4 KiB PTE
+inline constexpr u64 kPat4K = 1ull << 7;
+inline constexpr u64 kGlobal = 1ull << 8;
+inline constexpr u64 kPatLarge = 1ull << 12;  // PAT in a 2 MiB / 1 GiB entry
+inline constexpr u64 kNoExecute = 1ull << 63;
+inline constexpr u64 kAddressMask = 0x000f'ffff'ffff'f000ull;
+
+inline constexpr u64 kSize4K = 4096;
+inline constexpr u64 kSize2M = 2 * 1024 * 1024;
+inline constexpr u64 kSize1G = 1024 * 1024 * 1024;
+
+// Memory types selected through PAT/PCD/PWT. Ember programs IA32_PAT so that index 4
+// (PAT=1, PCD=0, PWT=0) is write-combining; indices 0-3 keep their power-on values
+// (WB, WT, UC-, UC). Until the kernel programs the PAT, WriteCombining falls back to WB.
+enum class Cache : u8 { WriteBack, WriteThrough, Uncached, WriteCombining };
+
+struct Permissions {
+  bool writable = false;
+  bool executable = false;
+  bool user = false;
+  bool global = false;
+  Cache cache = Cache::WriteBack;
+};
+
+enum class PageSize : u8 { Size4K, Size2M, Size1G };
+
+constexpr u64 page_bytes(PageSize s) {
+  return s == PageSize::Size1G ? kSize1G : s == PageSize::Size2M ? kSize2M : kSize4K;
+}
+
+// Where table frames come from and how to reach them.
+class TableMemory {
+ public:
+  // A zero-filled, 4 KiB-aligned frame for a new table; nullopt when out of memory.
+  virtual libk::Optional<u64> allocate_table() = 0;
+  // A pointer through which the table at physical address `phys` can be read and written.
+  virtual u64* table_at(u64 phys) = 0;
+
+ protected:
+  ~TableMemory() = default;
+};
+
+enum class MapError : u8 { OutOfMemory, Misaligned, AlreadyMapped, NotCanonical, NotMapped };
+
+libk::StringView map_error_text(MapError e);
+
+struct Translation {
+  u64 physical;
+  u64 flags;  // the leaf entry's flags
+  PageSize size;
+};
+
+inline constexpr bool is_canonical(u64 va) {
+  u64 top = va >> 47;
+  return top == 0 || top == 0x1ffff;
+}
+
+class PageTables {
+ public:
+  // Builds an empty top-level table.
+  static libk::Result<PageTables, MapError> create(TableMemory& memory);
+  // Wraps an existing hierarchy (e.g. the one in CR3).
+  PageTables(TableMemory& memory, u64 root) : memory_(&memory), root_(root) {}
+
+  u64 root() const { return root_; }
+
+  // Maps [virt, virt + size) to [phys, phys + size). All three must be 4 KiB-aligned. Uses
+  // the largest page size up to `largest` that alignment and length allow. Fails, without
+  // undoing earlier pages, if any page in the range is already mapped.
+  libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,
+                                   PageSize largest = PageSize::Size4K);
+
+  libk::Optional<Translation> translate(u64 virt) const;
+
+  // Counts the table frames allocated by this builder so far.
+  usize tables_allocated() const { return tables_allocated_; }
+
+  static u64 leaf_flags(Permissions perms, PageSize size);
+
+ private:
+  libk::Result<u64*, MapError> walk_create(u64 virt, u32 target_level);
+  libk::Result<void, MapError> map_one(u64 virt, u64 phys, PageSize size, Permissions perms);
+
+  TableMemory* memory_;
+  u64 root_;
+  usize tables_allocated_ = 0;
+};
+
+}  // namespace hal::paging

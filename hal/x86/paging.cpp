@@ -1,0 +1,131 @@
+#include <hal/paging.hpp>
+#include <libk/utility.hpp>
+
+namespace hal::paging {
+
+using libk::Result;
+using libk::unexpected;
+
+namespace {
+
+// Level 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
+constexpr u32 index_at(u64 virt, u32 level) { return (virt >> (12 + 9 * (level - 1))) & 511; }
+
+constexpr u32 leaf_level(PageSize s) {
+  return s == PageSize::Size1G ? 3 : s == PageSize::Size2M ? 2 : 1;
+}
+
+// PAT/PCD/PWT bits for a cache type (see the Cache comment for Ember's PAT layout).
+u64 cache_bits(Cache c, PageSize size) {
+  u64 pat = size == PageSize::Size4K ? kPat4K : kPatLarge;
+  switch (c) {
+    case Cache::WriteBack: return 0;
+    case Cache::WriteThrough: return kWriteThrough;
+    case Cache::Uncached: return kCacheDisable | kWriteThrough;
+    case Cache::WriteCombining: return pat;
+  }
+  return 0;
+}
+
+}  // namespace
+
+libk::StringView map_error_text(MapError e) {
+  switch (e) {
+    case MapError::OutOfMemory: return "out of memory for page tables";
+    case MapError::Misaligned: return "address or size not page-aligned";
+    case MapError::AlreadyMapped: return "already mapped";
+    case MapError::NotCanonical: return "non-canonical address";
+    case MapError::NotMapped: return "not mapped";
+  }
+  return "page table error";
+}
+
+Result<PageTables, MapError> PageTables::create(TableMemory& memory) {
+  auto root = memory.allocate_table();
+  if (!root) return unexpected(MapError::OutOfMemory);
+  PageTables tables(memory, *root);
+  tables.tables_allocated_ = 1;
+  return tables;
+}
+
+u64 PageTables::leaf_flags(Permissions perms, PageSize size) {
+  u64 flags = kPresent | cache_bits(perms.cache, size);
+  if (perms.writable) flags |= kWritable;
+  if (!perms.executable) flags |= kNoExecute;
+  if (perms.user) flags |= kUser;
+  if (perms.global) flags |= kGlobal;
+  if (size != PageSize::Size4K) flags |= kHuge;
+  return flags;
+}
+
+// Returns the entry at `target_level` for `virt`, creating intermediate tables on the way.
+Result<u64*, MapError> PageTables::walk_create(u64 virt, u32 target_level) {
+  u64* table = memory_->table_at(root_);
+  for (u32 level = 4; level > target_level; --level) {
+    u64& entry = table[index_at(virt, level)];
+    if (!(entry & kPresent)) {
+      auto frame = memory_->allocate_table();
+      if (!frame) return unexpected(MapError::OutOfMemory);
+      ++tables_allocated_;
+      // Intermediate entries grant everything; the leaf decides (SDM §4.6: rights combine).
+      entry = *frame | kPresent | kWritable | kUser;
+    } else if (entry & kHuge) {
+      return unexpected(MapError::AlreadyMapped);
+    }
+    table = memory_->table_at(entry & kAddressMask);
+  }
+  return &table[index_at(virt, target_level)];
+}
+
+Result<void, MapError> PageTables::map_one(u64 virt, u64 phys, PageSize size, Permissions perms) {
+  u64* entry = TRY(walk_create(virt, leaf_level(size)));
+  if (*entry & kPresent) return unexpected(MapError::AlreadyMapped);
+  *entry = phys | leaf_flags(perms, size);
+  return {};
+}
+
+Result<void, MapError> PageTables::map(u64 virt, u64 phys, u64 size, Permissions perms,
+                                       PageSize largest) {
+  if (!libk::is_aligned(virt | phys | size, kSize4K)) return unexpected(MapError::Misaligned);
+  u64 last = 0;
+  if (size == 0) return {};
+  if (!libk::checked_add(virt, size - 1, last) || !is_canonical(virt) || !is_canonical(last) ||
+      (virt >> 47) != (last >> 47))
+    return unexpected(MapError::NotCanonical);
+  while (size > 0) {
+    PageSize page = PageSize::Size4K;
+    constexpr PageSize kCandidates[] = {PageSize::Size1G, PageSize::Size2M};
+    for (PageSize candidate : kCandidates) {
+      u64 bytes = page_bytes(candidate);
+      if (u8(candidate) <= u8(largest) && size >= bytes && libk::is_aligned(virt | phys, bytes)) {
+        page = candidate;
+        break;
+      }
+    }
+    TRY(map_one(virt, phys, page, perms));
+    u64 step = page_bytes(page);
+    virt += step, phys += step, size -= step;
+  }
+  return {};
+}
+
+libk::Optional<Translation> PageTables::translate(u64 virt) const {
+  if (!is_canonical(virt)) return libk::nullopt;
+  const u64* table = memory_->table_at(root_);
+  for (u32 level = 4; level >= 1; --level) {
+    u64 entry = table[index_at(virt, level)];
+    if (!(entry & kPresent)) return libk::nullopt;
+    bool leaf = level == 1 || (level <= 3 && (entry & kHuge));
+    if (leaf) {
+      PageSize size = level == 3 ? PageSize::Size1G : level == 2 ? PageSize::Size2M
+                                                                 : PageSize::Size4K;
+      u64 offset_mask = page_bytes(size) - 1;
+      u64 frame = entry & kAddressMask & ~offset_mask;
+      return Translation{frame | (virt & offset_mask), entry & ~kAddressMask, size};
+    }
+    table = memory_->table_at(entry & kAddressMask);
+  }
+  return libk::nullopt;
+}
+
+}  // namespace hal::paging

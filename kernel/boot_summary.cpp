@@ -1,0 +1,81 @@
+#include "boot_summary.hpp"
+
+#include <boot/memory_map.hpp>
+
+#include "boot.hpp"
+#include "log.hpp"
+
+namespace kernel {
+
+namespace {
+
+using boot::MemoryType;
+using libk::ByteSize;
+
+libk::StringView pixel_format_name(boot::PixelFormat f) {
+  switch (f) {
+    case boot::PixelFormat::None: return "none";
+    case boot::PixelFormat::Rgbx: return "RGBX";
+    case boot::PixelFormat::Bgrx: return "BGRX";
+    case boot::PixelFormat::Bitmask: return "bitmask";
+  }
+  return "?";
+}
+
+void log_memory() {
+  auto map = boot_info::memory_map();
+  u64 ram = boot::total_bytes(map, boot::is_ram);
+  auto of = [&](MemoryType t) {
+    return ByteSize{boot::total_bytes(map, [t](MemoryType x) { return x == t; })};
+  };
+  log::info("memory: {} bytes of RAM ({}) in {} ranges", ram, ByteSize{ram}, map.size());
+  log::info("memory: usable {}, boot-services {}, loader {}, kernel {}, acpi {}+{} nvs, "
+            "runtime {}, reserved {}",
+            of(MemoryType::Usable), of(MemoryType::BootServices),
+            of(MemoryType::LoaderReclaimable), of(MemoryType::KernelImage),
+            of(MemoryType::AcpiReclaimable), of(MemoryType::AcpiNvs),
+            of(MemoryType::FirmwareRuntime), of(MemoryType::Reserved));
+  if (boot_info::get().memory_map_skipped)
+    log::warn("memory: {} firmware descriptors were invalid and skipped",
+              boot_info::get().memory_map_skipped);
+  for (const boot::MemoryRange& r : map)
+    log::debug("  {:#018x}-{:#018x} {}", r.base, r.end() - 1, boot::memory_type_name(r.type));
+}
+
+void log_framebuffer(const boot::Framebuffer& fb) {
+  if (fb.format == boot::PixelFormat::None) {
+    log::info("framebuffer: none (serial console only)");
+    return;
+  }
+  log::info("framebuffer: {}x{}, {} bpp, pitch {}, {} at {:#x} ({})", fb.width, fb.height,
+            fb.bits_per_pixel, fb.pitch, pixel_format_name(fb.format), fb.base,
+            ByteSize{fb.size});
+}
+
+void log_loader_timings(const boot::Timestamps& t) {
+  log::info("loader: kernel read after {} cycles, boot services exited after {}, "
+            "kernel entered after {} (TSC cycles since loader entry)",
+            t.kernel_read - t.loader_entry, t.exit_boot_services - t.loader_entry,
+            t.kernel_jump - t.loader_entry);
+}
+
+}  // namespace
+
+void log_boot_summary() {
+  const boot::BootInfo& info = boot_info::get();
+  log::info("boot: BootInfo v{} ({} bytes), firmware {} rev {:#x}", info.version, info.size,
+            libk::StringView(info.firmware_vendor), info.firmware_revision);
+  log_memory();
+  log_framebuffer(info.framebuffer);
+  if (info.rsdp) log::info("acpi: RSDP at {:#x} (revision {})", info.rsdp, info.acpi_revision);
+  else log::warn("acpi: no RSDP");
+  if (info.smbios_entry)
+    log::info("smbios: {}.x entry point at {:#x}", info.smbios_major, info.smbios_entry);
+  log::info("kernel: {:#x} -> phys {:#x}, {}; file {} at {:#x}", info.kernel_virtual_base,
+            info.kernel_physical_base, ByteSize{info.kernel_size}, ByteSize{info.kernel_file_size},
+            info.kernel_file);
+  log::info("cmdline: \"{}\"", boot_info::cmdline());
+  log_loader_timings(info.timestamps);
+}
+
+}  // namespace kernel

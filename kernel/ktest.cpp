@@ -1,0 +1,112 @@
+#include "ktest.hpp"
+
+#include <hal/cpu.hpp>
+#include <hal/qemu.hpp>
+
+#include "log.hpp"
+
+extern "C" const kernel::ktest::TestCase __start_ember_tests[];
+extern "C" const kernel::ktest::TestCase __stop_ember_tests[];
+
+namespace kernel::ktest {
+
+namespace {
+
+constinit const TestCase* current = nullptr;
+constinit bool running = false;
+constinit u32 passed = 0;
+constinit u32 failed_count = 0;
+
+libk::Span<const TestCase> registry() {
+  return {__start_ember_tests, usize(__stop_ember_tests - __start_ember_tests)};
+}
+
+bool matches(libk::StringView pattern, const TestCase& test) {
+  libk::StringView name(test.name);
+  if (pattern == name) return true;  // an exact name runs even manual tests
+  if (test.flags & kManual) return false;
+  if (pattern == "all") return true;
+  if (pattern.ends_with("*")) return name.starts_with(pattern.substr(0, pattern.size() - 1));
+  return false;
+}
+
+template <typename F>
+void for_each_pattern(libk::StringView patterns, F&& f) {
+  usize pos = 0;
+  while (pos <= patterns.size()) {
+    usize comma = patterns.find(',', pos);
+    if (comma == libk::StringView::npos) comma = patterns.size();
+    libk::StringView p = patterns.substr(pos, comma - pos).trim();
+    if (!p.empty()) f(p);
+    pos = comma + 1;
+  }
+}
+
+bool selected(libk::StringView patterns, const TestCase& test) {
+  bool any = false;
+  for_each_pattern(patterns, [&](libk::StringView p) { any |= matches(p, test); });
+  return any;
+}
+
+void run_one(const TestCase& test) {
+  libk::Sink& out = log::serial();
+  libk::format_to(out, "KTEST RUN {}\n", test.name);
+  current = &test;
+  Context context;
+  u64 start = hal::cpu::rdtsc();
+  test.fn(context);
+  u64 cycles = hal::cpu::rdtsc() - start;
+  current = nullptr;
+  if (context.failed()) {
+    ++failed_count;
+  } else {
+    ++passed;
+    libk::format_to(out, "KTEST PASS {} ({} cycles)\n", test.name, cycles);
+  }
+}
+
+[[noreturn]] void finish() {
+  libk::format_to(log::serial(), "KTEST SUMMARY passed={} failed={}\n", passed, failed_count);
+  bool ok = failed_count == 0 && passed > 0;
+  hal::qemu::debug_exit(ok ? hal::qemu::kExitSuccess : hal::qemu::kExitFailure);
+  hal::cpu::halt_forever();  // not under QEMU's debug-exit: stay here
+}
+
+}  // namespace
+
+bool Context::check(bool ok, const char* what, const char* file, int line) {
+  if (ok) return true;
+  ++failures_;
+  libk::format_to(log::serial(), "KTEST FAIL {}: {}:{}: {}\n", current ? current->name : "?", file,
+                  line, what);
+  return false;
+}
+
+void run(libk::StringView patterns) {
+  running = true;
+  u32 selected_count = 0;
+  for (const TestCase& test : registry()) {
+    if (!selected(patterns, test)) continue;
+    ++selected_count;
+    run_one(test);
+  }
+  if (selected_count == 0) {
+    libk::format_to(log::serial(), "KTEST FAIL {}: no test matches; known tests:\n", patterns);
+    for (const TestCase& test : registry())
+      libk::format_to(log::serial(), "  {}{}\n", test.name, test.flags & kManual ? " (manual)" : "");
+    ++failed_count;
+  }
+  finish();
+}
+
+void on_panic(libk::StringView message) {
+  if (!running) return;
+  libk::format_to(log::serial(), "KTEST FAIL {}: panic: {}\n", current ? current->name : "?",
+                  message);
+  ++failed_count;
+  finish();
+}
+
+bool active() { return running; }
+
+}  // namespace kernel::ktest

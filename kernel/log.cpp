@@ -1,0 +1,33 @@
+#include "log.hpp"
+
+#include <hal/uart.hpp>
+
+namespace kernel::log {
+
+namespace {
+
+constinit hal::Uart16550 com1(hal::Uart16550::kCom1);
+
+libk::StringView level_prefix(Level level) {
+  switch (level) {
+    case Level::Debug: return "debug: ";
+    case Level::Info: return "";
+    case Level::Warn: return "warning: ";
+    case Level::Error: return "error: ";
+  }
+  return "";
+}
+
+}  // namespace
+
+void init() { com1.init(); }
+
+libk::Sink& serial() { return com1; }
+
+void write(Level level, libk::StringView text) {
+  com1.write(level_prefix(level));
+  com1.write(text);
+  com1.write("\n");
+}
+
+}  // namespace kernel::log

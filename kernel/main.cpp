@@ -1,0 +1,50 @@
+// kernel_main: the boot sequence, in order. Each step's comment says what it needs.
+#include <hal/cpu.hpp>
+#include <hal/gdt.hpp>
+#include <hal/qemu.hpp>
+#include <libk/cmdline.hpp>
+
+#include "boot.hpp"
+#include "boot_summary.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "splash.hpp"
+#include "version.hpp"
+
+namespace kernel {
+
+namespace {
+
+void report_cmdline_problems(const libk::CommandLine& cmdline) {
+  cmdline.for_each_problem([](libk::StringView token, libk::CmdlineProblem p) {
+    log::warn("cmdline: ignoring \"{}\": {}", token, libk::cmdline_problem_text(p));
+  });
+}
+
+[[noreturn]] void idle() {
+  log::info("ember: boot complete; halting (nothing else to run yet)");
+  for (;;) hal::cpu::hlt();
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
+  hal::gdt::init();  // the firmware's GDT is not mapped any more
+  log::init();       // serial first: everything after this can report problems
+  log::info("Ember {} ({}) starting", kVersion, kBuildKind);
+  if (const char* problem = boot_info::check(info)) {
+    log::error("boot: {}; cannot continue", problem);
+    hal::qemu::debug_exit(hal::qemu::kExitFailure);
+    hal::cpu::halt_forever();
+  }
+  boot_info::set(info);
+  log_boot_summary();
+  paint_splash();
+
+  libk::CommandLine cmdline(boot_info::cmdline());
+  report_cmdline_problems(cmdline);
+  if (auto tests = cmdline.get("test")) ktest::run(*tests);
+  idle();
+}
+
+}  // namespace kernel

@@ -1,0 +1,30 @@
+// panic: report a broken invariant and stop. Not for bad input, which is an error value.
+#pragma once
+
+#include <libk/format.hpp>
+
+namespace kernel {
+
+[[noreturn]] void panic_message(const char* file, int line, const char* function,
+                                libk::StringView message);
+
+template <typename... Args>
+[[noreturn]] void panic_at(const char* file, int line, const char* function,
+                           libk::FormatString<Args...> fmt, const Args&... args) {
+  char buffer[256];
+  libk::BufferSink sink(buffer, sizeof(buffer));
+  libk::format_to(sink, fmt, args...);
+  panic_message(file, line, function, sink.view());
+}
+
+}  // namespace kernel
+
+#define PANIC(...) ::kernel::panic_at(__FILE__, __LINE__, __func__, __VA_ARGS__)
+
+// Always-on check of an invariant whose failure would corrupt state.
+#define VERIFY(cond)                                        \
+  do {                                                      \
+    if (!(cond)) [[unlikely]]                               \
+      ::kernel::panic_message(__FILE__, __LINE__, __func__, \
+                              "VERIFY(" #cond ") failed");  \
+  } while (0)

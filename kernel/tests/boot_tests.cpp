@@ -1,0 +1,136 @@
+// In-kernel tests of the boot handoff: what the loader promised in docs/boot-protocol.md.
+#include <boot/memory_map.hpp>
+#include <hal/cpu.hpp>
+#include <hal/paging.hpp>
+
+#include "../boot.hpp"
+#include "../ktest.hpp"
+#include "../panic.hpp"
+
+extern "C" char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __data_start[],
+    __kernel_end[];
+
+namespace kernel {
+
+namespace {
+
+using boot::MemoryType;
+
+// Walks the live page tables through the direct map.
+class DirectMapTables final : public hal::paging::TableMemory {
+ public:
+  libk::Optional<u64> allocate_table() override { return libk::nullopt; }
+  u64* table_at(u64 phys) override { return boot_info::physical_to_virtual<u64>(phys); }
+};
+
+libk::Optional<hal::paging::Translation> translate(const void* p) {
+  DirectMapTables memory;
+  hal::paging::PageTables tables(memory, hal::cpu::read_cr3() & hal::paging::kAddressMask);
+  return tables.translate(reinterpret_cast<u64>(p));
+}
+
+bool covered_by(MemoryType type, u64 base, u64 length) {
+  for (const boot::MemoryRange& r : boot_info::memory_map())
+    if (r.type == type && r.base <= base && base + length <= r.end()) return true;
+  return false;
+}
+
+}  // namespace
+
+KTEST("boot.info.header") {
+  const boot::BootInfo& info = boot_info::get();
+  KEXPECT_EQ(info.magic, boot::kMagic);
+  KEXPECT(info.version >= boot::kVersion);
+  KEXPECT(info.size >= sizeof(boot::BootInfo));
+  KEXPECT_EQ(info.direct_map_base, boot::kDirectMapBase);
+  KEXPECT(info.direct_map_size >= 4 * libk::GiB);
+}
+
+KTEST("boot.memory_map.well_formed") {
+  auto map = boot_info::memory_map();
+  KEXPECT(map.size() > 0);
+  const char* problem = boot::check_memory_map(map);
+  KEXPECT_EQ(libk::StringView(problem ? problem : "ok"), libk::StringView("ok"));
+  KEXPECT(boot::total_bytes(map, [](MemoryType t) { return t == MemoryType::Usable; }) > 0);
+}
+
+KTEST("boot.memory_map.covers_handoff") {
+  const boot::BootInfo& info = boot_info::get();
+  KEXPECT(covered_by(MemoryType::KernelImage, info.kernel_physical_base, info.kernel_size));
+  KEXPECT(covered_by(MemoryType::LoaderReclaimable, info.memory_map,
+                     info.memory_map_count * sizeof(boot::MemoryRange)));
+  KEXPECT(covered_by(MemoryType::LoaderReclaimable, info.kernel_file, info.kernel_file_size));
+  if (info.framebuffer.format != boot::PixelFormat::None)
+    KEXPECT(covered_by(MemoryType::Framebuffer, info.framebuffer.base, info.framebuffer.size));
+}
+
+KTEST("boot.kernel.placement") {
+  const boot::BootInfo& info = boot_info::get();
+  KEXPECT_EQ(info.kernel_virtual_base, reinterpret_cast<u64>(__kernel_start));
+  KEXPECT(info.kernel_size >= u64(__kernel_end - __kernel_start));
+  auto text = translate(__text_start);
+  if (!KEXPECT(text.has_value())) return;
+  KEXPECT_EQ(text->physical, info.kernel_physical_base + u64(__text_start - __kernel_start));
+}
+
+KTEST("boot.kernel.w_xor_x") {
+  using namespace hal::paging;
+  auto text = translate(__text_start);
+  auto rodata = translate(__rodata_start);
+  auto data = translate(__data_start);
+  if (!KEXPECT(text && rodata && data)) return;
+  KEXPECT(!(text->flags & kWritable) && !(text->flags & kNoExecute));
+  KEXPECT(!(rodata->flags & kWritable) && (rodata->flags & kNoExecute));
+  KEXPECT((data->flags & kWritable) && (data->flags & kNoExecute));
+  int local = 0;
+  auto stack = translate(&local);
+  if (KEXPECT(stack.has_value())) KEXPECT((stack->flags & kWritable) && (stack->flags & kNoExecute));
+}
+
+KTEST("boot.stack") {
+  const boot::BootInfo& info = boot_info::get();
+  u64 rsp = hal::cpu::read_rsp();
+  KEXPECT(rsp < info.boot_stack_top && rsp >= info.boot_stack_top - info.boot_stack_size);
+  // The guard page below the stack is not mapped.
+  auto guard = translate(reinterpret_cast<void*>(info.boot_stack_top - info.boot_stack_size - 8));
+  KEXPECT(!guard.has_value());
+}
+
+KTEST("boot.direct_map") {
+  const boot::BootInfo& info = boot_info::get();
+  auto* through_map = boot_info::physical_to_virtual<const boot::BootInfo>(
+      translate(&info)->physical);
+  KEXPECT_EQ(through_map, &info);
+  // The highest RAM byte is reachable.
+  auto map = boot_info::memory_map();
+  u64 top = 0;
+  for (const boot::MemoryRange& r : map)
+    if (boot::is_ram(r.type)) top = r.end();
+  KEXPECT(top <= info.direct_map_size);
+  auto last = translate(boot_info::physical_to_virtual<const u8>(top - 1));
+  if (KEXPECT(last.has_value())) KEXPECT_EQ(last->physical, top - 1);
+}
+
+KTEST("boot.cmdline") {
+  const boot::BootInfo& info = boot_info::get();
+  const char* text = boot_info::physical_to_virtual<const char>(info.cmdline);
+  KEXPECT_EQ(text[info.cmdline_length], '\0');
+  KEXPECT_EQ(libk::cstring_length(text), u64(info.cmdline_length));
+  KEXPECT(boot_info::cmdline().find("test=") != libk::StringView::npos);
+}
+
+KTEST("boot.timestamps") {
+  const boot::Timestamps& ts = boot_info::get().timestamps;
+  KEXPECT(ts.loader_entry < ts.kernel_read);
+  KEXPECT(ts.kernel_read < ts.exit_boot_services);
+  KEXPECT(ts.exit_boot_services <= ts.kernel_jump);
+  KEXPECT(ts.kernel_jump < hal::cpu::rdtsc());
+}
+
+// Proves the harness reports failures: tests/qemu expects this one to fail.
+KTEST_MANUAL("harness.expect_failure") { KEXPECT_EQ(1 + 1, 3); }
+
+// Proves a panic inside a test is reported as that test's failure and ends QEMU.
+KTEST_MANUAL("harness.panic") { PANIC("deliberate panic from {}", "harness.panic"); }
+
+}  // namespace kernel

@@ -1,0 +1,143 @@
+// The Ember boot protocol: what the loader hands the kernel. See docs/boot-protocol.md.
+//
+// Plain data, identical in the loader (PE, MS ABI) and the kernel (ELF, SysV ABI): fixed-width
+// fields only, explicit padding, no pointers (addresses are physical u64s unless a field says
+// otherwise), and the layout is pinned by static_asserts. Compatible changes append fields and
+// bump kVersion; the kernel accepts any version >= the one it needs and reads `size` bytes.
+#pragma once
+
+#include <libk/types.hpp>
+
+namespace boot {
+
+inline constexpr u64 kMagic = 0x544f4f4252424d45ull;  // "EMBRBOOT" in memory order
+inline constexpr u32 kVersion = 1;
+
+// Fixed virtual layout set up by the loader (docs/boot-protocol.md, docs/memory.md).
+inline constexpr u64 kDirectMapBase = 0xffff'8000'0000'0000ull;  // virt = phys + this
+inline constexpr u64 kBootStackTop = 0xffff'ff00'0001'0000ull;
+inline constexpr u64 kBootStackSize = 64 * libk::KiB;  // with an unmapped guard page below
+
+enum class MemoryType : u32 {
+  Usable = 1,             // free RAM
+  BootServices = 2,       // firmware boot-services code/data: free once the kernel runs
+  LoaderReclaimable = 3,  // loader, BootInfo, boot page tables/stack, kernel file: free after copy
+  KernelImage = 4,        // the loaded kernel segments
+  AcpiReclaimable = 5,    // ACPI tables: free after parsing
+  AcpiNvs = 6,            // firmware's ACPI NVS: keep forever
+  FirmwareRuntime = 7,    // UEFI runtime services code/data: keep
+  Reserved = 8,           // reserved or unknown: never touch
+  Mmio = 9,               // memory-mapped I/O
+  Framebuffer = 10,       // the GOP framebuffer
+  Bad = 11,               // firmware-reported unusable RAM
+  Persistent = 12,        // persistent memory (NVDIMM)
+};
+
+// True for types that are RAM (as opposed to device memory or holes).
+constexpr bool is_ram(MemoryType t) {
+  return t != MemoryType::Mmio && t != MemoryType::Framebuffer;
+}
+
+struct MemoryRange {
+  u64 base;
+  u64 length;
+  MemoryType type;
+  u32 reserved0;
+
+  u64 end() const { return base + length; }
+};
+static_assert(sizeof(MemoryRange) == 24);
+
+enum class PixelFormat : u32 {
+  None = 0,     // no linear framebuffer (no GOP, or BltOnly)
+  Rgbx = 1,     // byte 0 red, 1 green, 2 blue, 3 reserved
+  Bgrx = 2,     // byte 0 blue, 1 green, 2 red, 3 reserved
+  Bitmask = 3,  // channel positions given by the masks
+};
+
+struct Framebuffer {
+  u64 base;  // physical
+  u64 size;  // bytes
+  u32 width;
+  u32 height;
+  u32 pitch;  // bytes per scanline, >= width * bytes_per_pixel
+  u32 bits_per_pixel;
+  PixelFormat format;
+  u32 red_mask;
+  u32 green_mask;
+  u32 blue_mask;
+  u32 reserved_mask;
+  u32 reserved0;
+};
+static_assert(sizeof(Framebuffer) == 56);
+
+// Time-stamp counter readings taken by the loader (cycles; the kernel calibrates the TSC).
+struct Timestamps {
+  u64 loader_entry;
+  u64 kernel_read;         // after the kernel file was read from the ESP
+  u64 exit_boot_services;  // just after ExitBootServices succeeded
+  u64 kernel_jump;         // just before the jump to the kernel entry
+};
+static_assert(sizeof(Timestamps) == 32);
+
+struct Module {
+  u64 base;  // physical
+  u64 size;
+  char name[48];  // UTF-8, NUL-terminated
+};
+static_assert(sizeof(Module) == 64);
+
+struct BootInfo {
+  u64 magic;
+  u32 version;
+  u32 size;  // sizeof(BootInfo) as built by the loader
+
+  u64 direct_map_base;  // = kDirectMapBase
+  u64 direct_map_size;  // bytes of physical address space mapped there
+
+  u64 memory_map;  // physical address of MemoryRange[memory_map_count], sorted, disjoint
+  u32 memory_map_count;
+  u32 memory_map_skipped;  // firmware descriptors dropped as invalid (overflowing ranges)
+
+  Framebuffer framebuffer;
+
+  u64 rsdp;  // physical address of the ACPI RSDP (0 if none); checksum verified by the loader
+  u32 acpi_revision;  // RSDP revision: 0 = ACPI 1.0 (RSDT), 2 = ACPI 2.0+ (XSDT)
+  u32 smbios_major;   // 2 or 3, or 0 if there is no SMBIOS entry point
+  u64 smbios_entry;   // physical address of the SMBIOS entry point
+
+  u64 kernel_physical_base;
+  u64 kernel_virtual_base;
+  u64 kernel_size;  // bytes from the bases above (page-aligned span of all segments)
+
+  u64 kernel_file;  // physical address of the kernel ELF file as read from the ESP
+  u64 kernel_file_size;
+
+  u64 cmdline;  // physical address of a NUL-terminated UTF-8 string
+  u32 cmdline_length;
+  u32 module_count;
+  u64 modules;  // physical address of Module[module_count]
+
+  u64 boot_stack_top;  // virtual; the stack the kernel was entered on
+  u64 boot_stack_size;
+  u64 loader_image_base;  // physical, for debuggers
+  u64 loader_image_size;
+
+  Timestamps timestamps;
+
+  u32 firmware_revision;
+  u32 reserved0;
+  char firmware_vendor[64];  // UTF-8, NUL-terminated
+};
+
+static_assert(__builtin_offsetof(BootInfo, memory_map) == 32);
+static_assert(__builtin_offsetof(BootInfo, framebuffer) == 48);
+static_assert(__builtin_offsetof(BootInfo, rsdp) == 104);
+static_assert(__builtin_offsetof(BootInfo, kernel_physical_base) == 128);
+static_assert(__builtin_offsetof(BootInfo, cmdline) == 168);
+static_assert(__builtin_offsetof(BootInfo, boot_stack_top) == 192);
+static_assert(__builtin_offsetof(BootInfo, timestamps) == 224);
+static_assert(__builtin_offsetof(BootInfo, firmware_vendor) == 264);
+static_assert(sizeof(BootInfo) == 328);
+
+}  // namespace boot

@@ -1,0 +1,135 @@
+// ELF64 structures (System V gABI, x86-64 psABI) and the kernel-image validator shared by
+// the loader, the host `ember-elfcheck` tool and the tests. The input is untrusted: every
+// offset, size and sum is checked before use, and each rejection names the field at fault.
+#pragma once
+
+#include <libk/format.hpp>
+#include <libk/result.hpp>
+#include <libk/span.hpp>
+#include <libk/types.hpp>
+
+namespace libk::elf {
+
+// gABI "ELF Header", e_ident indices and values.
+inline constexpr u8 kMagic[4] = {0x7f, 'E', 'L', 'F'};
+inline constexpr usize kIdentClass = 4, kIdentData = 5, kIdentVersion = 6;
+inline constexpr u8 kClass64 = 2, kDataLittleEndian = 1, kVersionCurrent = 1;
+inline constexpr u16 kTypeExec = 2, kTypeDyn = 3;
+inline constexpr u16 kMachineX86_64 = 62;
+inline constexpr u32 kProgramLoad = 1;
+inline constexpr u32 kFlagExecute = 1, kFlagWrite = 2, kFlagRead = 4;
+
+struct FileHeader {
+  u8 ident[16];
+  u16 type;
+  u16 machine;
+  u32 version;
+  u64 entry;
+  u64 phoff;
+  u64 shoff;
+  u32 flags;
+  u16 ehsize;
+  u16 phentsize;
+  u16 phnum;
+  u16 shentsize;
+  u16 shnum;
+  u16 shstrndx;
+};
+static_assert(sizeof(FileHeader) == 64);
+
+struct ProgramHeader {
+  u32 type;
+  u32 flags;
+  u64 offset;
+  u64 vaddr;
+  u64 paddr;
+  u64 filesz;
+  u64 memsz;
+  u64 align;
+};
+static_assert(sizeof(ProgramHeader) == 56);
+
+enum class Problem : u8 {
+  FileTooSmall,
+  FileTooLarge,
+  BadMagic,
+  NotElf64,
+  NotLittleEndian,
+  BadIdentVersion,
+  NotExecutable,
+  WrongMachine,
+  BadVersion,
+  BadHeaderSize,
+  BadProgramHeaderSize,
+  NoProgramHeaders,
+  TooManyProgramHeaders,
+  ProgramHeadersOutsideFile,
+  NoLoadableSegments,
+  TooManyLoadableSegments,
+  SegmentPastEndOfFile,
+  SegmentFileSizeExceedsMemorySize,
+  SegmentAddressOverflow,
+  SegmentNotInHigherHalf,
+  SegmentBadAlignment,
+  SegmentsOverlap,
+  SegmentsSharePage,
+  SegmentWritableAndExecutable,
+  EntryNotExecutable,
+  ImageTooLarge,
+};
+
+struct Error {
+  Problem problem;
+  u16 segment = 0;  // program header index, where one is at fault
+  u16 other = 0;    // the second segment, for overlaps
+  u64 value = 0;    // the offending value
+  u64 limit = 0;    // what it was checked against
+};
+
+// A short stable name per problem ("segment-past-eof"), for tools and tests.
+StringView problem_name(Problem p);
+
+struct Limits {
+  u64 min_vaddr = 0xffff'8000'0000'0000;  // the higher half
+  u64 max_file_size = 512 * MiB;
+  u64 max_image_span = 256 * MiB;
+  u16 max_program_headers = 64;
+};
+
+struct Segment {
+  u16 index;  // program header index
+  u32 flags;
+  u64 vaddr;
+  u64 memsz;
+  u64 offset;
+  u64 filesz;
+
+  bool writable() const { return flags & kFlagWrite; }
+  bool executable() const { return flags & kFlagExecute; }
+};
+
+inline constexpr usize kMaxLoadSegments = 16;
+
+// What the loader needs to place the image: the segments, and the page-aligned span
+// [image_begin, image_end) of virtual addresses they cover.
+struct LoadPlan {
+  u64 entry = 0;
+  u64 image_begin = 0;
+  u64 image_end = 0;
+  Segment segments[kMaxLoadSegments] = {};
+  u16 segment_count = 0;
+
+  Span<const Segment> loadable() const { return {segments, segment_count}; }
+};
+
+Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits = {});
+
+}  // namespace libk::elf
+
+namespace libk {
+template <>
+struct Formatter<elf::Error> {
+  // A sentence such as "segment 2 extends past end of file (offset 0x1000 + size ...)".
+  static void format(Sink& sink, const elf::Error& e, const FormatSpec& spec);
+};
+}  // namespace libk

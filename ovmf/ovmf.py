@@ -1,0 +1,49 @@
+"""Locating Debian's OVMF firmware and preparing a per-run copy of its variable store.
+
+OVMF comes in two files: the code (read-only pflash, shared) and the variables (writable
+pflash, so each QEMU run gets its own copy). Debian's `ovmf` package installs them under
+/usr/share/OVMF; the 4 MiB build is preferred, the 2 MiB one is the fallback.
+"""
+
+import os
+import shutil
+
+SEARCH_DIRS = ("/usr/share/OVMF", "/usr/share/ovmf", "/usr/share/qemu")
+PAIRS = (("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd"), ("OVMF_CODE.fd", "OVMF_VARS.fd"))
+
+
+class FirmwareNotFound(RuntimeError):
+    pass
+
+
+def find(search_dirs=SEARCH_DIRS):
+    """Returns (code_path, vars_template_path); raises FirmwareNotFound naming the fix."""
+    override_code = os.environ.get("EMBER_OVMF_CODE")
+    override_vars = os.environ.get("EMBER_OVMF_VARS")
+    if override_code and override_vars:
+        return override_code, override_vars
+    for directory in search_dirs:
+        for code, variables in PAIRS:
+            code_path = os.path.join(directory, code)
+            vars_path = os.path.join(directory, variables)
+            if os.path.isfile(code_path) and os.path.isfile(vars_path):
+                return code_path, vars_path
+    raise FirmwareNotFound(
+        "OVMF firmware not found in %s; install it with: sudo apt-get install ovmf "
+        "(or set EMBER_OVMF_CODE and EMBER_OVMF_VARS)" % ", ".join(search_dirs))
+
+
+def prepare_vars(template, directory):
+    """Copies the variable store template into `directory`; returns the copy's path."""
+    os.makedirs(directory, exist_ok=True)
+    target = os.path.join(directory, "OVMF_VARS.fd")
+    shutil.copyfile(template, target)
+    os.chmod(target, 0o644)
+    return target
+
+
+def pflash_args(code, vars_copy):
+    return [
+        "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + code,
+        "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy,
+    ]

@@ -1,0 +1,183 @@
+"""Running one Ember boot under QEMU+OVMF and checking what it printed on serial.
+
+A boot stops at the first of: QEMU exits (isa-debug-exit from the kernel's test harness),
+a `stop_on` pattern appears on serial (a loader error, a prompt), or the timeout (which is
+always a failure: Ember must never hang).
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "ovmf"))
+import emberqemu  # noqa: E402
+import mkimage  # noqa: E402
+import ovmf  # noqa: E402
+
+ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
+
+
+def clean(text):
+    """Serial text without ANSI escapes (the firmware console emits many) and CRs."""
+    return ANSI.sub("", text).replace("\r", "")
+
+
+class BootResult:
+    def __init__(self, serial, exit_code, stopped_on, elapsed, timed_out):
+        self.serial = serial
+        self.exit_code = exit_code
+        self.stopped_on = stopped_on
+        self.elapsed = elapsed
+        self.timed_out = timed_out
+
+
+class Failure(Exception):
+    pass
+
+
+def make_image(workdir, loader, kernel=None, cmdline="", no_kernel=False, name="test.img",
+               **extra):
+    out = os.path.join(workdir, name)
+    argv = ["--loader", loader, "--out", out, "--cmdline", cmdline]
+    if no_kernel:
+        argv.append("--no-kernel")
+    else:
+        argv += ["--kernel", kernel]
+    for key, value in extra.items():
+        argv += ["--" + key.replace("_", "-"), value]
+    mkimage.main(argv)
+    return out
+
+
+class Qmp:
+    """A minimal QMP client (JSON lines over a unix socket)."""
+
+    def __init__(self, path, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.time() > deadline:
+                    raise Failure("cannot connect to QMP at " + path)
+                time.sleep(0.05)
+        self.file = self.sock.makefile("rwb")
+        self._read()  # greeting
+        self.execute("qmp_capabilities")
+
+    def _read(self):
+        while True:
+            line = self.file.readline()
+            if not line:
+                raise Failure("QMP connection closed")
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def execute(self, command, **arguments):
+        req = {"execute": command}
+        if arguments:
+            req["arguments"] = arguments
+        self.file.write((json.dumps(req) + "\n").encode())
+        self.file.flush()
+        reply = self._read()
+        if "error" in reply:
+            raise Failure("QMP %s failed: %s" % (command, reply["error"]))
+        return reply.get("return")
+
+    def close(self):
+        try:
+            self.file.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
+    """Boots `image`; returns a BootResult. `interact(qmp, read_serial)` may drive the
+    machine through QMP while it runs (keyboard input, screenshots)."""
+    workdir = tempfile.mkdtemp(prefix="ember-boot-")
+    try:
+        _, template = ovmf.find()
+        vars_copy = ovmf.prepare_vars(template, workdir)
+        serial_path = os.path.join(workdir, "serial.log")
+        qmp_path = os.path.join(workdir, "qmp.sock") if interact else None
+        cmd = emberqemu.command(image, vars_copy, serial="file:" + serial_path, qmp=qmp_path,
+                                **machine)
+        print("boot: " + " ".join(cmd))
+        start = time.time()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+        def read_serial():
+            try:
+                with open(serial_path, "rb") as f:
+                    return clean(f.read().decode("utf-8", errors="replace"))
+            except FileNotFoundError:
+                return ""
+
+        stopped_on = None
+        timed_out = False
+        qmp = None
+        try:
+            if interact:
+                qmp = Qmp(qmp_path)
+                interact(qmp, read_serial)
+            while proc.poll() is None:
+                if stop_on and re.search(stop_on, read_serial()):
+                    stopped_on = stop_on
+                    break
+                if time.time() - start > timeout:
+                    timed_out = True
+                    break
+                time.sleep(0.05)
+        finally:
+            if qmp:
+                qmp.close()
+            if proc.poll() is None:
+                proc.kill()
+            qemu_output = proc.communicate()[0].decode(errors="replace")
+        elapsed = time.time() - start
+        result = BootResult(read_serial(), proc.returncode, stopped_on, elapsed, timed_out)
+        if qemu_output.strip():
+            print("qemu said:\n" + qemu_output)
+        return result
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def expect(result, pattern, what=None):
+    if not re.search(pattern, result.serial, re.MULTILINE):
+        raise Failure("expected %s on serial (pattern %r)" % (what or "output", pattern))
+
+
+def expect_absent(result, pattern, what=None):
+    m = re.search(pattern, result.serial, re.MULTILINE)
+    if m:
+        raise Failure("unexpected %s on serial: %r" % (what or "output", m.group(0)))
+
+
+def expect_tests_passed(result):
+    """The kernel's test harness ran, every test passed, and QEMU exited with 33."""
+    if result.timed_out:
+        raise Failure("timed out after %.0f s (hang?)" % result.elapsed)
+    failures = re.findall(r"^KTEST FAIL .*$", result.serial, re.MULTILINE)
+    if failures:
+        raise Failure("kernel tests failed:\n  " + "\n  ".join(failures))
+    summary = re.search(r"^KTEST SUMMARY passed=(\d+) failed=(\d+)", result.serial, re.MULTILINE)
+    if not summary:
+        raise Failure("no KTEST SUMMARY line (kernel did not finish its tests)")
+    if result.exit_code != 33:
+        raise Failure("QEMU exit status %s, expected 33 (success)" % result.exit_code)
+    return int(summary.group(1))

@@ -1,0 +1,120 @@
+// ember-elfcheck: checks a kernel file with the loader's own validator and explains the
+// verdict. What to run when a kernel will not boot.
+//
+//   ember-elfcheck build/kernel/ember.elf
+//
+// Exit status: 0 the loader would accept the file, 1 it would reject it, 2 the file could
+// not be read. Copes with any input: directories, empty files, huge files, random bytes.
+#include <libk/elf.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
+#include <vector>
+
+namespace {
+
+class StdoutSink final : public libk::Sink {
+ public:
+  void write(libk::StringView text) override { fwrite(text.data(), 1, text.size(), stdout); }
+};
+
+template <typename... Args>
+void out(libk::FormatString<Args...> fmt, const Args&... args) {
+  static StdoutSink sink;
+  libk::format_to(sink, fmt, args...);
+}
+
+const char* type_name(u32 type) {
+  switch (type) {
+    case 0: return "NULL";
+    case 1: return "LOAD";
+    case 2: return "DYNAMIC";
+    case 3: return "INTERP";
+    case 4: return "NOTE";
+    case 6: return "PHDR";
+    case 7: return "TLS";
+    case 0x6474e550: return "GNU_EH_FRAME";
+    case 0x6474e551: return "GNU_STACK";
+    case 0x6474e552: return "GNU_RELRO";
+    default: return "OTHER";
+  }
+}
+
+void flags_text(u32 flags, char out_text[4]) {
+  out_text[0] = flags & libk::elf::kFlagRead ? 'R' : '-';
+  out_text[1] = flags & libk::elf::kFlagWrite ? 'W' : '-';
+  out_text[2] = flags & libk::elf::kFlagExecute ? 'X' : '-';
+  out_text[3] = '\0';
+}
+
+// Lists whatever program headers lie inside the file, valid or not, so a user sees the
+// segment a rejection names.
+void list_program_headers(const std::vector<u8>& data) {
+  using namespace libk::elf;
+  if (data.size() < sizeof(FileHeader) || memcmp(data.data(), kMagic, 4) != 0) return;
+  FileHeader h;
+  memcpy(&h, data.data(), sizeof(h));
+  if (h.phentsize != sizeof(ProgramHeader) || h.phnum == 0) return;
+  out("  #  type      offset      filesz      vaddr               memsz       flags\n");
+  for (u16 i = 0; i < h.phnum; ++i) {
+    u64 at = h.phoff + u64(i) * sizeof(ProgramHeader);
+    if (at < h.phoff || at > data.size() || data.size() - at < sizeof(ProgramHeader)) {
+      out("  {:<2} (outside the file)\n", i);
+      break;
+    }
+    ProgramHeader ph;
+    memcpy(&ph, data.data() + at, sizeof(ph));
+    char flags[4];
+    flags_text(ph.flags, flags);
+    out("  {:<2} {:<9} {:#010x}  {:#010x}  {:#018x}  {:#010x}  {}\n", i, type_name(ph.type),
+        ph.offset, ph.filesz, ph.vaddr, ph.memsz, flags);
+  }
+}
+
+int check(const char* path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return out("{}: cannot read: {}\n", path, strerror(errno)), 2;
+  if (S_ISDIR(st.st_mode)) return out("{}: is a directory\n", path), 2;
+  libk::elf::Limits limits;
+  if (u64(st.st_size) > limits.max_file_size) {
+    libk::elf::Error e{libk::elf::Problem::FileTooLarge, 0, 0, u64(st.st_size), limits.max_file_size};
+    out("{}: rejected: {} [{}]\n", path, e, libk::elf::problem_name(e.problem));
+    return 1;
+  }
+  FILE* f = fopen(path, "rb");
+  if (!f) return out("{}: cannot read: {}\n", path, strerror(errno)), 2;
+  std::vector<u8> data(size_t(st.st_size));
+  size_t got = data.empty() ? 0 : fread(data.data(), 1, data.size(), f);
+  fclose(f);
+  data.resize(got);
+  auto plan = libk::elf::validate_kernel(libk::Bytes(data.data(), data.size()), limits);
+  if (!plan) {
+    out("{}: rejected: {} [{}]\n", path, plan.error(), libk::elf::problem_name(plan.error().problem));
+    list_program_headers(data);
+    return 1;
+  }
+  const libk::elf::LoadPlan& p = plan.value();
+  out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments\n", path, p.entry,
+      p.image_begin, p.image_end, p.image_end - p.image_begin, p.segment_count);
+  list_program_headers(data);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+    fprintf(stderr, "usage: ember-elfcheck KERNEL.elf...\n"
+                    "Checks kernel files as ember-loader would. Exit 0: all accepted; 1: one was\n"
+                    "rejected; 2: one could not be read.\n");
+    return argc < 2 ? 2 : 0;
+  }
+  int worst = 0;
+  for (int i = 1; i < argc; ++i) {
+    int r = check(argv[i]);
+    if (r > worst) worst = r;
+  }
+  return worst;
+}

@@ -1,0 +1,78 @@
+"""Building QEMU command lines for Ember and running them (used by tools/run and tests).
+
+A machine is described by a few named choices (machine type, memory, CPUs, where the disk
+is attached, which display) so that tests and the boot matrix can name what they boot.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ovmf"))
+import ovmf  # noqa: E402
+
+QEMU = os.environ.get("EMBER_QEMU", "qemu-system-x86_64")
+
+# How the image is attached: the firmware must find \EFI\BOOT\BOOTX64.EFI on each.
+DISKS = {
+    # q35's built-in ICH9 AHCI controller; on `pc`, the PIIX IDE controller.
+    "sata": lambda img: ["-drive", "if=none,id=disk0,format=raw,file=" + img,
+                         "-device", "ide-hd,drive=disk0,bus=ide.0,bootindex=1"],
+    "usb": lambda img: ["-device", "qemu-xhci,id=xhci",
+                        "-drive", "if=none,id=stick,format=raw,file=" + img,
+                        "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=1"],
+    "virtio": lambda img: ["-drive", "if=none,id=disk0,format=raw,file=" + img,
+                           "-device", "virtio-blk-pci,drive=disk0,bootindex=1"],
+    "nvme": lambda img: ["-drive", "if=none,id=disk0,format=raw,file=" + img,
+                         "-device", "nvme,serial=ember0,drive=disk0,bootindex=1"],
+}
+
+DISPLAYS = {
+    "std": ["-vga", "std"],
+    "bochs": ["-device", "bochs-display"],
+    "virtio": ["-device", "virtio-gpu-pci"],
+    "none": ["-vga", "none"],
+}
+
+
+def command(image, vars_copy, *, machine="q35", memory="512M", cpus=1, cpu=None, disk="sata",
+            display="std", serial="stdio", debug_exit=True, qmp=None, gdb=False,
+            headless=True, extra=()):
+    code, _ = ovmf.find()
+    if disk not in DISKS:
+        raise ValueError("unknown disk %r (choose from %s)" % (disk, ", ".join(DISKS)))
+    if display not in DISPLAYS:
+        raise ValueError("unknown display %r (choose from %s)" % (display, ", ".join(DISPLAYS)))
+    args = [QEMU, "-nodefaults", "-no-user-config", "-machine", machine, "-m", memory,
+            "-smp", str(cpus), "-no-reboot"]
+    if cpu:
+        args += ["-cpu", cpu]
+    args += ovmf.pflash_args(code, vars_copy)
+    args += DISKS[disk](image)
+    args += DISPLAYS[display]
+    args += ["-serial", serial]
+    if headless:
+        args += ["-display", "none"]
+    if debug_exit:
+        args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if qmp:
+        args += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
+    if gdb:
+        args += ["-s", "-S"]
+    return args + list(extra)
+
+
+def exit_status_meaning(code):
+    """isa-debug-exit turns the kernel's value v into (v << 1) | 1."""
+    return {33: "kernel reported success", 35: "kernel reported failure"}.get(code)
+
+
+def run_interactive(image, **kwargs):
+    """Runs QEMU in the foreground with a per-run copy of the OVMF variables."""
+    with tempfile.TemporaryDirectory(prefix="ember-run-") as tmp:
+        _, template = ovmf.find()
+        vars_copy = ovmf.prepare_vars(template, tmp)
+        cmd = command(image, vars_copy, **kwargs)
+        print("tools/run: " + " ".join(cmd), file=sys.stderr)
+        return subprocess.call(cmd)
