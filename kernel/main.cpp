@@ -6,6 +6,7 @@
 
 #include "boot.hpp"
 #include "boot_summary.hpp"
+#include "early_memory.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 #include "splash.hpp"
@@ -38,6 +39,7 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
     hal::cpu::halt_forever();
   }
   boot_info::set(info);
+  if (!early_memory::init()) log::warn("memory: no usable RAM for early allocations");
   log_boot_summary();
   paint_splash();
 
