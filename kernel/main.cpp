@@ -6,10 +6,10 @@
 
 #include "boot.hpp"
 #include "boot_summary.hpp"
+#include "console.hpp"
 #include "early_memory.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
-#include "splash.hpp"
 #include "version.hpp"
 
 namespace kernel {
@@ -20,6 +20,16 @@ void report_cmdline_problems(const libk::CommandLine& cmdline) {
   cmdline.for_each_problem([](libk::StringView token, libk::CmdlineProblem p) {
     log::warn("cmdline: ignoring \"{}\": {}", token, libk::cmdline_problem_text(p));
   });
+}
+
+// loglevel= (what the screen shows; serial shows everything) and font= (the console font).
+void apply_console_options(const libk::CommandLine& cmdline) {
+  if (auto level = cmdline.get("loglevel")) {
+    log::Level parsed;
+    if (log::parse_level(*level, parsed)) log::set_screen_level(parsed);
+    else log::warn("cmdline: unknown loglevel \"{}\" (debug, info, warning, error)", *level);
+  }
+  console::init_screen(cmdline.get("font").value_or({}));
 }
 
 [[noreturn]] void idle() {
@@ -40,10 +50,9 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   }
   boot_info::set(info);
   if (!early_memory::init()) log::warn("memory: no usable RAM for early allocations");
-  log_boot_summary();
-  paint_splash();
-
   libk::CommandLine cmdline(boot_info::cmdline());
+  apply_console_options(cmdline);  // the screen console replays the log so far
+  log_boot_summary();
   report_cmdline_problems(cmdline);
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   idle();
