@@ -31,12 +31,6 @@ void CellGrid::fill(u32 y, u32 x0, u32 x1, const Cell& c) {
   damage(y, x0, x1);
 }
 
-void CellGrid::write_run(u32 x, u32 y, const Cell* src, u32 count) {
-  Cell* row = cells_ + usize(storage_row(y)) * columns_;
-  for (u32 i = 0; i < count; ++i) row[x + i] = src[i];
-  damage(y, x, x + count);
-}
-
 void CellGrid::scroll_up(u32 n, const Cell& blank) {
   if (n > rows_) n = rows_;
   // The top n slots become the bottom n rows: advance the origin past them and blank them.

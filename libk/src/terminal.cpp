@@ -49,14 +49,12 @@ void Terminal::print_ascii_run(const char* text, usize count) {
     for (usize i = 0; i < count; ++i) print(char32_t(text[i]));
     return;
   }
-  Cell run[64];
   while (count > 0) {
     if (wrap_pending_) wrap();
     u32 room = grid_->columns() - x_;
     u32 n = u32(count < room ? count : room);
-    if (n > array_size(run)) n = array_size(run);
+    Cell* run = grid_->write_run(x_, y_, n);
     for (u32 i = 0; i < n; ++i) run[i] = Cell{char32_t(text[i]), pen_.fg_rgb, pen_.bg_rgb, pen_.attrs};
-    grid_->write_run(x_, y_, run, n);
     text += n;
     count -= n;
     x_ += n;

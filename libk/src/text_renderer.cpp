@@ -9,7 +9,17 @@ void plain_copy(void* dst, const void* src, usize bytes) { __builtin_memcpy(dst,
 // Halfway between two 0xRRGGBB colours, per channel.
 constexpr u32 mix(u32 a, u32 b) { return ((a & 0xFEFEFE) >> 1) + ((b & 0xFEFEFE) >> 1); }
 
-constexpr u32 kLineAttrs = kAttrBold | kAttrUnderline | kAttrStrike;
+// Expands one glyph row (leftmost pixel in bit 31) into `W` pixels: pbg where the bit is
+// clear, pbg ^ diff (= the foreground) where it is set. W is a constant for the common
+// widths so the loop unrolls into straight-line stores.
+template <u32 W>
+inline void expand_row(u32* dst, u32 bits, u32 pbg, u32 diff) {
+  for (u32 x = 0; x < W; ++x) dst[x] = pbg ^ (diff & (0u - ((bits >> (31 - x)) & 1)));
+}
+
+inline void expand_row_n(u32* dst, u32 bits, u32 pbg, u32 diff, u32 width) {
+  for (u32 x = 0; x < width; ++x) dst[x] = pbg ^ (diff & (0u - ((bits >> (31 - x)) & 1)));
+}
 
 }  // namespace
 
@@ -67,23 +77,24 @@ void TextRenderer::draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor
   u32 pfg, pbg;
   pack_colours(fg, bg, pfg, pbg);
   u32 diff = pfg ^ pbg;
-  Bytes glyph = font.glyph(glyphs_->lookup(cell.code_point));
-  if (gw == 8 && font.bytes_per_row == 1 && !(cell.attrs & kLineAttrs)) {
-    for (u32 y = 0; y < gh; ++y, dst += stride_) {
-      u32 bits = glyph[y];
-      for (u32 x = 0; x < 8; ++x) dst[x] = pbg ^ (diff & (0u - ((bits >> (7 - x)) & 1)));
-    }
-    return;
-  }
-  u32 underline_row = gh - 1 - gh / 16, strike_row = gh / 2;
-  for (u32 y = 0; y < gh; ++y, dst += stride_) {
-    u32 bits = font.row_bits(glyph, y);
-    if (cell.attrs & kAttrBold) bits |= bits >> 1;
-    if ((cell.attrs & kAttrUnderline) && y >= underline_row && y < underline_row + line_rows_)
+  const u8* glyph = font.glyph(glyphs_->lookup(cell.code_point)).data();
+  u32 underline_row = ~0u, strike_row = ~0u;
+  if (cell.attrs & kAttrUnderline) underline_row = gh - 1 - gh / 16;
+  if (cell.attrs & kAttrStrike) strike_row = gh / 2;
+  bool bold = cell.attrs & kAttrBold;
+  for (u32 y = 0; y < gh; ++y, dst += stride_, glyph += font.bytes_per_row) {
+    u32 bits;
+    if (font.bytes_per_row == 1) bits = u32(glyph[0]) << 24;
+    else if (font.bytes_per_row == 2) bits = u32(glyph[0]) << 24 | u32(glyph[1]) << 16;
+    else bits = font.row_bits(Bytes(glyph, font.bytes_per_row), 0);
+    if (bold) bits |= bits >> 1;
+    if ((y >= underline_row && y < underline_row + line_rows_) ||
+        (y >= strike_row && y < strike_row + line_rows_))
       bits = ~0u;
-    if ((cell.attrs & kAttrStrike) && y >= strike_row && y < strike_row + line_rows_) bits = ~0u;
     bits &= width_mask_;
-    for (u32 x = 0; x < gw; ++x) dst[x] = pbg ^ (diff & (0u - ((bits >> (31 - x)) & 1)));
+    if (gw == 8) expand_row<8>(dst, bits, pbg, diff);
+    else if (gw == 16) expand_row<16>(dst, bits, pbg, diff);
+    else expand_row_n(dst, bits, pbg, diff, gw);
   }
 }
 

@@ -69,8 +69,12 @@ class CellGrid {
   }
   // Cells [x0, x1) of screen row y become `c`.
   void fill(u32 y, u32 x0, u32 x1, const Cell& c);
-  // Writes `count` cells starting at (x, y), all on one row.
-  void write_run(u32 x, u32 y, const Cell* src, u32 count);
+  // The `count` cells from (x, y) on (all on row y), marked damaged, for the caller to
+  // overwrite at once.
+  Cell* write_run(u32 x, u32 y, u32 count) {
+    damage(y, x, x + count);
+    return cells_ + index(x, y);
+  }
 
   // Content moves up by n rows; n blank rows appear at the bottom. O(n * columns).
   void scroll_up(u32 n, const Cell& blank);
