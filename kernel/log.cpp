@@ -12,7 +12,7 @@ constexpr usize kRingBytes = 64 * 1024;
 
 alignas(8) constinit u8 ring_storage[kRingBytes] = {};
 constinit libk::LogRing ring;
-constinit u64 (*clock)() = nullptr;
+constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
 
 // SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
@@ -66,7 +66,7 @@ libk::Sink& serial() { return console::serial(); }
 
 void write(Level level, libk::StringView text) {
   hal::InterruptGuard no_interrupts;  // the record and its lines stay together
-  u64 (*now)() = clock;
+  Clock now = registered_clock;
   u64 timestamp = now ? now() : 0;
   ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
   u8 targets = console::kSerial;
@@ -74,7 +74,9 @@ void write(Level level, libk::StringView text) {
   emit(level, timestamp, text, console::Target(targets));
 }
 
-void set_clock(u64 (*now_ns)()) { clock = now_ns; }
+void set_clock(u64 (*now_ns)()) { registered_clock = now_ns; }
+
+Clock clock() { return registered_clock; }
 
 void set_screen_level(Level level) { screen_threshold = level; }
 Level screen_level() { return screen_threshold; }

@@ -37,6 +37,8 @@ void write(Level level, libk::StringView text);
 // Registers the monotonic clock for timestamps (nanoseconds since boot). The function
 // must be callable from any context. nullptr returns to "no clock".
 void set_clock(u64 (*now_ns)());
+using Clock = u64 (*)();
+Clock clock();  // the registered clock, or nullptr
 
 // The lowest level shown on screen (serial shows everything).
 void set_screen_level(Level level);
