@@ -18,6 +18,7 @@ constinit Level screen_threshold = Level::Info;
 // SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
 constexpr libk::StringView kDim = "\x1b[90m";
 constexpr libk::StringView kReset = "\x1b[0m";
+constexpr libk::StringView kSubsystem = "\x1b[36m";  // cyan
 
 libk::StringView level_tag(Level level) {
   switch (level) {
@@ -32,10 +33,28 @@ libk::StringView level_tag(Level level) {
 // A line is formatted into this before it is written: one write per line keeps lines whole.
 constexpr usize kLineMax = 640;
 
+// The length of a leading "subsystem:" (lower-case letters, digits, '_', '.', '-', then a
+// colon and a space), which is shown in colour like dmesg does; 0 if there is none.
+usize subsystem_length(libk::StringView text) {
+  for (usize i = 0; i < text.size() && i <= 24; ++i) {
+    char c = text[i];
+    if (c == ':') return i > 0 && i + 1 < text.size() && text[i + 1] == ' ' ? i + 1 : 0;
+    bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!word) return 0;
+  }
+  return 0;
+}
+
 void format_line(libk::Sink& out, Level level, u64 timestamp_ns, libk::StringView text) {
   u64 micros = timestamp_ns / 1000;
   libk::format_to(out, "{}[{:>5}.{:06}]{} {}", kDim, micros / 1'000'000, micros % 1'000'000, kReset,
                   level_tag(level));
+  if (usize n = subsystem_length(text)) {
+    out.write(kSubsystem);
+    out.write(text.substr(0, n));
+    out.write(kReset);
+    text = text.substr(n);
+  }
   out.write(text);
   // A message that set colours of its own must not colour the lines after it.
   if (text.find('\x1b') != libk::StringView::npos) out.write(kReset);

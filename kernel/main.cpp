@@ -42,7 +42,7 @@ void apply_console_options(const libk::CommandLine& cmdline) {
 extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   hal::gdt::init();  // the firmware's GDT is not mapped any more
   log::init();       // serial first: everything after this can report problems
-  log::info("Ember {} ({}) starting", kVersion, kBuildKind);
+  log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);
     hal::qemu::debug_exit(hal::qemu::kExitFailure);

@@ -142,7 +142,8 @@ KTEST("log.clock.stamps_records") {
   KEXPECT_EQ(record.flags & log::kNoClock, 0);
   libk::FixedString<128> line;
   log::format_record(line.sink(), record);
-  KEXPECT(line.view() == "\x1b[90m[    1.234567]\x1b[0m ktest: clock check\n");
+  KEXPECT(line.view() ==
+          "\x1b[90m[    1.234567]\x1b[0m \x1b[36mktest:\x1b[0m clock check\n");
 }
 
 KTEST("log.format.levels_are_tagged") {

@@ -123,12 +123,14 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
         start = time.time()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-        def read_serial():
+        def read_serial(raw=False):
+            """What the machine wrote on serial so far: cleaned text, or the raw bytes."""
             try:
                 with open(serial_path, "rb") as f:
-                    return clean(f.read().decode("utf-8", errors="replace"))
+                    data = f.read()
             except FileNotFoundError:
-                return ""
+                data = b""
+            return data if raw else clean(data.decode("utf-8", errors="replace"))
 
         stopped_on = None
         timed_out = False
