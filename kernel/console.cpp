@@ -27,15 +27,6 @@ class BothSink final : public libk::Sink {
 };
 constinit BothSink both_sink;
 
-// The framebuffer copy: REP MOVSQ for the 8-byte words, then the odd pixel if any.
-void copy_to_framebuffer(void* dst, const void* src, usize bytes) {
-  hal::cpu::rep_movsq(dst, src, bytes / 8);
-  if (bytes % 8) {
-    usize done = bytes & ~usize{7};
-    __builtin_memcpy(static_cast<u8*>(dst) + done, static_cast<const u8*>(src) + done, bytes % 8);
-  }
-}
-
 libk::PixelPacker packer_for(const boot::Framebuffer& fb) {
   switch (fb.format) {
     case boot::PixelFormat::Rgbx: return libk::PixelPacker::rgbx();
@@ -83,6 +74,14 @@ void present_unless_batched() {
 }
 
 }  // namespace
+
+void copy_to_framebuffer(void* dst, const void* src, usize bytes) {
+  hal::cpu::rep_movsq(dst, src, bytes / 8);
+  if (bytes % 8) {
+    usize done = bytes & ~usize{7};
+    __builtin_memcpy(static_cast<u8*>(dst) + done, static_cast<const u8*>(src) + done, bytes % 8);
+  }
+}
 
 void init_serial() { com1.init(); }
 

@@ -50,6 +50,10 @@ class [[nodiscard]] Batch {
 // Never allocates or waits; does nothing if the screen was never set up.
 void emergency_write(libk::StringView text);
 
+// The renderer's framebuffer copy (REP MOVSQ for the 8-byte words, then any odd bytes).
+// Exposed for tests and measurements.
+void copy_to_framebuffer(void* dst, const void* src, usize bytes);
+
 // What the screen console is using (zeroes when serial-only); for tests and the log.
 struct ScreenInfo {
   u32 columns, rows;

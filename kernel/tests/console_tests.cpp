@@ -1,6 +1,8 @@
 // In-kernel tests of the console, the log and the panic banner, built with the kernel's
 // flags (no SSE, kernel code model) and running on the real framebuffer.
 #include <fonts/embedded_fonts.hpp>
+#include <hal/cpu.hpp>
+#include <libk/cmdline.hpp>
 #include <libk/text_console.hpp>
 
 #include "../boot.hpp"
@@ -43,8 +45,9 @@ KTEST("console.screen.follows_the_framebuffer") {
   if (!KEXPECT(console::has_screen())) return;
   KEXPECT_EQ(info.columns, fb.width / info.font_width);
   KEXPECT_EQ(info.rows, fb.height / info.font_height);
-  if (boot_info::cmdline().find("font=") == libk::StringView::npos)
-    KEXPECT(info.font_name == libk::default_console_font(fb.width));
+  libk::CommandLine cmdline(boot_info::cmdline());
+  libk::StringView wanted = cmdline.get("font").value_or(libk::default_console_font(fb.width));
+  KEXPECT(info.font_name == wanted);
   KEXPECT_EQ(info.font_height, info.font_name == "terminus32" ? 32u : 16u);
 }
 
@@ -156,6 +159,54 @@ KTEST("log.format.levels_are_tagged") {
   log::Level level;
   KEXPECT(log::parse_level("warning", level) && level == log::Level::Warn);
   KEXPECT(!log::parse_level("loud", level));
+}
+
+}  // namespace kernel
+
+namespace kernel {
+
+KTEST("console.copy.handles_any_length") {
+  u8 src[40], dst[48];
+  for (usize i = 0; i < sizeof(src); ++i) src[i] = u8(i * 37 + 1);
+  constexpr usize kLengths[] = {0, 1, 4, 7, 8, 12, 39, 40};
+  for (usize n : kLengths) {
+    for (u8& b : dst) b = 0xEE;
+    console::copy_to_framebuffer(dst, src, n);
+    bool same = true, untouched = true;
+    for (usize i = 0; i < n; ++i) same &= dst[i] == src[i];
+    for (usize i = n; i < sizeof(dst); ++i) untouched &= dst[i] == 0xEE;
+    KEXPECT(same);
+    KEXPECT(untouched);
+  }
+}
+
+// Not a benchmark (those run on the host, tests/bench/): a manual measurement of the blit
+// on this machine's framebuffer, `test=console.measure.blit`. It checks the copies and
+// logs TSC cycles for one frame: libk's memcpy, REP MOVSQ, and scroll + present.
+KTEST_MANUAL("console.measure.blit") {
+  libk::TextConsole* screen = console::text_console();
+  if (!KEXPECT(screen != nullptr)) return;
+  const libk::TextRenderer& r = screen->renderer();
+  const libk::FramebufferView& fb = r.framebuffer();
+  usize bytes = usize(r.shadow_stride()) * 4 * screen->terminal().grid().rows() * screen->font().height;
+  if (!KEXPECT(fb.pitch == r.shadow_stride() * 4)) return;  // one straight copy per frame
+  auto cycles = [](auto&& f) {
+    u64 best = ~u64{0};
+    for (int i = 0; i < 5; ++i) {
+      u64 start = hal::cpu::rdtsc();
+      f();
+      u64 t = hal::cpu::rdtsc() - start;
+      best = t < best ? t : best;
+    }
+    return best;
+  };
+  u64 with_memcpy = cycles([&] { __builtin_memcpy(fb.base, r.shadow(), bytes); });
+  u64 with_movsq = cycles([&] { console::copy_to_framebuffer(fb.base, r.shadow(), bytes); });
+  KEXPECT(__builtin_memcmp(fb.base, r.shadow(), bytes) == 0);
+  for (u32 i = 0; i < screen->terminal().grid().rows(); ++i) console::write("\n", console::kScreen);
+  u64 scroll = cycles([&] { console::write("measuring scroll + present\n", console::kScreen); });
+  log::info("measure: one {}-byte frame: memcpy {} cycles, rep movsq {} cycles; scroll+present {}",
+            bytes, with_memcpy, with_movsq, scroll);
 }
 
 }  // namespace kernel

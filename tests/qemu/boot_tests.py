@@ -35,8 +35,8 @@ def check_memory(result, mib):
                       % (reported, mib, error * 100))
 
 
-def boot_and_test(ctx, memory_mib=1024, **machine):
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=all")
+def boot_and_test(ctx, memory_mib=1024, cmdline="test=all", **machine):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline)
     result = harness.boot(image, memory="%dM" % memory_mib, **machine)
     print(result.serial)
     expect(result, BANNER, "the kernel banner")
@@ -60,7 +60,9 @@ def case_no_gop(ctx):
 
 
 def case_pc(ctx):
-    boot_and_test(ctx, machine="pc", disk="sata")
+    # Also checks that font= overrides the console's choice (console.screen.* tests).
+    result = boot_and_test(ctx, machine="pc", disk="sata", cmdline="test=all font=terminus32")
+    expect(result, r"^console: \d+x\d+ cells, font terminus32 ", "the console using font=")
 
 
 def expect_loader_error(ctx, pattern, **image_args):
