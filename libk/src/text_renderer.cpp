@@ -9,6 +9,8 @@ void plain_copy(void* dst, const void* src, usize bytes) { __builtin_memcpy(dst,
 // Halfway between two 0xRRGGBB colours, per channel.
 constexpr u32 mix(u32 a, u32 b) { return ((a & 0xFEFEFE) >> 1) + ((b & 0xFEFEFE) >> 1); }
 
+constexpr u32 kLineAttrs = kAttrBold | kAttrUnderline | kAttrStrike;
+
 // Expands one glyph row (leftmost pixel in bit 31) into `W` pixels: pbg where the bit is
 // clear, pbg ^ diff (= the foreground) where it is set. W is a constant for the common
 // widths so the loop unrolls into straight-line stores.
@@ -76,18 +78,33 @@ void TextRenderer::draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor
   else if (cell.attrs & kAttrFaint) fg = mix(fg, bg);
   u32 pfg, pbg;
   pack_colours(fg, bg, pfg, pbg);
-  u32 diff = pfg ^ pbg;
   const u8* glyph = font.glyph(glyphs_->lookup(cell.code_point)).data();
+  if (!(cell.attrs & kLineAttrs)) {  // the common case, without per-row decisions
+    if (gw == 8 && font.bytes_per_row == 1) return draw_plain<8, 1>(dst, glyph, gh, pbg, pfg ^ pbg);
+    if (gw == 16 && font.bytes_per_row == 2) return draw_plain<16, 2>(dst, glyph, gh, pbg, pfg ^ pbg);
+  }
+  draw_general(dst, glyph, cell.attrs, pbg, pfg ^ pbg);
+}
+
+template <u32 W, u32 BytesPerRow>
+void TextRenderer::draw_plain(u32* dst, const u8* glyph, u32 height, u32 pbg, u32 diff) {
+  for (u32 y = 0; y < height; ++y, dst += stride_, glyph += BytesPerRow) {
+    u32 bits = u32(glyph[0]) << 24;
+    if constexpr (BytesPerRow == 2) bits |= u32(glyph[1]) << 16;
+    expand_row<W>(dst, bits, pbg, diff);
+  }
+}
+
+// Any width, with bold, underline and strike-through.
+void TextRenderer::draw_general(u32* dst, const u8* glyph, u32 attrs, u32 pbg, u32 diff) {
+  const psf::Font& font = *font_;
+  u32 gw = font.width, gh = font.height;
   u32 underline_row = ~0u, strike_row = ~0u;
-  if (cell.attrs & kAttrUnderline) underline_row = gh - 1 - gh / 16;
-  if (cell.attrs & kAttrStrike) strike_row = gh / 2;
-  bool bold = cell.attrs & kAttrBold;
+  if (attrs & kAttrUnderline) underline_row = gh - 1 - gh / 16;
+  if (attrs & kAttrStrike) strike_row = gh / 2;
   for (u32 y = 0; y < gh; ++y, dst += stride_, glyph += font.bytes_per_row) {
-    u32 bits;
-    if (font.bytes_per_row == 1) bits = u32(glyph[0]) << 24;
-    else if (font.bytes_per_row == 2) bits = u32(glyph[0]) << 24 | u32(glyph[1]) << 16;
-    else bits = font.row_bits(Bytes(glyph, font.bytes_per_row), 0);
-    if (bold) bits |= bits >> 1;
+    u32 bits = font.row_bits(Bytes(glyph, font.bytes_per_row), 0);
+    if (attrs & kAttrBold) bits |= bits >> 1;
     if ((y >= underline_row && y < underline_row + line_rows_) ||
         (y >= strike_row && y < strike_row + line_rows_))
       bits = ~0u;

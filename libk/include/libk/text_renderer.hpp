@@ -77,6 +77,9 @@ class TextRenderer {
 
  private:
   void draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor);
+  template <u32 W, u32 BytesPerRow>
+  void draw_plain(u32* dst, const u8* glyph, u32 height, u32 pbg, u32 diff);
+  void draw_general(u32* dst, const u8* glyph, u32 attrs, u32 pbg, u32 diff);
   void pack_colours(u32 fg, u32 bg, u32& pfg, u32& pbg);
   void copy_slot_span(u32 slot, u32 screen_row, u32 first_column, u32 end_column, Stats& stats);
   void copy_slots(u32 first_slot, u32 count, u32 screen_row, Stats& stats);

@@ -52,6 +52,7 @@ class VtParser {
 
   template <typename Handler>
   void feed(u8 byte, Handler& h) {
+    if (byte < 0x80 && !utf8_.pending()) return step(byte, h);  // ASCII: no decoding needed
     char32_t out[2];
     usize n = utf8_.feed(byte, out);
     for (usize i = 0; i < n; ++i) step(out[i], h);
