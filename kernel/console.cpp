@@ -53,18 +53,19 @@ libk::Optional<libk::FramebufferView> framebuffer_view() {
 libk::Optional<libk::psf::Font> pick_font(libk::StringView option, u32 width) {
   libk::StringView automatic = libk::default_console_font(width);
   libk::StringView names[] = {option.empty() ? automatic : option, automatic};
-  for (libk::StringView name : names) {
-    const fonts::EmbeddedFont* embedded = fonts::find(name);
+  usize candidates = names[0] == names[1] ? 1 : 2;
+  for (usize i = 0; i < candidates; ++i) {
+    const fonts::EmbeddedFont* embedded = fonts::find(names[i]);
     if (!embedded) {
-      log::warn("console: unknown font \"{}\" (built in: terminus16, terminus32)", name);
+      log::warn("console: unknown font \"{}\" (built in: terminus16, terminus32)", names[i]);
       continue;
     }
     auto font = libk::psf::parse(embedded->data);
     if (font) {
-      font_name = name;
+      font_name = names[i];
       return font.value();
     }
-    log::error("console: font {}: {}", name, libk::psf::error_text(font.error()));
+    log::error("console: font {}: {}", names[i], libk::psf::error_text(font.error()));
   }
   return libk::nullopt;
 }
