@@ -62,7 +62,7 @@ libk::Optional<libk::psf::Font> pick_font(libk::StringView option, u32 width) {
     }
     auto font = libk::psf::parse(embedded->data);
     if (font) {
-      font_name = names[i];
+      font_name = embedded->name;  // static: the command line may be reclaimed later
       return font.value();
     }
     log::error("console: font {}: {}", names[i], libk::psf::error_text(font.error()));
