@@ -10,6 +10,9 @@ screendump and checks it twice:
      break it; the timestamp column and the lines that vary between builds (memory,
      kernel, loader) are masked. `boot_tests.py --update-golden screen` rewrites both.
 boot-screen-large: at 1920x1080 the 16x32 font is chosen; check 1 only.
+boot-panic-screen: `test=harness.panic` without isa-debug-exit, so the kernel stays halted
+after the panic: the screen must equal the rendering of its log (test-harness lines are
+serial-only) and show the banner's red bar across the whole width.
 """
 
 import os
@@ -37,13 +40,15 @@ def cell_size(width):
 
 def transcript(raw_serial):
     """The bytes the kernel wrote to the screen: its serial output from the first log line
-    on, without debug records (the screen shows Info and above)."""
+    on, without debug records (the screen shows Info and above) and test-harness lines
+    (serial only)."""
     banner = re.search(rb"Ember(\x1b\[0m)? \S+ \(\S+\) starting", raw_serial)
     if not banner:
         raise Failure("no kernel banner on serial")
     start = raw_serial.rfind(b"\n", 0, banner.start()) + 1
     lines = raw_serial[start:].splitlines(keepends=True)
-    return b"".join(line for line in lines if DEBUG_TAG not in line)
+    return b"".join(line for line in lines
+                    if DEBUG_TAG not in line and not line.startswith(b"KTEST "))
 
 
 def run_term(ctx, data, width, height, *args):
@@ -57,11 +62,11 @@ def run_term(ctx, data, width, height, *args):
     return result.stdout.decode("utf-8", errors="replace")
 
 
-def capture(ctx, width, height):
-    """Boots, waits for the boot to finish, and returns (screenshot, transcript bytes,
+def capture(ctx, width, height, cmdline="", done=DONE, **machine):
+    """Boots, waits for `done` on serial, and returns (screenshot, transcript bytes,
     expected image) once the screen shows what the transcript says (the screen is drawn
     just after serial, so a first screenshot may be a moment behind)."""
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="",
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline,
                                resolution="%dx%d" % (width, height))
     dump = os.path.join(ctx.work, "screen.ppm")
     expected_path = os.path.join(ctx.work, "expected.ppm")
@@ -69,9 +74,9 @@ def capture(ctx, width, height):
 
     def interact(qmp, read_serial):
         deadline = time.time() + 120
-        while DONE not in read_serial():
+        while done not in read_serial():
             if time.time() > deadline:
-                raise Failure("no %r on serial within 120 s" % DONE)
+                raise Failure("no %r on serial within 120 s" % done)
             time.sleep(0.1)
         out["transcript"] = transcript(read_serial(raw=True))
         run_term(ctx, out["transcript"], width, height, "--ppm", expected_path)
@@ -86,7 +91,8 @@ def capture(ctx, width, height):
             time.sleep(0.2)
         out.update(shot=shot, expected=expected, problem=problem)
 
-    result = harness.boot(image, interact=interact, stop_on=DONE, timeout=150)
+    result = harness.boot(image, interact=interact, stop_on=re.escape(done), timeout=150,
+                          **machine)
     if "shot" not in out:
         print(result.serial)
         raise Failure("the boot ended before a screenshot was taken")
@@ -193,7 +199,25 @@ def case_boot_screen_large(ctx):
     check_transcript("boot-screen-large", out)
 
 
-CASES = {  # meson registers them as boot-screen and boot-screen-large
+def case_panic_screen(ctx):
+    width, height = 800, 600
+    out = capture(ctx, width, height, cmdline="test=harness.panic", done="KTEST SUMMARY",
+                  debug_exit=False)
+    check_transcript("panic-screen", out)
+    rows = run_term(ctx, out["transcript"], width, height, "--text").splitlines()
+    title = next((y for y, r in enumerate(rows) if "*** KERNEL PANIC ***" in r), None)
+    if title is None or "deliberate panic from harness.panic" not in rows[title + 1]:
+        raise Failure("no panic banner with the message on screen:\n" + "\n".join(rows))
+    _, ch = cell_size(width)
+    red = (0xE0, 0x55, 0x61)  # kEmberTheme.ansi[1], the banner's background
+    for x in (0, width // 2, width - 1):
+        if out["shot"].pixel(x, title * ch + ch // 2) != red:
+            raise Failure("the banner is not red at x=%d of screen row %d" % (x, title))
+    print("PASS: the panic banner is on screen, red across the whole width")
+
+
+CASES = {  # meson registers them as boot-screen, boot-screen-large, boot-panic-screen
     "screen": case_boot_screen,
     "screen-large": case_boot_screen_large,
+    "panic-screen": case_panic_screen,
 }
