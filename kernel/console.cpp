@@ -40,9 +40,15 @@ libk::PixelPacker packer_for(const boot::Framebuffer& fb) {
 libk::Optional<libk::FramebufferView> framebuffer_view() {
   const boot::Framebuffer& fb = boot_info::get().framebuffer;
   if (fb.format == boot::PixelFormat::None) return libk::nullopt;
-  if (fb.bits_per_pixel != 32 || u64(fb.width) * 4 > fb.pitch || u64(fb.pitch) * fb.height > fb.size) {
-    log::warn("console: framebuffer {}x{} ({} bpp, pitch {}) is not usable; serial only",
-              fb.width, fb.height, fb.bits_per_pixel, fb.pitch);
+  bool masks_ok = fb.format != boot::PixelFormat::Bitmask ||
+                  (fb.red_mask && fb.green_mask && fb.blue_mask &&
+                   !(fb.red_mask & fb.green_mask) && !(fb.green_mask & fb.blue_mask) &&
+                   !(fb.red_mask & fb.blue_mask));
+  if (fb.bits_per_pixel != 32 || u64(fb.width) * 4 > fb.pitch ||
+      u64(fb.pitch) * fb.height > fb.size || !masks_ok) {
+    log::warn("console: framebuffer {}x{} ({} bpp, pitch {}, masks {:#x}/{:#x}/{:#x}) is not "
+              "usable; serial only", fb.width, fb.height, fb.bits_per_pixel, fb.pitch,
+              fb.red_mask, fb.green_mask, fb.blue_mask);
     return libk::nullopt;
   }
   return libk::FramebufferView{boot_info::physical_to_virtual<u8>(fb.base), fb.width, fb.height,
