@@ -1,0 +1,65 @@
+#include "backtrace.hpp"
+
+#include <hal/cpu.hpp>
+#include <hal/stack_walk.hpp>
+#include <libk/demangle.hpp>
+
+#include "memory_probe.hpp"
+#include "symbols.hpp"
+
+namespace kernel::backtrace {
+
+namespace {
+
+class MappedMemoryReader final : public hal::StackReader {
+ public:
+  bool read_u64(u64 address, u64& value) override {
+    if (!memory_probe::mapped(address, sizeof(u64))) return false;
+    value = *reinterpret_cast<const volatile u64*>(address);
+    return true;
+  }
+};
+
+void write_frame(libk::Sink& out, usize index, u64 address, bool return_address) {
+  libk::format_to(out, "  #{} {:#018x} ", index, address);
+  // A return address follows the call: look up the call itself, which matters when the call
+  // is the last instruction of its function (a call to a [[noreturn]] function).
+  if (return_address && address > 0) {
+    auto r = symbols::resolve(address - 1);
+    if (r) {
+      libk::write_symbol_name(out, r->name);
+      libk::format_to(out, "+{:#x}\n", address - r->address);
+      return;
+    }
+  }
+  symbols::write(out, address);
+  out.write("\n");
+}
+
+void write_trace(libk::Sink& out, u64 first, bool first_is_return, u64 rbp) {
+  u64 frames[kMaxFrames - 1];
+  bool truncated = false;
+  usize count = capture(rbp, frames, &truncated);
+  write_frame(out, 0, first, first_is_return);
+  for (usize i = 0; i < count; ++i) write_frame(out, i + 1, frames[i], true);
+  if (truncated) out.write("  ... (more frames)\n");
+}
+
+}  // namespace
+
+usize capture(u64 rbp, libk::Span<u64> out, bool* truncated) {
+  MappedMemoryReader reader;
+  hal::StackWalk walk = hal::walk_frame_pointers(rbp, reader, out);
+  if (truncated) *truncated = walk.truncated;
+  return walk.count;
+}
+
+void write(libk::Sink& out, u64 rip, u64 rbp) { write_trace(out, rip, false, rbp); }
+
+void write_current(libk::Sink& out) {
+  // Our frame's saved rbp is the caller's frame; our return address is in the caller.
+  u64 caller_rbp = *static_cast<const u64*>(__builtin_frame_address(0));
+  write_trace(out, reinterpret_cast<u64>(__builtin_return_address(0)), true, caller_rbp);
+}
+
+}  // namespace kernel::backtrace
