@@ -65,9 +65,11 @@ void log_madt() {
             m.pcat_compat ? ", dual 8259s" : "");
   for (const IoApicEntry& io : m.io_apics)
     log::debug("acpi:   I/O APIC {} at {:#x}, GSI base {}", io.id, io.address, io.gsi_base);
+  constexpr const char* kPolarity[] = {"bus default", "active-high", "active-low"};
+  constexpr const char* kTrigger[] = {"bus default", "edge", "level"};
   for (const InterruptOverride& o : m.overrides)
-    log::debug("acpi:   IRQ {} -> GSI {} (polarity {}, trigger {})", o.source, o.gsi,
-               u32(o.polarity), u32(o.trigger));
+    log::debug("acpi:   IRQ {} -> GSI {} ({}, {})", o.source, o.gsi, kPolarity[u8(o.polarity)],
+               kTrigger[u8(o.trigger)]);
 }
 
 template <typename Parsed, typename Parse>

@@ -11,6 +11,8 @@ namespace kernel::backtrace {
 
 namespace {
 
+constexpr usize kMaxWalk = 256;  // frames followed (recursion can make many)
+
 class MappedMemoryReader final : public hal::StackReader {
  public:
   bool read_u64(u64 address, u64& value) override {
@@ -36,13 +38,22 @@ void write_frame(libk::Sink& out, usize index, u64 address, bool return_address)
   out.write("\n");
 }
 
+// Prints up to kMaxFrames lines; a run of identical return addresses (recursion) is printed
+// once with a repeat count, so that the outer frames still show after a deep recursion.
 void write_trace(libk::Sink& out, u64 first, bool first_is_return, u64 rbp) {
-  u64 frames[kMaxFrames - 1];
+  u64 frames[kMaxWalk];
   bool truncated = false;
   usize count = capture(rbp, frames, &truncated);
   write_frame(out, 0, first, first_is_return);
-  for (usize i = 0; i < count; ++i) write_frame(out, i + 1, frames[i], true);
-  if (truncated) out.write("  ... (more frames)\n");
+  usize lines = 1;
+  for (usize i = 0; i < count && lines < kMaxFrames; ++lines) {
+    write_frame(out, i + 1, frames[i], true);
+    usize same = 1;
+    while (i + same < count && frames[i + same] == frames[i]) ++same;
+    if (same > 1) libk::format_to(out, "  ... the frame above repeats {} more times\n", same - 1);
+    i += same;
+  }
+  if (truncated || lines == kMaxFrames) out.write("  ... (more frames)\n");
 }
 
 }  // namespace

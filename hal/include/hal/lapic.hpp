@@ -109,6 +109,8 @@ class LocalApic {
   void enable(u8 spurious_vector);
 
   u32 id() { return regs_->id(); }
+  bool software_enabled() { return regs_->read(ApicRegister::SpuriousVector) & kSoftwareEnable; }
+  u8 spurious_vector() { return u8(regs_->read(ApicRegister::SpuriousVector)); }
   u8 version() { return u8(regs_->read(ApicRegister::Version)); }
   u8 lvt_entries() { return u8((regs_->read(ApicRegister::Version) >> 16 & 0xFF) + 1); }
   bool x2apic() const { return regs_->x2apic(); }
