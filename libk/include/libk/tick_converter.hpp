@@ -2,7 +2,7 @@
 // LAPIC timer ticks) without division or floating point at run time:
 //   out = (in * mult) >> shift,   mult = (to_hz << shift) / from_hz
 // computed once at calibration. The product is taken in 128 bits, so it cannot overflow for
-// any 64-bit input; the result saturates at 2^64 - 1.
+// any 64-bit input; the result saturates at 2^64 - 1. The conversion rounds down.
 #pragma once
 
 #include <libk/types.hpp>
@@ -13,12 +13,12 @@ class TickConverter {
  public:
   constexpr TickConverter() = default;
 
-  // A converter from a clock at `from_hz` to one at `to_hz`. The shift is the largest (at
-  // most 32) for which to_hz << shift fits in 64 bits, keeping ~9 significant digits for
-  // any frequency pair Ember meets. `from_hz` must be non-zero.
+  // A converter from a clock at `from_hz` to one at `to_hz` (any unit, as long as both use
+  // it). The shift is the largest for which to_hz << shift fits in 64 bits, so mult keeps at
+  // least 64 - log2(from_hz) significant bits. `from_hz` and `to_hz` must be non-zero.
   static constexpr TickConverter between(u64 from_hz, u64 to_hz) {
-    u32 shift = 32;
-    while (shift > 0 && (to_hz >> (64 - shift)) != 0) --shift;
+    if (from_hz == 0 || to_hz == 0) return {};
+    u32 shift = u32(__builtin_clzll(to_hz));
     return TickConverter((to_hz << shift) / from_hz, shift);
   }
 
