@@ -50,9 +50,9 @@ void report(const Diagnostics& diag) {
 }
 
 void log_tables() {
-  log::info("acpi: {} at {:#x} (OEM \"{}\", RSDP revision {}), {} tables", found_tables.xsdt ? "XSDT" : "RSDT",
-            found_tables.root_address, found_tables.oem_id, found_tables.rsdp_revision,
-            found_tables.tables.size());
+  const Tables& t = found_tables;
+  log::info("acpi: {} at {:#x} (OEM \"{}\", RSDP revision {}), {} tables",
+            t.xsdt ? "XSDT" : "RSDT", t.root_address, t.oem_id, t.rsdp_revision, t.tables.size());
   for (const TableRef& t : found_tables.tables)
     log::debug("acpi:   {} at {:#x}, {} bytes, revision {}", t.signature, t.address, t.length,
                t.revision);
@@ -94,8 +94,10 @@ void init() {
   have_tables = discover(firmware_memory, rsdp, found_tables, diag).ok();
   if (have_tables) {
     log_tables();
-    if (const TableRef* ref = found_tables.find("APIC"))
-      have_madt = parse_madt(table_bytes(firmware_memory, *ref), ref->address, parsed_madt, diag).ok();
+    if (const TableRef* ref = found_tables.find("APIC")) {
+      libk::Bytes bytes = table_bytes(firmware_memory, *ref);
+      have_madt = parse_madt(bytes, ref->address, parsed_madt, diag).ok();
+    }
     have_hpet = parse_one("HPET", parse_hpet, parsed_hpet, diag);
     have_fadt = parse_one("FACP", parse_fadt, parsed_fadt, diag);
     if (have_madt) log_madt();

@@ -46,7 +46,8 @@ void write_headline(libk::Sink& out, const hal::TrapFrame& f) {
   }
 }
 
-void write_fault_details(libk::Sink& out, const hal::TrapFrame& f, const hal::ControlRegisters& cr) {
+void write_fault_details(libk::Sink& out, const hal::TrapFrame& f,
+                         const hal::ControlRegisters& cr) {
   if (f.vector == kPageFault) {
     libk::format_to(out, "faulting address (cr2) {:#018x}: ", cr.cr2);
     (describer ? describer : describe_page_fault_default)(out, cr.cr2, f.error_code);

@@ -24,7 +24,8 @@ constinit bool reporting = false;  // a crash report is being written
 // A second exception while writing a report: say so on the raw serial sink (the log itself
 // may be what faulted) and stop, through panic so that test mode still ends QEMU.
 void nested(const hal::TrapFrame& f) {
-  libk::format_to(log::serial(), "\nnested CPU exception {} (vector {}) at {:#x} while reporting a crash\n",
+  libk::format_to(log::serial(),
+                  "\nnested CPU exception {} (vector {}) at {:#x} while reporting a crash\n",
                   vec::info(u8(f.vector)).mnemonic, f.vector, f.rip);
   PANIC("nested CPU exception {} while reporting a crash", vec::info(u8(f.vector)).mnemonic);
 }

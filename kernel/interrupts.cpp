@@ -103,7 +103,8 @@ bool overlaps_existing(u32 base, u32 inputs) {
 void add_io_apic(const libk::acpi::IoApicEntry& entry) {
   volatile void* regs = hal::mmio::map(entry.address, 0x20);
   if (regs == nullptr) {
-    log::warn("interrupts: I/O APIC {} at {:#x} is not reachable; skipped", entry.id, entry.address);
+    log::warn("interrupts: I/O APIC {} at {:#x} is not reachable; skipped", entry.id,
+              entry.address);
     return;
   }
   hal::MmioIoApicWindow window(regs);

@@ -178,7 +178,8 @@ void init() {
   log::info("time: TSC {} Hz ({}; measured {} Hz against the {}, median of {} x {} us){}",
             cal.tsc_hz, cal.tsc_from_cpuid ? "from CPUID" : "measured", cal.tsc_measured_hz,
             reference_name(), kWindows, cal.reference_window_ns / kNsPerUs,
-            cpu::info().invariant_tsc || cpu::info().hypervisor ? "" : "; not invariant, may drift");
+            cpu::info().invariant_tsc || cpu::info().hypervisor ? ""
+                                                                : "; not invariant, may drift");
   log::info("time: local APIC timer {} Hz (bus clock / 16)", cal.lapic_timer_hz);
 }
 

@@ -53,9 +53,11 @@ Info info(u8 vector) {
 }
 
 void describe_page_fault(libk::Sink& out, PageFaultError e) {
+  const char* access = e.instruction_fetch() ? "instruction fetch"
+                       : e.write()             ? "write access"
+                                               : "read access";
   libk::format_to(out, "{}, {}, {} mode", e.present() ? "protection violation" : "not-present page",
-                  e.instruction_fetch() ? "instruction fetch" : e.write() ? "write access" : "read access",
-                  e.user() ? "user" : "kernel");
+                  access, e.user() ? "user" : "kernel");
   if (e.reserved_bit()) out.write(", reserved bit set in a paging entry");
   if (e.protection_key()) out.write(", protection key");
   if (e.shadow_stack()) out.write(", shadow stack");

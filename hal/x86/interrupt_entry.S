@@ -15,11 +15,15 @@
     .altmacro
 
 // Vectors with a CPU error code: #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC, #SX.
+    .set ERROR_CODE_VECTORS, (1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | \
+                             (1 << 14) | (1 << 17) | (1 << 21) | (1 << 29) | (1 << 30)
+
 .macro ENTRY_STUB vector
     .p2align 4, 0xcc
 hal_interrupt_stub_\vector:
-    .if (\vector == 8) | (\vector == 10) | (\vector == 11) | (\vector == 12) | (\vector == 13) | (\vector == 14) | (\vector == 17) | (\vector == 21) | (\vector == 29) | (\vector == 30)
-    .else
+    .if \vector >= 32
+    pushq $0
+    .elseif ((ERROR_CODE_VECTORS >> \vector) & 1) == 0
     pushq $0
     .endif
     pushq $\vector

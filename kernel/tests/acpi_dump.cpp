@@ -21,7 +21,8 @@ void dump(libk::StringView signature, u64 address, libk::Bytes bytes) {
   libk::format_to(out, "ACPI-DUMP TABLE {} {:#018x} {}\n", signature, address, bytes.size());
   for (usize line = 0; line < bytes.size(); line += 32) {
     out.write("ACPI-DUMP DATA ");
-    for (usize i = line; i < bytes.size() && i < line + 32; ++i) libk::format_to(out, "{:02x}", bytes[i]);
+    for (usize i = line; i < bytes.size() && i < line + 32; ++i)
+      libk::format_to(out, "{:02x}", bytes[i]);
     out.write("\n");
   }
 }
@@ -32,8 +33,9 @@ void dump_root(libk::StringView signature, u64 address, u32 entry_size, u64* see
   auto root = libk::acpi::read_table(acpi::memory(), address, signature, diag);
   if (!root) return;
   dump(signature, address, root.value());
-  for (usize off = sizeof(libk::acpi::SdtHeader); off + entry_size <= root.value().size(); off += entry_size) {
-    const u8* p = root.value().data() + off;
+  libk::Bytes body = root.value();
+  for (usize off = sizeof(libk::acpi::SdtHeader); off + entry_size <= body.size(); off += entry_size) {
+    const u8* p = body.data() + off;
     u64 table = entry_size == 8 ? libk::load_le<u64>(p) : libk::load_le<u32>(p);
     bool known = false;
     for (usize i = 0; i < count; ++i) known |= seen[i] == table;

@@ -128,7 +128,8 @@ KTEST("trap.page_fault.describes_addresses") {
   KEXPECT_EQ(unmapped.view(), libk::StringView("not mapped"));
   libk::FixedString<160> guard;
   const boot::BootInfo& info = boot_info::get();
-  crash::describe_page_fault_default(guard.sink(), info.boot_stack_top - info.boot_stack_size - 8, 2);
+  u64 below_stack = info.boot_stack_top - info.boot_stack_size - 8;
+  crash::describe_page_fault_default(guard.sink(), below_stack, 2);
   KEXPECT_EQ(guard.view(), libk::StringView("guard page below the boot stack (stack overflow)"));
   libk::FixedString<160> text;
   crash::describe_page_fault_default(text.sink(), reinterpret_cast<u64>(&symbols::init), 3);

@@ -31,7 +31,8 @@ KTEST_MANUAL("keyboard.echo") {
   libk::format_to(log::serial(), "KEYBOARD LINE \"{}\"\n", libk::StringView(line, length));
   KEXPECT(length > 0);
   // Every modifier key was released again (Caps Lock is a lock, not a held key).
-  KEXPECT_EQ(modifiers & (libk::keyboard::kShift | libk::keyboard::kCtrl | libk::keyboard::kAlt), 0);
+  using namespace libk::keyboard;
+  KEXPECT_EQ(modifiers & (kShift | kCtrl | kAlt), 0);
   KEXPECT_EQ(keyboard::dropped_events(), 0u);
 }
 

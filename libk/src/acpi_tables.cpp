@@ -176,7 +176,8 @@ StringView problem_text(Problem p) {
     case Problem::TableTooLong: return "table length implausibly large";
     case Problem::BadChecksum: return "bad checksum";
     case Problem::BadSignature: return "unexpected signature";
-    case Problem::RootLengthNotMultiple: return "root table length is not a whole number of entries";
+    case Problem::RootLengthNotMultiple:
+      return "root table length is not a whole number of entries";
     case Problem::NullEntry: return "null table pointer";
     case Problem::DuplicateTable: return "table listed twice";
     case Problem::OverlappingTables: return "table overlaps another table";

@@ -58,7 +58,8 @@ Result<SymbolTable, SymbolProblem> SymbolTable::parse(Bytes file) {
     if (sh.type != kSectionSymbolTable) continue;
     if (sh.entsize != sizeof(Symbol64) || sh.size % sizeof(Symbol64) != 0)
       return Fail{SymbolProblem::BadSymbolEntrySize};
-    if (!file.contains_range(sh.offset, sh.size)) return Fail{SymbolProblem::SymbolTableOutsideFile};
+    if (!file.contains_range(sh.offset, sh.size))
+      return Fail{SymbolProblem::SymbolTableOutsideFile};
     if (sh.link == 0 || sh.link >= count) return Fail{SymbolProblem::BadStringTableLink};
     auto strtab = read_at<SectionHeader>(table.sections_, sh.link * sizeof(SectionHeader));
     if (strtab.type != kSectionStringTable) return Fail{SymbolProblem::BadStringTableLink};

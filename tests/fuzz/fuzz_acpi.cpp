@@ -54,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, size_t size) {
   }
   parse_all({data + 8, size - 8}, diag);
   char text[256];
-  for (const libk::acpi::Diagnostic& d : diag.items()) libk::format_into(text, sizeof(text), "{}", d);
+  for (const libk::acpi::Diagnostic& d : diag.items())
+    libk::format_into(text, sizeof(text), "{}", d);
   return 0;
 }

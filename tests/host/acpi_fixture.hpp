@@ -23,8 +23,8 @@ namespace ember_test {
 class CapturedMemory final : public libk::acpi::PhysicalMemory {
  public:
   explicit CapturedMemory(const std::string& machine) {
-    for (const auto& entry :
-         std::filesystem::directory_iterator(std::string(EMBER_TEST_DATA_DIR) + "/acpi/" + machine)) {
+    std::string dir = std::string(EMBER_TEST_DATA_DIR) + "/acpi/" + machine;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       std::string name = entry.path().filename().string();
       auto at = name.find('@');
       if (entry.path().extension() != ".bin" || at == std::string::npos) continue;
@@ -48,7 +48,9 @@ class CapturedMemory final : public libk::acpi::PhysicalMemory {
 
   u64 address_of(const std::string& signature) const { return names_.at(signature); }
   u64 rsdp_address() const { return address_of("RSDP"); }
-  std::vector<u8>& region(const std::string& signature) { return regions_.at(address_of(signature)); }
+  std::vector<u8>& region(const std::string& signature) {
+    return regions_.at(address_of(signature));
+  }
 
  private:
   std::map<u64, std::vector<u8>> regions_;

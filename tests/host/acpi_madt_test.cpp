@@ -124,7 +124,8 @@ TEST_CASE("MADT: a trailing single byte is reported", "[acpi][madt]") {
   CHECK(p.diag.has(Problem::EntryPastEnd));
 }
 
-TEST_CASE("MADT: a known entry shorter than its type is skipped, the walk goes on", "[acpi][madt]") {
+TEST_CASE("MADT: a known entry shorter than its type is skipped, the walk goes on",
+          "[acpi][madt]") {
   MadtBuilder b;
   b.entry({1, 8, 5, 0, 0, 0, 0xC0, 0xFE}).io_apic(1, 0xFEC1'0000, 24);
   Parsed p = parse(b);
@@ -160,7 +161,8 @@ TEST_CASE("MADT: reserved polarity/trigger encodings are refused", "[acpi][madt]
   CHECK(p.diag.items()[0].problem == Problem::BadFlags);
 }
 
-TEST_CASE("MADT: more overrides than Ember keeps are counted, the first ones kept", "[acpi][madt]") {
+TEST_CASE("MADT: more overrides than Ember keeps are counted, the first ones kept",
+          "[acpi][madt]") {
   MadtBuilder b;
   for (u8 i = 0; i < 40; ++i) b.override_irq(i, i, 0);
   Parsed p = parse(b);

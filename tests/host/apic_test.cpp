@@ -143,7 +143,8 @@ TEST_CASE("I/O APIC: entry count from the version register", "[apic][ioapic]") {
   CHECK(io.version() == 0x20);
 }
 
-TEST_CASE("I/O APIC: a redirection entry is written masked first, then unmasked", "[apic][ioapic]") {
+TEST_CASE("I/O APIC: a redirection entry is written masked first, then unmasked",
+          "[apic][ioapic]") {
   FakeIoApicWindow window;
   hal::IoApic io(window);
   auto entry = hal::RedirectionEntry(0).set_vector(0x39).set_level_triggered(true)

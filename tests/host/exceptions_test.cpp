@@ -21,7 +21,8 @@ std::string text(F&& f) {
 
 }  // namespace
 
-TEST_CASE("every exception vector has a name, and the error-code vectors are the SDM's", "[exceptions]") {
+TEST_CASE("every exception vector has a name, and the error-code vectors are the SDM's",
+          "[exceptions]") {
   CHECK(std::string(info(kPageFault).mnemonic) == "#PF");
   CHECK(std::string(info(kDoubleFault).name) == "double fault");
   CHECK(std::string(info(15).name) == "reserved vector 15");
@@ -41,7 +42,8 @@ TEST_CASE("page-fault error codes are decoded bit by bit", "[exceptions]") {
   CHECK(pf(0) == "not-present page, read access, kernel mode");
   CHECK(pf(0b11) == "protection violation, write access, kernel mode");
   CHECK(pf(0b10101) == "protection violation, instruction fetch, user mode");
-  CHECK(pf(0b1001) == "protection violation, read access, kernel mode, reserved bit set in a paging entry");
+  CHECK(pf(0b1001) ==
+        "protection violation, read access, kernel mode, reserved bit set in a paging entry");
   CHECK(pf(1 << 5) == "not-present page, read access, kernel mode, protection key");
 }
 

@@ -91,7 +91,10 @@ class LvtEntry : public detail::BitRegister<LvtEntry> {
   bool masked_bit() const { return bit(16); }
   LvtEntry& set_masked(bool v) { return set_bit(16, v); }
   TimerMode timer_mode() const { return TimerMode(raw_ >> 17 & 3); }
-  LvtEntry& set_timer_mode(TimerMode m) { raw_ = (raw_ & ~(3ull << 17)) | u64(m) << 17; return *this; }
+  LvtEntry& set_timer_mode(TimerMode m) {
+    raw_ = (raw_ & ~(3ull << 17)) | u64(m) << 17;
+    return *this;
+  }
 };
 
 // Timer divide configuration — SDM Vol. 3A §11.5.4, Figure 11-10 (bits 0, 1 and 3).
