@@ -40,6 +40,22 @@ constexpr Info kInfo[kExceptionCount] = {
     {"-", "reserved vector 31", false},
 };
 
+struct Flag {
+  u8 bit;
+  const char* name;
+};
+
+void describe_flags(libk::Sink& out, u64 value, const Flag* flags, usize count) {
+  libk::format_to(out, "{:#x} [", value);
+  bool first = true;
+  for (usize i = 0; i < count; ++i) {
+    if (!(value >> flags[i].bit & 1)) continue;
+    libk::format_to(out, "{}{}", first ? "" : " ", flags[i].name);
+    first = false;
+  }
+  out.write("]");
+}
+
 bool uses_selector_error(u8 vector) {
   return vector == kInvalidTss || vector == kSegmentNotPresent || vector == kStackSegment ||
          vector == kGeneralProtection || vector == kDoubleFault;
@@ -88,22 +104,29 @@ void describe_error_code(libk::Sink& out, u8 vector, u64 error_code) {
 }
 
 void describe_rflags(libk::Sink& out, u64 rflags) {
-  struct Flag {
-    u8 bit;
-    const char* name;
-  };
   constexpr Flag kFlags[] = {{0, "CF"},  {2, "PF"},  {4, "AF"},  {6, "ZF"},  {7, "SF"},
                              {8, "TF"},  {9, "IF"},  {10, "DF"}, {11, "OF"}, {14, "NT"},
                              {16, "RF"}, {17, "VM"}, {18, "AC"}, {19, "VIF"}, {20, "VIP"},
                              {21, "ID"}};
-  libk::format_to(out, "{:#x} [", rflags);
-  bool first = true;
-  for (const Flag& f : kFlags) {
-    if (!(rflags >> f.bit & 1)) continue;
-    libk::format_to(out, "{}{}", first ? "" : " ", f.name);
-    first = false;
-  }
-  libk::format_to(out, "] IOPL={}", rflags >> 12 & 3);
+  describe_flags(out, rflags, kFlags, libk::array_size(kFlags));
+  libk::format_to(out, " IOPL={}", rflags >> 12 & 3);
+}
+
+void describe_cr0(libk::Sink& out, u64 cr0) {
+  constexpr Flag kFlags[] = {{0, "PE"},  {1, "MP"},  {2, "EM"},  {3, "TS"}, {4, "ET"},
+                             {5, "NE"},  {16, "WP"}, {18, "AM"}, {29, "NW"}, {30, "CD"},
+                             {31, "PG"}};
+  describe_flags(out, cr0, kFlags, libk::array_size(kFlags));
+}
+
+void describe_cr4(libk::Sink& out, u64 cr4) {
+  constexpr Flag kFlags[] = {
+      {0, "VME"},         {1, "PVI"},   {2, "TSD"},     {3, "DE"},       {4, "PSE"},
+      {5, "PAE"},         {6, "MCE"},   {7, "PGE"},     {8, "PCE"},      {9, "OSFXSR"},
+      {10, "OSXMMEXCPT"}, {11, "UMIP"}, {12, "LA57"},   {13, "VMXE"},    {16, "FSGSBASE"},
+      {17, "PCIDE"},      {18, "OSXSAVE"}, {20, "SMEP"}, {21, "SMAP"},   {22, "PKE"},
+      {23, "CET"}};
+  describe_flags(out, cr4, kFlags, libk::array_size(kFlags));
 }
 
 void write_registers(libk::Sink& out, const TrapFrame& f, const ControlRegisters& cr) {
@@ -119,6 +142,11 @@ void write_registers(libk::Sink& out, const TrapFrame& f, const ControlRegisters
   out.write("\n");
   libk::format_to(out, "  cr0={:#018x} cr2={:#018x} cr3={:#018x} cr4={:#018x}\n", cr.cr0, cr.cr2,
                   cr.cr3, cr.cr4);
+  out.write("  cr0=");
+  describe_cr0(out, cr.cr0);
+  out.write(" cr4=");
+  describe_cr4(out, cr.cr4);
+  out.write("\n");
 }
 
 }  // namespace hal::exceptions

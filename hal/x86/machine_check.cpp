@@ -1,12 +1,12 @@
 #include <hal/cpu.hpp>
 #include <hal/machine_check.hpp>
+#include <hal/registers.hpp>
 
 namespace hal::machine_check {
 
 namespace {
 constexpr u32 kCpuidMce = 1u << 7;    // CPUID.1:EDX
 constexpr u32 kCpuidMca = 1u << 14;   // CPUID.1:EDX
-constexpr u64 kCr4Mce = 1ull << 6;    // SDM Vol. 3A §2.5
 // SDM Vol. 4, Table 2-2.
 constexpr u32 kMcgCap = 0x179, kMcgStatus = 0x17A, kMc0Status = 0x401, kMc0Addr = 0x402;
 constexpr u64 kStatusValid = 1ull << 63, kStatusAddressValid = 1ull << 58;
@@ -16,7 +16,7 @@ bool has_mca() { return cpu::cpuid(1).edx & kCpuidMca; }
 
 bool enable() {
   if (!(cpu::cpuid(1).edx & kCpuidMce)) return false;
-  cpu::write_cr4(cpu::read_cr4() | kCr4Mce);
+  Cr4::read().set_mce(true).write();
   return true;
 }
 

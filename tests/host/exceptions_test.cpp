@@ -83,5 +83,7 @@ TEST_CASE("the register dump shows every register once", "[exceptions]") {
   CHECK(dump.find("rip=0xffffffff80001234 cs=0x8 ss=0x10") != std::string::npos);
   CHECK(dump.find("rflags=0x202 [IF] IOPL=0") != std::string::npos);
   CHECK(dump.find("cr2=0x00000000deadbeef") != std::string::npos);
-  CHECK(std::count(dump.begin(), dump.end(), '\n') == 8);
+  CHECK(dump.find("cr0=0x80010033 [PE MP ET NE WP PG] cr4=0x668 [DE PAE MCE OSFXSR OSXMMEXCPT]") !=
+        std::string::npos);
+  CHECK(std::count(dump.begin(), dump.end(), '\n') == 9);
 }

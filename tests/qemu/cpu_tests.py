@@ -54,6 +54,8 @@ def expect_faulting_function(result, function):
     expect(result, r"^error:   #\d+ %s kernel::ktest::run\+0x" % HEX,
            "the callers in the backtrace (kernel::ktest::run)")
     expect(result, r"^error:   #\d+ %s kernel_main\+0x" % HEX, "kernel_main in the backtrace")
+    print("PASS: crash report names %s; QEMU ended with status 35 after %.1f s"
+          % (function, result.elapsed))
 
 
 def case_crash_divide_error(ctx):

@@ -79,6 +79,11 @@ void describe_error_code(libk::Sink& out, u8 vector, u64 error_code);
 // RFLAGS with its set flags named: "0x10246 [PF ZF IF RF]" (SDM Vol. 1 §3.4.3).
 void describe_rflags(libk::Sink& out, u64 rflags);
 
+// CR0 and CR4 with their set bits named (SDM Vol. 3A §2.5, Figures 2-7 and 2-8):
+// "0x80010033 [PE MP ET NE WP PG]".
+void describe_cr0(libk::Sink& out, u64 cr0);
+void describe_cr4(libk::Sink& out, u64 cr4);
+
 // The general registers, RIP/CS/RFLAGS/RSP/SS and the control registers, several lines,
 // each ending in '\n'.
 void write_registers(libk::Sink& out, const TrapFrame& frame, const ControlRegisters& cr);
