@@ -57,9 +57,8 @@ void write_fault_details(libk::Sink& out, const hal::TrapFrame& f,
     libk::format_to(out, "kernel stack overflow: the {} [{:#x}, {:#x}) ran into its guard page\n",
                     s->name, s->bottom, s->top);
   }
-  if (const KnownStack* s = f.vector == kDoubleFault ? nullptr : guard_page_owner(f.rsp)) {
-    libk::format_to(out, "the stack pointer is in the guard page of the {}\n", s->name);
-  }
+  if (const KnownStack* s = stack_containing(f.rsp))
+    libk::format_to(out, "interrupted code was running on the {}\n", s->name);
 }
 
 }  // namespace
@@ -82,6 +81,12 @@ const KnownStack* guard_page_owner(u64 address) {
   for (const KnownStack& s : stacks) {
     if (s.guard_below && address < s.bottom && s.bottom - address <= libk::kPageSize) return &s;
   }
+  return nullptr;
+}
+
+const KnownStack* stack_containing(u64 address) {
+  for (const KnownStack& s : stacks)
+    if (address >= s.bottom && address < s.top) return &s;
   return nullptr;
 }
 

@@ -35,6 +35,9 @@ void register_stack(const char* name, u64 bottom, u64 top, bool guard_below);
 // The registered stack whose guard page holds `address`, if any.
 const KnownStack* guard_page_owner(u64 address);
 
+// The registered stack holding `address`, if any.
+const KnownStack* stack_containing(u64 address);
+
 // The stack that overflowed, judging by the fault address and the interrupted stack pointer.
 const KnownStack* overflowed_stack(const hal::TrapFrame& frame, const hal::ControlRegisters& cr);
 

@@ -150,8 +150,13 @@ bool route_isa_irq(u8 irq, Handler handler) {
   libk::acpi::IsaRoute route = madt ? libk::acpi::route_isa_irq(*madt, irq)
                                     : libk::acpi::IsaRoute{irq, false, false};
   const IoApicInstance* io = io_apic_for(route.gsi);
-  if (io == nullptr || lapic.id() > 0xFF) {
+  if (io == nullptr) {
     log::warn("interrupts: cannot route IRQ {} (GSI {}): no I/O APIC serves it", irq, route.gsi);
+    return false;
+  }
+  if (lapic.id() > 0xFF) {  // needs interrupt remapping, which Ember does not do
+    log::warn("interrupts: cannot route IRQ {}: APIC ID {} does not fit an I/O APIC entry", irq,
+              lapic.id());
     return false;
   }
   u8 vector = u8(kIsaVectorBase + irq);

@@ -9,10 +9,6 @@
 #include <libk/acpi_madt.hpp>
 
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <map>
 #include <string>
 #include <vector>
 
