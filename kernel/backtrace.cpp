@@ -40,11 +40,11 @@ void write_frame(libk::Sink& out, usize index, u64 address, bool return_address)
 
 // Prints up to kMaxFrames lines; a run of identical return addresses (recursion) is printed
 // once with a repeat count, so that the outer frames still show after a deep recursion.
-void write_trace(libk::Sink& out, u64 first, bool first_is_return, u64 rbp) {
+void write_trace(libk::Sink& out, u64 first, u64 rbp) {
   u64 frames[kMaxWalk];
   bool truncated = false;
   usize count = capture(rbp, frames, &truncated);
-  write_frame(out, 0, first, first_is_return);
+  write_frame(out, 0, first, false);
   usize lines = 1;
   for (usize i = 0; i < count && lines < kMaxFrames; ++lines) {
     write_frame(out, i + 1, frames[i], true);
@@ -65,12 +65,6 @@ usize capture(u64 rbp, libk::Span<u64> out, bool* truncated) {
   return walk.count;
 }
 
-void write(libk::Sink& out, u64 rip, u64 rbp) { write_trace(out, rip, false, rbp); }
-
-void write_current(libk::Sink& out) {
-  // Our frame's saved rbp is the caller's frame; our return address is in the caller.
-  u64 caller_rbp = *static_cast<const u64*>(__builtin_frame_address(0));
-  write_trace(out, reinterpret_cast<u64>(__builtin_return_address(0)), true, caller_rbp);
-}
+void write(libk::Sink& out, u64 rip, u64 rbp) { write_trace(out, rip, rbp); }
 
 }  // namespace kernel::backtrace

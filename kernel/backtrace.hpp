@@ -18,7 +18,4 @@ usize capture(u64 rbp, libk::Span<u64> out, bool* truncated = nullptr);
 // each ending in '\n'; "  ... (more frames)" when the chain is longer than kMaxFrames.
 void write(libk::Sink& out, u64 rip, u64 rbp);
 
-// Writes the backtrace of the caller (for diagnostics outside exceptions).
-void write_current(libk::Sink& out);
-
 }  // namespace kernel::backtrace

@@ -28,17 +28,17 @@ constinit hal::X2ApicRegisters x2apic_registers{msr_io};
 constinit hal::LocalApic lapic{xapic_registers};
 constinit libk::FixedVector<IoApicInstance, 16> io_apics;
 constinit Handler handlers[256] = {};
-constinit u64 spurious = 0;
 
 void dispatch(hal::TrapFrame& frame) {
   if (Handler h = handlers[frame.vector & 0xFF]) h();
   lapic.eoi();
 }
 
-void on_spurious(hal::TrapFrame&) { ++spurious; }  // no EOI: spurious vectors set no ISR bit
+// Spurious interrupts need no handling; in particular no EOI: they set no ISR bit (SDM Vol. 3A
+// §11.9; a masked 8259's spurious IRQ 7 is not in service either).
+void on_spurious(hal::TrapFrame&) {}
 
 void on_pic_spurious(hal::TrapFrame& frame) {
-  ++spurious;
   if (frame.vector == hal::pic::kSlaveSpurious) hal::pic::acknowledge_spurious_slave();
 }
 
@@ -192,7 +192,5 @@ libk::Optional<IsaRoute> isa_route(u8 irq) {
   hal::MmioIoApicWindow window(io->registers);
   return IsaRoute{gsi, io->id, hal::IoApic(window).entry(gsi - io->gsi_base)};
 }
-
-u64 spurious_interrupts() { return spurious; }
 
 }  // namespace kernel::interrupts

@@ -50,6 +50,4 @@ struct IsaRoute {
 };
 libk::Optional<IsaRoute> isa_route(u8 irq);
 
-u64 spurious_interrupts();
-
 }  // namespace kernel::interrupts

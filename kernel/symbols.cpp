@@ -41,11 +41,6 @@ libk::Optional<Resolved> resolve(u64 address) {
   return Resolved{match->name, match->address, match->offset};
 }
 
-libk::Optional<u64> address_of(libk::StringView name) {
-  if (!loaded) return libk::nullopt;
-  return table.address_of(name);
-}
-
 void write(libk::Sink& out, u64 address) {
   auto r = resolve(address);
   if (!r) {

@@ -26,9 +26,6 @@ struct Resolved {
 
 libk::Optional<Resolved> resolve(u64 address);
 
-// The address of the code symbol with this (mangled) name.
-libk::Optional<u64> address_of(libk::StringView name);
-
 // Writes "kernel::log::init+0x1c" (demangled where possible) or "?" for `address`.
 void write(libk::Sink& out, u64 address);
 

@@ -11,7 +11,6 @@ constexpr u8 kIcw1Init = 0x11;        // ICW1: initialize, ICW4 follows, cascade
 constexpr u8 kIcw3MasterSlaveAt2 = 0x04;  // ICW3 (master): a slave on IR2
 constexpr u8 kIcw3SlaveIdentity = 0x02;   // ICW3 (slave): cascade identity 2
 constexpr u8 kIcw4Mode8086 = 0x01;
-constexpr u8 kOcw3ReadIsr = 0x0B;
 constexpr u8 kEoi = 0x20;
 
 // Port 0x80 (POST code) takes about a microsecond: the old 8259 needs time between writes.
@@ -35,12 +34,6 @@ void remap_and_mask() {
   write(kSlaveData, kIcw4Mode8086);
   write(kMasterData, 0xFF);
   write(kSlaveData, 0xFF);
-}
-
-bool in_service(u8 irq) {
-  u16 port = irq < 8 ? kMasterCommand : kSlaveCommand;
-  cpu::outb(port, kOcw3ReadIsr);
-  return cpu::inb(port) >> (irq & 7) & 1;
 }
 
 void acknowledge_spurious_slave() { cpu::outb(kMasterCommand, kEoi); }

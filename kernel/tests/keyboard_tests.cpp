@@ -3,7 +3,8 @@
 //
 //   KEYBOARD READY            <- the host starts typing after this line
 //   Hello, World!...          <- the echo, character by character
-//   KEYBOARD LINE "<line>"    <- control characters shown as ^X
+//   KEYBOARD LINE "<line>" (NMIs seen: <n>)   <- control characters shown as ^X
+#include "../exceptions.hpp"
 #include "../keyboard.hpp"
 #include "../ktest.hpp"
 #include "../log.hpp"
@@ -28,7 +29,8 @@ KTEST_MANUAL("keyboard.echo") {
     usize n = keyboard::visible_form(event->codepoint, text);
     for (usize i = 0; i < n && length < sizeof(line); ++i) line[length++] = text[i];
   }
-  libk::format_to(log::serial(), "KEYBOARD LINE \"{}\"\n", libk::StringView(line, length));
+  libk::format_to(log::serial(), "KEYBOARD LINE \"{}\" (NMIs seen: {})\n",
+                  libk::StringView(line, length), exceptions::nmis_seen());
   KEXPECT(length > 0);
   // Every modifier key was released again (Caps Lock is a lock, not a held key).
   using namespace libk::keyboard;

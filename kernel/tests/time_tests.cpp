@@ -1,6 +1,7 @@
 // In-kernel tests of the calibrated clocks and deadline timers.
 #include <libk/format.hpp>
 
+#include "../cpu.hpp"
 #include "../ktest.hpp"
 #include "../log.hpp"
 #include "../time.hpp"
@@ -34,6 +35,7 @@ KTEST("time.tsc.frequency_plausible") {
   KEXPECT(c.tsc_hz >= 100'000'000 && c.tsc_hz <= 10'000'000'000);
   KEXPECT(c.lapic_timer_hz >= 1'000'000);
   KEXPECT(c.reference != time::Reference::None);
+  KEXPECT_EQ(timers::tsc_deadline_mode(), cpu::info().tsc_deadline);
 }
 
 KTEST("time.clock.monotonic") {
@@ -102,6 +104,7 @@ KTEST("time.clock.agrees_with_hpet") {
 }
 
 KTEST("time.timers.fire_in_deadline_order") {
+  u64 interrupts_before = timers::interrupts_seen();
   Order order;
   Slot slots[3] = {{&order, 3}, {&order, 1}, {&order, 2}};
   libk::Timer timers_[3];
@@ -115,6 +118,7 @@ KTEST("time.timers.fire_in_deadline_order") {
   KEXPECT_EQ(order.seen[1], 2u);
   KEXPECT_EQ(order.seen[2], 3u);
   for (auto& timer : timers_) KEXPECT(!timer.armed());
+  KEXPECT(timers::interrupts_seen() > interrupts_before);  // delivered by the interrupt
 }
 
 KTEST("time.timers.cancelled_timer_does_not_fire") {

@@ -16,10 +16,6 @@ inline constexpr u8 kSlaveSpurious = kSlaveBase + 7;
 // Reinitializes both PICs at the vectors above and masks every line.
 void remap_and_mask();
 
-// True if the in-service register says the IRQ being handled is real (a spurious IRQ 7/15
-// has no ISR bit set; OCW3 "read ISR").
-bool in_service(u8 irq);
-
 // Acknowledges a spurious IRQ 15 at the master (the slave raised it through cascade line 2,
 // so the master did see a real request).
 void acknowledge_spurious_slave();
