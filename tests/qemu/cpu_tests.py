@@ -113,6 +113,19 @@ def check_calibration(result):
     return m.group(4)
 
 
+def check_loader_timings(result):
+    """The loader's TSC timestamps, printed in microseconds with the calibrated TSC."""
+    m = re.search(r"^loader: kernel read after (\d+) us, boot services exited after (\d+) us, "
+                  r"kernel entered after (\d+) us; now (\d+) us since loader entry$",
+                  result.serial, re.MULTILINE)
+    if not m:
+        raise Failure("no loader timings in microseconds")
+    read, ebs, entered, now = (int(g) for g in m.groups())
+    if not 0 < read <= ebs <= entered <= now < 60_000_000:
+        raise Failure("implausible loader timings: %s" % m.group(0))
+    print(m.group(0))
+
+
 def check_breakpoint_report(result):
     expect(result, r"^warning: ==== CPU exception #BP \(breakpoint, vector 3\) ====$",
            "the breakpoint report")
@@ -131,6 +144,7 @@ def matrix_case(machine, cpu, reference):
         expect(result, r"^interrupts: local APIC \d+ in x?APIC mode", "the local APIC mode")
         expect(result, r"^interrupts: IRQ 1 -> GSI 1 \(active-high, edge\) -> vector 0x31$",
                "the keyboard IRQ routed through the I/O APIC")
+        check_loader_timings(result)
         got = check_calibration(result)
         if got != reference:
             raise Failure("reference clock %s, expected %s on -machine %s" % (got, reference, machine))
