@@ -79,17 +79,25 @@ Pair read_pair() {
 
 }  // namespace
 
-// The accuracy requirement: a 100 ms sleep is within 2% of 100 ms by the HPET. Three sleeps,
-// judged by their median, so that one late wake-up of the emulator on a busy host does not
-// decide; a miscalibrated timer shifts all three.
+// The accuracy requirement: a 100 ms sleep is within 2% of 100 ms by the HPET.
+//
+// A sleep can end late for reasons that are not the timer's: the wake-up of a halted vCPU
+// waits for the host to schedule QEMU, which on a busy host takes milliseconds now and then.
+// That noise only ever adds time; a miscalibrated timer shifts every sleep the same way, early
+// or late. So: no sleep may end early (by more than 2%), and at least one of up to five must
+// be within 2%. A short sleep first gets the interrupt path translated by QEMU's JIT, so the
+// first measured sleep does not pay for it.
 KTEST("time.sleep.100ms_within_2_percent") {
-  constexpr u64 kSleep = 100 * kNsPerMs;
+  constexpr u64 kSleep = 100 * kNsPerMs, kTolerance = kSleep / 50;
+  timers::sleep_ns(kNsPerMs);
   const char* by = "";
-  u64 a = measured_sleep(by), b = measured_sleep(by), c = measured_sleep(by);
-  u64 median = libk::max(libk::min(a, b), libk::min(libk::max(a, b), c));
-  KEXPECT(median >= kSleep - kSleep / 50);
-  KEXPECT(median <= kSleep + kSleep / 50);
-  KEXPECT(libk::min(a, libk::min(b, c)) >= kSleep - kSleep / 50);  // never much too early
+  bool within = false;
+  for (int attempt = 0; attempt < 5 && !within; ++attempt) {
+    u64 elapsed = measured_sleep(by);
+    KEXPECT(elapsed >= kSleep - kTolerance);
+    within = elapsed >= kSleep - kTolerance && elapsed <= kSleep + kTolerance;
+  }
+  KEXPECT(within);
 }
 
 KTEST("time.clock.agrees_with_hpet") {
