@@ -2,7 +2,7 @@
 
 #include <fonts/embedded_fonts.hpp>
 #include <hal/cpu.hpp>
-#include <hal/interrupt_guard.hpp>
+#include <hal/interrupts.hpp>
 #include <hal/uart.hpp>
 #include <libk/text_console.hpp>
 
@@ -128,7 +128,7 @@ bool init_screen(libk::StringView font_option) {
 bool has_screen() { return screen_ready; }
 
 void write(libk::StringView text, Target to) {
-  hal::InterruptGuard no_interrupts;
+  hal::interrupts::Guard no_interrupts;
   if (to & kSerial) com1.write(text);
   if (!(to & kScreen) || !screen_ready || screen_busy) return;
   screen_busy = true;
@@ -140,12 +140,12 @@ void write(libk::StringView text, Target to) {
 libk::Sink& sink() { return both_sink; }
 
 Batch::Batch() {
-  hal::InterruptGuard no_interrupts;
+  hal::interrupts::Guard no_interrupts;
   ++batch_depth;
 }
 
 Batch::~Batch() {
-  hal::InterruptGuard no_interrupts;
+  hal::interrupts::Guard no_interrupts;
   if (--batch_depth == 0 && screen_ready && !screen_busy) screen.present();
 }
 

@@ -3,7 +3,7 @@
 // The log (log.hpp) writes every record here; keyboard echo and a later shell write here.
 //
 // Writers and context. There is one CPU and no threads: each write() runs with interrupts
-// disabled (hal::InterruptGuard), so writers never interleave, even an interrupt handler
+// disabled (hal::interrupts::Guard), so writers never interleave, even an interrupt handler
 // echoing a key while the log is printing. write() may be called from interrupt context.
 // It is not reentrant: if an exception interrupts a write and its handler writes, that
 // text still reaches serial but not the screen (whose state is mid-update). panic() uses

@@ -1,6 +1,6 @@
 #include "log.hpp"
 
-#include <hal/interrupt_guard.hpp>
+#include <hal/interrupts.hpp>
 
 #include "console.hpp"
 
@@ -84,7 +84,7 @@ void init() {
 libk::Sink& serial() { return console::serial(); }
 
 void write(Level level, libk::StringView text) {
-  hal::InterruptGuard no_interrupts;  // the record and its lines stay together
+  hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
   Clock now = registered_clock;
   u64 timestamp = now ? now() : 0;
   ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
@@ -113,7 +113,7 @@ u64 first_sequence() { return ring.first_sequence(); }
 u64 next_sequence() { return ring.next_sequence(); }
 
 bool read(u64 sequence, libk::LogRecord& out, char* buffer, usize capacity) {
-  hal::InterruptGuard no_interrupts;
+  hal::interrupts::Guard no_interrupts;
   return ring.read(sequence, out, buffer, capacity);
 }
 
