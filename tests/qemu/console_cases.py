@@ -7,8 +7,8 @@ screendump and checks it twice:
   2. Golden: the rows with stable content equal the committed golden image
      tests/qemu/golden/boot-screen-1024x768.png. Rows are matched by their text (listed
      in the .txt beside the image), so lines added to the boot log by later work do not
-     break it; the timestamp column and the lines that vary between builds (memory,
-     kernel, loader) are masked. `boot_tests.py --update-golden screen` rewrites both.
+     break it; the timestamp column and the lines that vary between builds or runs
+     (VARIABLE below) are masked. `boot_tests.py --update-golden screen` rewrites both.
 boot-screen-large: at 1920x1080 the 16x32 font is chosen; check 1 only.
 boot-panic-screen: `test=harness.panic` without isa-debug-exit, so the kernel stays halted
 after the panic: the screen must equal the rendering of its log (test-harness lines are
@@ -28,8 +28,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN_DIR = os.path.join(HERE, "golden")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ")
 TIMESTAMP_CELLS = len("[    0.000000] ")
-# Log lines whose content changes with the kernel binary or the firmware's allocations.
-VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:")]
+# Log lines whose content changes with the kernel binary, the firmware's allocations or
+# clock measurements.
+VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
+                                     r"^time: (TSC|local APIC timer) ")]
 DONE = "ember: boot complete"
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
 
