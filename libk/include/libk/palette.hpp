@@ -12,7 +12,7 @@ struct TerminalTheme {
   u32 ansi[16];  // black red green yellow blue magenta cyan white, then the bright eight
 };
 
-// Ember's console colours: light grey on the splash's dark violet-grey, with an ANSI
+// Ember's console colours: light grey on a dark violet-grey, with an ANSI
 // palette bright enough to read on it.
 inline constexpr TerminalTheme kEmberTheme = {
     0xD4D2DC,
