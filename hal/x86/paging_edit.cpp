@@ -40,18 +40,35 @@ Result<void, MapError> PageTables::split_large(u64* entry, u32 level) {
 // is split and the walk goes on below it.
 Result<PageTables::Slot, MapError> PageTables::find_leaf(u64 virt, u64 end, bool split) {
   u64* table = memory_->table_at(root_);
-  u32 level = 4;
-  for (;;) {
+  Slot slot{};
+  for (u32 level = 4;;) {
     u64* entry = &table[index_at(virt, level)];
-    if (!(*entry & kPresent)) return Slot{entry, level};
+    slot.path[level] = entry;
+    slot.entry = entry;
+    slot.level = level;
+    if (!(*entry & kPresent)) return slot;
     if (is_leaf(*entry, level)) {
       u64 base = libk::align_down(virt, level_bytes(level));
       bool partial = virt != base || end - base < level_bytes(level);
-      if (!split || level == 1 || !partial) return Slot{entry, level};
+      if (!split || level == 1 || !partial) return slot;
       TRY(split_large(entry, level));
     }
     table = memory_->table_at(*entry & kAddressMask);
     --level;
+  }
+}
+
+// After the last entry unmap() touches in a table: frees the table if it is empty, then its
+// parent if that became empty, up to (not including) the PDPTs.
+void PageTables::free_empty_tables(const Slot& slot) {
+  for (u32 level = slot.level; level <= 2; ++level) {
+    u64* parent = slot.path[level + 1];
+    u64* table = memory_->table_at(*parent & kAddressMask);
+    for (u32 i = 0; i < 512; ++i)
+      if (table[i] != 0) return;
+    memory_->free_table(*parent & kAddressMask);
+    ++tables_freed_;
+    *parent = 0;
   }
 }
 
@@ -92,6 +109,9 @@ Result<u64, MapError> PageTables::unmap(u64 virt, u64 size) {
     u64 next = libk::align_down(va, level_bytes(slot.level)) + level_bytes(slot.level);
     if (*slot.entry & kPresent) unmapped += level_bytes(slot.level);
     if ((*slot.entry & kPresent) || (slot.level == 1 && *slot.entry == kGuardEntry)) *slot.entry = 0;
+    // The last entry of its table this call touches: the table may now be empty.
+    bool last_in_table = index_at(va, slot.level) == 511 || next >= end || next < va;
+    if (slot.level <= 2 && last_in_table) free_empty_tables(slot);
     if (next < va) break;  // wrapped past the top of the address space
     va = next;
   }

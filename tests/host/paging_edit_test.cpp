@@ -22,7 +22,7 @@ class FakeMemory final : public TableMemory {
   explicit FakeMemory(usize limit = 100000) : limit_(limit) {}
   libk::Optional<u64> allocate_table() override {
     if (tables_.size() >= limit_) return libk::nullopt;
-    u64 phys = 0x10'0000'0000ull + tables_.size() * 4096;
+    u64 phys = 0x10'0000'0000ull + next_++ * 4096;
     tables_[phys] = std::make_unique<u64[]>(512);  // zero-filled
     return phys;
   }
@@ -31,11 +31,18 @@ class FakeMemory final : public TableMemory {
     REQUIRE(it != tables_.end());
     return it->second.get();
   }
+  void free_table(u64 phys) override {
+    auto it = tables_.find(phys);
+    REQUIRE(it != tables_.end());
+    for (int i = 0; i < 512; ++i) REQUIRE(it->second[i] == 0);  // only empty tables come back
+    tables_.erase(it);
+  }
   usize tables() const { return tables_.size(); }
   void set_limit(usize limit) { limit_ = limit; }
 
  private:
   usize limit_;
+  u64 next_ = 0;
   std::map<u64, std::unique_ptr<u64[]>> tables_;
 };
 
@@ -158,6 +165,30 @@ TEST_CASE("Guard pages are not present, are told apart, and block mapping", "[pa
   REQUIRE(f.tables.unmap(kVa, 20 * KiB).value() == 16 * KiB);  // the guard is cleared too
   CHECK(f.tables.lookup(kVa) == PageState::NotMapped);
   CHECK(f.tables.map(kVa, 0x400000, 4 * KiB, kRw).ok());
+}
+
+TEST_CASE("Unmapping frees page tables and directories left empty, not PDPTs", "[paging]") {
+  Fixture f;
+  usize empty = f.memory.tables();  // the PML4
+  REQUIRE(f.tables.map(kVa + 4 * MiB, 0x500000, 8 * KiB, kRw).ok());
+  REQUIRE(f.memory.tables() == empty + 3);  // PDPT, PD, PT
+  REQUIRE(f.tables.unmap(kVa + 4 * MiB, 4 * KiB).ok());
+  CHECK(f.memory.tables() == empty + 3);  // the PT still holds a page
+  REQUIRE(f.tables.unmap(kVa + 4 * MiB + 4 * KiB, 4 * KiB).ok());
+  CHECK(f.memory.tables() == empty + 1);  // PT and PD gone, the PDPT stays
+  CHECK(f.tables.tables_freed() == 2);
+  REQUIRE(f.tables.map(kVa + 4 * MiB, 0x500000, 8 * KiB, kRw).ok());  // and mapping works again
+  CHECK(f.tables.translate(kVa + 4 * MiB + 4 * KiB)->physical == 0x501000);
+}
+
+TEST_CASE("A guard page keeps its table alive", "[paging]") {
+  Fixture f;
+  REQUIRE(f.tables.map_guard(kVa, 4 * KiB).ok());
+  REQUIRE(f.tables.map(kVa + 4 * KiB, 0x500000, 4 * KiB, kRw).ok());
+  usize tables = f.memory.tables();
+  REQUIRE(f.tables.unmap(kVa + 4 * KiB, 4 * KiB).ok());
+  CHECK(f.memory.tables() == tables);
+  CHECK(f.tables.lookup(kVa) == PageState::Guard);
 }
 
 TEST_CASE("A split that runs out of table memory fails cleanly", "[paging]") {

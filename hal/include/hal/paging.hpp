@@ -61,6 +61,8 @@ class TableMemory {
   virtual libk::Optional<u64> allocate_table() = 0;
   // A pointer through which the table at physical address `phys` can be read and written.
   virtual u64* table_at(u64 phys) = 0;
+  // Takes back a table frame that unmap() emptied. The default keeps it.
+  virtual void free_table(u64 /*phys*/) {}
 
  protected:
   ~TableMemory() = default;
@@ -89,7 +91,7 @@ class PageTables {
   // Builds an empty top-level table.
   static libk::Result<PageTables, MapError> create(TableMemory& memory);
   // Wraps an existing hierarchy (e.g. the one in CR3).
-  PageTables(TableMemory& memory, u64 root) : memory_(&memory), root_(root) {}
+  constexpr PageTables(TableMemory& memory, u64 root) : memory_(&memory), root_(root) {}
 
   u64 root() const { return root_; }
 
@@ -106,7 +108,9 @@ class PageTables {
 
   // Removes every mapping and guard marker in [virt, virt + size) (4 KiB-aligned). A large
   // page only partly inside the range is split first, so the rest of it stays mapped.
-  // Pages that are not mapped are skipped. Returns the number of bytes that were mapped.
+  // Pages that are not mapped are skipped. Page tables and page directories left empty go
+  // back through TableMemory::free_table; PDPTs stay (the top-level entries of the kernel
+  // half are shared by every address space). Returns the number of bytes that were mapped.
   // The caller invalidates the TLB for the range (hal/tlb.hpp).
   libk::Result<u64, MapError> unmap(u64 virt, u64 size);
 
@@ -120,26 +124,30 @@ class PageTables {
   // page in the range is mapped.
   libk::Result<void, MapError> map_guard(u64 virt, u64 size);
 
-  // Counts the table frames allocated by this builder so far.
+  // Counts the table frames allocated by this builder so far, and those freed by unmap().
   usize tables_allocated() const { return tables_allocated_; }
+  usize tables_freed() const { return tables_freed_; }
 
   static u64 leaf_flags(Permissions perms, PageSize size);
 
  private:
   struct Slot {
     u64* entry;
-    u32 level;  // the entry maps (or would map) a page of level_bytes(level)
+    u32 level;       // the entry maps (or would map) a page of level_bytes(level)
+    u64* path[5];    // path[l]: the entry at level l on the way down (l >= level)
   };
   libk::Result<u64*, MapError> walk_create(u64 virt, u32 target_level);
   bool slot_empty(u64 virt, u32 level) const;
   libk::Result<Slot, MapError> find_leaf(u64 virt, u64 end, bool split);
   libk::Result<void, MapError> split_large(u64* entry, u32 level);
   libk::Result<void, MapError> check_range(u64 virt, u64 size) const;
+  void free_empty_tables(const Slot& slot);
   libk::Result<void, MapError> map_one(u64 virt, u64 phys, PageSize size, Permissions perms);
 
   TableMemory* memory_;
   u64 root_;
   usize tables_allocated_ = 0;
+  usize tables_freed_ = 0;
 };
 
 }  // namespace hal::paging
