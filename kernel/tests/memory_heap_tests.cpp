@@ -2,6 +2,7 @@
 // the 100k-operation stress, and (manual) the debug checks' panics.
 #include <libk/utility.hpp>
 
+#include "../boot.hpp"
 #include "../ktest.hpp"
 #include "../memory/heap.hpp"
 #include "../memory/layout.hpp"
@@ -90,15 +91,45 @@ KTEST("memory.heap.statistics_per_cache") {
   KEXPECT_EQ(c48.stats().in_use, in_use);
 }
 
+// Blocks taken to run pmm nearly dry, chained through their own first bytes.
+struct Hoard {
+  u64 head = 0;
+  void take_all_but(u64 frames_left) {
+    for (i32 order = libk::BuddyAllocator::kMaxOrder; order >= 0; --order)
+      while (pmm::stats().free_frames >= frames_left + (u64{1} << order)) {
+        auto b = pmm::allocate(u32(order), pmm::Owner::Test);
+        if (!b) break;
+        boot_info::physical_to_virtual<u64>(*b)[0] = head;
+        boot_info::physical_to_virtual<u64>(*b)[1] = u64(order);
+        head = *b;
+      }
+  }
+  void give_back() {
+    while (head) {
+      u64* block = boot_info::physical_to_virtual<u64>(head);
+      u64 next = block[0];
+      pmm::free(head, u32(block[1]));
+      head = next;
+    }
+  }
+};
+
 KTEST("memory.heap.failure_is_explicit") {
   Baseline before = Baseline::take();
   KEXPECT(heap::allocate(u64{1} << 40) == nullptr);  // more than the heap area
-  // More than the free RAM: the block is rolled back page by page.
-  KEXPECT(heap::allocate((pmm::stats().free_frames + 16) * libk::kPageSize) == nullptr);
+  // Not enough frames for a 64 KiB block: the pages mapped so far are rolled back.
+  Hoard hoard;
+  hoard.take_all_but(8);
+  KEXPECT(heap::allocate(64 * libk::KiB) == nullptr);
+  KEXPECT_EQ(pmm::stats().free_frames, u64{8});
+  hoard.give_back();
   KEXPECT(heap::large_stats().failures >= 2);
   Baseline after = Baseline::take();
   KEXPECT_EQ(after.free_frames, before.free_frames);
   KEXPECT_EQ(after.large_blocks, before.large_blocks);
+  void* works_again = heap::allocate(64 * libk::KiB);
+  KEXPECT(works_again != nullptr);
+  heap::free(works_again);
 }
 
 // 100k random allocations and frees of mixed sizes (mostly slab sizes, 1% large blocks);

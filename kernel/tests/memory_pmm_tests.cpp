@@ -35,10 +35,15 @@ u64 expected_pool_bytes() {
   return sum;
 }
 
+// Every page in a poolable range (a block may straddle two adjacent ranges of different types).
 bool inside_poolable_ram(u64 base, u64 size) {
-  for (const boot::MemoryRange& r : boot_info::memory_map())
-    if (boot::is_poolable(r.type) && r.base <= base && base + size <= r.end()) return true;
-  return false;
+  for (u64 page = base; page < base + size; page += libk::kPageSize) {
+    bool found = false;
+    for (const boot::MemoryRange& r : boot_info::memory_map())
+      found |= boot::is_poolable(r.type) && r.base <= page && page < r.end();
+    if (!found) return false;
+  }
+  return true;
 }
 
 // Blocks taken while exhausting memory are chained through their own first bytes.
