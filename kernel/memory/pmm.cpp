@@ -146,6 +146,11 @@ BuddyAllocator::Stats stats() {
   return buddy.stats();
 }
 
+void drain_cache() {
+  memory::IrqGuard guard;
+  buddy.drain_cache();
+}
+
 u64 pages_owned_by(Owner owner) { return owned[u32(owner)]; }
 
 const char* check_invariants() {

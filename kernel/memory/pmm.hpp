@@ -51,6 +51,8 @@ struct Accounting {
 };
 const Accounting& accounting();
 libk::BuddyAllocator::Stats stats();
+// Merges the cache of recently freed single frames back into the free lists.
+void drain_cache();
 u64 pages_owned_by(Owner owner);
 // O(frames): the buddy allocator's consistency walk (tests, debugging).
 const char* check_invariants();

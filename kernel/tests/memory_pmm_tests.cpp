@@ -97,6 +97,7 @@ KTEST("memory.pmm.blocks_are_aligned_usable_ram") {
 // Takes every free frame (largest blocks first), checks nothing is left, gives them all back
 // and checks the pool coalesced back into exactly the blocks it started with.
 KTEST("memory.pmm.exhaust_and_coalesce") {
+  pmm::drain_cache();
   auto before = pmm::stats();
   u64 head = 0, frames = 0;
   for (i32 order = libk::BuddyAllocator::kMaxOrder; order >= 0; --order) {
@@ -115,6 +116,7 @@ KTEST("memory.pmm.exhaust_and_coalesce") {
     pmm::free(head, c.order);
     head = c.next;
   }
+  pmm::drain_cache();
   auto after = pmm::stats();
   KEXPECT_EQ(after.free_frames, before.free_frames);
   for (u32 order = 0; order <= libk::BuddyAllocator::kMaxOrder; ++order)

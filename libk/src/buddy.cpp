@@ -55,6 +55,7 @@ Result<void, BuddyError> BuddyAllocator::init(Span<const Section> sections, void
   }
   for (u64 i = 0; i < frames; ++i) frames_[i] = {kNone, kNone, 0, State::Reserved, 0, 0};
   for (u32& head : heads_) head = kNone;
+  cache_count_ = 0;
   stats_ = {};
   stats_.managed_frames = frames;
   return {};
@@ -149,6 +150,14 @@ Optional<u64> BuddyAllocator::allocate(u32 order, u16 tag) {
     ++stats_.failures;
     return nullopt;
   }
+  if (order == 0 && cache_count_ > 0) {
+    u32 index = cache_[--cache_count_];
+    frames_[index].state = State::Allocated;
+    frames_[index].tag = tag;
+    --stats_.free_frames, --stats_.cached_frames;
+    ++stats_.allocated_frames, ++stats_.allocations;
+    return pfn_of_index(index) << kFrameShift;
+  }
   u32 found = order;
   while (found <= kMaxOrder && heads_[found] == kNone) ++found;
   if (found > kMaxOrder) {
@@ -191,17 +200,39 @@ Result<void, BuddyError> BuddyAllocator::free(u64 phys, u32 order) {
   if (f.state != State::Allocated) return unexpected(BuddyError::NotAllocated);
   if (f.order != order) return unexpected(BuddyError::WrongOrder);
   f.tag = 0;
-  insert_free(*s, pfn, order);
+  if (order == 0) {
+    if (cache_count_ == kCacheSize) flush_cache(kCacheSize / 2);
+    f.state = State::Cached;
+    cache_[cache_count_++] = index_of(*s, pfn);
+    ++stats_.cached_frames;
+  } else {
+    insert_free(*s, pfn, order);
+  }
   stats_.free_frames += frames_in(order);
   stats_.allocated_frames -= frames_in(order);
   ++stats_.frees;
   return {};
 }
 
+// Merges the `count` oldest cached frames into the free lists.
+void BuddyAllocator::flush_cache(u32 count) {
+  for (u32 i = 0; i < count; ++i) {
+    u32 index = cache_[i];
+    u64 pfn = pfn_of_index(index);
+    frames_[index].state = State::Tail;  // insert_free makes it a head again
+    insert_free(*section_of(pfn), pfn, 0);
+  }
+  for (u32 i = count; i < cache_count_; ++i) cache_[i - count] = cache_[i];
+  cache_count_ -= count;
+  stats_.cached_frames -= count;
+}
+
+void BuddyAllocator::drain_cache() { flush_cache(cache_count_); }
+
 i32 BuddyAllocator::largest_free_order() const {
   for (i32 order = kMaxOrder; order >= 0; --order)
     if (heads_[order] != kNone) return order;
-  return -1;
+  return cache_count_ > 0 ? 0 : -1;
 }
 
 }  // namespace libk

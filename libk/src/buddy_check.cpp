@@ -16,6 +16,10 @@ const char* BuddyAllocator::check_section(const SectionInfo& s, u64 free_count[k
       continue;
     }
     if (f.state == State::Tail) return "a tail frame outside any block";
+    if (f.state == State::Cached) {  // a free single frame; its buddy may be free too
+      ++pfn;
+      continue;
+    }
     if (f.order > kMaxOrder) return "a block with an order out of range";
     u64 size = u64{1} << f.order;
     if (!is_aligned(pfn, size)) return "a block not aligned to its order";
@@ -53,7 +57,21 @@ const char* BuddyAllocator::check_lists(const u64 free_count[kOrders]) const {
     if (n != stats_.free_blocks[order]) return "free-block statistics out of step";
     free_frames += n << order;
   }
-  if (free_frames != stats_.free_frames) return "free-frame statistics out of step";
+  if (free_frames + cache_count_ != stats_.free_frames) return "free-frame statistics out of step";
+  return nullptr;
+}
+
+// Every cached frame is in state Cached exactly once, and no other frame is.
+const char* BuddyAllocator::check_cache() const {
+  if (cache_count_ > kCacheSize || cache_count_ != stats_.cached_frames) return "cache count out of step";
+  u64 cached_states = 0;
+  for (u64 i = 0; i < frame_total_; ++i) cached_states += frames_[i].state == State::Cached;
+  if (cached_states != cache_count_) return "cached frames missing from the cache";
+  for (u32 i = 0; i < cache_count_; ++i) {
+    if (cache_[i] >= frame_total_ || frames_[cache_[i]].state != State::Cached) return "a cache entry that is not a cached frame";
+    for (u32 j = 0; j < i; ++j)
+      if (cache_[j] == cache_[i]) return "a frame cached twice";
+  }
   return nullptr;
 }
 
@@ -63,6 +81,7 @@ const char* BuddyAllocator::check_invariants() const {
   for (usize i = 0; i < section_count_; ++i)
     if (const char* problem = check_section(sections_info_[i], free_count, allocated)) return problem;
   if (allocated != stats_.allocated_frames) return "allocated-frame statistics out of step";
+  if (const char* problem = check_cache()) return problem;
   return check_lists(free_count);
 }
 

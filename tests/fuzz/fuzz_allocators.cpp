@@ -78,6 +78,8 @@ void fuzz_buddy(Input& in) {
   for (auto [b, o] : live) CHECK(buddy.free(b, o).ok());
   CHECK(buddy.check_invariants() == nullptr);
   CHECK(buddy.stats().free_frames == initial_free);
+  buddy.drain_cache();
+  CHECK(buddy.check_invariants() == nullptr);
   for (u32 o = 0; o < BuddyAllocator::kOrders; ++o) CHECK(buddy.stats().free_blocks[o] == initial[o]);
 }
 

@@ -142,6 +142,8 @@ TEST_CASE("Buddy random alloc/free keeps invariants and coalesces back to the st
   for (auto [b, o] : live) REQUIRE(f.buddy.free(b, o).ok());
   f.check();
   CHECK(f.buddy.stats().free_frames == initial_free);
+  f.buddy.drain_cache();
+  f.check();
   CHECK(f.free_blocks() == initial);
 }
 
@@ -158,7 +160,34 @@ TEST_CASE("Buddy allocates every frame of a tiny machine, then gets them all bac
   std::shuffle(frames.begin(), frames.end(), std::mt19937_64(7));
   for (u64 b : frames) REQUIRE(f.buddy.free(b, 0).ok());
   f.check();
+  f.buddy.drain_cache();
   CHECK(f.free_blocks() == initial);
+}
+
+TEST_CASE("Buddy keeps freed single frames in a LIFO cache until it fills", "[buddy]") {
+  Fixture f({{0, 1 * MiB}});
+  f.add(0, 1 * MiB);
+  const auto initial = f.free_blocks();
+  auto a = f.buddy.allocate(0), b = f.buddy.allocate(0);
+  REQUIRE((a && b));
+  REQUIRE(f.buddy.free(*a, 0).ok());
+  CHECK(f.buddy.stats().cached_frames == 1);
+  CHECK(f.buddy.block_at(*a).value().state == BuddyAllocator::State::Cached);
+  CHECK(f.buddy.allocate(0).value() == *a);  // the most recently freed frame comes back
+  REQUIRE(f.buddy.free(*a, 0).ok());
+  CHECK(f.buddy.free(*a, 0).error() == BuddyError::NotAllocated);  // double free still caught
+  REQUIRE(f.buddy.free(*b, 0).ok());
+  f.check();
+  // Fill the cache past its size: half of it is merged back, the rest stays cached.
+  std::vector<u64> frames;
+  for (u32 i = 0; i < BuddyAllocator::kCacheSize + 1; ++i) frames.push_back(f.buddy.allocate(0).value());
+  for (u64 frame : frames) REQUIRE(f.buddy.free(frame, 0).ok());
+  CHECK(f.buddy.stats().cached_frames == BuddyAllocator::kCacheSize / 2 + 1);
+  f.check();
+  f.buddy.drain_cache();
+  CHECK(f.buddy.stats().cached_frames == 0);
+  CHECK(f.free_blocks() == initial);
+  f.check();
 }
 
 TEST_CASE("Buddy rejects a double free and changes nothing", "[buddy]") {
@@ -167,7 +196,7 @@ TEST_CASE("Buddy rejects a double free and changes nothing", "[buddy]") {
   REQUIRE(b.has_value());
   REQUIRE(f.buddy.free(*b, 2).ok());
   const auto before = f.free_blocks();
-  auto again = f.buddy.free(*b, 2);
+  auto again = f.buddy.free(*b, 2);  // order 2: not cached, merged at once
   REQUIRE_FALSE(again.ok());
   CHECK(again.error() == BuddyError::NotAllocated);
   CHECK(f.free_blocks() == before);

@@ -14,6 +14,12 @@
 // buddy while it is free (O(kMaxOrder)). Free lists are doubly linked through the metadata,
 // so taking a buddy out of its list is O(1).
 //
+// Single frames (order 0: page tables, stacks, the heap's large blocks) are the most common
+// request, and in a fully coalesced pool each would split a block all the way down and merge
+// it all the way back up. So freed single frames first go to a small LIFO cache (the idea
+// of Linux's per-CPU page lists) that order-0 allocations take from; when it is full, half
+// of it is merged back. drain_cache() merges all of it (for exact-state checks).
+//
 // Not thread-safe: the kernel wraps it in a lock (kernel/memory/pmm.cpp).
 #pragma once
 
@@ -46,8 +52,10 @@ class BuddyAllocator {
   static constexpr u32 kOrders = kMaxOrder + 1;
   static constexpr usize kMaxSections = 16;
   static constexpr u32 kNone = ~u32{0};
+  static constexpr u32 kCacheSize = 64;  // single frames kept unmerged after free
 
-  enum class State : u8 { Reserved, Free, Allocated, Tail };
+  // Cached: a free single frame in the cache, not (yet) merged with its buddy.
+  enum class State : u8 { Reserved, Free, Allocated, Tail, Cached };
 
   // Per-frame metadata. Only the first frame of a block (its head) says Free/Allocated and
   // the order; the other frames of a block are Tail. Reserved frames are not in the pool.
@@ -68,12 +76,13 @@ class BuddyAllocator {
 
   struct Stats {
     u64 managed_frames;  // frames in all sections (pool + reserved + allocated)
-    u64 free_frames;
+    u64 free_frames;  // including the cached ones
+    u64 cached_frames;
     u64 allocated_frames;
     u64 allocations;  // successful allocate() calls
     u64 frees;
     u64 failures;  // allocate() calls that found nothing
-    u64 free_blocks[kOrders];
+    u64 free_blocks[kOrders];  // blocks on the free lists (cached frames not included)
   };
 
   struct BlockInfo {
@@ -109,6 +118,9 @@ class BuddyAllocator {
   // What the frame at `phys` is part of right now (Tail for non-head frames).
   Result<BlockInfo, BuddyError> block_at(u64 phys) const;
 
+  // Merges every cached frame back into the free lists.
+  void drain_cache();
+
   const Stats& stats() const { return stats_; }
   Span<const Section> sections() const { return {sections_, section_count_}; }
   // The largest order with a free block, or -1 if the pool is empty.
@@ -133,6 +145,8 @@ class BuddyAllocator {
   void insert_free(const SectionInfo& s, u64 pfn, u32 order);
   const char* check_section(const SectionInfo& s, u64 free_count[kOrders], u64& allocated) const;
   const char* check_lists(const u64 free_count[kOrders]) const;
+  const char* check_cache() const;
+  void flush_cache(u32 count);
 
   Frame* frames_ = nullptr;
   u64 frame_total_ = 0;
@@ -140,6 +154,8 @@ class BuddyAllocator {
   Section sections_[kMaxSections] = {};
   usize section_count_ = 0;
   u32 heads_[kOrders] = {};
+  u32 cache_[kCacheSize] = {};  // frame indices, most recently freed last
+  u32 cache_count_ = 0;
   Stats stats_ = {};
 };
 
