@@ -25,6 +25,7 @@ inline constexpr u64 kGlobal = 1ull << 8;
 inline constexpr u64 kPatLarge = 1ull << 12;  // PAT in a 2 MiB / 1 GiB entry
 inline constexpr u64 kNoExecute = 1ull << 63;
 inline constexpr u64 kAddressMask = 0x000f'ffff'ffff'f000ull;
+inline constexpr u64 kMaxPhysical = (1ull << 52) - 1;  // architectural MAXPHYADDR limit
 
 // A non-present 4 KiB entry with this value marks a guard page. With P = 0 the processor
 // ignores every other bit (SDM Vol. 3A §4.5, Figure 4-11: "Ignored"), so software may store
@@ -68,7 +69,14 @@ class TableMemory {
   ~TableMemory() = default;
 };
 
-enum class MapError : u8 { OutOfMemory, Misaligned, AlreadyMapped, NotCanonical, NotMapped };
+enum class MapError : u8 {
+  OutOfMemory,
+  Misaligned,
+  AlreadyMapped,
+  NotCanonical,  // virtual range leaves (or crosses) a canonical half
+  NotMapped,
+  BadPhysical,  // physical range wraps or exceeds 52 bits
+};
 
 // What the tables say about one virtual address.
 enum class PageState : u8 { Mapped, Guard, NotMapped };
