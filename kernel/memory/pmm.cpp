@@ -76,9 +76,10 @@ libk::StringView owner_name(Owner owner) {
 bool init() {
   if (!set_up_sections()) return false;
   auto early = early_memory::allocated();
-  PhysRange exclusions[boot::EarlyAllocator::kMaxAllocations + 1];
+  PhysRange exclusions[8];
   usize n = 0;
   exclusions[n++] = {0, kLowMemoryEnd};
+  VERIFY(early.size() < libk::array_size(exclusions));
   for (const auto& e : early) exclusions[n++] = {e.base, e.length};
   boot::for_each_free_range(boot_info::memory_map(), MemoryType::Usable, {exclusions, n}, add_to_pool);
 
