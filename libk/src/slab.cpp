@@ -1,21 +1,14 @@
 #include <libk/slab.hpp>
 #include <libk/utility.hpp>
 
-#include "slab_layout.hpp"
 
 namespace libk {
 
-using namespace slab_layout;
+using namespace slab_detail;
 
 namespace {
 
 // In debug mode a slot is: [u64 link-or-requested-size][8 B redzone][object][16 B redzone].
-void* load_link(const u8* slot) {
-  void* link;
-  __builtin_memcpy(&link, slot, sizeof(link));
-  return link;
-}
-void store_link(u8* slot, const void* link) { __builtin_memcpy(slot, &link, sizeof(link)); }
 
 // The offset of the first byte in [p, p + n) that is not `value`, or n.
 usize first_mismatch(const u8* p, usize n, u8 value) {
@@ -142,15 +135,10 @@ Result<void*, HeapFault> SlabCache::take_from(Slab* slab, usize requested) {
   return static_cast<void*>(slot + front_);
 }
 
-Result<void*, HeapFault> SlabCache::allocate(usize requested) {
-  if (current_ && current_->free) [[likely]]
-    return take_from(current_, requested);
-  return allocate_slow(requested);
-}
-
-// The current slab is exhausted (or there is none): retire it and pick the fullest source
-// of free objects: a partial slab, then an empty one, then a new one.
+// Debug mode, or the current slab is exhausted (or there is none): retire it and pick the
+// fullest source of free objects: a partial slab, then an empty one, then a new one.
 Result<void*, HeapFault> SlabCache::allocate_slow(usize requested) {
+  if (current_ && current_->free) return take_from(current_, requested);
   if (current_) {
     current_->list = kFull;
     list_push(full_, current_);
@@ -169,24 +157,24 @@ Result<void*, HeapFault> SlabCache::allocate_slow(usize requested) {
 }
 
 SlabCache* SlabCache::owner(const void* object) {
-  auto* slab = reinterpret_cast<Slab*>(align_down(u64(uptr(object)), kSlabBytes));
+  Slab* slab = Slab::of(object);
   return slab->valid() ? slab->cache : nullptr;
 }
 
-Result<void, HeapFault> SlabCache::free(void* object) {
-  auto* slab = reinterpret_cast<Slab*>(align_down(u64(uptr(object)), kSlabBytes));
-  if (!object || !slab->valid())
-    return unexpected(HeapFault{HeapError::ForeignPointer, object, nullptr, 0});
-  SlabCache* cache = slab->cache;
-  u8* slot = static_cast<u8*>(object) - cache->front_;
-  if (cache->debug_) TRY(cache->free_debug(slab, slot));
+Result<void, HeapFault> SlabCache::foreign(void* object) {
+  return unexpected(HeapFault{HeapError::ForeignPointer, object, nullptr, 0});
+}
+
+// Debug mode, or a slab that is not the current one (it may change lists).
+Result<void, HeapFault> SlabCache::free_slow(Slab* slab, u8* object) {
+  u8* slot = object - front_;
+  if (debug_) TRY(free_debug(slab, slot));
   store_link(slot, slab->free);
   slab->free = slot;
   --slab->in_use;
-  --cache->stats_.in_use;
-  ++cache->stats_.frees;
-  if (slab->list != kCurrent) [[unlikely]]
-    cache->after_free(slab);
+  --stats_.in_use;
+  ++stats_.frees;
+  if (slab->list != kCurrent) after_free(slab);
   return {};
 }
 

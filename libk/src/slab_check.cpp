@@ -2,11 +2,10 @@
 // fuzzer and the kernel's heap tests. O(objects); never on a fast path.
 #include <libk/slab.hpp>
 
-#include "slab_layout.hpp"
 
 namespace libk {
 
-using namespace slab_layout;
+using namespace slab_detail;
 
 const char* SlabCache::check_slab(const Slab* slab, u64& in_use) const {
   if (!slab->valid()) return "a slab with a bad magic";

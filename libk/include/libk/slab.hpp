@@ -81,7 +81,7 @@ class SlabCache {
   void init(const char* name, u32 object_size, SlabPageSource& source, bool debug);
 
   // An object (16-byte aligned). `requested` (<= object_size) is what debug mode guards:
-  // bytes past it up to the slot's end are redzone.
+  // bytes past it up to the slot's end are redzone. The fast path is inline (below).
   Result<void*, HeapFault> allocate(usize requested);
   Result<void*, HeapFault> allocate() { return allocate(object_size_); }
 
@@ -103,7 +103,7 @@ class SlabCache {
   // holds, else what broke.
   const char* check_invariants() const;
 
-  struct Slab;  // the header at the start of each slab (slab.cpp)
+  struct Slab;  // the header at the start of each slab (below)
 
  private:
   struct List {
@@ -113,6 +113,8 @@ class SlabCache {
 
   Result<void*, HeapFault> allocate_slow(usize requested);
   Result<void*, HeapFault> take_from(Slab* slab, usize requested);
+  Result<void, HeapFault> free_slow(Slab* slab, u8* object);
+  static Result<void, HeapFault> foreign(void* object);
   Result<void, HeapFault> free_debug(Slab* slab, u8* slot);
   void after_free(Slab* slab);
   Slab* new_slab();
@@ -137,6 +139,67 @@ class SlabCache {
   List partial_, full_, empty_;
   SlabStats stats_ = {};
 };
+
+namespace slab_detail {
+inline constexpr u64 kSlabMagic = 0x5ab5'0f0e'3be7'2c41ull;  // XORed with the slab's address
+enum SlabList : u32 { kCurrent, kPartial, kFull, kEmpty };
+inline void* load_link(const u8* slot) {
+  void* link;
+  __builtin_memcpy(&link, slot, sizeof(link));
+  return link;
+}
+inline void store_link(u8* slot, const void* link) { __builtin_memcpy(slot, &link, sizeof(link)); }
+}  // namespace slab_detail
+
+struct SlabCache::Slab {
+  u64 magic;
+  SlabCache* cache;
+  Slab* next;
+  Slab* prev;
+  u8* free;  // first free slot; each free slot holds the next one's address
+  u32 in_use;
+  u32 list;  // slab_detail::SlabList
+  // Debug mode: one allocation bit per slot follows the header.
+
+  bool valid() const { return magic == (slab_detail::kSlabMagic ^ u64(uptr(this))); }
+  u64* allocated() { return reinterpret_cast<u64*>(this + 1); }
+  const u64* allocated() const { return reinterpret_cast<const u64*>(this + 1); }
+  static Slab* of(const void* object) {
+    return reinterpret_cast<Slab*>(uptr(object) & ~uptr(kSlabBytes - 1));
+  }
+};
+static_assert(sizeof(SlabCache::Slab) % 8 == 0);
+
+// Fast path: pop the current slab's free list (no debug checks).
+inline Result<void*, HeapFault> SlabCache::allocate(usize requested) {
+  Slab* slab = current_;
+  if (!debug_ && slab && slab->free) [[likely]] {
+    u8* slot = slab->free;
+    slab->free = static_cast<u8*>(slab_detail::load_link(slot));
+    ++slab->in_use;
+    if (++stats_.in_use > stats_.peak_in_use) stats_.peak_in_use = stats_.in_use;
+    ++stats_.allocations;
+    return static_cast<void*>(slot);
+  }
+  return allocate_slow(requested);
+}
+
+// Fast path: push onto the free list of a slab that is the current one (no list moves).
+inline Result<void, HeapFault> SlabCache::free(void* object) {
+  Slab* slab = Slab::of(object);
+  if (!object || !slab->valid()) [[unlikely]]
+    return foreign(object);
+  SlabCache* cache = slab->cache;
+  if (cache->debug_ || slab->list != slab_detail::kCurrent) [[unlikely]]
+    return cache->free_slow(slab, static_cast<u8*>(object));
+  u8* slot = static_cast<u8*>(object);
+  slab_detail::store_link(slot, slab->free);
+  slab->free = slot;
+  --slab->in_use;
+  --cache->stats_.in_use;
+  ++cache->stats_.frees;
+  return {};
+}
 
 // kmalloc-style size classes over slab caches: 16 B ... 4 KiB. Larger requests are the
 // caller's business (the kernel maps whole pages for them).
