@@ -49,6 +49,7 @@ void SlabCache::init(const char* name, u32 object_size, SlabPageSource& source, 
   first_offset_ = header(capacity);
   reciprocal_ = u32((u64{1} << 32) / stride_ + 1);
   current_ = nullptr;
+  magazine_count_ = 0;
   partial_ = full_ = empty_ = {};
   stats_ = {};
 }
@@ -165,16 +166,35 @@ Result<void, HeapFault> SlabCache::foreign(void* object) {
   return unexpected(HeapFault{HeapError::ForeignPointer, object, nullptr, 0});
 }
 
-// Debug mode, or a slab that is not the current one (it may change lists).
-Result<void, HeapFault> SlabCache::free_slow(Slab* slab, u8* object) {
-  u8* slot = object - front_;
-  if (debug_) TRY(free_debug(slab, slot));
+// Puts a slot back on its slab's free list; the slab may change lists.
+void SlabCache::release_object(Slab* slab, u8* slot) {
   store_link(slot, slab->free);
   slab->free = slot;
   --slab->in_use;
+  if (slab->list != kCurrent) after_free(slab);
+}
+
+// Returns the `count` oldest magazine entries to their slabs.
+void SlabCache::flush_magazine(u32 count) {
+  for (u32 i = 0; i < count; ++i) {
+    auto* object = static_cast<u8*>(magazine_[i]);
+    release_object(Slab::of(object), object - front_);
+  }
+  for (u32 i = count; i < magazine_count_; ++i) magazine_[i - count] = magazine_[i];
+  magazine_count_ -= count;
+}
+
+// Debug mode (checked, no magazine), or the magazine is full (its older half goes back).
+Result<void, HeapFault> SlabCache::free_slow(Slab* slab, u8* object) {
+  if (debug_) {
+    TRY(free_debug(slab, object - front_));
+    release_object(slab, object - front_);
+  } else {
+    flush_magazine(kMagazine / 2);
+    magazine_[magazine_count_++] = object;
+  }
   --stats_.in_use;
   ++stats_.frees;
-  if (slab->list != kCurrent) after_free(slab);
   return {};
 }
 
@@ -218,6 +238,7 @@ void SlabCache::after_free(Slab* slab) {
 }
 
 void SlabCache::trim() {
+  flush_magazine(magazine_count_);
   while (empty_.head) {
     Slab* slab = empty_.head;
     list_remove(empty_, slab);

@@ -60,7 +60,23 @@ const char* SlabCache::check_invariants() const {
   if (const char* p = check_list(empty_, kEmpty, slabs, in_use)) return p;
   if (empty_.count > kKeepEmpty) return "more empty slabs kept than allowed";
   if (slabs != stats_.slabs) return "slab count statistics out of step";
-  if (in_use != stats_.in_use) return "in-use statistics out of step";
+  if (in_use != stats_.in_use + magazine_count_) return "in-use statistics out of step";
+  return check_magazine();
+}
+
+// Magazine entries are distinct object starts in this cache's slabs (never in debug mode).
+const char* SlabCache::check_magazine() const {
+  if (magazine_count_ > kMagazine || (debug_ && magazine_count_ > 0)) return "a bad magazine count";
+  for (u32 i = 0; i < magazine_count_; ++i) {
+    const Slab* slab = Slab::of(magazine_[i]);
+    u32 index = 0;
+    if (!slab->valid() || slab->cache != this) return "a magazine entry from another cache";
+    if (!slot_index(slab, static_cast<const u8*>(magazine_[i]) - front_, index)) return "a magazine entry that is not an object";
+    for (const u8* slot = slab->free; slot; slot = static_cast<const u8*>(load_link(slot)))
+      if (slot == static_cast<const u8*>(magazine_[i]) - front_) return "a magazine entry also on a free list";
+    for (u32 j = 0; j < i; ++j)
+      if (magazine_[j] == magazine_[i]) return "an object twice in the magazine";
+  }
   return nullptr;
 }
 

@@ -127,6 +127,39 @@ TEST_CASE("Slab cache fills slabs, keeps one empty slab, releases the rest", "[s
   CHECK(cache.stats().peak_in_use == 3 * per_slab);
 }
 
+TEST_CASE("Slab magazine hands back the most recently freed object first", "[slab]") {
+  HostSlabs slabs;
+  SlabCache cache;
+  cache.init("test-64", 64, slabs, false);
+  std::vector<void*> objects;
+  for (u32 i = 0; i < SlabCache::kMagazine + 8; ++i) objects.push_back(cache.allocate().value());
+  void* last = objects.back();
+  for (void* p : objects) REQUIRE(SlabCache::free(p).ok());  // overflows the magazine once
+  CHECK(cache.stats().in_use == 0);
+  require_ok(cache.check_invariants());
+  CHECK(cache.allocate().value() == last);
+  std::set<void*> again{last};
+  for (u32 i = 1; i < objects.size(); ++i) again.insert(cache.allocate().value());
+  CHECK(again == std::set<void*>(objects.begin(), objects.end()));  // the same objects, no leak
+  require_ok(cache.check_invariants());
+  for (void* p : again) REQUIRE(SlabCache::free(p).ok());
+  cache.trim();
+  CHECK(slabs.live() == 0);
+}
+
+TEST_CASE("Slab debug mode bypasses the magazine", "[slab][debug]") {
+  HostSlabs slabs;
+  SlabCache cache;
+  cache.init("test-64", 64, slabs, true);
+  void* p = cache.allocate(64).value();
+  void* keep = cache.allocate(64).value();
+  REQUIRE(SlabCache::free(p).ok());
+  CHECK(SlabCache::free(p).error().error == HeapError::DoubleFree);  // caught at once
+  require_ok(cache.check_invariants());
+  REQUIRE(SlabCache::free(keep).ok());
+  cache.trim();
+}
+
 TEST_CASE("Slab allocation failure is an error value and counted", "[slab]") {
   HostSlabs slabs(1);
   SlabCache cache;
