@@ -28,7 +28,6 @@ class PmmSlabs final : public libk::SlabPageSource {
     pmm::free(reinterpret_cast<u64>(slab) - layout::kDirectMapBase, kOrder);
   }
 
- private:
   static constexpr u32 kOrder = 3;  // 32 KiB
   static_assert((libk::kPageSize << kOrder) == SlabCache::kSlabBytes);
 };
@@ -101,8 +100,12 @@ void free(void* pointer) {
   if (in_heap_area(reinterpret_cast<u64>(pointer))) return free_large(pointer);
   u64 address = reinterpret_cast<u64>(pointer);
   // Slab headers live in the direct map; anything else cannot be a heap object (and
-  // reading its would-be header could fault).
+  // reading its would-be header could fault). Debug mode also asks pmm whether the 32 KiB
+  // block around it is a live slab before reading its header: any pointer is safe then.
   if (address < layout::kDirectMapBase || address >= layout::kDirectMapBase + boot_info::get().direct_map_size)
+    report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
+  u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
+  if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))
     report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
   memory::IrqGuard guard;
   auto r = libk::SlabHeap::free(pointer);

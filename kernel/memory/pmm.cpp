@@ -113,6 +113,13 @@ void free(u64 phys, u32 order) {
   owned[info.value().tag < u16(Owner::Count) ? info.value().tag : 0] -= u64{1} << order;
 }
 
+bool is_allocated(u64 phys, u32 order, Owner owner) {
+  memory::IrqGuard guard;
+  auto info = buddy.block_at(phys);
+  return info && info.value().state == BuddyAllocator::State::Allocated &&
+         info.value().order == order && info.value().tag == u16(owner);
+}
+
 u32 order_for(u64 bytes) {
   u32 order = 0;
   while ((libk::kPageSize << order) < bytes && order < BuddyAllocator::kMaxOrder) ++order;

@@ -31,6 +31,8 @@ bool ready();
 libk::Optional<u64> allocate(u32 order, Owner owner = Owner::Other);
 // Frees a block; panics on a double free or a block that was never allocated.
 void free(u64 phys, u32 order);
+// True if `phys` is the start of a live block of `order` allocated for `owner`.
+bool is_allocated(u64 phys, u32 order, Owner owner);
 
 // The smallest order whose block holds `bytes` (at least 4 KiB).
 u32 order_for(u64 bytes);

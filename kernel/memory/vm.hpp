@@ -57,6 +57,8 @@ void unmap_mmio(volatile void* virt, u64 size);
 
 // What a page fault at `address` with `error_code` hit, for the #PF crash report: the
 // fault class (guard page, not mapped, W^X / protection violation, ...) and the region.
+// Context: the #PF handler, at any point of the boot: takes no lock, allocates nothing,
+// walks the tables in CR3 through the direct map.
 struct FaultReport {
   hal::paging::FaultKind kind;
   libk::StringView region;  // "kernel text", "kernel stack area", "direct map", ...

@@ -1,7 +1,6 @@
 // Explaining page faults for the #PF crash report (docs/memory.md, "Page faults").
 #include <hal/cpu.hpp>
 
-#include "../boot.hpp"
 #include "kernel_tables.hpp"
 #include "layout.hpp"
 #include "vm.hpp"
@@ -31,9 +30,9 @@ libk::StringView region_of(u64 address) {
   if (within(address, layout::kHeapAreaBase, layout::kAreaSize)) return area_name(Area::Heap);
   if (within(address, layout::kStackAreaBase, layout::kAreaSize)) return area_name(Area::Stacks);
   if (within(address, layout::kMmioAreaBase, layout::kAreaSize)) return area_name(Area::Mmio);
-  const boot::BootInfo& info = boot_info::get();
-  u64 boot_stack = info.boot_stack_top - info.boot_stack_size - libk::kPageSize;
-  if (within(address, boot_stack, info.boot_stack_top - boot_stack)) return "loader boot stack";
+  // Constants, not BootInfo: this may run from a fault before boot_info is set.
+  u64 boot_stack = layout::kBootStackTop - boot::kBootStackSize - libk::kPageSize;
+  if (within(address, boot_stack, layout::kBootStackTop - boot_stack)) return "loader boot stack";
   if (address < (u64{1} << 47)) return address < libk::kPageSize ? "null page" : "user space";
   return "unused kernel address space";
 }

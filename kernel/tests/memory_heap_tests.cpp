@@ -195,4 +195,12 @@ KTEST_MANUAL("memory.heap.foreign_pointer") {
   KEXPECT(false);  // not reached
 }
 
+// A page of RAM that is not a slab, through the direct map (checked with pmm in debug mode).
+KTEST_MANUAL("memory.heap.foreign_direct_map_pointer") {
+  auto frame = pmm::allocate(0, pmm::Owner::Test);
+  if (!KEXPECT(frame.has_value())) return;
+  kfree(boot_info::physical_to_virtual<u8>(*frame) + 64);
+  KEXPECT(false);  // not reached
+}
+
 }  // namespace kernel

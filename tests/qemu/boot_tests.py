@@ -134,6 +134,12 @@ def case_heap_foreign_pointer(ctx):
                  "the foreign-pointer report")
 
 
+def case_heap_foreign_direct_map_pointer(ctx):
+    expect_panic(ctx, "memory.heap.foreign_direct_map_pointer",
+                 r"heap: pointer not allocated from the heap: 0xffff8[0-9a-f]+040 \(no cache\)",
+                 "the foreign-pointer report")
+
+
 # Faults the kernel's page tables must stop: (test, line logged just before the access,
 # the crash report's fault class and region from vm::describe_fault).
 FAULTS = {
@@ -264,6 +270,7 @@ for _mib in (64, 512, 4096, 16384):
 CASES["heap-double-free"] = case_heap_double_free
 CASES["heap-overrun"] = case_heap_overrun
 CASES["heap-foreign-pointer"] = case_heap_foreign_pointer
+CASES["heap-foreign-direct-map-pointer"] = case_heap_foreign_direct_map_pointer
 for _fault in FAULTS:
     CASES["fault-" + _fault] = make_fault_report_case(_fault)
     CASES["fault-" + _fault + "-blocked"] = make_fault_blocked_case(_fault)
