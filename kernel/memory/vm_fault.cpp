@@ -50,9 +50,10 @@ void describe_fault(libk::Sink& out, u64 address, u64 error_code) {
   FaultReport r = explain_fault(address, error_code);
   hal::paging::PageFaultError e(error_code);
   const char* access = e.instruction_fetch() ? "execute" : e.write() ? "write" : "read";
-  libk::format_to(out, "page fault: {} at {:#x} in {} ({} from {} mode, error {:#x})",
-                  hal::paging::fault_kind_text(r.kind), address, r.region, access,
-                  e.user() ? "user" : "kernel", error_code);
+  libk::format_to(out, "{} in {} ({} from {} mode)", hal::paging::fault_kind_text(r.kind),
+                  r.region, access, e.user() ? "user" : "kernel");
+  if (r.detail.state == hal::paging::PageState::Mapped)
+    libk::format_to(out, "; mapped to physical {:#x}", r.detail.page.physical);
 }
 
 }  // namespace kernel::vm
