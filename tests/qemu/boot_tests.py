@@ -115,6 +115,7 @@ def expect_panic(ctx, test, pattern, what):
     expect(result, r"^KTEST FAIL %s: panic: " % re.escape(test), "the panic reported as the test's failure")
     if result.exit_code != 35:
         raise Failure("QEMU exit status %s, expected 35 (failure)" % result.exit_code)
+    print("PASS: %s panicked with %s" % (test, what))
 
 
 def case_heap_double_free(ctx):
