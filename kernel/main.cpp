@@ -20,6 +20,7 @@
 #include "log.hpp"
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
+#include "power.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -84,6 +85,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   log_boot_summary();
   cpu::init();
   acpi::init();
+  power::init();       // \_S5 from the DSDT, for shutdown
   interrupts::init();  // 8259s masked, local APIC, I/O APICs
   time::init();        // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
