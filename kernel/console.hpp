@@ -14,6 +14,7 @@
 // output can defer that to the end with a Batch.
 #pragma once
 
+#include <hal/uart.hpp>
 #include <libk/format.hpp>
 
 namespace kernel::console {
@@ -21,6 +22,8 @@ namespace kernel::console {
 // Programs COM1. Safe before anything else (log::init() calls it).
 void init_serial();
 libk::Sink& serial();
+// COM1 itself, for reading what a serial terminal types (kernel/shell/input.cpp).
+hal::Uart16550& serial_port();
 
 // Sets up the framebuffer console from BootInfo, if there is a usable framebuffer, and
 // replays the log so far onto it. `font_option` is the font= command-line value (empty:

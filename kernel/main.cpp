@@ -21,6 +21,7 @@
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
 #include "power.hpp"
+#include "shell/shell.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -44,22 +45,6 @@ void apply_console_options(const libk::CommandLine& cmdline) {
     else log::warn("cmdline: unknown loglevel \"{}\" (debug, info, warning, error)", *level);
   }
   console::init_screen(cmdline.get("font").value_or({}));
-}
-
-// Nothing else to run yet: echo the keyboard, sleeping between interrupts.
-[[noreturn]] void idle() {
-  console::write("\x1b[?25h");  // show the cursor: typing is echoed from here on
-  log::info("ember: boot complete; echoing the keyboard (nothing else to run yet)");
-  for (;;) {
-    hal::interrupts::disable();
-    auto event = keyboard::read_event();
-    if (!event) {
-      hal::interrupts::wait();
-      continue;
-    }
-    hal::interrupts::enable();
-    keyboard::echo(*event);
-  }
 }
 
 // Heap debug checks: `heap=debug` or `heap=fast` on the command line, else on unless the
@@ -97,7 +82,9 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
-  idle();
+  shell::init();  // serial input (COM1's receive interrupt)
+  log::info("ember: boot complete; starting the shell");
+  shell::run();
 }
 
 }  // namespace

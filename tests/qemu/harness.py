@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,17 +109,69 @@ class Qmp:
             pass
 
 
-def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
+class SerialTerminal:
+    """The other end of the machine's serial port, for typing into it: QEMU serves COM1 on
+    a unix socket (and logs what the machine writes to the usual file). A thread keeps
+    reading the socket so that the machine's output never stalls on it."""
+
+    def __init__(self, path, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.time() > deadline:
+                    raise Failure("cannot connect to the serial socket " + path)
+                time.sleep(0.02)
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self):
+        try:
+            while self.sock.recv(65536):
+                pass
+        except OSError:
+            pass
+
+    def send(self, data, delay=0.0):
+        """Types `data` (str or bytes); with `delay`, one byte at a time."""
+        if isinstance(data, str):
+            data = data.encode()
+        if not delay:
+            self.sock.sendall(data)
+            return
+        for i in range(len(data)):
+            self.sock.sendall(data[i:i + 1])
+            time.sleep(delay)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, **machine):
     """Boots `image`; returns a BootResult. `interact(qmp, read_serial)` may drive the
-    machine through QMP while it runs (keyboard input, screenshots)."""
+    machine through QMP while it runs (keyboard input, screenshots); with `serial_input`,
+    it is called as interact(qmp, read_serial, terminal), `terminal` a SerialTerminal."""
     workdir = tempfile.mkdtemp(prefix="ember-boot-")
     try:
         _, template = ovmf.find()
         vars_copy = ovmf.prepare_vars(template, workdir)
         serial_path = os.path.join(workdir, "serial.log")
         qmp_path = os.path.join(workdir, "qmp.sock") if interact else None
-        cmd = emberqemu.command(image, vars_copy, serial="file:" + serial_path, qmp=qmp_path,
-                                **machine)
+        serial = "file:" + serial_path
+        if serial_input:
+            socket_path = os.path.join(workdir, "serial.sock")
+            machine["extra"] = list(machine.get("extra", ())) + [
+                "-chardev", "socket,id=com1,path=%s,server=on,wait=off,logfile=%s"
+                % (socket_path, serial_path)]
+            serial = "chardev:com1"
+        cmd = emberqemu.command(image, vars_copy, serial=serial, qmp=qmp_path, **machine)
         print("boot: " + " ".join(cmd))
         start = time.time()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -135,10 +188,16 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
         stopped_on = None
         timed_out = False
         qmp = None
+        terminal = None
         try:
+            if serial_input:
+                terminal = SerialTerminal(socket_path)
             if interact:
                 qmp = Qmp(qmp_path)
-                interact(qmp, read_serial)
+                if serial_input:
+                    interact(qmp, read_serial, terminal)
+                else:
+                    interact(qmp, read_serial)
             while proc.poll() is None:
                 if stop_on and re.search(stop_on, read_serial()):
                     stopped_on = stop_on
@@ -150,6 +209,8 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
         finally:
             if qmp:
                 qmp.close()
+            if terminal:
+                terminal.close()
             if proc.poll() is None:
                 proc.kill()
             qemu_output = proc.communicate()[0].decode(errors="replace")

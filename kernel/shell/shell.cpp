@@ -1,0 +1,95 @@
+#include "shell.hpp"
+
+#include <libk/line_editor.hpp>
+
+#include "../console.hpp"
+#include "commands.hpp"
+#include "input.hpp"
+
+namespace kernel::shell {
+
+namespace {
+
+using libk::StringView;
+
+// Ember's orange (the boot banner's), bold.
+constexpr StringView kPrompt = "\x1b[1;38;2;255;158;44member\x1b[0m> ";
+// The line editor never relies on a wider terminal than this (serial terminals are
+// usually 80 columns; the framebuffer console is wider).
+constexpr u32 kMaxColumns = 80;
+
+constinit libk::line::LineHistory history;
+
+// Command output, one console write per line (each write updates the screen).
+class LineBufferedConsole final : public libk::Sink {
+ public:
+  void write(StringView text) override {
+    for (char c : text) {
+      buffer_[length_++] = c;
+      if (c == '\n' || length_ == sizeof(buffer_)) flush();
+    }
+  }
+  void flush() {
+    if (length_ > 0) console::write({buffer_, length_});
+    length_ = 0;
+  }
+
+ private:
+  char buffer_[256];
+  usize length_ = 0;
+};
+
+// The console as the line editor's terminal: every byte at once.
+class EditorOutput final : public libk::Sink {
+ public:
+  void write(StringView text) override { console::write(text); }
+};
+
+// Tab completes command names, and the argument of `help` and `reboot`.
+class Completions final : public libk::line::Completer {
+ public:
+  void complete(StringView before, StringView word, Candidates& out) override {
+    StringView command = before.trim();
+    if (command.empty() || command == "help") {
+      for (const libk::shell::Command& c : commands())
+        if (c.name.starts_with(word)) out.push_back(c.name);
+    } else if (command == "reboot") {
+      constexpr StringView kMethods[] = {"acpi", "kbd", "triple"};
+      for (StringView m : kMethods)
+        if (m.starts_with(word)) out.push_back(m);
+    }
+  }
+};
+
+u32 terminal_columns() {
+  u32 screen = console::screen_info().columns;
+  return screen > 0 && screen < kMaxColumns ? screen : kMaxColumns;
+}
+
+}  // namespace
+
+void init() { input::init(); }
+
+void run() {
+  EditorOutput editor_out;
+  LineBufferedConsole out;
+  libk::shell::Dispatcher dispatcher(commands());
+  libk::line::LineEditor editor(history, terminal_columns());
+  Completions completions;
+  editor.set_completer(&completions);
+  console::write("\x1b[?25h");  // show the cursor
+  out.write("\nWelcome to Ember. Type 'help' for the commands; Tab completes, Up/Down recall "
+            "earlier lines.\n");
+  out.flush();
+  for (;;) {
+    editor.begin(kPrompt, editor_out);
+    auto outcome = libk::line::LineEditor::Outcome::Editing;
+    while (outcome == libk::line::LineEditor::Outcome::Editing)
+      outcome = editor.handle(input::wait(), editor_out);
+    if (outcome != libk::line::LineEditor::Outcome::Submitted) continue;
+    dispatcher.execute(editor.line(), out);
+    out.flush();
+  }
+}
+
+}  // namespace kernel::shell
