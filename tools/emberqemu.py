@@ -38,14 +38,16 @@ DISPLAYS = {
 
 def command(image, vars_copy, *, machine="q35", memory="512M", cpus=1, cpu=None, disk="sata",
             display="std", serial="stdio", debug_exit=True, qmp=None, gdb=False,
-            headless=True, extra=()):
+            headless=True, no_reboot=True, extra=()):
     code, _ = ovmf.find()
     if disk not in DISKS:
         raise ValueError("unknown disk %r (choose from %s)" % (disk, ", ".join(DISKS)))
     if display not in DISPLAYS:
         raise ValueError("unknown display %r (choose from %s)" % (display, ", ".join(DISPLAYS)))
     args = [QEMU, "-nodefaults", "-no-user-config", "-machine", machine, "-m", memory,
-            "-smp", str(cpus), "-no-reboot"]
+            "-smp", str(cpus)]
+    if no_reboot:  # a reset (or triple fault) ends QEMU instead of rebooting
+        args.append("-no-reboot")
     if cpu:
         args += ["-cpu", cpu]
     args += ovmf.pflash_args(code, vars_copy)
