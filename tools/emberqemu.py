@@ -19,6 +19,10 @@ DISKS = {
     # q35's built-in ICH9 AHCI controller; on `pc`, the PIIX IDE controller.
     "sata": lambda img: ["-drive", "if=none,id=disk0,format=raw,file=" + img,
                          "-device", "ide-hd,drive=disk0,bus=ide.0,bootindex=1"],
+    # An explicit AHCI controller: SATA on machines without a built-in one (pc).
+    "ahci": lambda img: ["-device", "ahci,id=ahci0",
+                         "-drive", "if=none,id=disk0,format=raw,file=" + img,
+                         "-device", "ide-hd,drive=disk0,bus=ahci0.0,bootindex=1"],
     "usb": lambda img: ["-device", "qemu-xhci,id=xhci",
                         "-drive", "if=none,id=stick,format=raw,file=" + img,
                         "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=1"],
