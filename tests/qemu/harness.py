@@ -110,48 +110,57 @@ class Qmp:
 
 
 class SerialTerminal:
-    """The other end of the machine's serial port, for typing into it: QEMU serves COM1 on
-    a unix socket (and logs what the machine writes to the usual file). A thread keeps
-    reading the socket so that the machine's output never stalls on it."""
+    """The other end of the machine's serial port, for typing into it. QEMU serves COM1 on a
+    pair of named pipes (`-chardev pipe`: it reads PATH.in, writes PATH.out) and logs what
+    the machine writes to the usual file. A thread keeps reading PATH.out so the machine's
+    output never waits for us.
 
-    def __init__(self, path, timeout=10):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.time() > deadline:
-                    raise Failure("cannot connect to the serial socket " + path)
-                time.sleep(0.02)
+    Why pipes and not a unix socket: QEMU's 16550 sends each byte as its own write, and a
+    unix stream socket charges about a kilobyte of buffer per write, so a socket fills
+    after a few hundred bytes whenever the reader is late; the UART then retries a few
+    times and drops bytes. A pipe buffers 64 KiB of plain bytes."""
+
+    def __init__(self, path):
+        self._out = os.open(path + ".out", os.O_RDONLY | os.O_NONBLOCK)
+        self._in = os.open(path + ".in", os.O_WRONLY)
+        self._closed = False
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
 
+    @staticmethod
+    def make_pipes(path):
+        os.mkfifo(path + ".in")
+        os.mkfifo(path + ".out")
+
     def _drain(self):
-        try:
-            while self.sock.recv(65536):
-                pass
-        except OSError:
-            pass
+        import select
+        while not self._closed:
+            try:
+                ready, _, _ = select.select([self._out], [], [], 0.1)
+                if ready and not os.read(self._out, 65536):
+                    time.sleep(0.01)  # no writer (QEMU gone)
+            except OSError:
+                return
 
     def send(self, data, delay=0.0):
         """Types `data` (str or bytes); with `delay`, one byte at a time."""
         if isinstance(data, str):
             data = data.encode()
         if not delay:
-            self.sock.sendall(data)
+            os.write(self._in, data)
             return
         for i in range(len(data)):
-            self.sock.sendall(data[i:i + 1])
+            os.write(self._in, data[i:i + 1])
             time.sleep(delay)
 
     def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+        self._closed = True
+        self._reader.join(timeout=1)
+        for fd in (self._in, self._out):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, **machine):
@@ -166,10 +175,10 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
         qmp_path = os.path.join(workdir, "qmp.sock") if interact else None
         serial = "file:" + serial_path
         if serial_input:
-            socket_path = os.path.join(workdir, "serial.sock")
+            pipe_path = os.path.join(workdir, "serial")
+            SerialTerminal.make_pipes(pipe_path)
             machine["extra"] = list(machine.get("extra", ())) + [
-                "-chardev", "socket,id=com1,path=%s,server=on,wait=off,logfile=%s"
-                % (socket_path, serial_path)]
+                "-chardev", "pipe,id=com1,path=%s,logfile=%s" % (pipe_path, serial_path)]
             serial = "chardev:com1"
         cmd = emberqemu.command(image, vars_copy, serial=serial, qmp=qmp_path, **machine)
         print("boot: " + " ".join(cmd))
@@ -191,7 +200,7 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
         terminal = None
         try:
             if serial_input:
-                terminal = SerialTerminal(socket_path)
+                terminal = SerialTerminal(pipe_path)
             if interact:
                 qmp = Qmp(qmp_path)
                 if serial_input:
