@@ -34,7 +34,7 @@ namespace sched {
 
 class RunQueue {
  public:
-  explicit RunQueue(Entity& idle) : idle_(idle) {}
+  constexpr explicit RunQueue(Entity& idle) : idle_(idle) {}
   RunQueue(const RunQueue&) = delete;
   RunQueue& operator=(const RunQueue&) = delete;
 
