@@ -122,9 +122,16 @@ void Scheduler::yield() {
 
 // --- Blocking and waking ------------------------------------------------------------------
 
-void Scheduler::block_locked() {
-  current_thread->set_state(ThreadState::Blocked);
+bool Scheduler::block_locked(u64 deadline_ns) {
+  Thread& self = *current_thread;
+  bool timed = deadline_ns != kNoDeadline;
+  self.timed_out_ = false;
+  // The timer cannot fire before the switch: the lock keeps interrupts off until then.
+  if (timed) timers::arm(self.wake_timer_, deadline_ns, on_wake_timer, &self);
+  self.set_state(ThreadState::Blocked);
   switch_locked();
+  if (timed) timers::cancel(self.wake_timer_);  // woken first: the timer is still armed
+  return !self.timed_out_;
 }
 
 void Scheduler::wake_locked(Thread& t) {
@@ -134,19 +141,22 @@ void Scheduler::wake_locked(Thread& t) {
   if (run_queue.should_preempt(*current_thread, t)) need_resched = true;
 }
 
-void Scheduler::on_sleep_timer(libk::Timer&, void* thread) {
+// A blocked thread's deadline passed (interrupt context). If it was woken in the meantime
+// (it is Ready, and cancels this timer when it runs) there is nothing to do.
+void Scheduler::on_wake_timer(libk::Timer&, void* thread) {
   SpinLockGuard guard(scheduler_lock);
-  wake_locked(*static_cast<Thread*>(thread));
+  Thread& t = *static_cast<Thread*>(thread);
+  if (t.state_ != ThreadState::Blocked) return;
+  sched::WaitList::cancel_wait(t);
+  t.timed_out_ = true;
+  wake_locked(t);
 }
 
 void Scheduler::sleep_until(u64 deadline_ns) {
   check_can_block("sleep");
   if (deadline_ns <= time::now_ns()) return;
   SpinLockGuard guard(scheduler_lock);
-  Thread& self = *current_thread;
-  // The timer cannot fire before the switch: the lock keeps interrupts off until then.
-  timers::arm(self.sleep_timer_, deadline_ns, on_sleep_timer, &self);
-  block_locked();
+  block_locked(deadline_ns);  // on no wait list: only the deadline wakes it
 }
 
 // --- Thread life cycle ---------------------------------------------------------------------

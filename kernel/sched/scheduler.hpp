@@ -57,10 +57,12 @@ class Scheduler {
   // Panics unless the caller may block: a thread (the scheduler runs) with interrupts
   // enabled, so not an interrupt handler nor a spinlock holder. `what` names the operation.
   static void check_can_block(const char* what);
-  // Lock held. The current thread, already put on a wait list, becomes Blocked and the
-  // CPU switches away; returns (lock held again) once a wake_locked() made it Ready and the
-  // scheduler picked it.
-  static void block_locked();
+  static constexpr u64 kNoDeadline = ~u64{0};
+  // Lock held. The current thread (usually already put on a wait list) becomes Blocked and
+  // the CPU switches away. Returns, with the lock held again, once the thread was woken and
+  // picked: true if by wake_locked(), false if `deadline_ns` (monotonic clock) passed first,
+  // in which case it was also taken off the wait list it was on.
+  static bool block_locked(u64 deadline_ns = kNoDeadline);
   // Lock held. Makes a Blocked thread Ready; notes if it should preempt the current one.
   static void wake_locked(Thread& t);
   // Lock not held: switches if a wake-up asked for it and the caller is preemptible
@@ -86,7 +88,7 @@ class Scheduler {
   static void account_locked();
   static void arm_slice_timer_locked(Thread& next);
   static void on_slice_timer(libk::Timer& timer, void* context);
-  static void on_sleep_timer(libk::Timer& timer, void* context);
+  static void on_wake_timer(libk::Timer& timer, void* context);
   [[noreturn]] static void thread_start(void* thread);
   [[noreturn]] static void idle_loop(void* unused);
   static void free_thread(Thread& t);

@@ -69,7 +69,8 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   bool detached_ = false;
   bool joining_ = false;          // someone called join: a second join is a bug
   sched::WaitList joiners_;       // the thread waiting in join()
-  libk::Timer sleep_timer_;       // sleep_until's wake-up
+  libk::Timer wake_timer_;        // the deadline of a sleep or a timed wait
+  bool timed_out_ = false;        // the last block ended by its deadline
   u64 switches_ = 0;
 };
 

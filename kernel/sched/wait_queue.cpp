@@ -2,9 +2,9 @@
 
 namespace kernel {
 
-void WaitQueue::wait_locked() {
+bool WaitQueue::wait_locked(u64 deadline_ns) {
   list_.add(Scheduler::current());
-  Scheduler::block_locked();
+  return Scheduler::block_locked(deadline_ns);
 }
 
 bool WaitQueue::wake_one_locked() {

@@ -27,9 +27,18 @@ class WaitQueue {
   // Context: thread.
   template <typename Condition>
   void wait_until(Condition condition) {
+    wait_until(condition, Scheduler::kNoDeadline);
+  }
+  // The same, giving up when the monotonic clock reaches `deadline_ns`: returns whether the
+  // condition became true.
+  template <typename Condition>
+  bool wait_until(Condition condition, u64 deadline_ns) {
     Scheduler::check_can_block("wait queue");
     SpinLockGuard guard(Scheduler::lock());
-    while (!condition()) wait_locked();
+    while (!condition()) {
+      if (!wait_locked(deadline_ns)) return condition();
+    }
+    return true;
   }
 
   // Wakers. Context: any (from an interrupt handler the switch, if one is needed, happens on
@@ -37,10 +46,10 @@ class WaitQueue {
   bool wake_one();
   usize wake_all();
 
-  // Scheduler lock held. wait_locked blocks the caller until a wake; the others return what
-  // they woke. They never switch threads: the caller calls Scheduler::preempt_if_needed()
-  // after releasing the lock (in thread context).
-  void wait_locked();
+  // Scheduler lock held. wait_locked blocks the caller until a wake (true) or the deadline
+  // (false). The wakers return what they woke and never switch threads: the caller calls
+  // Scheduler::preempt_if_needed() after releasing the lock.
+  bool wait_locked(u64 deadline_ns = Scheduler::kNoDeadline);
   bool wake_one_locked();
   usize wake_all_locked();
 

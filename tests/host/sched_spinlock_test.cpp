@@ -1,6 +1,5 @@
 // Spinlock guards and the interrupt flag (libk/include/sched/spinlock.hpp), on a fake CPU.
 #include <sched/spinlock.hpp>
-#include <sched/thread_state.hpp>
 
 #include <catch2/catch.hpp>
 #include <stdexcept>
@@ -92,20 +91,4 @@ TEST_CASE("Spinlocks and guards cannot be copied", "[sched][spinlock]") {
   STATIC_REQUIRE_FALSE(std::is_copy_constructible_v<Guard>);
   STATIC_REQUIRE_FALSE(std::is_move_constructible_v<Guard>);
   STATIC_REQUIRE_FALSE(std::is_copy_assignable_v<Guard>);
-}
-
-TEST_CASE("Thread states allow exactly the documented transitions", "[sched][thread_state]") {
-  using S = sched::ThreadState;
-  const S all[] = {S::Created, S::Ready, S::Running, S::Blocked, S::Exited};
-  auto allowed = [](S from, S to) {
-    return (from == S::Created && to == S::Ready) || (from == S::Ready && to == S::Running) ||
-           (from == S::Running && (to == S::Ready || to == S::Blocked || to == S::Exited)) ||
-           (from == S::Blocked && to == S::Ready);
-  };
-  for (S from : all)
-    for (S to : all) {
-      INFO(sched::state_name(from) << " -> " << sched::state_name(to));
-      CHECK(sched::can_transition(from, to) == allowed(from, to));
-    }
-  CHECK(std::string(sched::state_name(S::Blocked)) == "blocked");
 }

@@ -58,6 +58,20 @@ TEST_CASE("A waiter knows which list it waits on", "[sched][wait_list]") {
   CHECK(one.empty());
 }
 
+TEST_CASE("cancel_wait takes a waiter off whichever list it is on", "[sched][wait_list]") {
+  WaitList one, two;
+  Entity a, b, idle;
+  one.add(a);
+  two.add(b);
+  CHECK(WaitList::cancel_wait(b));
+  CHECK(two.empty());
+  CHECK(one.size() == 1);
+  CHECK_FALSE(WaitList::cancel_wait(b));     // on no list any more
+  CHECK_FALSE(WaitList::cancel_wait(idle));  // never was
+  CHECK(WaitList::cancel_wait(a));
+  CHECK(one.empty());
+}
+
 TEST_CASE("Removing a waiter keeps the others in order", "[sched][wait_list]") {
   WaitList list;
   Entity a, b, c, d(30);

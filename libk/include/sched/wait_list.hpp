@@ -33,6 +33,8 @@ class WaitList {
   bool remove(Entity& e);
 
   bool contains(const Entity& e) const { return e.waiting_on_ == this; }
+  // Takes `e` off whichever wait list it is on; false if it is on none.
+  static bool cancel_wait(Entity& e) { return e.waiting_on_ && e.waiting_on_->remove(e); }
   bool empty() const { return list_.empty(); }
   usize size() const { return list_.size(); }
 
