@@ -36,6 +36,7 @@ libk::StringView map_error_text(MapError e) {
     case MapError::AlreadyMapped: return "already mapped";
     case MapError::NotCanonical: return "non-canonical address";
     case MapError::NotMapped: return "not mapped";
+    case MapError::BadPhysical: return "physical address out of range";
   }
   return "page table error";
 }
@@ -92,6 +93,9 @@ Result<void, MapError> PageTables::map(u64 virt, u64 phys, u64 size, Permissions
   if (!libk::checked_add(virt, size - 1, last) || !is_canonical(virt) || !is_canonical(last) ||
       (virt >> 47) != (last >> 47))
     return unexpected(MapError::NotCanonical);
+  u64 phys_last = 0;
+  if (!libk::checked_add(phys, size - 1, phys_last) || phys_last > kMaxPhysical)
+    return unexpected(MapError::BadPhysical);
   while (size > 0) {
     PageSize page = PageSize::Size4K;
     constexpr PageSize kCandidates[] = {PageSize::Size1G, PageSize::Size2M};
@@ -121,7 +125,9 @@ libk::Optional<Translation> PageTables::translate(u64 virt) const {
                                                                  : PageSize::Size4K;
       u64 offset_mask = page_bytes(size) - 1;
       u64 frame = entry & kAddressMask & ~offset_mask;
-      return Translation{frame | (virt & offset_mask), entry & ~kAddressMask, size};
+      // In a 2 MiB / 1 GiB entry, bits below the frame (bit 12 = PAT) are flags.
+      u64 flags = entry & ~(kAddressMask & ~offset_mask);
+      return Translation{frame | (virt & offset_mask), flags, size};
     }
     table = memory_->table_at(entry & kAddressMask);
   }

@@ -140,8 +140,11 @@ void vformat(Sink& sink, StringView fmt, const FormatArg* args, usize count) {
     FormatSpec spec;
     usize close = c == '{' ? format_detail::parse_spec(fmt, i + 1, spec) : StringView::npos;
     if (close == StringView::npos || next_arg >= count) {
-      // Only reachable with a RuntimeFormat: checked strings cannot get here.
+      // Only reachable with a RuntimeFormat: checked strings cannot get here. The whole
+      // field (up to its '}', if any) becomes one "{?}".
       sink.write("{?}");
+      usize end = c == '{' ? fmt.find('}', i + 1) : i;
+      i = end == StringView::npos ? fmt.size() : end;
       literal_start = i + 1;
       continue;
     }
@@ -166,20 +169,23 @@ void BufferSink::write(StringView text) {
 }
 
 void Formatter<Decimal>::format(Sink& sink, const Decimal& d, const FormatSpec& spec) {
+  // 10^19 is the largest power of ten in a u64; beyond 19 decimals every i64 is < 1, so
+  // the integer part is 0 and the fraction is the value itself, zero-padded on the left.
   u64 divisor = 1;
-  for (u32 i = 0; i < d.decimals; ++i) divisor *= 10;
+  for (u32 i = 0; i < d.decimals && i < 19; ++i) divisor *= 10;
+  if (d.decimals > 19) divisor = 0;
   bool negative = d.scaled < 0;
   u64 magnitude = negative ? u64(0) - u64(d.scaled) : u64(d.scaled);
   char buf[48];
   BufferSink out(buf, sizeof(buf));
   if (negative) out.put('-');
-  format_to(out, "{}", magnitude / divisor);
+  format_to(out, "{}", divisor ? magnitude / divisor : 0);
   if (d.decimals > 0) {
     FormatSpec frac;
     frac.zero_pad = true;
     frac.width = d.decimals;
     out.put('.');
-    write_unsigned(out, magnitude % divisor, frac);
+    write_unsigned(out, divisor ? magnitude % divisor : magnitude, frac);
   }
   write_padded(sink, out.view(), spec, '>');
 }

@@ -47,6 +47,11 @@ u32 rank(MemoryType t) {
 }
 constexpr u32 kMaxRank = 11;
 
+bool is_reusable(MemoryType t) {
+  return t == MemoryType::Usable || t == MemoryType::BootServices ||
+         t == MemoryType::LoaderReclaimable || t == MemoryType::AcpiReclaimable;
+}
+
 }  // namespace
 
 Result<void, MapError> MemoryMapBuilder::add_uefi_map(libk::Bytes map, usize descriptor_size) {
@@ -63,11 +68,19 @@ Result<void, MapError> MemoryMapBuilder::add_uefi_map(libk::Bytes map, usize des
       u64 length = 0, end = 0;
       if (d.number_of_pages == 0) continue;
       if (!libk::checked_mul<u64>(d.number_of_pages, libk::kPageSize, length) ||
-          !libk::checked_add(d.physical_start, length, end)) {
+          !libk::checked_add(d.physical_start, length, end) ||
+          !libk::checked_align_up(end, libk::kPageSize, end)) {
         ++skipped_;
         continue;
       }
-      TRY(set_range(d.physical_start, length, type));
+      // UEFI requires 4 KiB-aligned starts. If firmware breaks that, memory the kernel may
+      // reuse shrinks to whole pages inside the range; anything else grows to cover them.
+      u64 base = libk::align_down(d.physical_start, libk::kPageSize);
+      if (base != d.physical_start && is_reusable(type)) {
+        base += libk::kPageSize;
+        end -= libk::kPageSize;
+      }
+      if (end > base) TRY(set_range(base, end - base, type));
     }
   }
   return {};
@@ -105,9 +118,23 @@ void MemoryMapBuilder::merge_around(usize index) {
   }
 }
 
+// How many entries set_range(base, end) adds before merging: the new range, plus a tail if
+// it splits one range in two, minus the ranges it swallows whole.
+i64 MemoryMapBuilder::growth(u64 base, u64 end) const {
+  i64 delta = 1;
+  for (usize i = 0; i < count_; ++i) {
+    const MemoryRange& r = storage_[i];
+    if (r.base < base && r.end() > end) ++delta;
+    else if (r.base >= base && r.end() <= end) --delta;
+  }
+  return delta;
+}
+
 Result<void, MapError> MemoryMapBuilder::set_range(u64 base, u64 length, MemoryType type) {
   if (length == 0) return {};
   u64 end = base + length;  // callers have checked for overflow
+  // Refuse up front, before editing, so that a full map stays intact.
+  if (growth(base, end) > i64(storage_.size() - count_)) return unexpected(MapError::Full);
   usize i = 0;
   while (i < count_ && storage_[i].end() <= base) ++i;
   // Range i starts before `base` and reaches into it: keep its head, maybe its tail.

@@ -25,6 +25,7 @@ inline constexpr u64 kGlobal = 1ull << 8;
 inline constexpr u64 kPatLarge = 1ull << 12;  // PAT in a 2 MiB / 1 GiB entry
 inline constexpr u64 kNoExecute = 1ull << 63;
 inline constexpr u64 kAddressMask = 0x000f'ffff'ffff'f000ull;
+inline constexpr u64 kMaxPhysical = (1ull << 52) - 1;  // architectural MAXPHYADDR limit
 
 inline constexpr u64 kSize4K = 4096;
 inline constexpr u64 kSize2M = 2 * 1024 * 1024;
@@ -61,7 +62,14 @@ class TableMemory {
   ~TableMemory() = default;
 };
 
-enum class MapError : u8 { OutOfMemory, Misaligned, AlreadyMapped, NotCanonical, NotMapped };
+enum class MapError : u8 {
+  OutOfMemory,
+  Misaligned,
+  AlreadyMapped,
+  NotCanonical,  // virtual range leaves (or crosses) a canonical half
+  NotMapped,
+  BadPhysical,  // physical range wraps or exceeds 52 bits
+};
 
 libk::StringView map_error_text(MapError e);
 

@@ -16,7 +16,6 @@ class EarlyAllocator {
     u64 base;
     u64 length;
   };
-  static constexpr usize kMaxAllocations = 32;
 
   constexpr EarlyAllocator() = default;
 
@@ -24,18 +23,19 @@ class EarlyAllocator {
   bool init(libk::Span<const MemoryRange> map);
 
   // `bytes` rounded up to pages, aligned to `align` (a power of two >= 4096). Physical
-  // address, or nullopt when the arena or the allocation table is exhausted.
+  // address, or nullopt when the arena is exhausted.
   libk::Optional<u64> allocate(u64 bytes, u64 align = libk::kPageSize);
 
-  // Everything handed out so far (merged where contiguous).
-  libk::Span<const Range> allocated() const { return {ranges_, count_}; }
-  u64 bytes_allocated() const;
+  // Everything handed out so far, alignment padding included. Allocations grow down from
+  // the arena's end without gaps, so this is one range (or none before the first).
+  libk::Span<const Range> allocated() const {
+    return used_.length ? libk::Span<const Range>(&used_, 1) : libk::Span<const Range>();
+  }
+  u64 bytes_allocated() const { return used_.length; }
 
  private:
   u64 arena_base_ = 0;
-  u64 top_ = 0;  // allocations grow down from the arena's end
-  Range ranges_[kMaxAllocations] = {};
-  usize count_ = 0;
+  Range used_ = {0, 0};  // [used_.base, arena end): handed out; used_.base is the top of free
 };
 
 }  // namespace boot

@@ -63,7 +63,8 @@ class MemoryMapBuilder {
   libk::Result<void, MapError> add_uefi_map(libk::Bytes map, usize descriptor_size);
 
   // Sets [base, base + length) to `type`, replacing whatever was there (used for the
-  // kernel image and the framebuffer).
+  // kernel image and the framebuffer). Fails with Full, leaving the map unchanged, unless
+  // there is room for two more ranges.
   libk::Result<void, MapError> set_range(u64 base, u64 length, MemoryType type);
 
   libk::Span<const MemoryRange> ranges() const { return {storage_.data(), count_}; }
@@ -75,6 +76,7 @@ class MemoryMapBuilder {
   libk::Result<void, MapError> insert_at(usize index, const MemoryRange& r);
   void erase(usize index, usize n);
   void merge_around(usize index);
+  i64 growth(u64 base, u64 end) const;
 
   libk::Span<MemoryRange> storage_;
   usize count_ = 0;

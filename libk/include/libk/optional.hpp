@@ -15,7 +15,7 @@ class Optional {
   constexpr Optional() {}
   constexpr Optional(NullOpt) {}
   constexpr Optional(const T& v) : has_(true), value_(v) {}
-  constexpr Optional(T&& v) : has_(true), value_(move(v)) {}
+  constexpr Optional(T&& v) : has_(true), value_(libk::move(v)) {}
 
   constexpr bool has_value() const { return has_; }
   constexpr explicit operator bool() const { return has_; }

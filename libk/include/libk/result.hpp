@@ -14,7 +14,7 @@ struct Unexpected {
 
 template <typename E>
 constexpr Unexpected<RemoveCvRefT<E>> unexpected(E&& e) {
-  return {forward<E>(e)};
+  return {libk::forward<E>(e)};
 }
 
 template <typename T, typename E>
@@ -24,9 +24,9 @@ class [[nodiscard]] Result {
   using ErrorType = E;
 
   constexpr Result(const T& v) : ok_(true) { new (&value_) T(v); }
-  constexpr Result(T&& v) : ok_(true) { new (&value_) T(move(v)); }
+  constexpr Result(T&& v) : ok_(true) { new (&value_) T(libk::move(v)); }
   template <typename F>
-  constexpr Result(Unexpected<F>&& u) : ok_(false) { new (&error_) E(move(u.error)); }
+  constexpr Result(Unexpected<F>&& u) : ok_(false) { new (&error_) E(libk::move(u.error)); }
   template <typename F>
   constexpr Result(const Unexpected<F>& u) : ok_(false) { new (&error_) E(u.error); }
 
@@ -35,8 +35,8 @@ class [[nodiscard]] Result {
     else new (&error_) E(o.error_);
   }
   Result(Result&& o) : ok_(o.ok_) {
-    if (ok_) new (&value_) T(move(o.value_));
-    else new (&error_) E(move(o.error_));
+    if (ok_) new (&value_) T(libk::move(o.value_));
+    else new (&error_) E(libk::move(o.error_));
   }
   Result& operator=(const Result&) = delete;
   ~Result() {
@@ -50,7 +50,7 @@ class [[nodiscard]] Result {
   constexpr const T& value() const { return value_; }
   constexpr E& error() { return error_; }
   constexpr const E& error() const { return error_; }
-  T release_value() { return move(value_); }
+  T release_value() { return libk::move(value_); }
 
  private:
   bool ok_;
@@ -68,7 +68,7 @@ class [[nodiscard]] Result<void, E> {
 
   constexpr Result() : ok_(true), error_() {}
   template <typename F>
-  constexpr Result(Unexpected<F>&& u) : ok_(false), error_(move(u.error)) {}
+  constexpr Result(Unexpected<F>&& u) : ok_(false), error_(libk::move(u.error)) {}
   template <typename F>
   constexpr Result(const Unexpected<F>& u) : ok_(false), error_(u.error) {}
 

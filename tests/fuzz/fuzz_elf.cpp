@@ -1,0 +1,83 @@
+// libFuzzer harness for the kernel-image validator. On acceptance the LoadPlan must satisfy
+// everything the loader relies on when it copies segments and builds page tables; on
+// rejection the error must format. Any violation traps.
+#include <libk/elf.hpp>
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace {
+
+using libk::elf::LoadPlan;
+using libk::elf::Segment;
+
+void require(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+void check_segment(const Segment& s, libk::Bytes file, const LoadPlan& plan,
+                   const libk::elf::Limits& limits) {
+  u64 file_end = 0, mem_end = 0;
+  require(libk::checked_add(s.offset, s.filesz, file_end) && file_end <= file.size());
+  require(s.filesz <= s.memsz);
+  require(s.memsz > 0);
+  require(libk::checked_add(s.vaddr, s.memsz, mem_end));
+  require(s.vaddr >= limits.min_vaddr);
+  require(plan.image_begin <= s.vaddr && mem_end <= plan.image_end);
+  require(!(s.writable() && s.executable()));
+  // The segment is what its program header says.
+  libk::elf::FileHeader h;
+  __builtin_memcpy(&h, file.data(), sizeof(h));
+  require(s.index < h.phnum);
+  libk::elf::ProgramHeader ph;
+  __builtin_memcpy(&ph, file.data() + h.phoff + u64(s.index) * sizeof(ph), sizeof(ph));
+  require(ph.type == libk::elf::kProgramLoad && ph.vaddr == s.vaddr && ph.memsz == s.memsz &&
+          ph.offset == s.offset && ph.filesz == s.filesz && ph.flags == s.flags);
+}
+
+void check_pair(const Segment& a, const Segment& b) {
+  require(a.index < b.index);  // program header order
+  require(!libk::ranges_overlap(a.vaddr, a.vaddr + a.memsz, b.vaddr, b.vaddr + b.memsz));
+  if (a.flags == b.flags) return;
+  u64 a_begin = libk::align_down(a.vaddr, libk::kPageSize);
+  u64 a_end = libk::align_up(a.vaddr + a.memsz, libk::kPageSize);
+  u64 b_begin = libk::align_down(b.vaddr, libk::kPageSize);
+  u64 b_end = libk::align_up(b.vaddr + b.memsz, libk::kPageSize);
+  require(!libk::ranges_overlap(a_begin, a_end, b_begin, b_end));
+}
+
+void check_plan(const LoadPlan& plan, libk::Bytes file, const libk::elf::Limits& limits) {
+  require(plan.segment_count >= 1 && plan.segment_count <= libk::elf::kMaxLoadSegments);
+  require(libk::is_aligned(plan.image_begin, libk::kPageSize));
+  require(libk::is_aligned(plan.image_end, libk::kPageSize));
+  require(plan.image_begin < plan.image_end);
+  require(plan.image_end - plan.image_begin <= limits.max_image_span);
+  bool entry_ok = false;
+  for (const Segment& s : plan.loadable()) {
+    check_segment(s, file, plan, limits);
+    if (s.executable() && plan.entry >= s.vaddr && plan.entry - s.vaddr < s.memsz) entry_ok = true;
+  }
+  require(entry_ok);
+  for (u16 i = 0; i < plan.segment_count; ++i)
+    for (u16 j = u16(i + 1); j < plan.segment_count; ++j)
+      check_pair(plan.segments[i], plan.segments[j]);
+}
+
+void check_error(const libk::elf::Error& e) {
+  require(libk::elf::problem_name(e.problem) != "unknown");
+  char text[256];
+  libk::BufferSink sink(text, sizeof(text));
+  libk::format_to(sink, "{}", e);
+  require(sink.length() > 0 && text[sink.length()] == '\0');
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  libk::Bytes file(data, size);
+  libk::elf::Limits limits;
+  auto result = libk::elf::validate_kernel(file, limits);
+  if (result.ok()) check_plan(result.value(), file, limits);
+  else check_error(result.error());
+  return 0;
+}
