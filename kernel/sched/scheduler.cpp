@@ -16,8 +16,6 @@ namespace {
 
 using sched::ThreadState;
 
-constexpr u64 kIdleStackSize = 8 * libk::KiB;
-
 constinit SpinLock scheduler_lock{"scheduler"};
 constinit Thread main_thread;  // the boot context, adopted by init()
 constinit Thread idle_thread;
@@ -285,7 +283,9 @@ void Scheduler::init() {
   main_thread.state_ = ThreadState::Ready;
   all_threads.push_back(main_thread);
 
-  auto stack = stacks::allocate(kIdleStackSize);
+  // The idle thread's stack also holds the frames of the interrupts that arrive while the
+  // CPU idles: the default size.
+  auto stack = stacks::allocate();
   if (!stack) PANIC("scheduler: no memory for the idle thread's stack");
   idle_thread.set_name("idle");
   idle_thread.id_ = 0;
