@@ -1,9 +1,11 @@
 #include "boot_summary.hpp"
 
 #include <boot/memory_map.hpp>
+#include <hal/cpu.hpp>
 
 #include "boot.hpp"
 #include "log.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -52,13 +54,6 @@ void log_framebuffer(const boot::Framebuffer& fb) {
             ByteSize{fb.size});
 }
 
-void log_loader_timings(const boot::Timestamps& t) {
-  log::info("loader: kernel read after {} cycles, boot services exited after {}, "
-            "kernel entered after {} (TSC cycles since loader entry)",
-            t.kernel_read - t.loader_entry, t.exit_boot_services - t.loader_entry,
-            t.kernel_jump - t.loader_entry);
-}
-
 }  // namespace
 
 void log_boot_summary() {
@@ -75,7 +70,15 @@ void log_boot_summary() {
             info.kernel_physical_base, ByteSize{info.kernel_size}, ByteSize{info.kernel_file_size},
             info.kernel_file);
   log::info("cmdline: \"{}\"", boot_info::cmdline());
-  log_loader_timings(info.timestamps);
+}
+
+void log_loader_timings() {
+  const boot::Timestamps& t = boot_info::get().timestamps;
+  auto us = [&](u64 tsc) { return time::tsc_to_ns(tsc - t.loader_entry) / time::kNsPerUs; };
+  log::info("loader: kernel read after {} us, boot services exited after {} us, kernel entered "
+            "after {} us; now {} us since loader entry",
+            us(t.kernel_read), us(t.exit_boot_services), us(t.kernel_jump),
+            us(hal::cpu::rdtsc()));
 }
 
 }  // namespace kernel

@@ -1,15 +1,25 @@
 // kernel_main: the boot sequence, in order. Each step's comment says what it needs.
 #include <hal/cpu.hpp>
 #include <hal/gdt.hpp>
+#include <hal/interrupts.hpp>
+#include <hal/mmio.hpp>
 #include <hal/qemu.hpp>
 #include <libk/cmdline.hpp>
 
+#include "acpi.hpp"
 #include "boot.hpp"
 #include "boot_summary.hpp"
+#include "cpu.hpp"
 #include "early_memory.hpp"
+#include "exceptions.hpp"
+#include "interrupts.hpp"
+#include "keyboard.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 #include "splash.hpp"
+#include "symbols.hpp"
+#include "time.hpp"
+#include "timers.hpp"
 #include "version.hpp"
 
 namespace kernel {
@@ -22,16 +32,27 @@ void report_cmdline_problems(const libk::CommandLine& cmdline) {
   });
 }
 
+// Nothing else to run yet: echo the keyboard, sleeping between interrupts.
 [[noreturn]] void idle() {
-  log::info("ember: boot complete; halting (nothing else to run yet)");
-  for (;;) hal::cpu::hlt();
+  log::info("ember: boot complete; echoing the keyboard (nothing else to run yet)");
+  for (;;) {
+    hal::interrupts::disable();
+    auto event = keyboard::read_event();
+    if (!event) {
+      hal::interrupts::wait();
+      continue;
+    }
+    hal::interrupts::enable();
+    keyboard::echo(*event);
+  }
 }
 
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
-  hal::gdt::init();  // the firmware's GDT is not mapped any more
-  log::init();       // serial first: everything after this can report problems
+  hal::gdt::init();     // the firmware's GDT is not mapped any more; TSS with IST stacks
+  log::init();          // serial first: everything after this can report problems
+  exceptions::init();   // IDT: from here on every CPU exception gives a crash report
   log::info("Ember {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);
@@ -39,9 +60,20 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
     hal::cpu::halt_forever();
   }
   boot_info::set(info);
+  hal::mmio::init(info->direct_map_base, info->direct_map_size);
+  exceptions::register_boot_stack();  // overflowing it is reported as a stack overflow
+  symbols::init();                    // backtraces get function names
   if (!early_memory::init()) log::warn("memory: no usable RAM for early allocations");
   log_boot_summary();
   paint_splash();
+  cpu::init();
+  acpi::init();
+  interrupts::init();   // 8259s masked, local APIC, I/O APICs
+  time::init();         // HPET or PIT; TSC and local APIC timer calibrated
+  timers::init();
+  log_loader_timings();
+  hal::interrupts::enable();
+  keyboard::init();
 
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);

@@ -134,7 +134,9 @@ boot::Framebuffer setup_video(const Config& config) {
     if (EFI_ERROR(s)) print("{}: cannot set mode {} ({}); keeping the current one\n", kName,
                             choice->number, Status{s});
   }
-  return describe(g);
+  boot::Framebuffer fb = describe(g);
+  print("{}: display {}x{} ({})\n", kName, fb.width, fb.height, libk::mode_reason_text(choice->reason));
+  return fb;
 }
 
 }  // namespace loader

@@ -62,6 +62,34 @@ def case_pc(ctx):
     boot_and_test(ctx, machine="pc", disk="sata")
 
 
+CONFIG_WITH_PROBLEMS = """# a configuration with mistakes the loader must report and survive
+resolution = 1024x768
+this line has no equals sign
+colour = orange
+resolution = huge
+cmdline = test=boot.*
+"""
+
+
+def case_config(ctx):
+    conf = os.path.join(ctx.work, "ember.conf")
+    with open(conf, "w") as f:
+        f.write(CONFIG_WITH_PROBLEMS)
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, conf=conf)
+    result = harness.boot(image, memory="1024M")
+    print(result.serial)
+    expect(result, r"^ember-loader: \\boot\\ember\.conf:3: expected 'key = value' \(ignored\)",
+           "the malformed line reported with its number")
+    expect(result, r"^ember-loader: \\boot\\ember\.conf:4: unknown setting: colour \(ignored\)",
+           "the unknown setting reported")
+    expect(result, r"^ember-loader: \\boot\\ember\.conf:5: resolution must be .*: huge \(ignored\)",
+           "the bad value reported")
+    expect(result, r"^ember-loader: display 1024x768 \(configured\)", "the configured mode chosen")
+    expect(result, r"^framebuffer: 1024x768, 32 bpp, pitch 4096", "the kernel seeing that mode")
+    expect(result, r'^cmdline: "test=boot\.\*"', "the command line from the file")
+    harness.expect_tests_passed(result)
+
+
 def expect_loader_error(ctx, pattern, **image_args):
     image = harness.make_image(ctx.work, ctx.loader, **image_args)
     result = harness.boot(image, stop_on=LOADER_GAVE_UP, timeout=60)
@@ -116,6 +144,7 @@ CASES = {
     "usb": case_usb,
     "no-gop": case_no_gop,
     "pc": case_pc,
+    "config": case_config,
     "missing-kernel": case_missing_kernel,
     "harness-failure": case_harness_failure,
     "harness-panic": case_harness_panic,

@@ -69,6 +69,21 @@ inline void hlt() { asm volatile("hlt" ::: "memory"); }
 inline void pause() { asm volatile("pause"); }
 inline void invlpg(u64 va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 inline void int3() { asm volatile("int3"); }
+inline void mfence() { asm volatile("mfence" ::: "memory"); }
+inline void lfence() { asm volatile("lfence" ::: "memory"); }
+
+// Descriptor-table registers (SDM Vol. 3A §2.4). `pointer` is a packed {u16 limit; u64 base}.
+inline void lidt(const void* pointer) { asm volatile("lidt (%0)" : : "r"(pointer) : "memory"); }
+inline void sidt(void* pointer) { asm volatile("sidt (%0)" : : "r"(pointer) : "memory"); }
+inline void sgdt(void* pointer) { asm volatile("sgdt (%0)" : : "r"(pointer) : "memory"); }
+inline void ltr(u16 selector) { asm volatile("ltr %0" : : "r"(selector) : "memory"); }
+inline u16 str() { u16 v; asm volatile("str %0" : "=r"(v)); return v; }
+// Loads ES (used by a test to provoke a selector #GP; the kernel never changes ES).
+inline void write_es(u16 selector) { asm volatile("mov %0, %%es" : : "r"(selector) : "memory"); }
+
+// RFLAGS.IF (SDM Vol. 1 §3.4.3).
+inline constexpr u64 kRflagsInterrupt = 1ull << 9;
+inline bool interrupts_enabled() { return read_rflags() & kRflagsInterrupt; }
 
 // Stops this CPU for good: interrupts off, halt forever (an NMI returns to the loop).
 [[noreturn]] inline void halt_forever() {

@@ -42,6 +42,8 @@ class Cr4 : public detail::BitRegister<Cr4> {
   static Cr4 read() { return Cr4(cpu::read_cr4()); }
   void write() const { cpu::write_cr4(raw_); }
   bool pae() const { return bit(5); }
+  bool mce() const { return bit(6); }  // machine-check exceptions enabled
+  Cr4& set_mce(bool v) { return set_bit(6, v); }
   bool pge() const { return bit(7); }
   Cr4& set_pge(bool v) { return set_bit(7, v); }
   bool la57() const { return bit(12); }

@@ -1,0 +1,159 @@
+// The local APIC (Intel SDM Vol. 3A chapter 11), in xAPIC mode (memory-mapped registers) or
+// x2APIC mode (MSRs 0x800-0x8FF, §11.12). The two differ only in how a register is reached,
+// so LocalApic works through an ApicRegisters access path; the x2APIC path runs on the host
+// against a fake MsrIo (QEMU 7.2's TCG does not emulate x2APIC).
+#pragma once
+
+#include <hal/msr.hpp>
+#include <hal/registers.hpp>
+
+namespace hal {
+
+// Register offsets in the xAPIC page — SDM Vol. 3A §11.4.1, Table 11-1. The x2APIC MSR of a
+// register is 0x800 + (offset >> 4) — §11.12.1.2, Table 11-6.
+enum class ApicRegister : u16 {
+  Id = 0x020,
+  Version = 0x030,
+  TaskPriority = 0x080,
+  Eoi = 0x0B0,
+  SpuriousVector = 0x0F0,
+  InService0 = 0x100,  // ISR bits 0-31; ISR n at 0x100 + 0x10 * n (§11.8.4)
+  ErrorStatus = 0x280,
+  LvtTimer = 0x320,
+  LvtThermal = 0x330,
+  LvtPerformance = 0x340,
+  LvtLint0 = 0x350,
+  LvtLint1 = 0x360,
+  LvtError = 0x370,
+  TimerInitialCount = 0x380,
+  TimerCurrentCount = 0x390,
+  TimerDivide = 0x3E0,
+};
+
+constexpr u32 x2apic_msr(ApicRegister r) { return msr::kX2ApicFirst + (u32(r) >> 4); }
+
+class ApicRegisters {
+ public:
+  virtual u32 read(ApicRegister r) = 0;
+  virtual void write(ApicRegister r, u32 value) = 0;
+  // The APIC ID: bits 31:24 of the ID register in xAPIC mode, all 32 bits in x2APIC mode.
+  virtual u32 id() = 0;
+  virtual bool x2apic() const = 0;
+
+ protected:
+  ~ApicRegisters() = default;
+};
+
+// xAPIC: 32-bit accesses to the 4 KiB register page (SDM Vol. 3A §11.4.1: registers are
+// 16-byte aligned and must be accessed with aligned 32-bit loads and stores).
+class XApicRegisters final : public ApicRegisters {
+ public:
+  constexpr explicit XApicRegisters(volatile void* page) : page_(page) {}
+  u32 read(ApicRegister r) override;
+  void write(ApicRegister r, u32 value) override;
+  u32 id() override { return read(ApicRegister::Id) >> 24; }
+  bool x2apic() const override { return false; }
+
+ private:
+  volatile void* page_;
+};
+
+// x2APIC: one MSR per register. EOI must be written with 0 (§11.12.1.2: a non-zero write
+// raises #GP).
+class X2ApicRegisters final : public ApicRegisters {
+ public:
+  constexpr explicit X2ApicRegisters(MsrIo& msrs) : msrs_(&msrs) {}
+  u32 read(ApicRegister r) override { return u32(msrs_->read(x2apic_msr(r))); }
+  void write(ApicRegister r, u32 value) override { msrs_->write(x2apic_msr(r), value); }
+  u32 id() override { return read(ApicRegister::Id); }
+  bool x2apic() const override { return true; }
+
+ private:
+  MsrIo* msrs_;
+};
+
+// A local vector table entry — SDM Vol. 3A §11.5.1, Figure 11-8.
+class LvtEntry : public detail::BitRegister<LvtEntry> {
+ public:
+  enum class Delivery : u8 { Fixed = 0, Smi = 2, Nmi = 4, Init = 5, ExtInt = 7 };
+  enum class TimerMode : u8 { OneShot = 0, Periodic = 1, TscDeadline = 2 };
+
+  using BitRegister::BitRegister;
+  static LvtEntry masked() { return LvtEntry(1u << 16); }
+  u8 vector() const { return u8(raw_); }
+  LvtEntry& set_vector(u8 v) { raw_ = (raw_ & ~0xFFull) | v; return *this; }
+  Delivery delivery() const { return Delivery(raw_ >> 8 & 7); }
+  LvtEntry& set_delivery(Delivery d) { raw_ = (raw_ & ~0x700ull) | u64(d) << 8; return *this; }
+  bool active_low() const { return bit(13); }
+  LvtEntry& set_active_low(bool v) { return set_bit(13, v); }
+  bool level_triggered() const { return bit(15); }
+  LvtEntry& set_level_triggered(bool v) { return set_bit(15, v); }
+  bool masked_bit() const { return bit(16); }
+  LvtEntry& set_masked(bool v) { return set_bit(16, v); }
+  TimerMode timer_mode() const { return TimerMode(raw_ >> 17 & 3); }
+  LvtEntry& set_timer_mode(TimerMode m) {
+    raw_ = (raw_ & ~(3ull << 17)) | u64(m) << 17;
+    return *this;
+  }
+};
+
+// Timer divide configuration — SDM Vol. 3A §11.5.4, Figure 11-10 (bits 0, 1 and 3).
+enum class ApicTimerDivide : u8 { By1 = 0xB, By2 = 0x0, By4 = 0x1, By8 = 0x2, By16 = 0x3,
+                                  By32 = 0x8, By64 = 0x9, By128 = 0xA };
+
+class LocalApic {
+ public:
+  static constexpr u32 kSoftwareEnable = 1u << 8;  // spurious-vector register, §11.4.3
+
+  constexpr explicit LocalApic(ApicRegisters& regs) : regs_(&regs) {}
+
+  // Software-enables the APIC with `spurious_vector`, accepts every priority (TPR = 0), masks
+  // every local interrupt source and clears stale errors. Program LINTs and the timer after.
+  void enable(u8 spurious_vector);
+
+  u32 id() { return regs_->id(); }
+  bool software_enabled() { return regs_->read(ApicRegister::SpuriousVector) & kSoftwareEnable; }
+  u8 spurious_vector() { return u8(regs_->read(ApicRegister::SpuriousVector)); }
+  u8 version() { return u8(regs_->read(ApicRegister::Version)); }
+  u8 lvt_entries() { return u8((regs_->read(ApicRegister::Version) >> 16 & 0xFF) + 1); }
+  bool x2apic() const { return regs_->x2apic(); }
+
+  // End of interrupt for the in-service interrupt with the highest priority (§11.8.5).
+  void eoi() { regs_->write(ApicRegister::Eoi, 0); }
+  // Whether `vector` is in service at this APIC (its ISR bit, §11.8.4): true for an
+  // interrupt the APIC delivered and that still needs an EOI.
+  bool in_service(u8 vector) {
+    auto reg = ApicRegister(u16(ApicRegister::InService0) + 0x10 * (vector / 32));
+    return regs_->read(reg) >> (vector % 32) & 1;
+  }
+
+  void set_lint(u8 lint, LvtEntry entry) {
+    regs_->write(lint == 0 ? ApicRegister::LvtLint0 : ApicRegister::LvtLint1, u32(entry.raw()));
+  }
+  LvtEntry lint(u8 lint) {
+    return LvtEntry(regs_->read(lint == 0 ? ApicRegister::LvtLint0 : ApicRegister::LvtLint1));
+  }
+  void set_error_vector(u8 vector) {
+    regs_->write(ApicRegister::LvtError, u32(LvtEntry(0).set_vector(vector).raw()));
+  }
+  // Reads and clears the error status (§11.5.3: write before reading to latch it).
+  u32 error_status();
+
+  // The timer (§11.5.4). One-shot: interrupt `vector` after `count` ticks of the bus clock
+  // divided by `divide`; a count of 0 stops it. With `masked`, it counts without
+  // interrupting (for calibration).
+  void start_one_shot(u8 vector, u32 count, ApicTimerDivide divide, bool masked = false);
+  void stop_timer();
+  u32 timer_current_count() { return regs_->read(ApicRegister::TimerCurrentCount); }
+  LvtEntry timer_lvt() { return LvtEntry(regs_->read(ApicRegister::LvtTimer)); }
+
+  // TSC-deadline mode (§11.5.4.1): the timer fires when the TSC reaches the value written to
+  // IA32_TSC_DEADLINE; writing 0 disarms it. Only when CPUID.1:ECX[24] says so.
+  void enter_tsc_deadline_mode(u8 vector);
+  static void set_tsc_deadline(MsrIo& msrs, u64 tsc) { msrs.write(msr::kTscDeadline, tsc); }
+
+ private:
+  ApicRegisters* regs_;
+};
+
+}  // namespace hal

@@ -1,0 +1,48 @@
+// Model-specific registers through an interface, so register-level code (the local APIC in
+// x2APIC mode, the TSC-deadline timer) is tested on the host against a fake, as Zircon does.
+// Architectural MSR numbers: Intel SDM Vol. 4, Table 2-2.
+#pragma once
+
+#include <hal/cpu.hpp>
+#include <hal/registers.hpp>
+
+namespace hal {
+
+class MsrIo {
+ public:
+  virtual u64 read(u32 msr) = 0;
+  virtual void write(u32 msr, u64 value) = 0;
+
+ protected:
+  ~MsrIo() = default;
+};
+
+// The real thing: RDMSR/WRMSR on this CPU. Context: ring 0.
+class CpuMsrIo final : public MsrIo {
+ public:
+  u64 read(u32 msr) override { return cpu::rdmsr(msr); }
+  void write(u32 msr, u64 value) override { cpu::wrmsr(msr, value); }
+};
+
+namespace msr {
+inline constexpr u32 kApicBase = 0x1B;        // IA32_APIC_BASE
+inline constexpr u32 kTscDeadline = 0x6E0;    // IA32_TSC_DEADLINE
+inline constexpr u32 kX2ApicFirst = 0x800;    // x2APIC registers: 0x800 + (xAPIC offset >> 4)
+inline constexpr u32 kX2ApicLast = 0x8FF;
+}  // namespace msr
+
+// IA32_APIC_BASE — SDM Vol. 3A §11.4.4, Figure 11-5, and §11.12.1 (EXTD).
+class ApicBase : public detail::BitRegister<ApicBase> {
+ public:
+  using BitRegister::BitRegister;
+  static ApicBase read(MsrIo& io) { return ApicBase(io.read(msr::kApicBase)); }
+  void write(MsrIo& io) const { io.write(msr::kApicBase, raw_); }
+  bool bsp() const { return bit(8); }
+  bool x2apic() const { return bit(10); }  // EXTD
+  ApicBase& set_x2apic(bool v) { return set_bit(10, v); }
+  bool enabled() const { return bit(11); }  // EN: the APIC global enable
+  ApicBase& set_enabled(bool v) { return set_bit(11, v); }
+  u64 base() const { return raw_ & 0x000F'FFFF'FFFF'F000ull; }
+};
+
+}  // namespace hal

@@ -1,0 +1,53 @@
+// Interrupt controllers: the legacy 8259s masked, the local APIC (x2APIC mode when the CPU
+// offers it, xAPIC otherwise), the I/O APICs from the MADT, and routing of ISA IRQs through
+// them honouring the MADT's interrupt source overrides. See docs/interrupts.md.
+//
+// Vectors:
+//   0x00-0x1F  CPU exceptions (kernel/exceptions.hpp)
+//   0x20-0x2F  the 8259s, remapped and masked (only their spurious IRQ 7/15 can arrive)
+//   0x30-0x3F  ISA IRQ n on vector 0x30 + n, through the I/O APIC
+//   0xF0       local APIC timer
+//   0xFE       local APIC error
+//   0xFF       local APIC spurious interrupt
+#pragma once
+
+#include <hal/ioapic.hpp>
+#include <hal/lapic.hpp>
+#include <libk/optional.hpp>
+
+namespace kernel::interrupts {
+
+inline constexpr u8 kIsaVectorBase = 0x30;
+inline constexpr u8 kTimerVector = 0xF0;
+inline constexpr u8 kApicErrorVector = 0xFE;
+inline constexpr u8 kSpuriousVector = 0xFF;
+
+// Runs in interrupt context with interrupts disabled; the EOI is sent after it returns.
+using Handler = void (*)();
+
+// Masks the 8259s, enables the local APIC and masks every I/O APIC input. Needs
+// exceptions::init(), cpu::init() and acpi::init() (without an MADT: the APIC base from
+// IA32_APIC_BASE, LINT1 as NMI, and no I/O APIC). Interrupts stay disabled.
+void init();
+
+// Routes ISA `irq` to this CPU on vector kIsaVectorBase + irq, with the polarity and trigger
+// mode the MADT gives for it. False (and a warning) if no I/O APIC serves its GSI.
+// Context: boot sequence.
+bool route_isa_irq(u8 irq, Handler handler);
+
+// Installs `handler` for a local APIC vector (the timer). Context: boot sequence.
+void set_local_handler(u8 vector, Handler handler);
+
+hal::LocalApic& local_apic();
+hal::MsrIo& msrs();
+bool x2apic_mode();
+
+// Where an ISA IRQ was routed, read back from the I/O APIC.
+struct IsaRoute {
+  u32 gsi;
+  u8 io_apic_id;
+  hal::RedirectionEntry entry;
+};
+libk::Optional<IsaRoute> isa_route(u8 irq);
+
+}  // namespace kernel::interrupts

@@ -1,0 +1,92 @@
+#include "keyboard.hpp"
+
+#include <hal/i8042.hpp>
+#include <hal/interrupts.hpp>
+#include <libk/spsc_ring.hpp>
+
+#include "acpi.hpp"
+#include "interrupts.hpp"
+#include "log.hpp"
+#include "time.hpp"
+#include "timers.hpp"
+
+namespace kernel::keyboard {
+
+namespace {
+
+constinit libk::keyboard::ScancodeDecoder decoder;
+constinit libk::SpscRing<KeyEvent, 128> events;
+constinit bool keyboard_present = false;
+
+// IRQ 1: one byte per interrupt (the i8042 raises one per byte).
+void on_irq() {
+  u8 byte = 0;
+  if (!hal::i8042::read_keyboard_byte(byte)) return;
+  if (auto event = decoder.feed(byte)) events.push(*event);
+}
+
+void set_flag(libk::Timer&, void* flag) { *static_cast<volatile bool*>(flag) = true; }
+
+}  // namespace
+
+bool init() {
+  if (const auto* fadt = acpi::fadt(); fadt && !fadt->may_have_8042())
+    log::info("keyboard: the FADT says there is no 8042; probing anyway");
+  auto status = hal::i8042::init();
+  if (!status) {
+    log::warn("keyboard: {}; no keyboard input", hal::i8042::error_text(status.error()));
+    return false;
+  }
+  if (!interrupts::route_isa_irq(hal::i8042::kKeyboardIrq, on_irq)) return false;
+  keyboard_present = true;
+  log::info("keyboard: i8042 ready (self-test {:#x}, configuration {:#x}), PS/2 keyboard on IRQ 1",
+            status.value().self_test, status.value().config);
+  return true;
+}
+
+bool present() { return keyboard_present; }
+
+libk::Optional<KeyEvent> read_event() { return events.pop(); }
+
+libk::Optional<KeyEvent> wait_event(u64 timeout_ns) {
+  volatile bool expired = false;
+  libk::Timer timer;
+  timers::arm(timer, time::now_ns() + timeout_ns, set_flag, const_cast<bool*>(&expired));
+  for (;;) {
+    hal::interrupts::disable();
+    auto event = events.pop();
+    if (event || expired) {
+      hal::interrupts::enable();
+      timers::cancel(timer);
+      return event;
+    }
+    hal::interrupts::wait();  // the keyboard or the timer wakes us
+  }
+}
+
+usize visible_form(u32 cp, char* out) {
+  if (cp == '\n' || cp == '\t' || (cp >= 0x20 && cp < 0x7F)) {
+    out[0] = char(cp);
+    return 1;
+  }
+  if (cp == '\b') {  // erase the previous character on a terminal
+    out[0] = '\b', out[1] = ' ', out[2] = '\b';
+    return 3;
+  }
+  if (cp < 0x20) {
+    out[0] = '^', out[1] = char(cp + 0x40);
+    return 2;
+  }
+  return 0;
+}
+
+void echo(const KeyEvent& event) {
+  if (!event.pressed || event.codepoint == 0) return;
+  char text[4];
+  usize n = visible_form(event.codepoint, text);
+  log::serial().write({text, n});
+}
+
+u32 dropped_events() { return events.dropped(); }
+
+}  // namespace kernel::keyboard

@@ -1,0 +1,38 @@
+// The PS/2 keyboard: the i8042 initialized by hal, IRQ 1 routed through the I/O APIC, each
+// scancode byte decoded (libk::keyboard, US layout) into key events queued for readers (the
+// shell, later). For now the idle loop echoes typed characters.
+//
+// FIXME(console): echo() writes to the serial port; with the framebuffer console it goes to
+// the screen as well.
+#pragma once
+
+#include <libk/keyboard.hpp>
+#include <libk/optional.hpp>
+
+namespace kernel::keyboard {
+
+using libk::keyboard::KeyEvent;
+
+// Initializes the controller and keyboard and routes IRQ 1. Needs interrupts::init().
+// Returns false (with a warning) if there is no usable keyboard; the kernel boots on.
+bool init();
+bool present();
+
+// The next key event, if any. Context: thread (one consumer).
+libk::Optional<KeyEvent> read_event();
+
+// Waits up to `timeout_ns` for a key event, halting the CPU in between. Needs interrupts
+// enabled.
+libk::Optional<KeyEvent> wait_event(u64 timeout_ns);
+
+// Shows what a key press typed: printable characters as themselves, Enter as a newline,
+// Backspace as erase, control characters as ^X. Releases and keys without a character show
+// nothing.
+void echo(const KeyEvent& event);
+
+// Writes the visible form of `codepoint` into `out` (at most 4 bytes); returns the length.
+usize visible_form(u32 codepoint, char* out);
+
+u32 dropped_events();
+
+}  // namespace kernel::keyboard

@@ -1,0 +1,35 @@
+#include "memory_probe.hpp"
+
+#include <hal/cpu.hpp>
+
+#include "boot.hpp"
+
+namespace kernel::memory_probe {
+
+namespace {
+
+// Reaches page-table frames through the direct map; never allocates.
+class DirectMapTables final : public hal::paging::TableMemory {
+ public:
+  libk::Optional<u64> allocate_table() override { return libk::nullopt; }
+  u64* table_at(u64 phys) override { return boot_info::physical_to_virtual<u64>(phys); }
+};
+
+}  // namespace
+
+libk::Optional<hal::paging::Translation> translate(u64 address) {
+  DirectMapTables memory;
+  hal::paging::PageTables tables(memory, hal::cpu::read_cr3() & hal::paging::kAddressMask);
+  return tables.translate(address);
+}
+
+bool mapped(u64 address, u64 length) {
+  if (length == 0) return true;
+  u64 last = 0;
+  if (!libk::checked_add<u64>(address, length - 1, last)) return false;
+  if (!translate(address)) return false;
+  return libk::align_down(last, libk::kPageSize) == libk::align_down(address, libk::kPageSize) ||
+         translate(last).has_value();
+}
+
+}  // namespace kernel::memory_probe

@@ -1,0 +1,28 @@
+// One-shot deadline timers on the monotonic clock (kernel/time.hpp), driven by the local APIC
+// timer: in TSC-deadline mode when the CPU has it (CPUID.1:ECX[24]), else as a one-shot
+// countdown programmed for the earliest deadline. Callbacks run from the timer interrupt.
+#pragma once
+
+#include <libk/timer_queue.hpp>
+
+namespace kernel::timers {
+
+// Installs the timer interrupt and selects the hardware mode. Needs time::init().
+void init();
+
+// Arms `timer` (not already armed) to call `callback(timer, context)` once
+// time::now_ns() >= deadline_ns. Callbacks run in interrupt context with interrupts
+// disabled and may re-arm their timer. Context: any.
+void arm(libk::Timer& timer, u64 deadline_ns, libk::Timer::Callback callback, void* context);
+
+// Disarms `timer`; false if it was not armed (e.g. it already fired). Context: any.
+bool cancel(libk::Timer& timer);
+
+// Waits at least `ns` nanoseconds, halting the CPU until a timer interrupt ends the wait.
+// With interrupts disabled (e.g. in an interrupt handler) it busy-waits instead.
+void sleep_ns(u64 ns);
+
+bool tsc_deadline_mode();
+u64 interrupts_seen();
+
+}  // namespace kernel::timers

@@ -1,0 +1,46 @@
+#include <libk/timer_queue.hpp>
+
+namespace libk {
+
+bool TimerQueue::insert(Timer& timer) {
+  Timer** link = &head_;
+  while (*link != nullptr && (*link)->deadline <= timer.deadline) link = &(*link)->next_;
+  timer.next_ = *link;
+  *link = &timer;
+  timer.armed_ = true;
+  return head_ == &timer;
+}
+
+bool TimerQueue::remove(Timer& timer) {
+  if (!timer.armed_) return false;
+  for (Timer** link = &head_; *link != nullptr; link = &(*link)->next_) {
+    if (*link != &timer) continue;
+    *link = timer.next_;
+    timer.next_ = nullptr;
+    timer.armed_ = false;
+    return true;
+  }
+  return false;
+}
+
+Timer* TimerQueue::pop_expired(u64 now) {
+  Timer* first = head_;
+  if (first == nullptr || first->deadline > now) return nullptr;
+  head_ = first->next_;
+  first->next_ = nullptr;
+  first->armed_ = false;
+  return first;
+}
+
+Optional<u64> TimerQueue::next_deadline() const {
+  if (head_ == nullptr) return nullopt;
+  return head_->deadline;
+}
+
+usize TimerQueue::size() const {
+  usize n = 0;
+  for (const Timer* t = head_; t != nullptr; t = t->next_) ++n;
+  return n;
+}
+
+}  // namespace libk
