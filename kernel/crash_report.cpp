@@ -18,7 +18,7 @@ using hal::exceptions::kPageFault;
 constinit PageFaultDescriber describer = nullptr;
 constinit libk::FixedVector<KnownStack, 16> stacks;
 constinit StackFinder finder = nullptr;
-constinit KnownStack found;  // what the finder found last (crash reports run one at a time)
+constinit KnownStack found{};  // what the finder found last (crash reports run one at a time)
 
 const KnownStack* find_dynamic(u64 address) {
   return finder && finder(address, found) ? &found : nullptr;
