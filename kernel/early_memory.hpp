@@ -1,6 +1,7 @@
 // Physical memory for the boot sequence, before the page allocator runs (framebuffer shadow
 // buffers, early tables). Backed by boot::EarlyAllocator over the BootInfo memory map;
-// nothing is ever freed. The page allocator must exclude allocated() when it builds its pool.
+// nothing is ever freed. The page allocator excludes allocated() when it builds its pool;
+// after that (pmm::ready()), allocate() takes whole blocks from the page allocator instead.
 //
 // Context: boot CPU, single-threaded boot sequence only (no locking).
 #pragma once

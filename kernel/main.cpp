@@ -10,12 +10,15 @@
 #include "boot.hpp"
 #include "boot_summary.hpp"
 #include "cpu.hpp"
+#include "crash_report.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"
 #include "keyboard.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
+#include "memory/memory.hpp"
+#include "memory/vm.hpp"
 #include "splash.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
@@ -47,6 +50,43 @@ void report_cmdline_problems(const libk::CommandLine& cmdline) {
   }
 }
 
+// Heap debug checks: `heap=debug` or `heap=fast` on the command line, else on unless the
+// build is a release build.
+bool heap_debug(const libk::CommandLine& cmdline) {
+  auto mode = cmdline.get("heap");
+  if (mode && *mode == "fast") return false;
+  if (mode && *mode == "debug") return true;
+  return libk::StringView(kBuildKind) != "release";
+}
+
+[[noreturn]] void stop(const char* why) {
+  log::error("ember: {}; cannot continue", why);
+  hal::qemu::debug_exit(hal::qemu::kExitFailure);
+  hal::cpu::halt_forever();
+}
+
+// The second half of the boot, on the kernel's own stack (memory::switch_to_kernel_stack).
+[[noreturn]] void kernel_main_on_kernel_stack(void*) {
+  memory::finish_boot();  // BootInfo copied; loader and boot-services memory reclaimed
+  crash::register_stack("kernel boot stack", memory::boot_stack().base, memory::boot_stack().top(),
+                        true);
+  log_boot_summary();
+  paint_splash();
+  cpu::init();
+  acpi::init();
+  interrupts::init();  // 8259s masked, local APIC, I/O APICs
+  time::init();        // HPET or PIT; TSC and local APIC timer calibrated
+  timers::init();
+  log_loader_timings();
+  hal::interrupts::enable();
+  keyboard::init();
+
+  libk::CommandLine cmdline(boot_info::cmdline());
+  report_cmdline_problems(cmdline);
+  if (auto tests = cmdline.get("test")) ktest::run(*tests);
+  idle();
+}
+
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
@@ -64,21 +104,10 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   exceptions::register_boot_stack();  // overflowing it is reported as a stack overflow
   symbols::init();                    // backtraces get function names
   if (!early_memory::init()) log::warn("memory: no usable RAM for early allocations");
-  log_boot_summary();
-  paint_splash();
-  cpu::init();
-  acpi::init();
-  interrupts::init();   // 8259s masked, local APIC, I/O APICs
-  time::init();         // HPET or PIT; TSC and local APIC timer calibrated
-  timers::init();
-  log_loader_timings();
-  hal::interrupts::enable();
-  keyboard::init();
-
-  libk::CommandLine cmdline(boot_info::cmdline());
-  report_cmdline_problems(cmdline);
-  if (auto tests = cmdline.get("test")) ktest::run(*tests);
-  idle();
+  if (!memory::init(heap_debug(libk::CommandLine(boot_info::cmdline()))))
+    stop("cannot set up memory management");
+  crash::set_page_fault_describer(vm::describe_fault);  // guard page / unmapped / W^X
+  memory::switch_to_kernel_stack(kernel_main_on_kernel_stack, nullptr);
 }
 
 }  // namespace kernel

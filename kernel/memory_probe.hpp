@@ -1,10 +1,10 @@
 // Asking the live page tables whether an address is mapped, without touching it. The crash
 // reporter uses this to walk stacks and describe faulting addresses safely.
 //
-// FIXME(memory): the VM code of the memory issue owns the page tables; this walks CR3 through
-// the loader's direct map, which is enough until then.
+// Unlike vm::lookup (kernel/memory/vm.hpp), this takes no lock and trusts nothing but CR3
+// and the direct map, so it works in any state the crash reporter may find the kernel in.
 //
-// Context: any (reads only).
+// Context: any (reads only), including exception handlers and NMI.
 #pragma once
 
 #include <hal/paging.hpp>

@@ -1,19 +1,17 @@
 #include <hal/paging.hpp>
 #include <libk/utility.hpp>
 
+#include "paging_internal.hpp"
+
 namespace hal::paging {
 
 using libk::Result;
 using libk::unexpected;
 
+using detail::index_at;
+using detail::leaf_level;
+
 namespace {
-
-// Level 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
-constexpr u32 index_at(u64 virt, u32 level) { return (virt >> (12 + 9 * (level - 1))) & 511; }
-
-constexpr u32 leaf_level(PageSize s) {
-  return s == PageSize::Size1G ? 3 : s == PageSize::Size2M ? 2 : 1;
-}
 
 // PAT/PCD/PWT bits for a cache type (see the Cache comment for Ember's PAT layout).
 u64 cache_bits(Cache c, PageSize size) {
@@ -70,7 +68,7 @@ Result<u64*, MapError> PageTables::walk_create(u64 virt, u32 target_level) {
       ++tables_allocated_;
       // Intermediate entries grant everything; the leaf decides (SDM §4.6: rights combine).
       entry = *frame | kPresent | kWritable | kUser;
-    } else if (entry & kHuge) {
+    } else if (level <= 3 && (entry & kHuge)) {
       return unexpected(MapError::AlreadyMapped);
     }
     table = memory_->table_at(entry & kAddressMask);
@@ -80,7 +78,7 @@ Result<u64*, MapError> PageTables::walk_create(u64 virt, u32 target_level) {
 
 Result<void, MapError> PageTables::map_one(u64 virt, u64 phys, PageSize size, Permissions perms) {
   u64* entry = TRY(walk_create(virt, leaf_level(size)));
-  if (*entry & kPresent) return unexpected(MapError::AlreadyMapped);
+  if (*entry != 0) return unexpected(MapError::AlreadyMapped);  // a mapping or a guard page
   *entry = phys | leaf_flags(perms, size);
   return {};
 }
@@ -101,7 +99,8 @@ Result<void, MapError> PageTables::map(u64 virt, u64 phys, u64 size, Permissions
     constexpr PageSize kCandidates[] = {PageSize::Size1G, PageSize::Size2M};
     for (PageSize candidate : kCandidates) {
       u64 bytes = page_bytes(candidate);
-      if (u8(candidate) <= u8(largest) && size >= bytes && libk::is_aligned(virt | phys, bytes)) {
+      if (u8(candidate) <= u8(largest) && size >= bytes && libk::is_aligned(virt | phys, bytes) &&
+          slot_empty(virt, leaf_level(candidate))) {
         page = candidate;
         break;
       }
@@ -114,24 +113,22 @@ Result<void, MapError> PageTables::map(u64 virt, u64 phys, u64 size, Permissions
 }
 
 libk::Optional<Translation> PageTables::translate(u64 virt) const {
-  if (!is_canonical(virt)) return libk::nullopt;
+  Translation t;
+  if (lookup(virt, &t) != PageState::Mapped) return libk::nullopt;
+  return t;
+}
+
+// True if nothing occupies the entry at `level` for `virt` yet (tables above it may still
+// have to be created). A large page is not placed over an existing, possibly empty, table.
+bool PageTables::slot_empty(u64 virt, u32 level) const {
   const u64* table = memory_->table_at(root_);
-  for (u32 level = 4; level >= 1; --level) {
-    u64 entry = table[index_at(virt, level)];
-    if (!(entry & kPresent)) return libk::nullopt;
-    bool leaf = level == 1 || (level <= 3 && (entry & kHuge));
-    if (leaf) {
-      PageSize size = level == 3 ? PageSize::Size1G : level == 2 ? PageSize::Size2M
-                                                                 : PageSize::Size4K;
-      u64 offset_mask = page_bytes(size) - 1;
-      u64 frame = entry & kAddressMask & ~offset_mask;
-      // In a 2 MiB / 1 GiB entry, bits below the frame (bit 12 = PAT) are flags.
-      u64 flags = entry & ~(kAddressMask & ~offset_mask);
-      return Translation{frame | (virt & offset_mask), flags, size};
-    }
+  for (u32 l = 4; l > level; --l) {
+    u64 entry = table[index_at(virt, l)];
+    if (!(entry & kPresent)) return true;
+    if (l <= 3 && (entry & kHuge)) return false;
     table = memory_->table_at(entry & kAddressMask);
   }
-  return libk::nullopt;
+  return table[index_at(virt, level)] == 0;
 }
 
 }  // namespace hal::paging

@@ -5,6 +5,8 @@
 
 #include "../boot.hpp"
 #include "../ktest.hpp"
+#include "../memory_probe.hpp"
+#include "../memory/memory.hpp"
 #include "../panic.hpp"
 
 extern "C" char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __data_start[],
@@ -16,17 +18,8 @@ namespace {
 
 using boot::MemoryType;
 
-// Walks the live page tables through the direct map.
-class DirectMapTables final : public hal::paging::TableMemory {
- public:
-  libk::Optional<u64> allocate_table() override { return libk::nullopt; }
-  u64* table_at(u64 phys) override { return boot_info::physical_to_virtual<u64>(phys); }
-};
-
 libk::Optional<hal::paging::Translation> translate(const void* p) {
-  DirectMapTables memory;
-  hal::paging::PageTables tables(memory, hal::cpu::read_cr3() & hal::paging::kAddressMask);
-  return tables.translate(reinterpret_cast<u64>(p));
+  return memory_probe::translate(reinterpret_cast<u64>(p));
 }
 
 bool covered_by(MemoryType type, u64 base, u64 length) {
@@ -57,8 +50,10 @@ KTEST("boot.memory_map.well_formed") {
 KTEST("boot.memory_map.covers_handoff") {
   const boot::BootInfo& info = boot_info::get();
   KEXPECT(covered_by(MemoryType::KernelImage, info.kernel_physical_base, info.kernel_size));
-  KEXPECT(covered_by(MemoryType::LoaderReclaimable, info.memory_map,
+  // memory::finish_boot copied BootInfo and the map out of loader memory into the pool...
+  KEXPECT(covered_by(MemoryType::Usable, info.memory_map,
                      info.memory_map_count * sizeof(boot::MemoryRange)));
+  // ...and kept the kernel file where the loader put it.
   KEXPECT(covered_by(MemoryType::LoaderReclaimable, info.kernel_file, info.kernel_file_size));
   if (info.framebuffer.format != boot::PixelFormat::None)
     KEXPECT(covered_by(MemoryType::Framebuffer, info.framebuffer.base, info.framebuffer.size));
@@ -88,12 +83,15 @@ KTEST("boot.kernel.w_xor_x") {
 }
 
 KTEST("boot.stack") {
-  const boot::BootInfo& info = boot_info::get();
+  // The boot runs on the kernel's own stack (memory::switch_to_kernel_stack), not the loader's.
+  const stacks::KernelStack& stack = memory::boot_stack();
   u64 rsp = hal::cpu::read_rsp();
-  KEXPECT(rsp < info.boot_stack_top && rsp >= info.boot_stack_top - info.boot_stack_size);
+  KEXPECT(rsp < stack.top() && rsp >= stack.base);
   // The guard page below the stack is not mapped.
-  auto guard = translate(reinterpret_cast<void*>(info.boot_stack_top - info.boot_stack_size - 8));
-  KEXPECT(!guard.has_value());
+  KEXPECT(!translate(reinterpret_cast<void*>(stack.base - 8)).has_value());
+  // The loader's stack is gone from the kernel's tables.
+  const boot::BootInfo& info = boot_info::get();
+  KEXPECT(!translate(reinterpret_cast<void*>(info.boot_stack_top - 8)).has_value());
 }
 
 KTEST("boot.direct_map") {

@@ -34,6 +34,47 @@ def check_memory(result, mib):
                       % (reported, mib, error * 100))
 
 
+# The map as log_boot_summary prints it (one range per line) and pmm's accounting line
+# (kernel/memory/memory.cpp, log_statistics). Unanchored: log prefixes may change.
+MAP_LINE = re.compile(r"0x([0-9a-f]{16})-0x([0-9a-f]{16}) ([a-z-]+)\s*$", re.MULTILINE)
+POOL_LINE = re.compile(
+    r"memory: pool (\d+) bytes = usable (\d+) \+ boot-services (\d+) \+ loader (\d+) "
+    r"- low (\d+) - early (\d+) - kept (\d+); free (\d+) bytes, in use (\d+) bytes")
+LOW_MEMORY_END = 1 << 20
+
+
+def check_pool(result, mib):
+    """Checks the page allocator's pool against the memory map the kernel printed."""
+    ranges = [(int(b, 16), int(e, 16) + 1, t) for b, e, t in MAP_LINE.findall(result.serial)]
+    if not ranges:
+        raise Failure("the kernel did not print its memory map")
+    m = POOL_LINE.search(result.serial)
+    if not m:
+        raise Failure("the kernel did not report its page pool")
+    pool, usable, boot, loader, low, early, kept, free, used = map(int, m.groups())
+    def total(kind):
+        return sum(e - b for b, e, t in ranges if t == kind)
+    expect_low = sum(min(e, LOW_MEMORY_END) - b for b, e, t in ranges
+                     if t in ("usable", "boot-services", "loader") and b < LOW_MEMORY_END)
+    for name, got, want in (("usable", usable, total("usable")),
+                            ("boot-services", boot, total("boot-services")),
+                            ("loader", loader, total("loader")), ("low", low, expect_low)):
+        if got != want:
+            raise Failure("pool accounting: %s is %d, the map says %d" % (name, got, want))
+    if pool != usable + boot + loader - low - early - kept:
+        raise Failure("pool %d != usable + boot-services + loader - low - early - kept" % pool)
+    if free + used != pool:
+        raise Failure("free %d + in use %d != pool %d" % (free, used, pool))
+    ram = mib << 20
+    if not 0 < kept < (64 << 20) or early > ram // 128 + (4 << 20):
+        raise Failure("implausible exclusions: early %d, kept %d" % (early, kept))
+    print("pool: %d bytes (%.1f MiB) of %d MiB RAM = %.1f%% managed, %.1f MiB free"
+          % (pool, pool / 2**20, mib, 100.0 * pool / ram, free / 2**20))
+    if pool < ram * 0.75:
+        raise Failure("only %.1f%% of RAM is in the page pool" % (100.0 * pool / ram))
+    return pool
+
+
 def boot_and_test(ctx, memory_mib=1024, **machine):
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=all")
     result = harness.boot(image, memory="%dM" % memory_mib, **machine)
@@ -46,7 +87,100 @@ def boot_and_test(ctx, memory_mib=1024, **machine):
 
 
 def case_sata(ctx):
-    boot_and_test(ctx, disk="sata")
+    result = boot_and_test(ctx, disk="sata")
+    check_pool(result, 1024)
+
+
+def make_memory_size_case(mib):
+    """One boot at -m <mib>M running the page-allocator tests; checks the RAM and the pool
+    the kernel reports against the memory map it printed."""
+    def case(ctx):
+        image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=memory.pmm.*")
+        result = harness.boot(image, memory="%dM" % mib, timeout=180)
+        print(result.serial)
+        expect(result, BANNER, "the kernel banner")
+        passed = harness.expect_tests_passed(result)
+        check_memory(result, mib)
+        check_pool(result, mib)
+        print("PASS: %d page-allocator tests at -m %dM in %.1f s" % (passed, mib, result.elapsed))
+    return case
+
+
+def expect_panic(ctx, test, pattern, what):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
+    result = harness.boot(image)
+    print(result.serial)
+    expect(result, r"KERNEL PANIC", "the panic banner")
+    expect(result, pattern, what)
+    expect(result, r"^KTEST FAIL %s: panic: " % re.escape(test), "the panic reported as the test's failure")
+    if result.exit_code != 35:
+        raise Failure("QEMU exit status %s, expected 35 (failure)" % result.exit_code)
+    print("PASS: %s panicked with %s" % (test, what))
+
+
+def case_heap_double_free(ctx):
+    expect_panic(ctx, "memory.heap.double_free",
+                 r"heap: double free: 0xffff8[0-9a-f]+ \(kmalloc-48\)", "the double-free report")
+
+
+def case_heap_overrun(ctx):
+    expect_panic(ctx, "memory.heap.overrun",
+                 r"heap: heap buffer overrun \(redzone overwritten\): object 0xffff8[0-9a-f]+, "
+                 r"byte 40 \(kmalloc-48\)", "the redzone report")
+
+
+def case_heap_foreign_pointer(ctx):
+    expect_panic(ctx, "memory.heap.foreign_pointer",
+                 r"heap: pointer not allocated from the heap: 0xffffffff8[0-9a-f]+ \(no cache\)",
+                 "the foreign-pointer report")
+
+
+def case_heap_foreign_direct_map_pointer(ctx):
+    expect_panic(ctx, "memory.heap.foreign_direct_map_pointer",
+                 r"heap: pointer not allocated from the heap: 0xffff8[0-9a-f]+040 \(no cache\)",
+                 "the foreign-pointer report")
+
+
+# Faults the kernel's page tables must stop: (test, line logged just before the access,
+# the crash report's description from vm::describe_fault, which the CPU issue's crash
+# reporter prints after the faulting address once it is registered as its page-fault
+# describer: crash::set_page_fault_describer(kernel::vm::describe_fault)).
+FAULTS = {
+    "write-text": ("memory.fault.write_text", r"fault test: writing to kernel text",
+                   r"protection violation: write to a read-only page in kernel text "
+                   r"\(write from kernel mode\)"),
+    "exec-heap": ("memory.fault.exec_heap", r"fault test: calling heap memory",
+                  r"protection violation: execute from a no-execute page in direct map "
+                  r"\(execute from kernel mode\)"),
+    "stack-guard": ("memory.fault.stack_guard", r"fault test: writing to the guard page",
+                    r"guard page \(stack overflow or out-of-bounds access\) in kernel stack "
+                    r"area \(write from kernel mode\)"),
+}
+
+
+
+def boot_fault(ctx, name):
+    test, before, _ = FAULTS[name]
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
+    result = harness.boot(image, timeout=60)
+    print(result.serial)
+    if result.timed_out:
+        raise Failure("no end within %.0f s: the kernel hung" % result.elapsed)
+    expect(result, before, "the test reaching the faulting access")
+    harness.expect_absent(result, r"went through", "the access completing")
+    harness.expect_absent(result, r"KTEST PASS", "the test passing")
+    return result
+
+
+def make_fault_report_case(name):
+    """The full check: the #PF crash report names the fault. Needs the CPU issue's exception
+    handler calling kernel::vm::describe_fault."""
+    def case(ctx):
+        result = boot_fault(ctx, name)
+        expect(result, FAULTS[name][2], "the page-fault report")
+        if result.exit_code != 35:
+            raise Failure("QEMU exit status %s, expected 35 (failure)" % result.exit_code)
+    return case
 
 
 def case_usb(ctx):
@@ -151,6 +285,15 @@ CASES = {
 }
 for _variant in bad_kernels.VARIANTS:
     CASES["bad-kernel-" + _variant] = make_bad_kernel_case(_variant)
+for _mib in (64, 512, 4096, 16384):
+    CASES["memory-%s" % ("%dG" % (_mib // 1024) if _mib >= 1024 else "%dM" % _mib)] = \
+        make_memory_size_case(_mib)
+CASES["heap-double-free"] = case_heap_double_free
+CASES["heap-overrun"] = case_heap_overrun
+CASES["heap-foreign-pointer"] = case_heap_foreign_pointer
+CASES["heap-foreign-direct-map-pointer"] = case_heap_foreign_direct_map_pointer
+for _fault in FAULTS:
+    CASES["fault-" + _fault] = make_fault_report_case(_fault)
 
 
 class Context:

@@ -27,6 +27,11 @@ inline constexpr u64 kNoExecute = 1ull << 63;
 inline constexpr u64 kAddressMask = 0x000f'ffff'ffff'f000ull;
 inline constexpr u64 kMaxPhysical = (1ull << 52) - 1;  // architectural MAXPHYADDR limit
 
+// A non-present 4 KiB entry with this value marks a guard page. With P = 0 the processor
+// ignores every other bit (SDM Vol. 3A §4.5, Figure 4-11: "Ignored"), so software may store
+// a tag there; the fault classifier reads it back.
+inline constexpr u64 kGuardEntry = 0x6775617264ull << 12;  // "guard"
+
 inline constexpr u64 kSize4K = 4096;
 inline constexpr u64 kSize2M = 2 * 1024 * 1024;
 inline constexpr u64 kSize1G = 1024 * 1024 * 1024;
@@ -57,6 +62,8 @@ class TableMemory {
   virtual libk::Optional<u64> allocate_table() = 0;
   // A pointer through which the table at physical address `phys` can be read and written.
   virtual u64* table_at(u64 phys) = 0;
+  // Takes back a table frame that unmap() emptied. The default keeps it.
+  virtual void free_table(u64 /*phys*/) {}
 
  protected:
   ~TableMemory() = default;
@@ -71,11 +78,14 @@ enum class MapError : u8 {
   BadPhysical,  // physical range wraps or exceeds 52 bits
 };
 
+// What the tables say about one virtual address.
+enum class PageState : u8 { Mapped, Guard, NotMapped };
+
 libk::StringView map_error_text(MapError e);
 
 struct Translation {
   u64 physical;
-  u64 flags;  // the leaf entry's flags
+  u64 flags;  // the leaf entry without its frame address (PAT is bit 12 in a large page)
   PageSize size;
 };
 
@@ -89,7 +99,7 @@ class PageTables {
   // Builds an empty top-level table.
   static libk::Result<PageTables, MapError> create(TableMemory& memory);
   // Wraps an existing hierarchy (e.g. the one in CR3).
-  PageTables(TableMemory& memory, u64 root) : memory_(&memory), root_(root) {}
+  constexpr PageTables(TableMemory& memory, u64 root) : memory_(&memory), root_(root) {}
 
   u64 root() const { return root_; }
 
@@ -101,18 +111,51 @@ class PageTables {
 
   libk::Optional<Translation> translate(u64 virt) const;
 
-  // Counts the table frames allocated by this builder so far.
+  // Like translate(), but tells a guard page from an address that is simply not mapped.
+  PageState lookup(u64 virt, Translation* out = nullptr) const;
+
+  // Removes every mapping and guard marker in [virt, virt + size) (4 KiB-aligned). A large
+  // page only partly inside the range is split first, so the rest of it stays mapped.
+  // Pages that are not mapped are skipped. Page tables and page directories left empty go
+  // back through TableMemory::free_table; PDPTs stay (the top-level entries of the kernel
+  // half are shared by every address space). Returns the number of bytes that were mapped.
+  // The caller invalidates the TLB for the range (hal/tlb.hpp).
+  libk::Result<u64, MapError> unmap(u64 virt, u64 size);
+
+  // Gives every page in [virt, virt + size) the permissions and cache type `perms`, keeping
+  // its physical address, splitting large pages only partly inside the range. Fails with
+  // NotMapped, changing nothing, if any page in the range is not mapped. The caller
+  // invalidates the TLB for the range.
+  libk::Result<void, MapError> protect(u64 virt, u64 size, Permissions perms);
+
+  // Marks [virt, virt + size) as guard pages: not present, tagged kGuardEntry. Fails if a
+  // page in the range is mapped.
+  libk::Result<void, MapError> map_guard(u64 virt, u64 size);
+
+  // Counts the table frames allocated by this builder so far, and those freed by unmap().
   usize tables_allocated() const { return tables_allocated_; }
+  usize tables_freed() const { return tables_freed_; }
 
   static u64 leaf_flags(Permissions perms, PageSize size);
 
  private:
+  struct Slot {
+    u64* entry;
+    u32 level;       // the entry maps (or would map) a page of level_bytes(level)
+    u64* path[5];    // path[l]: the entry at level l on the way down (l >= level)
+  };
   libk::Result<u64*, MapError> walk_create(u64 virt, u32 target_level);
+  bool slot_empty(u64 virt, u32 level) const;
+  libk::Result<Slot, MapError> find_leaf(u64 virt, u64 end, bool split);
+  libk::Result<void, MapError> split_large(u64* entry, u32 level);
+  libk::Result<void, MapError> check_range(u64 virt, u64 size) const;
+  void free_empty_tables(const Slot& slot);
   libk::Result<void, MapError> map_one(u64 virt, u64 phys, PageSize size, Permissions perms);
 
   TableMemory* memory_;
   u64 root_;
   usize tables_allocated_ = 0;
+  usize tables_freed_ = 0;
 };
 
 }  // namespace hal::paging

@@ -1,0 +1,47 @@
+// IA32_PAT, the page attribute table — Intel SDM Vol. 3A §11.12 (Figure 11-9, Table 11-10).
+// A page's PAT, PCD and PWT bits select one of eight entries; each entry holds a memory
+// type. Ember's layout (see hal/paging.hpp, Cache): entries 0-3 keep their power-on values
+// WB, WT, UC-, UC, so tables built before the PAT is programmed mean the same thing after,
+// and entry 4 becomes write-combining for the framebuffer.
+#pragma once
+
+#include <hal/registers.hpp>
+
+namespace hal {
+
+enum class MemoryType : u8 {
+  Uncacheable = 0,     // UC
+  WriteCombining = 1,  // WC
+  WriteThrough = 4,    // WT
+  WriteProtected = 5,  // WP
+  WriteBack = 6,       // WB
+  UncachedMinus = 7,   // UC- (UC unless an MTRR says WC)
+};
+
+class Pat : public detail::BitRegister<Pat> {
+ public:
+  static constexpr u32 kMsr = 0x277;
+  static constexpr u64 kPowerOn = 0x0007'0406'0007'0406ull;  // SDM §11.12.4
+  using BitRegister::BitRegister;
+
+  // CPUID.01H:EDX[16].
+  static bool supported() { return (cpu::cpuid(1).edx >> 16) & 1; }
+  static Pat read() { return Pat(cpu::rdmsr(kMsr)); }
+  void write() const { cpu::wrmsr(kMsr, raw_); }
+
+  MemoryType entry(u32 index) const { return MemoryType((raw_ >> (8 * index)) & 7); }
+  Pat& set_entry(u32 index, MemoryType type) {
+    raw_ = (raw_ & ~(u64{0xff} << (8 * index))) | (u64(type) << (8 * index));
+    return *this;
+  }
+
+  // Ember's layout: power-on entries with entry 4 = write-combining.
+  static constexpr u64 ember_layout() {
+    return (kPowerOn & ~(u64{0xff} << 32)) | (u64(MemoryType::WriteCombining) << 32);
+  }
+};
+
+// CPUID.01H:EDX[13]: global pages (CR4.PGE).
+inline bool global_pages_supported() { return (cpu::cpuid(1).edx >> 13) & 1; }
+
+}  // namespace hal

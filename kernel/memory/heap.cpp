@@ -1,0 +1,132 @@
+#include "heap.hpp"
+
+#include <libk/utility.hpp>
+
+#include "../boot.hpp"
+#include "../panic.hpp"
+#include "irq_guard.hpp"
+#include "layout.hpp"
+#include "pmm.hpp"
+#include "vm.hpp"
+
+namespace kernel::heap {
+
+namespace {
+
+using libk::SlabCache;
+
+// Slabs come from pmm as naturally aligned 32 KiB blocks, reached through the direct map
+// (which is 1 GiB-aligned, so the alignment carries over to the virtual address).
+class PmmSlabs final : public libk::SlabPageSource {
+ public:
+  constexpr PmmSlabs() = default;
+  void* allocate_slab() override {
+    auto block = pmm::allocate(kOrder, pmm::Owner::Slab);
+    return block ? boot_info::physical_to_virtual<void>(*block) : nullptr;
+  }
+  void free_slab(void* slab) override {
+    pmm::free(reinterpret_cast<u64>(slab) - layout::kDirectMapBase, kOrder);
+  }
+
+  static constexpr u32 kOrder = 3;  // 32 KiB
+  static_assert((libk::kPageSize << kOrder) == SlabCache::kSlabBytes);
+};
+
+constinit PmmSlabs slabs;
+constinit libk::SlabHeap small;
+constinit bool debug = false;
+constinit LargeStats large = {};
+
+bool in_heap_area(u64 address) {
+  return address >= layout::kHeapAreaBase && address - layout::kHeapAreaBase < layout::kAreaSize;
+}
+
+[[noreturn]] void report(const libk::HeapFault& f) {
+  const char* cache = f.cache ? f.cache->name() : "no cache";
+  if (f.error == libk::HeapError::RedzoneOverwritten || f.error == libk::HeapError::WriteAfterFree)
+    PANIC("heap: {}: object {:p}, byte {} ({})", libk::heap_error_text(f.error), f.pointer, f.offset, cache);
+  PANIC("heap: {}: {:p} ({})", libk::heap_error_text(f.error), f.pointer, cache);
+}
+
+void* allocate_large(usize size) {
+  auto block = vm::allocate_area(vm::Area::Heap, size, 1, u16(pmm::Owner::HeapLarge));
+  memory::IrqGuard guard;
+  if (!block) {
+    ++large.failures;
+    return nullptr;
+  }
+  ++large.allocations;
+  ++large.live_blocks;
+  large.live_bytes += libk::align_up(size, libk::kPageSize);
+  large.peak_bytes = libk::max(large.peak_bytes, large.live_bytes);
+  return reinterpret_cast<void*>(*block);
+}
+
+void free_large(void* pointer) {
+  u64 bytes = vm::free_area(vm::Area::Heap, reinterpret_cast<u64>(pointer), 1);
+  if (bytes == 0) PANIC("heap: double free or not the start of a large block: {:p}", pointer);
+  memory::IrqGuard guard;
+  ++large.frees;
+  --large.live_blocks;
+  large.live_bytes -= bytes;
+}
+
+}  // namespace
+
+void init(bool debug_checks) {
+  debug = debug_checks;
+  small.init(slabs, debug_checks);
+}
+
+bool debug_checks() { return debug; }
+
+void* allocate(usize size) {
+  if (size > libk::SlabHeap::kMaxSmall) return allocate_large(size);
+  memory::IrqGuard guard;
+  auto r = small.allocate(size);
+  if (r) return r.value();
+  if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
+  return nullptr;
+}
+
+void* allocate_zeroed(usize size) {
+  void* p = allocate(size);
+  if (p) __builtin_memset(p, 0, size);
+  return p;
+}
+
+void free(void* pointer) {
+  if (!pointer) return;
+  if (in_heap_area(reinterpret_cast<u64>(pointer))) return free_large(pointer);
+  u64 address = reinterpret_cast<u64>(pointer);
+  // Slab headers live in the direct map; anything else cannot be a heap object (and
+  // reading its would-be header could fault). Debug mode also asks pmm whether the 32 KiB
+  // block around it is a live slab before reading its header: any pointer is safe then.
+  if (address < layout::kDirectMapBase || address >= layout::kDirectMapBase + boot_info::get().direct_map_size)
+    report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
+  u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
+  if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))
+    report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
+  memory::IrqGuard guard;
+  auto r = libk::SlabHeap::free(pointer);
+  if (!r) report(r.error());
+}
+
+void trim() {
+  memory::IrqGuard guard;
+  small.trim();
+}
+
+LargeStats large_stats() {
+  memory::IrqGuard guard;
+  return large;
+}
+
+libk::Span<const libk::SlabCache> caches() { return small.caches(); }
+
+const char* check_invariants() {
+  memory::IrqGuard guard;
+  return small.check_invariants();
+}
+
+}  // namespace kernel::heap

@@ -1,0 +1,40 @@
+// Building the kernel's page tables (private to kernel/memory).
+#pragma once
+
+#include <boot/boot_info.hpp>
+#include <hal/paging.hpp>
+#include <libk/extent_allocator.hpp>
+
+#include "../boot.hpp"
+#include "pmm.hpp"
+#include "vm.hpp"
+
+namespace kernel::vm::detail {
+
+// Table frames from pmm, zeroed, reached through the direct map.
+class PmmTableMemory final : public hal::paging::TableMemory {
+ public:
+  constexpr PmmTableMemory() = default;
+  libk::Optional<u64> allocate_table() override {
+    auto frame = pmm::allocate(0, pmm::Owner::PageTable);
+    if (frame) __builtin_memset(boot_info::physical_to_virtual<void>(*frame), 0, libk::kPageSize);
+    return frame;
+  }
+  u64* table_at(u64 phys) override { return boot_info::physical_to_virtual<u64>(phys); }
+  void free_table(u64 phys) override { pmm::free(phys, 0); }
+};
+
+// The memory type the direct map uses for a range of the memory map: RAM write-back,
+// device memory and reserved ranges uncached, the framebuffer write-combining.
+hal::paging::Cache direct_map_cache(boot::MemoryType type);
+
+// Maps, into fresh `tables`: the kernel's sections W^X, the direct map, and the loader's
+// boot stack (at the same address, with its guard page). Returns false after logging why.
+bool build_kernel_tables(hal::paging::PageTables& tables, bool global_pages);
+
+// vm.cpp's state, for the other vm_*.cpp files. Callers hold an IrqGuard.
+hal::paging::PageTables& kernel_tables();
+libk::ExtentAllocator& area_allocator(Area area);
+AreaStats& area_counters(Area area);
+
+}  // namespace kernel::vm::detail

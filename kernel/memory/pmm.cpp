@@ -1,0 +1,169 @@
+#include "pmm.hpp"
+
+#include <boot/memory_map.hpp>
+#include <libk/utility.hpp>
+
+#include "../boot.hpp"
+#include "../early_memory.hpp"
+#include "../log.hpp"
+#include "../panic.hpp"
+#include "irq_guard.hpp"
+
+namespace kernel::pmm {
+
+namespace {
+
+using boot::MemoryType;
+using boot::PhysRange;
+using libk::BuddyAllocator;
+
+// Poolable ranges closer than this share a buddy section: 64 MiB of hole costs 256 KiB of
+// metadata, less than splitting hairs over firmware holes below 4 GiB.
+constexpr u64 kSectionGap = 64 * libk::MiB;
+
+constinit BuddyAllocator buddy;
+constinit bool initialised = false;
+constinit Accounting totals = {};
+constinit u64 owned[u32(Owner::Count)] = {};
+
+u64 bytes_of(MemoryType type) {
+  return boot::total_bytes(boot_info::memory_map(), [type](MemoryType t) { return t == type; });
+}
+
+u64 low_bytes_of(MemoryType type) {
+  u64 sum = 0;
+  for (const boot::MemoryRange& r : boot_info::memory_map())
+    if (r.type == type && r.base < kLowMemoryEnd) sum += libk::min(r.end(), kLowMemoryEnd) - r.base;
+  return sum;
+}
+
+void add_to_pool(PhysRange r) {
+  auto added = buddy.add_free(r.base, r.length);
+  if (!added) PANIC("pmm: cannot pool {:#x}+{:#x}: {}", r.base, r.length, libk::buddy_error_text(added.error()));
+}
+
+bool set_up_sections() {
+  BuddyAllocator::Section sections[BuddyAllocator::kMaxSections];
+  usize count = boot::plan_sections(boot_info::memory_map(), kSectionGap, sections);
+  if (count == 0) {
+    log::error("pmm: the memory map has no usable RAM");
+    return false;
+  }
+  libk::Span<const BuddyAllocator::Section> span(sections, count);
+  u64 metadata = BuddyAllocator::metadata_bytes(span);
+  auto storage = early_memory::allocate(metadata);
+  if (!storage) {
+    log::error("pmm: no early memory for {} of frame metadata", libk::ByteSize{metadata});
+    return false;
+  }
+  auto r = buddy.init(span, boot_info::physical_to_virtual<void>(*storage), metadata);
+  if (!r) {
+    log::error("pmm: {}", libk::buddy_error_text(r.error()));
+    return false;
+  }
+  log::info("pmm: {} section(s), {} of frame metadata at {:#x}", count, libk::ByteSize{metadata}, *storage);
+  return true;
+}
+
+}  // namespace
+
+libk::StringView owner_name(Owner owner) {
+  constexpr const char* kNames[] = {"other", "page tables", "slab", "heap (large)", "stacks",
+                                    "boot data", "early", "tests"};
+  return u32(owner) < u32(Owner::Count) ? kNames[u32(owner)] : "?";
+}
+
+bool init() {
+  if (!set_up_sections()) return false;
+  auto early = early_memory::allocated();
+  PhysRange exclusions[8];
+  usize n = 0;
+  exclusions[n++] = {0, kLowMemoryEnd};
+  VERIFY(early.size() < libk::array_size(exclusions));
+  for (const auto& e : early) exclusions[n++] = {e.base, e.length};
+  boot::for_each_free_range(boot_info::memory_map(), MemoryType::Usable, {exclusions, n}, add_to_pool);
+
+  totals.usable = bytes_of(MemoryType::Usable);
+  totals.boot_services = bytes_of(MemoryType::BootServices);
+  totals.loader = bytes_of(MemoryType::LoaderReclaimable);
+  totals.low_memory = low_bytes_of(MemoryType::Usable) + low_bytes_of(MemoryType::BootServices) +
+                      low_bytes_of(MemoryType::LoaderReclaimable);
+  for (const auto& e : early) totals.early += e.length;
+  initialised = true;
+  log::info("pmm: {} free of {} usable ({} below 1 MiB and {} early allocations kept out)",
+            libk::ByteSize{buddy.stats().free_frames * libk::kPageSize}, libk::ByteSize{totals.usable},
+            libk::ByteSize{low_bytes_of(MemoryType::Usable)}, libk::ByteSize{totals.early});
+  return true;
+}
+
+bool ready() { return initialised; }
+
+libk::Optional<u64> allocate(u32 order, Owner owner) {
+  memory::IrqGuard guard;
+  auto block = buddy.allocate(order, u16(owner));
+  if (block) owned[u32(owner)] += u64{1} << order;
+  return block;
+}
+
+void free(u64 phys, u32 order) {
+  memory::IrqGuard guard;
+  auto info = buddy.block_at(phys);
+  auto r = buddy.free(phys, order);
+  if (!r) PANIC("pmm: bad free of {:#x} (order {}): {}", phys, order, libk::buddy_error_text(r.error()));
+  owned[info.value().tag < u16(Owner::Count) ? info.value().tag : 0] -= u64{1} << order;
+}
+
+bool is_allocated(u64 phys, u32 order, Owner owner) {
+  memory::IrqGuard guard;
+  auto info = buddy.block_at(phys);
+  return info && info.value().state == BuddyAllocator::State::Allocated &&
+         info.value().order == order && info.value().tag == u16(owner);
+}
+
+u32 order_for(u64 bytes) {
+  u32 order = 0;
+  while ((libk::kPageSize << order) < bytes && order < BuddyAllocator::kMaxOrder) ++order;
+  return order;
+}
+
+u64 reclaim_boot_memory() {
+  const boot::BootInfo& info = boot_info::get();
+  PhysRange keep[2 + 16];
+  usize n = 0;
+  keep[n++] = {0, kLowMemoryEnd};
+  keep[n++] = {info.kernel_file, info.kernel_file_size};
+  auto* modules = boot_info::physical_to_virtual<const boot::Module>(info.modules);
+  for (u32 i = 0; i < info.module_count && n < libk::array_size(keep); ++i)
+    keep[n++] = {modules[i].base, modules[i].size};
+
+  memory::IrqGuard guard;
+  u64 before = buddy.stats().free_frames;
+  constexpr MemoryType kTypes[] = {MemoryType::BootServices, MemoryType::LoaderReclaimable};
+  for (MemoryType type : kTypes)
+    boot::for_each_free_range(boot_info::memory_map(), type, {keep, n}, add_to_pool);
+  totals.reclaimed = (buddy.stats().free_frames - before) * libk::kPageSize;
+  for (usize i = 1; i < n; ++i)
+    if (keep[i].length) totals.kept += libk::align_up(keep[i].end(), libk::kPageSize) - libk::align_down(keep[i].base, libk::kPageSize);
+  return totals.reclaimed;
+}
+
+const Accounting& accounting() { return totals; }
+
+BuddyAllocator::Stats stats() {
+  memory::IrqGuard guard;
+  return buddy.stats();
+}
+
+void drain_cache() {
+  memory::IrqGuard guard;
+  buddy.drain_cache();
+}
+
+u64 pages_owned_by(Owner owner) { return owned[u32(owner)]; }
+
+const char* check_invariants() {
+  memory::IrqGuard guard;
+  return buddy.check_invariants();
+}
+
+}  // namespace kernel::pmm

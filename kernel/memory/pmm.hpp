@@ -1,0 +1,62 @@
+// The physical page allocator: a libk::BuddyAllocator over the BootInfo memory map
+// (docs/memory.md). Frames are 4 KiB; a block of order k is 2^k frames, aligned to its size.
+//
+// init() builds the pool from Usable memory minus the first MiB and everything
+// kernel::early_memory handed out (those stay allocated for good). reclaim_boot_memory()
+// later adds boot-services and loader memory, except the kernel ELF file (kept for symbols).
+//
+// Context: any, once init() ran; callers are serialised with interrupts disabled.
+#pragma once
+
+#include <boot/phys_pool.hpp>
+#include <libk/buddy.hpp>
+#include <libk/optional.hpp>
+
+namespace kernel::pmm {
+
+// Who holds a block (statistics; the buddy stores it per block).
+enum class Owner : u16 { Other, PageTable, Slab, HeapLarge, Stack, BootData, Early, Test, Count };
+libk::StringView owner_name(Owner owner);
+
+// Physical memory below this is never put in the pool: frame 0 would look like a null
+// pointer, and the first MiB holds legacy BIOS areas and, later, the SMP trampoline.
+inline constexpr u64 kLowMemoryEnd = 1 * libk::MiB;
+
+// Call once, after early_memory::init(). Returns false (after logging why) if the map
+// leaves nothing to manage.
+bool init();
+bool ready();
+
+// A block of 2^order frames (physical address), or nullopt when out of memory.
+libk::Optional<u64> allocate(u32 order, Owner owner = Owner::Other);
+// Frees a block; panics on a double free or a block that was never allocated.
+void free(u64 phys, u32 order);
+// True if `phys` is the start of a live block of `order` allocated for `owner`.
+bool is_allocated(u64 phys, u32 order, Owner owner);
+
+// The smallest order whose block holds `bytes` (at least 4 KiB).
+u32 order_for(u64 bytes);
+
+// Adds BootServices and LoaderReclaimable memory to the pool, except the kernel file and
+// modules. Call only after everything the kernel needs from there was copied and the loader's
+// page tables and stack are no longer in use. Returns the bytes added.
+u64 reclaim_boot_memory();
+
+struct Accounting {
+  u64 usable;           // Usable bytes in the map
+  u64 boot_services;    // BootServices bytes in the map
+  u64 loader;           // LoaderReclaimable bytes in the map
+  u64 low_memory;       // bytes of those three types below kLowMemoryEnd (never pooled)
+  u64 early;            // handed out by early_memory before init (never returned)
+  u64 kept;             // kernel file and modules, kept at reclaim
+  u64 reclaimed;        // bytes added by reclaim_boot_memory()
+};
+const Accounting& accounting();
+libk::BuddyAllocator::Stats stats();
+// Merges the cache of recently freed single frames back into the free lists.
+void drain_cache();
+u64 pages_owned_by(Owner owner);
+// O(frames): the buddy allocator's consistency walk (tests, debugging).
+const char* check_invariants();
+
+}  // namespace kernel::pmm

@@ -1,0 +1,46 @@
+#include "stacks.hpp"
+
+#include <libk/utility.hpp>
+
+#include "../panic.hpp"
+#include "irq_guard.hpp"
+#include "pmm.hpp"
+#include "vm.hpp"
+
+namespace kernel::stacks {
+
+namespace {
+constexpr u32 kGuardPages = 1;
+constinit Stats counters = {};
+}  // namespace
+
+libk::Optional<KernelStack> allocate(u64 size) {
+  size = libk::align_up(size == 0 ? kDefaultSize : size, libk::kPageSize);
+  auto base = vm::allocate_area(vm::Area::Stacks, size, kGuardPages, u16(pmm::Owner::Stack));
+  memory::IrqGuard guard;
+  if (!base) {
+    ++counters.failures;
+    return libk::nullopt;
+  }
+  ++counters.allocated;
+  counters.bytes += size;
+  counters.peak = libk::max(counters.peak, ++counters.live);
+  return KernelStack{*base, size};
+}
+
+void free(const KernelStack& stack) {
+  u64 bytes = vm::free_area(vm::Area::Stacks, stack.base, kGuardPages);
+  if (bytes != stack.size)
+    PANIC("stacks: freeing {:#x} ({} bytes): not a live kernel stack of that size", stack.base, stack.size);
+  memory::IrqGuard guard;
+  --counters.live;
+  ++counters.freed;
+  counters.bytes -= bytes;
+}
+
+Stats stats() {
+  memory::IrqGuard guard;
+  return counters;
+}
+
+}  // namespace kernel::stacks

@@ -1,0 +1,125 @@
+#include "vm.hpp"
+
+#include <hal/pat.hpp>
+#include <hal/registers.hpp>
+#include <hal/tlb.hpp>
+#include <libk/extent_allocator.hpp>
+
+#include "../log.hpp"
+#include "../panic.hpp"
+#include "irq_guard.hpp"
+#include "kernel_tables.hpp"
+#include "layout.hpp"
+
+namespace kernel::vm {
+
+namespace {
+
+using hal::paging::PageState;
+using hal::paging::PageTables;
+using libk::ExtentAllocator;
+
+constexpr u32 kAreaCount = u32(Area::Count);
+constexpr u64 kExtentPages = 4;  // extent table per area: 1024 free ranges
+
+constinit detail::PmmTableMemory table_memory;
+constinit PageTables tables(table_memory, 0);
+constinit ExtentAllocator areas[kAreaCount];
+constinit AreaStats area_counts[kAreaCount] = {};
+
+constexpr u64 kAreaBases[kAreaCount] = {layout::kHeapAreaBase, layout::kStackAreaBase,
+                                        layout::kMmioAreaBase};
+
+void enable_cpu_features(bool global_pages) {
+  hal::Efer::read().set_nxe(true).write();  // NX bits mean something (SDM Vol. 3A §4.1.1)
+  hal::Cr0::read().set_wp(true).write();    // the kernel honours read-only pages too (§2.5)
+  if (hal::Pat::supported()) hal::Pat(hal::Pat::ember_layout()).write();
+  if (global_pages) hal::Cr4::read().set_pge(true).write();
+}
+
+bool init_areas() {
+  for (u32 i = 0; i < kAreaCount; ++i) {
+    auto frames = pmm::allocate(pmm::order_for(kExtentPages * libk::kPageSize), pmm::Owner::Other);
+    if (!frames) return false;
+    auto* storage = boot_info::physical_to_virtual<ExtentAllocator::Extent>(*frames);
+    areas[i].init(kAreaBases[i], layout::kAreaSize, libk::kPageSize,
+                  {storage, kExtentPages * libk::kPageSize / sizeof(ExtentAllocator::Extent)});
+  }
+  return true;
+}
+
+}  // namespace
+
+namespace detail {
+PageTables& kernel_tables() { return tables; }
+ExtentAllocator& area_allocator(Area area) { return areas[u32(area)]; }
+AreaStats& area_counters(Area area) { return area_counts[u32(area)]; }
+}  // namespace detail
+
+bool init() {
+  auto created = PageTables::create(table_memory);
+  if (!created) {
+    log::error("vm: out of memory for the top-level page table");
+    return false;
+  }
+  tables = created.release_value();
+  bool global_pages = hal::global_pages_supported();
+  if (!detail::build_kernel_tables(tables, global_pages) || !init_areas()) return false;
+  enable_cpu_features(global_pages);
+  hal::cpu::write_cr3(tables.root());
+  hal::tlb::flush_all();  // drops global entries the firmware may have left
+  log::info("vm: kernel page tables active ({} table pages); PAT {}, global pages {}",
+            tables.tables_allocated(), hal::Pat::supported() ? "programmed (WC at 4)" : "absent",
+            global_pages ? "on" : "off");
+  return true;
+}
+
+void drop_boot_stack() {
+  const boot::BootInfo& info = boot_info::get();
+  u64 bottom = info.boot_stack_top - info.boot_stack_size - libk::kPageSize;  // with its guard
+  VERIFY(unmap(bottom, info.boot_stack_top - bottom).ok());
+}
+
+libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,
+                                 hal::paging::PageSize largest) {
+  memory::IrqGuard guard;
+  return tables.map(virt, phys, size, perms, largest);
+}
+
+libk::Result<u64, MapError> unmap(u64 virt, u64 size) {
+  memory::IrqGuard guard;
+  auto r = tables.unmap(virt, size);
+  hal::tlb::flush_range(virt, size);  // also after a partial failure: some pages may be gone
+  return r;
+}
+
+libk::Result<void, MapError> protect(u64 virt, u64 size, Permissions perms) {
+  memory::IrqGuard guard;
+  auto r = tables.protect(virt, size, perms);
+  hal::tlb::flush_range(virt, size);
+  return r;
+}
+
+libk::Optional<Translation> translate(u64 virt) {
+  memory::IrqGuard guard;
+  return tables.translate(virt);
+}
+
+PageState lookup(u64 virt, Translation* out) {
+  memory::IrqGuard guard;
+  return tables.lookup(virt, out);
+}
+
+libk::StringView area_name(Area area) {
+  constexpr const char* kNames[] = {"heap area", "kernel stack area", "MMIO area"};
+  return u32(area) < kAreaCount ? kNames[u32(area)] : "?";
+}
+
+AreaStats area_stats(Area area) {
+  memory::IrqGuard guard;
+  AreaStats s = area_counts[u32(area)];
+  s.free_address_space = areas[u32(area)].free_bytes();
+  return s;
+}
+
+}  // namespace kernel::vm
