@@ -19,6 +19,7 @@
 #include "log.hpp"
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
+#include "sched/scheduler.hpp"
 #include "splash.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
@@ -35,18 +36,12 @@ void report_cmdline_problems(const libk::CommandLine& cmdline) {
   });
 }
 
-// Nothing else to run yet: echo the keyboard, sleeping between interrupts.
-[[noreturn]] void idle() {
+// Nothing else to run yet: the main thread echoes the keyboard, blocked on its wait queue
+// between key presses (the idle thread halts the CPU meanwhile).
+[[noreturn]] void echo_keyboard() {
   log::info("ember: boot complete; echoing the keyboard (nothing else to run yet)");
   for (;;) {
-    hal::interrupts::disable();
-    auto event = keyboard::read_event();
-    if (!event) {
-      hal::interrupts::wait();
-      continue;
-    }
-    hal::interrupts::enable();
-    keyboard::echo(*event);
+    if (auto event = keyboard::wait_event(keyboard::kForever)) keyboard::echo(*event);
   }
 }
 
@@ -77,6 +72,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   interrupts::init();  // 8259s masked, local APIC, I/O APICs
   time::init();        // HPET or PIT; TSC and local APIC timer calibrated
   timers::init();
+  Scheduler::init();   // the boot sequence becomes thread "main"; the idle thread
   log_loader_timings();
   hal::interrupts::enable();
   keyboard::init();
@@ -84,7 +80,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
-  idle();
+  echo_keyboard();
 }
 
 }  // namespace

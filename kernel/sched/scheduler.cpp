@@ -6,6 +6,8 @@
 
 #include "interrupts.hpp"
 #include "log.hpp"
+#include "memory/heap.hpp"
+#include "memory/memory.hpp"
 #include "panic.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -23,6 +25,8 @@ constinit sched::RunQueue run_queue{idle_thread};
 constinit libk::IntrusiveList<Thread, AllThreadsTag> all_threads;
 constinit Thread* current_thread = nullptr;
 constinit bool need_resched = false;
+// The thread whose wake-up set need_resched, if that is why (statistics: wake preemptions).
+constinit Thread* preempt_for = nullptr;
 constinit u64 last_account_ns = 0;  // CPU time up to here is charged
 constinit libk::Timer slice_timer;
 // A detached thread that exited; freed by the next thread to run (it cannot free its own
@@ -55,6 +59,8 @@ void Scheduler::switch_locked() {
   }
   Thread& next = as_thread(run_queue.pick_next());
   next.set_state(ThreadState::Running);
+  if (&next == preempt_for && next.woken_at_ns_ != 0) ++counters.wake_preemptions;
+  preempt_for = nullptr;
   need_resched = false;
   arm_slice_timer_locked(next);
   if (&next == prev) return;
@@ -134,9 +140,13 @@ bool Scheduler::block_locked(u64 deadline_ns) {
 
 void Scheduler::wake_locked(Thread& t) {
   t.set_state(ThreadState::Ready);
+  t.woken_at_ns_ = time::now_ns();
   run_queue.enqueue(t);
   ++counters.wakeups;
-  if (run_queue.should_preempt(*current_thread, t)) need_resched = true;
+  if (run_queue.should_preempt(*current_thread, t)) {
+    need_resched = true;
+    preempt_for = &t;
+  }
 }
 
 // A blocked thread's deadline passed (interrupt context). If it was woken in the meantime
@@ -162,7 +172,7 @@ void Scheduler::sleep_until(u64 deadline_ns) {
 libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thread::Entry entry,
                                                      void* arg, const ThreadOptions& options) {
   // Memory first, outside the lock: on failure nothing is half-made.
-  auto* t = new Thread();
+  auto* t = new (heap::nothrow) Thread();
   if (t == nullptr) return libk::unexpected(ThreadError::OutOfMemory);
   auto stack = stacks::allocate(options.stack_size);
   if (!stack) {
@@ -280,6 +290,7 @@ void Scheduler::init() {
   VERIFY(current_thread == nullptr);
   main_thread.set_name("main");
   main_thread.id_ = next_id++;
+  main_thread.stack_ = memory::boot_stack();  // never freed: main runs forever
   main_thread.state_ = ThreadState::Ready;
   all_threads.push_back(main_thread);
 
@@ -306,6 +317,7 @@ void Scheduler::init() {
     arm_slice_timer_locked(main_thread);
   }
   interrupts::set_exit_hook(on_interrupt_exit);
+  crash::set_stack_finder(find_stack_for_crash_report);  // names a thread whose stack overflowed
   log::info("sched: threads on, slice {} us at default priority, idle stack at {:#x}",
             sched::kDefaultSliceNs / 1000, stack->base);
 }
@@ -327,6 +339,12 @@ void Scheduler::check_can_block(const char* what) {
           "spinlock held)", what, current_thread->id_, current_thread->name());
 }
 
+u64 Scheduler::cpu_time_ns(const Thread& t) {
+  SpinLockGuard guard(scheduler_lock);
+  u64 charged = t.runtime_ns();
+  return &t == current_thread ? charged + (time::now_ns() - last_account_ns) : charged;
+}
+
 SchedulerStats Scheduler::stats() {
   SpinLockGuard guard(scheduler_lock);
   SchedulerStats s = counters;
@@ -339,10 +357,19 @@ void Scheduler::for_each(void (*visit)(const Thread& t, void* context), void* co
   for (Thread& t : all_threads) visit(t, context);
 }
 
-const Thread* Scheduler::thread_with_guard_page(u64 address) {
+const Thread* Scheduler::thread_with_stack_at(u64 address) {
   for (Thread& t : all_threads)
-    if (t.in_guard_page(address)) return &t;
+    if (t.stack_or_guard_holds(address)) return &t;
   return nullptr;
+}
+
+bool Scheduler::find_stack_for_crash_report(u64 address, crash::KnownStack& out) {
+  static constinit char name[64] = {};
+  const Thread* t = thread_with_stack_at(address);
+  if (t == nullptr) return false;
+  libk::format_into(name, sizeof(name), "stack of thread {} \"{}\"", t->id_, t->name());
+  out = {name, t->stack_.base, t->stack_.top(), true};
+  return true;
 }
 
 }  // namespace kernel

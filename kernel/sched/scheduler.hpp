@@ -17,6 +17,7 @@
 // them (or holds a spinlock, which does).
 #pragma once
 
+#include "crash_report.hpp"
 #include "sched/thread.hpp"
 #include "sync/spinlock.hpp"
 
@@ -26,6 +27,7 @@ struct SchedulerStats {
   u64 switches;          // context switches (a thread switching to itself is not one)
   u64 slice_expiries;    // preemptions because a time slice was used up
   u64 wakeups;           // Blocked -> Ready
+  u64 wake_preemptions;  // switches straight to a thread whose wake-up preempted the CPU
   u64 threads_created;
   u64 threads_live;      // created and not yet freed (excluding boot and idle threads)
   u64 idle_ns;           // CPU time of the idle thread
@@ -41,6 +43,8 @@ class Scheduler {
 
   static Thread& current();
   static SchedulerStats stats();
+  // Thread::cpu_time_ns(): charged time, plus the uncharged time of the running thread.
+  static u64 cpu_time_ns(const Thread& t);
 
   // Thread context: gives up the CPU to the next runnable thread of the same or higher
   // priority (returns at once if there is none).
@@ -78,9 +82,9 @@ class Scheduler {
   static void detach(Thread& t);
   static void set_priority(Thread& t, sched::Priority priority, u64 slice_ns);
   static void for_each(void (*visit)(const Thread& t, void* context), void* context);
-  // The thread whose stack guard page holds `address`, if any (crash reports). Walks the
-  // thread list without the lock: only for a CPU that is about to stop.
-  static const Thread* thread_with_guard_page(u64 address);
+  // The thread whose stack, or the guard page below it, holds `address`, if any (crash
+  // reports). Walks the thread list without the lock: only for a CPU that is about to stop.
+  static const Thread* thread_with_stack_at(u64 address);
 
  private:
   static void switch_locked();
@@ -92,6 +96,7 @@ class Scheduler {
   [[noreturn]] static void thread_start(void* thread);
   [[noreturn]] static void idle_loop(void* unused);
   static void free_thread(Thread& t);
+  static bool find_stack_for_crash_report(u64 address, crash::KnownStack& out);
 };
 
 }  // namespace kernel

@@ -23,6 +23,12 @@ bool Thread::in_guard_page(u64 address) const {
   return stack_.size != 0 && address < stack_.base && address >= stack_.base - libk::kPageSize;
 }
 
+bool Thread::stack_or_guard_holds(u64 address) const {
+  return stack_.size != 0 && address >= stack_.base - libk::kPageSize && address < stack_.top();
+}
+
+u64 Thread::cpu_time_ns() const { return Scheduler::cpu_time_ns(*this); }
+
 libk::StringView thread_error_text(ThreadError error) {
   switch (error) {
     case ThreadError::OutOfMemory: return "out of memory for the thread or its stack";

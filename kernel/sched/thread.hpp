@@ -40,10 +40,14 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   libk::StringView name() const { return libk::StringView(name_); }
   sched::ThreadState state() const { return state_; }
   const char* state_name() const { return sched::state_name(state_); }
-  // CPU time charged to the thread so far, in nanoseconds (measured at every switch).
-  u64 cpu_time_ns() const { return runtime_ns(); }
+  // CPU time the thread has used, in nanoseconds: measured with the monotonic clock at
+  // every switch, plus, for the running thread, the time since it was last charged.
+  u64 cpu_time_ns() const;
   // How many times the scheduler switched to it.
   u64 switches() const { return switches_; }
+  // When it was last made Ready from Blocked (monotonic ns): the wake-up latency of a
+  // thread is the time from this to when it runs.
+  u64 woken_at_ns() const { return woken_at_ns_; }
   bool detached() const { return detached_; }
 
   // Its stack: [stack_base, stack_top), the guard page is the page below stack_base. Zero
@@ -51,6 +55,8 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   u64 stack_base() const { return stack_.base; }
   u64 stack_top() const { return stack_.top(); }
   bool in_guard_page(u64 address) const;
+  // True if `address` is in the stack or in its guard page.
+  bool stack_or_guard_holds(u64 address) const;
 
  private:
   friend class Scheduler;
@@ -72,6 +78,7 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   libk::Timer wake_timer_;        // the deadline of a sleep or a timed wait
   bool timed_out_ = false;        // the last block ended by its deadline
   u64 switches_ = 0;
+  u64 woken_at_ns_ = 0;
 };
 
 struct ThreadOptions {

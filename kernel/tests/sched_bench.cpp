@@ -10,6 +10,7 @@
 #include "../ktest.hpp"
 #include "../log.hpp"
 #include "../sched/scheduler.hpp"
+#include "../sched/wait_queue.hpp"
 #include "../sync/mutex.hpp"
 #include "../time.hpp"
 
@@ -24,17 +25,22 @@ struct Measurement {
   static Measurement now() { return {hal::cpu::rdtsc(), time::now_ns()}; }
 };
 
-void report(libk::StringView name, u64 events, libk::StringView event, const Measurement& start) {
+// `event` is singular ("switch"), `events` its plural.
+void report(libk::StringView name, u64 count, libk::StringView event, libk::StringView events,
+            const Measurement& start) {
   Measurement end = Measurement::now();
-  u64 cycles = (end.tsc - start.tsc) / (events ? events : 1);
-  u64 ns = (end.ns - start.ns) / (events ? events : 1);
-  libk::format_to(log::serial(), "KBENCH {}: {} {}s, {} cycles/{}, {} ns/{}\n", name, events,
-                  event, cycles, event, ns, event);
+  u64 cycles = (end.tsc - start.tsc) / (count ? count : 1);
+  u64 ns = (end.ns - start.ns) / (count ? count : 1);
+  libk::format_to(log::serial(), "KBENCH {}: {} {}, {} cycles per {}, {} ns per {}\n", name,
+                  count, events, cycles, event, ns, event);
 }
 
+// Above main (which only joins), and with a slice far longer than a run: no slice ends in
+// the middle, so every yield switches and every unlock hands the mutex to the other thread.
 ThreadOptions above_main() {
   ThreadOptions o;
-  o.priority = sched::kDefaultPriority + 1;  // main only joins
+  o.priority = sched::kDefaultPriority + 1;
+  o.slice_ns = time::kNsPerSecond;
   return o;
 }
 
@@ -51,7 +57,12 @@ struct RawPair {
 
 // --- Yield ping-pong ------------------------------------------------------------------------
 
+// The two yielders wait here until both exist: a lone yielder would just keep the CPU.
+constinit WaitQueue start_gate;
+constinit bool started = false;
+
 void yield_many(void*) {
+  start_gate.wait_until([] { return started; });
   for (u64 i = 0; i < kRounds; ++i) thread::yield();
 }
 
@@ -78,21 +89,27 @@ KTEST_MANUAL("bench.sched.raw_switch") {
   hal::interrupts::Guard no_interrupts;  // the switch contract: interrupts off
   Measurement start = Measurement::now();
   for (u64 i = 0; i < kRounds; ++i) hal_context_switch(&pair.main_sp, pair.other_sp);
-  report("raw_switch", 2 * kRounds, "switch", start);
+  report("raw_switch", 2 * kRounds, "switch", "switches", start);
   stacks::free(*stack);
 }
 
 KTEST_MANUAL("bench.sched.yield_pingpong") {
-  u64 before = Scheduler::stats().switches;
-  Measurement start = Measurement::now();
   auto a = thread::create("yield-a", yield_many, nullptr, above_main());
   auto b = thread::create("yield-b", yield_many, nullptr, above_main());
   if (!KEXPECT(a.ok() && b.ok())) return;
+  u64 before = Scheduler::stats().switches;
+  Measurement start = Measurement::now();
+  {
+    SpinLockGuard guard(Scheduler::lock());
+    started = true;
+    start_gate.wake_all_locked();
+  }
+  Scheduler::preempt_if_needed();
   thread::join(*a.value());
   thread::join(*b.value());
   u64 switches = Scheduler::stats().switches - before;
-  KEXPECT(switches >= 2 * kRounds);
-  report("yield_pingpong", switches, "switch", start);
+  KEXPECT(switches >= 2 * kRounds);  // every yield switched
+  report("yield_pingpong", switches, "switch", "switches", start);
 }
 
 KTEST_MANUAL("bench.sched.mutex_handoff") {
@@ -109,8 +126,8 @@ KTEST_MANUAL("bench.sched.mutex_handoff") {
   thread::join(*b.value());
   u64 handoffs = handoff_mutex.contended_locks() - waits_before;
   log::info("bench: {} switches for {} hand-offs", Scheduler::stats().switches - before, handoffs);
-  KEXPECT(handoffs > kRounds);  // the lock really went back and forth
-  report("mutex_handoff", handoffs, "hand-off", start);
+  KEXPECT(handoffs >= 2 * kRounds - 1);  // every lock but the last waited for a hand-off
+  report("mutex_handoff", handoffs, "hand-off", "hand-offs", start);
 }
 
 }  // namespace kernel

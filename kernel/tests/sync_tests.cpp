@@ -4,6 +4,7 @@
 #include <hal/cpu.hpp>
 
 #include "../ktest.hpp"
+#include "../log.hpp"
 #include "../sched/scheduler.hpp"
 #include "../sched/wait_queue.hpp"
 #include "../sync/condition_variable.hpp"
@@ -55,7 +56,7 @@ KTEST("sync.mutex.counter_is_exact_under_preemption") {
   for (Thread*& th : threads) th = spawn(t, "incrementer", increment_many, &counter);
   for (Thread* th : threads)
     if (th) thread::join(*th);
-  KEXPECT_EQ(counter.value, kCounterThreads * kIncrements);
+  KEXPECT_EQ(u64(counter.value), kCounterThreads * kIncrements);
   log::info("sync: {} x {} increments, {} lock calls had to wait", kCounterThreads, kIncrements,
             counter.mutex.contended_locks());
   KEXPECT(counter.mutex.contended_locks() > 0);  // the mutex really was contended
@@ -236,7 +237,7 @@ KTEST("sync.semaphore.blocks_until_up") {
   KEXPECT(th->state() == sched::ThreadState::Blocked);  // ran at once, found no unit
   s.stage = 1;
   s.ready.up();  // hands the unit over; the waiter (higher priority) runs right away
-  KEXPECT_EQ(s.stage, u64(2));
+  KEXPECT_EQ(u64(s.stage), u64(2));
   s.done.down();
   KEXPECT(!s.done.try_down());
   thread::join(*th);
