@@ -1,5 +1,6 @@
 #include "log.hpp"
 
+#include <hal/interrupts.hpp>
 #include <hal/uart.hpp>
 
 namespace kernel::log {
@@ -24,7 +25,10 @@ void init() { com1.init(); }
 
 libk::Sink& serial() { return com1; }
 
+// Interrupts off for the whole line: neither an interrupt handler nor, since threads are
+// preempted from interrupts, another thread can write into the middle of it.
 void write(Level level, libk::StringView text) {
+  hal::interrupts::Guard whole_line;
   com1.write(level_prefix(level));
   com1.write(text);
   com1.write("\n");
