@@ -254,9 +254,21 @@ void Scheduler::free_thread(Thread& t) {
 }
 
 void Scheduler::set_priority(Thread& t, sched::Priority priority, u64 slice_ns) {
-  SpinLockGuard guard(scheduler_lock);
-  run_queue.set_priority(t, priority, slice_ns);
-  if (&t == current_thread) arm_slice_timer_locked(t);
+  {
+    SpinLockGuard guard(scheduler_lock);
+    sched::Priority old = t.priority();
+    run_queue.set_priority(t, priority, slice_ns);
+    if (&t == current_thread) {
+      arm_slice_timer_locked(t);
+      // Lowered: a waiting thread may now come first (the switch re-decides; if none does,
+      // the current thread goes on behind its new equals).
+      if (t.priority() < old && run_queue.runnable() > 0) need_resched = true;
+    } else if (t.state_ == ThreadState::Ready && run_queue.should_preempt(*current_thread, t)) {
+      need_resched = true;
+      preempt_for = &t;
+    }
+  }
+  preempt_if_needed();
 }
 
 // --- Start-up, idle, accessors ----------------------------------------------------------------

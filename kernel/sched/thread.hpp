@@ -114,6 +114,8 @@ void yield();
 // if it has. Context: thread, interrupts enabled.
 void sleep_until(u64 deadline_ns);
 void sleep_for(u64 ns);
+// Changes a thread's priority and slice (slice_ns == 0: the priority's default). Raising a
+// ready thread above the caller, or lowering the caller below a ready thread, switches.
 void set_priority(Thread& t, sched::Priority priority, u64 slice_ns = 0);
 
 // Calls visit(thread, context) for every live thread, under the scheduler lock (interrupts

@@ -122,6 +122,70 @@ KTEST("sched.priority.higher_priority_runs_first") {
   KEXPECT(libk::StringView(order.log) == "hml");
 }
 
+KTEST("sched.priority.raising_a_ready_thread_above_the_caller_switches_to_it") {
+  Order order;
+  order_log = &order;
+  ThreadOptions low;
+  low.priority = sched::kDefaultPriority - 2;
+  Thread* l = spawn(t, "raised", log_l, nullptr, low);
+  if (!l) return;
+  order.add('m');  // l is ready but below main: it has not run
+  thread::set_priority(*l, sched::kDefaultPriority + 2);
+  order.add('m');  // l ran as soon as it outranked main
+  KEXPECT_EQ(l->priority(), sched::Priority(sched::kDefaultPriority + 2));
+  KEXPECT_EQ(l->slice_ns(), sched::default_slice_ns(sched::kDefaultPriority + 2));
+  thread::join(*l);
+  KEXPECT(libk::StringView(order.log) == "mlm");
+}
+
+KTEST("sched.priority.lowering_the_caller_below_a_ready_thread_switches_to_it") {
+  Order order;
+  order_log = &order;
+  ThreadOptions below;
+  below.priority = sched::kDefaultPriority - 1;
+  Thread* l = spawn(t, "waiting", log_l, nullptr, below);
+  if (!l) return;
+  order.add('m');
+  thread::set_priority(thread::current(), sched::kDefaultPriority - 2);
+  order.add('m');
+  thread::set_priority(thread::current(), sched::kDefaultPriority);
+  thread::join(*l);
+  KEXPECT(libk::StringView(order.log) == "mlm");
+  KEXPECT_EQ(thread::current().priority(), sched::kDefaultPriority);
+}
+
+namespace {
+
+struct Census {
+  u64 threads = 0;
+  bool saw_main = false, saw_idle = false, saw_worker = false;
+  const Thread* worker = nullptr;
+};
+
+void count_thread(const Thread& th, void* arg) {
+  auto* c = static_cast<Census*>(arg);
+  ++c->threads;
+  c->saw_main |= th.name() == "main" && th.state() == sched::ThreadState::Running;
+  c->saw_idle |= th.name() == "idle" && th.id() == 0;
+  c->saw_worker |= &th == c->worker && th.state() == sched::ThreadState::Ready;
+}
+
+}  // namespace
+
+KTEST("thread.list.for_each_visits_every_live_thread") {
+  Probe probe;
+  ThreadOptions low;
+  low.priority = sched::kDefaultPriority - 1;
+  Thread* th = spawn(t, "counted", record, &probe, low);
+  if (!th) return;
+  Census census;
+  census.worker = th;
+  thread::for_each(count_thread, &census);
+  KEXPECT_EQ(census.threads, Scheduler::stats().threads_live + 2);  // + main and idle
+  KEXPECT(census.saw_main && census.saw_idle && census.saw_worker);
+  thread::join(*th);
+}
+
 namespace {
 
 struct Race {
