@@ -222,7 +222,11 @@ KTEST("sched.preemption.spinner_does_not_starve_others") {
   thread::join(*spinner);
 }
 
-KTEST("sched.fairness.equal_spinners_get_equal_time") {
+// CPU time is measured with the wall clock, so a host stall of QEMU is charged to whichever
+// thread was running: the CPU-time comparison is coarse (each gets at least a quarter).
+// The turns are exact: with one slice per round each, the two take turns, and their
+// numbers of turns differ by at most one.
+KTEST("sched.fairness.equal_spinners_take_turns") {
   Race race;
   Thread* a = spawn(t, "spin-a", spin_until_stopped, &race);
   Thread* b = spawn(t, "spin-b", spin_until_stopped, &race);
@@ -230,12 +234,14 @@ KTEST("sched.fairness.equal_spinners_get_equal_time") {
   thread::sleep_for(60 * kNsPerMs);  // main wakes at most a slice late, then stops them
   race.stop = true;
   u64 ta = a->cpu_time_ns(), tb = b->cpu_time_ns();
+  u64 turns_a = a->switches(), turns_b = b->switches();
   thread::join(*a);
   thread::join(*b);
-  u64 diff = ta > tb ? ta - tb : tb - ta;
-  log::info("sched: two spinners ran {} us and {} us", ta / 1000, tb / 1000);
-  KEXPECT(ta + tb >= 40 * kNsPerMs);
-  KEXPECT(diff <= 2 * sched::kDefaultSliceNs);
+  log::info("sched: two spinners ran {} us in {} turns and {} us in {} turns", ta / 1000,
+            turns_a, tb / 1000, turns_b);
+  KEXPECT(turns_a >= 5 && turns_b >= 5);  // 60 ms of 4.25 ms slices
+  KEXPECT(turns_a <= turns_b + 1 && turns_b <= turns_a + 1);
+  KEXPECT(ta * 4 >= ta + tb && tb * 4 >= ta + tb);
 }
 
 namespace {
@@ -257,22 +263,26 @@ void spin_for_20ms_of_cpu(void* arg) {
 
 }  // namespace
 
-// The only runnable thread (main waits in join) gets all the CPU: its CPU time follows the
-// wall clock, and main's does not move meanwhile.
+// The only runnable thread (main waits in join) gets all the CPU: main runs again exactly
+// once (when busy has exited), and every nanosecond of busy's wall time that is not its CPU
+// time was charged to main, which used it around the join. Exact bookkeeping, whatever the
+// host does to QEMU's timing.
 KTEST("sched.cpu_time.counts_running_time") {
   Busy busy;
-  u64 main_before = thread::current().cpu_time_ns();
+  Thread& self = thread::current();
+  u64 main_before = self.cpu_time_ns(), main_turns = self.switches();
+  u64 idle_before = Scheduler::stats().idle_ns;
   Thread* th = spawn(t, "busy", spin_for_20ms_of_cpu, &busy);
   if (!th) return;
   thread::join(*th);
-  u64 main_used = thread::current().cpu_time_ns() - main_before;
+  u64 main_used = self.cpu_time_ns() - main_before;
   log::info("sched: busy thread: {} us of CPU in {} us; main meanwhile {} us", busy.cpu_ns / 1000,
             busy.wall_ns / 1000, main_used / 1000);
   KEXPECT(busy.cpu_ns >= 20 * kNsPerMs);
-  KEXPECT(busy.cpu_ns < 21 * kNsPerMs);
   KEXPECT(busy.wall_ns >= busy.cpu_ns);
-  KEXPECT(busy.wall_ns - busy.cpu_ns < kNsPerMs);
-  KEXPECT(main_used < kNsPerMs);
+  KEXPECT(busy.wall_ns - busy.cpu_ns <= main_used);
+  KEXPECT_EQ(self.switches() - main_turns, u64(1));
+  KEXPECT_EQ(Scheduler::stats().idle_ns, idle_before);  // the CPU never idled
 }
 
 namespace {
