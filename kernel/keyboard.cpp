@@ -5,6 +5,7 @@
 #include <libk/spsc_ring.hpp>
 
 #include "acpi.hpp"
+#include "console.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
 #include "sched/wait_queue.hpp"
@@ -106,7 +107,7 @@ void echo(const KeyEvent& event) {
   if (!event.pressed || event.codepoint == 0) return;
   char text[4];
   usize n = visible_form(event.codepoint, text);
-  log::serial().write({text, n});
+  console::write({text, n});  // serial and screen
 }
 
 u32 dropped_events() { return events.dropped(); }

@@ -1,37 +1,135 @@
 #include "log.hpp"
 
 #include <hal/interrupts.hpp>
-#include <hal/uart.hpp>
+
+#include "console.hpp"
 
 namespace kernel::log {
 
 namespace {
 
-constinit hal::Uart16550 com1(hal::Uart16550::kCom1);
+constexpr usize kRingBytes = 64 * 1024;
 
-libk::StringView level_prefix(Level level) {
+alignas(8) constinit u8 ring_storage[kRingBytes] = {};
+constinit libk::LogRing ring;
+constinit Clock registered_clock = nullptr;
+constinit Level screen_threshold = Level::Info;
+
+// SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
+constexpr libk::StringView kDim = "\x1b[90m";
+constexpr libk::StringView kReset = "\x1b[0m";
+constexpr libk::StringView kSubsystem = "\x1b[36m";  // cyan
+
+libk::StringView level_tag(Level level) {
   switch (level) {
-    case Level::Debug: return "debug: ";
+    case Level::Debug: return "\x1b[90mdebug:\x1b[0m ";
     case Level::Info: return "";
-    case Level::Warn: return "warning: ";
-    case Level::Error: return "error: ";
+    case Level::Warn: return "\x1b[1;33mwarning:\x1b[0m ";
+    case Level::Error: return "\x1b[1;31merror:\x1b[0m ";
   }
   return "";
 }
 
+// A line is formatted into this before it is written: one write per line keeps lines whole.
+constexpr usize kLineMax = 640;
+
+// The length of a leading "subsystem:" (lower-case letters, digits, '_', '.', '-', then a
+// colon and a space), which is shown in colour like dmesg does; 0 if there is none.
+usize subsystem_length(libk::StringView text) {
+  for (usize i = 0; i < text.size() && i <= 24; ++i) {
+    char c = text[i];
+    if (c == ':') return i > 0 && i + 1 < text.size() && text[i + 1] == ' ' ? i + 1 : 0;
+    bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!word) return 0;
+  }
+  return 0;
+}
+
+void format_line(libk::Sink& out, Level level, u64 timestamp_ns, libk::StringView text) {
+  u64 micros = timestamp_ns / 1000;
+  libk::format_to(out, "{}[{:>5}.{:06}]{} {}", kDim, micros / 1'000'000, micros % 1'000'000, kReset,
+                  level_tag(level));
+  if (usize n = subsystem_length(text)) {
+    out.write(kSubsystem);
+    out.write(text.substr(0, n));
+    out.write(kReset);
+    text = text.substr(n);
+  }
+  out.write(text);
+  // A message that set colours of its own must not colour the lines after it.
+  if (text.find('\x1b') != libk::StringView::npos) out.write(kReset);
+  out.put('\n');
+}
+
+void emit(Level level, u64 timestamp_ns, libk::StringView text, console::Target targets) {
+  char line[kLineMax];
+  libk::BufferSink sink(line, sizeof(line));
+  format_line(sink, level, timestamp_ns, text);
+  if (sink.truncated()) {  // keep the newline (and a reset) even for an over-long message
+    static constexpr libk::StringView kTail = "...\x1b[0m\n";
+    console::write(sink.view().substr(0, sizeof(line) - 1 - kTail.size()), targets);
+    console::write(kTail, targets);
+    return;
+  }
+  console::write(sink.view(), targets);
+}
+
 }  // namespace
 
-void init() { com1.init(); }
+void init() {
+  console::init_serial();
+  (void)ring.init(libk::Span<u8>(ring_storage, sizeof(ring_storage)));
+}
 
-libk::Sink& serial() { return com1; }
+libk::Sink& serial() { return console::serial(); }
 
-// Interrupts off for the whole line: neither an interrupt handler nor, since threads are
-// preempted from interrupts, another thread can write into the middle of it.
 void write(Level level, libk::StringView text) {
-  hal::interrupts::Guard whole_line;
-  com1.write(level_prefix(level));
-  com1.write(text);
-  com1.write("\n");
+  hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
+  Clock now = registered_clock;
+  u64 timestamp = now ? now() : 0;
+  ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
+  u8 targets = console::kSerial;
+  if (level >= screen_threshold) targets |= console::kScreen;
+  emit(level, timestamp, text, console::Target(targets));
+}
+
+void set_clock(u64 (*now_ns)()) { registered_clock = now_ns; }
+
+Clock clock() { return registered_clock; }
+
+void set_screen_level(Level level) { screen_threshold = level; }
+Level screen_level() { return screen_threshold; }
+
+bool parse_level(libk::StringView text, Level& out) {
+  if (text == "debug") out = Level::Debug;
+  else if (text == "info") out = Level::Info;
+  else if (text == "warning" || text == "warn") out = Level::Warn;
+  else if (text == "error") out = Level::Error;
+  else return false;
+  return true;
+}
+
+u64 first_sequence() { return ring.first_sequence(); }
+u64 next_sequence() { return ring.next_sequence(); }
+
+bool read(u64 sequence, libk::LogRecord& out, char* buffer, usize capacity) {
+  hal::interrupts::Guard no_interrupts;
+  return ring.read(sequence, out, buffer, capacity);
+}
+
+void format_record(libk::Sink& out, const libk::LogRecord& record) {
+  Level level = record.level <= u8(Level::Error) ? Level(record.level) : Level::Error;
+  format_line(out, level, record.timestamp_ns, record.text);
+}
+
+void replay_to_screen() {
+  char text[libk::LogRing::kMaxText];
+  libk::LogRecord record;
+  for (u64 seq = first_sequence(); seq < next_sequence(); ++seq) {
+    if (!read(seq, record, text, sizeof(text))) continue;
+    if (Level(record.level) < screen_threshold) continue;
+    emit(Level(record.level), record.timestamp_ns, record.text, console::kScreen);
+  }
 }
 
 }  // namespace kernel::log

@@ -9,6 +9,7 @@
 #include "acpi.hpp"
 #include "boot.hpp"
 #include "boot_summary.hpp"
+#include "console.hpp"
 #include "cpu.hpp"
 #include "crash_report.hpp"
 #include "early_memory.hpp"
@@ -20,7 +21,6 @@
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
 #include "sched/scheduler.hpp"
-#include "splash.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -36,9 +36,20 @@ void report_cmdline_problems(const libk::CommandLine& cmdline) {
   });
 }
 
+// loglevel= (what the screen shows; serial shows everything) and font= (the console font).
+void apply_console_options(const libk::CommandLine& cmdline) {
+  if (auto level = cmdline.get("loglevel")) {
+    log::Level parsed;
+    if (log::parse_level(*level, parsed)) log::set_screen_level(parsed);
+    else log::warn("cmdline: unknown loglevel \"{}\" (debug, info, warning, error)", *level);
+  }
+  console::init_screen(cmdline.get("font").value_or({}));
+}
+
 // Nothing else to run yet: the main thread echoes the keyboard, blocked on its wait queue
 // between key presses (the idle thread halts the CPU meanwhile).
 [[noreturn]] void echo_keyboard() {
+  console::write("\x1b[?25h");  // show the cursor: typing is echoed from here on
   log::info("ember: boot complete; echoing the keyboard (nothing else to run yet)");
   for (;;) {
     if (auto event = keyboard::wait_event(keyboard::kForever)) keyboard::echo(*event);
@@ -66,11 +77,11 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   crash::register_stack("kernel boot stack", memory::boot_stack().base, memory::boot_stack().top(),
                         true);
   log_boot_summary();
-  paint_splash();
   cpu::init();
   acpi::init();
   interrupts::init();  // 8259s masked, local APIC, I/O APICs
   time::init();        // HPET or PIT; TSC and local APIC timer calibrated
+  log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
   Scheduler::init();   // the boot sequence becomes thread "main"; the idle thread
   log_loader_timings();
@@ -89,7 +100,7 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   hal::gdt::init();     // the firmware's GDT is not mapped any more; TSS with IST stacks
   log::init();          // serial first: everything after this can report problems
   exceptions::init();   // IDT: from here on every CPU exception gives a crash report
-  log::info("Ember {} ({}) starting", kVersion, kBuildKind);
+  log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);
     hal::qemu::debug_exit(hal::qemu::kExitFailure);
@@ -100,6 +111,9 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   exceptions::register_boot_stack();  // overflowing it is reported as a stack overflow
   symbols::init();                    // backtraces get function names
   if (!early_memory::init()) log::warn("memory: no usable RAM for early allocations");
+  // The screen console takes early memory (which the page pool then leaves alone) and
+  // replays the log so far.
+  apply_console_options(libk::CommandLine(boot_info::cmdline()));
   if (!memory::init(heap_debug(libk::CommandLine(boot_info::cmdline()))))
     stop("cannot set up memory management");
   crash::set_page_fault_describer(vm::describe_fault);  // guard page / unmapped / W^X

@@ -2,13 +2,38 @@
 
 #include <hal/cpu.hpp>
 
+#include "console.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 
 namespace kernel {
 
 namespace {
+
 constinit bool in_panic = false;
+
+// Writes to the screen through console::emergency_write, which ignores a write that was
+// in progress when the panic struck.
+class ScreenSink final : public libk::Sink {
+ public:
+  void write(libk::StringView text) override { console::emergency_write(text); }
+};
+
+}  // namespace
+
+void write_panic_banner(libk::Sink& out, const char* file, int line, const char* function,
+                        libk::StringView message) {
+  constexpr libk::StringView kStart = "\x1b[0m\n\x1b[1;97;41m\x1b[K";
+  constexpr libk::StringView kNext = "\x1b[K\n\x1b[K";
+  constexpr libk::StringView kEnd = "\x1b[K\x1b[0m\n";
+  out.write(kStart);
+  out.write("  *** KERNEL PANIC ***");
+  out.write(kNext);
+  out.write("  ");
+  out.write(message);
+  out.write(kNext);
+  libk::format_to(out, "  at {}:{} in {}()", file, line, function);
+  out.write(kEnd);
 }
 
 void panic_message(const char* file, int line, const char* function, libk::StringView message) {
@@ -19,8 +44,9 @@ void panic_message(const char* file, int line, const char* function, libk::Strin
     hal::cpu::halt_forever();
   }
   in_panic = true;
-  libk::format_to(out, "\n*** KERNEL PANIC ***\n{}\n  at {}:{} in {}()\n", message, file, line,
-                  function);
+  write_panic_banner(out, file, line, function, message);
+  ScreenSink screen;
+  write_panic_banner(screen, file, line, function, message);
   ktest::on_panic(message);
   hal::cpu::halt_forever();
 }

@@ -8,6 +8,12 @@ namespace kernel {
 [[noreturn]] void panic_message(const char* file, int line, const char* function,
                                 libk::StringView message);
 
+// The panic banner as panic() writes it to serial and screen: full-width white-on-red lines
+// (SGR 41, then EL so each whole line takes that background) with the message and where.
+// Starts with a reset so no half-finished colour or sequence carries over.
+void write_panic_banner(libk::Sink& out, const char* file, int line, const char* function,
+                        libk::StringView message);
+
 template <typename... Args>
 [[noreturn]] void panic_at(const char* file, int line, const char* function,
                            libk::FormatString<Args...> fmt, const Args&... args) {

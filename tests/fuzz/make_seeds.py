@@ -95,6 +95,57 @@ def config_seeds():
     }
 
 
+def psf_seeds():
+    """Small synthetic PSF fonts (the Terminus fonts are not committed)."""
+    glyphs = bytes((i * 7 + y) & 0xFF for i in range(256) for y in range(4))
+    table = b""
+    for i in range(256):
+        if 32 <= i < 127:
+            table += struct.pack("<H", i)
+        if i == 1:  # U+FFFD, then a combining sequence A + U+0301
+            table += struct.pack("<HHHH", 0xFFFD, 0xFFFE, 0x41, 0x301)
+        table += b"\xff\xff"
+    width, height, count = 12, 6, 16
+    charsize = height * 2
+    psf2 = b"\x72\xb5\x4a\x86" + struct.pack("<IIIIIII", 0, 32, 1, count, charsize, height, width)
+    psf2 += bytes((i * 5 + k) & 0xFF for i in range(count) for k in range(charsize))
+    for i in range(count):
+        psf2 += chr(0x41 + i).encode()
+        if i == 2:
+            psf2 += "\u2500".encode() + b"\xfe" + "e\u0301".encode()
+        if i == 3:
+            psf2 += "\ufffd".encode()
+        psf2 += b"\xff"
+    big_header = (b"\x72\xb5\x4a\x86" + struct.pack("<IIIIIII", 0, 40, 0, 3, 32 * 4, 32, 32)
+                  + bytes(8) + bytes(3 * 128))
+    return {
+        "psf1-256-table.psf": b"\x36\x04\x02\x04" + glyphs + table,
+        "psf1-512-notable.psf": b"\x36\x04\x01\x02" + bytes(512 * 2),
+        "psf2-12x6-table.psf": psf2,
+        "psf2-32x32-bigheader.psf": big_header,
+    }
+
+
+def terminal_seeds():
+    """Terminal input; the first three bytes pick columns, rows and the write size."""
+    texts = {
+        "sgr.txt": "plain \x1b[1mbold\x1b[0m \x1b[31;42mred\x1b[m \x1b[38;5;208m256"
+                   "\x1b[38;2;1;2;3mtrue\x1b[48:2::9:8:7mcolon\x1b[0m\n",
+        "cursor.txt": "\x1b[5;5Hx\x1b[2A\x1b[3C\x1b[10D\x1b[2E\x1b[F\x1b[7G\x1b[3d\x1b7\x1b[H"
+                      "\x1b8y\x1b[s\x1b[u\x1bM\x1bD\x1bE",
+        "erase.txt": "abcdefghij\x1b[2;3H\x1b[J\x1b[1J\x1b[2J\x1b[3J\x1b[K\x1b[1K\x1b[2K"
+                     "\x1b[4X\x1b[2S\x1b[3T",
+        "strings.txt": "\x1b]0;title\x07\x1b]8;;url\x1b\\\x1bPq#0\x1b\\\x1b_apc\x1b\\"
+                       "\x1b[?25l\x1b[?7l\x1b[20h\x1b[?1049h\x1bc\x18\x1a",
+        "wrap.txt": "x" * 200 + "\tTab\bBS\rCR\nLF\vVT\fFF",
+    }
+    seeds = {name: bytes([20, 6, 7]) + text.encode() for name, text in texts.items()}
+    seeds["utf8.txt"] = (bytes([20, 6, 7]) + "\u00e4\u20ac\U0001F600".encode() +
+                         b"\xff\x80\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82x\xe2\x82"
+                         b"\x1b[1mz")
+    return seeds
+
+
 def write_all(directory, files):
     path = os.path.join(HERE, "corpus", directory)
     os.makedirs(path, exist_ok=True)
@@ -108,6 +159,8 @@ def main():
     write_all("elf", elf_seeds())
     write_all("memory-map", memory_map_seeds())
     write_all("config", config_seeds())
+    write_all("psf", psf_seeds())
+    write_all("terminal", terminal_seeds())
 
 
 if __name__ == "__main__":

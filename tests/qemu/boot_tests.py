@@ -14,6 +14,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bad_kernels  # noqa: E402
+import console_cases  # noqa: E402
 import harness  # noqa: E402
 from harness import Failure, expect  # noqa: E402
 
@@ -43,6 +44,19 @@ POOL_LINE = re.compile(
 LOW_MEMORY_END = 1 << 20
 
 
+CONSOLE_LINE = re.compile(r"console: \d+x\d+ cells, .*shadow buffer (\d+(?:\.\d)?) (B|KiB|MiB)")
+
+
+def console_memory(result):
+    """Early memory the screen console takes (its shadow buffer, plus 1 MiB for its cells
+    and glyph map), from its log line; 0 without a screen console."""
+    m = CONSOLE_LINE.search(result.serial)
+    if not m:
+        return 0
+    unit = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20}[m.group(2)]
+    return int((float(m.group(1)) + 0.1) * unit) + (1 << 20)
+
+
 def check_pool(result, mib):
     """Checks the page allocator's pool against the memory map the kernel printed."""
     ranges = [(int(b, 16), int(e, 16) + 1, t) for b, e, t in MAP_LINE.findall(result.serial)]
@@ -66,7 +80,7 @@ def check_pool(result, mib):
     if free + used != pool:
         raise Failure("free %d + in use %d != pool %d" % (free, used, pool))
     ram = mib << 20
-    if not 0 < kept < (64 << 20) or early > ram // 128 + (4 << 20):
+    if not 0 < kept < (64 << 20) or early > ram // 128 + (4 << 20) + console_memory(result):
         raise Failure("implausible exclusions: early %d, kept %d" % (early, kept))
     print("pool: %d bytes (%.1f MiB) of %d MiB RAM = %.1f%% managed, %.1f MiB free"
           % (pool, pool / 2**20, mib, 100.0 * pool / ram, free / 2**20))
@@ -75,8 +89,8 @@ def check_pool(result, mib):
     return pool
 
 
-def boot_and_test(ctx, memory_mib=1024, **machine):
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=all")
+def boot_and_test(ctx, memory_mib=1024, cmdline="test=all", **machine):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline)
     result = harness.boot(image, memory="%dM" % memory_mib, **machine)
     print(result.serial)
     expect(result, BANNER, "the kernel banner")
@@ -193,7 +207,9 @@ def case_no_gop(ctx):
 
 
 def case_pc(ctx):
-    boot_and_test(ctx, machine="pc", disk="sata")
+    # Also checks that font= overrides the console's choice (console.screen.* tests).
+    result = boot_and_test(ctx, machine="pc", disk="sata", cmdline="test=all font=terminus32")
+    expect(result, r"^console: \d+x\d+ cells, font terminus32 ", "the console using font=")
 
 
 CONFIG_WITH_PROBLEMS = """# a configuration with mistakes the loader must report and survive
@@ -294,22 +310,28 @@ CASES["heap-foreign-pointer"] = case_heap_foreign_pointer
 CASES["heap-foreign-direct-map-pointer"] = case_heap_foreign_direct_map_pointer
 for _fault in FAULTS:
     CASES["fault-" + _fault] = make_fault_report_case(_fault)
+CASES.update(console_cases.CASES)
 
 
 class Context:
-    def __init__(self, loader, kernel, work):
+    def __init__(self, loader, kernel, work, term=None, update_golden=False):
         self.loader, self.kernel, self.work = loader, kernel, work
+        self.term, self.update_golden = term, update_golden
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--loader", required=True)
     p.add_argument("--kernel", required=True)
+    p.add_argument("--term", help="build/tools/ember-term (for the screen cases)")
+    p.add_argument("--update-golden", action="store_true",
+                   help="rewrite the golden images of the screen cases from this boot")
     p.add_argument("case", choices=sorted(CASES))
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="ember-case-") as work:
         try:
-            CASES[args.case](Context(args.loader, args.kernel, work))
+            CASES[args.case](Context(args.loader, args.kernel, work, args.term,
+                                     args.update_golden))
         except Failure as e:
             print("FAIL: %s" % e)
             sys.exit(1)

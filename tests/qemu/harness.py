@@ -23,12 +23,15 @@ import emberqemu  # noqa: E402
 import mkimage  # noqa: E402
 import ovmf  # noqa: E402
 
-ANSI = re.compile(r"\x1b\[[0-9;=?]*[A-Za-z]")
+ANSI = re.compile(r"\x1b\[[0-9;:=?]*[A-Za-z]")
+# The kernel log's timestamp column ("[    0.012345] "), see kernel/log.hpp.
+LOG_TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ", re.MULTILINE)
 
 
 def clean(text):
-    """Serial text without ANSI escapes (the firmware console emits many) and CRs."""
-    return ANSI.sub("", text).replace("\r", "")
+    """Serial text without ANSI escapes (the firmware console and the kernel log emit them),
+    CRs and log timestamps, so patterns can anchor log lines with ^."""
+    return LOG_TIMESTAMP.sub("", ANSI.sub("", text).replace("\r", ""))
 
 
 class BootResult:
@@ -120,12 +123,14 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
         start = time.time()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-        def read_serial():
+        def read_serial(raw=False):
+            """What the machine wrote on serial so far: cleaned text, or the raw bytes."""
             try:
                 with open(serial_path, "rb") as f:
-                    return clean(f.read().decode("utf-8", errors="replace"))
+                    data = f.read()
             except FileNotFoundError:
-                return ""
+                data = b""
+            return data if raw else clean(data.decode("utf-8", errors="replace"))
 
         stopped_on = None
         timed_out = False

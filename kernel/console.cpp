@@ -1,0 +1,171 @@
+#include "console.hpp"
+
+#include <fonts/embedded_fonts.hpp>
+#include <hal/cpu.hpp>
+#include <hal/interrupts.hpp>
+#include <hal/uart.hpp>
+#include <libk/text_console.hpp>
+
+#include "boot.hpp"
+#include "early_memory.hpp"
+#include "log.hpp"
+
+namespace kernel::console {
+
+namespace {
+
+constinit hal::Uart16550 com1(hal::Uart16550::kCom1);
+constinit libk::TextConsole screen;
+constinit bool screen_ready = false;
+constinit bool screen_busy = false;  // a write to the screen is in progress
+constinit u32 batch_depth = 0;
+constinit libk::StringView font_name;
+
+class BothSink final : public libk::Sink {
+ public:
+  void write(libk::StringView text) override { console::write(text, kBoth); }
+};
+constinit BothSink both_sink;
+
+libk::PixelPacker packer_for(const boot::Framebuffer& fb) {
+  switch (fb.format) {
+    case boot::PixelFormat::Rgbx: return libk::PixelPacker::rgbx();
+    case boot::PixelFormat::Bgrx: return libk::PixelPacker::bgrx();
+    default: return libk::PixelPacker::from_masks({fb.red_mask, fb.green_mask, fb.blue_mask});
+  }
+}
+
+// The framebuffer as the renderer sees it, or nullopt (with the reason logged) if it
+// cannot be used.
+libk::Optional<libk::FramebufferView> framebuffer_view() {
+  const boot::Framebuffer& fb = boot_info::get().framebuffer;
+  if (fb.format == boot::PixelFormat::None) return libk::nullopt;
+  bool masks_ok = fb.format != boot::PixelFormat::Bitmask ||
+                  (fb.red_mask && fb.green_mask && fb.blue_mask &&
+                   !(fb.red_mask & fb.green_mask) && !(fb.green_mask & fb.blue_mask) &&
+                   !(fb.red_mask & fb.blue_mask));
+  if (fb.bits_per_pixel != 32 || u64(fb.width) * 4 > fb.pitch ||
+      u64(fb.pitch) * fb.height > fb.size || !masks_ok) {
+    log::warn("console: framebuffer {}x{} ({} bpp, pitch {}, masks {:#x}/{:#x}/{:#x}) is not "
+              "usable; serial only", fb.width, fb.height, fb.bits_per_pixel, fb.pitch,
+              fb.red_mask, fb.green_mask, fb.blue_mask);
+    return libk::nullopt;
+  }
+  return libk::FramebufferView{boot_info::physical_to_virtual<u8>(fb.base), fb.width, fb.height,
+                               fb.pitch, packer_for(fb)};
+}
+
+// The font= choice if it names a font that parses, else the automatic one.
+libk::Optional<libk::psf::Font> pick_font(libk::StringView option, u32 width) {
+  libk::StringView automatic = libk::default_console_font(width);
+  libk::StringView names[] = {option.empty() ? automatic : option, automatic};
+  usize candidates = names[0] == names[1] ? 1 : 2;
+  for (usize i = 0; i < candidates; ++i) {
+    const fonts::EmbeddedFont* embedded = fonts::find(names[i]);
+    if (!embedded) {
+      log::warn("console: unknown font \"{}\" (built in: terminus16, terminus32)", names[i]);
+      continue;
+    }
+    auto font = libk::psf::parse(embedded->data);
+    if (font) {
+      font_name = embedded->name;  // static: the command line may be reclaimed later
+      return font.value();
+    }
+    log::error("console: font {}: {}", names[i], libk::psf::error_text(font.error()));
+  }
+  return libk::nullopt;
+}
+
+void present_unless_batched() {
+  if (batch_depth == 0) screen.present();
+}
+
+}  // namespace
+
+void copy_to_framebuffer(void* dst, const void* src, usize bytes) {
+  hal::cpu::rep_movsq(dst, src, bytes / 8);
+  if (bytes % 8) {
+    usize done = bytes & ~usize{7};
+    __builtin_memcpy(static_cast<u8*>(dst) + done, static_cast<const u8*>(src) + done, bytes % 8);
+  }
+}
+
+void init_serial() { com1.init(); }
+
+libk::Sink& serial() { return com1; }
+
+bool init_screen(libk::StringView font_option) {
+  auto view = framebuffer_view();
+  if (!view) return false;
+  auto font = pick_font(font_option, view->width);
+  if (!font) return false;
+  auto layout = libk::TextConsole::layout(*view, *font);
+  if (layout.columns == 0) {
+    log::warn("console: {}x{} framebuffer is too small for the font; serial only", view->width,
+              view->height);
+    return false;
+  }
+  auto memory = early_memory::allocate(layout.bytes);
+  if (!memory) {
+    log::warn("console: no memory for the screen console ({}); serial only",
+              libk::ByteSize{layout.bytes});
+    return false;
+  }
+  libk::Span<u8> block(boot_info::physical_to_virtual<u8>(*memory), layout.bytes);
+  if (!screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer))
+    return false;
+  screen_ready = true;
+  {
+    Batch batch;
+    log::replay_to_screen();
+  }
+  log::info("console: {}x{} cells, font {} ({}x{}), shadow buffer {}", layout.columns,
+            layout.rows, font_name, font->width, font->height,
+            libk::ByteSize{layout.shadow_pixels * 4});
+  return true;
+}
+
+bool has_screen() { return screen_ready; }
+
+void write(libk::StringView text, Target to) {
+  hal::interrupts::Guard no_interrupts;
+  if (to & kSerial) com1.write(text);
+  if (!(to & kScreen) || !screen_ready || screen_busy) return;
+  screen_busy = true;
+  screen.write(text);
+  present_unless_batched();
+  screen_busy = false;
+}
+
+libk::Sink& sink() { return both_sink; }
+
+Batch::Batch() {
+  hal::interrupts::Guard no_interrupts;
+  ++batch_depth;
+}
+
+Batch::~Batch() {
+  hal::interrupts::Guard no_interrupts;
+  if (--batch_depth == 0 && screen_ready && !screen_busy) screen.present();
+}
+
+void emergency_write(libk::StringView text) {
+  if (!screen_ready) return;
+  screen_busy = true;  // for good: normal writers stay off the screen from now on
+  batch_depth = 0;
+  screen.terminal().abort_sequence();
+  screen.write(text);
+  screen.present();
+}
+
+ScreenInfo screen_info() {
+  if (!screen_ready) return {};
+  const libk::Terminal& t = screen.terminal();
+  return {t.grid().columns(), t.grid().rows(), screen.font().width, screen.font().height,
+          font_name, u64(t.grid().columns()) * screen.font().width * t.grid().rows() *
+                         screen.font().height * 4};
+}
+
+libk::TextConsole* text_console() { return screen_ready ? &screen : nullptr; }
+
+}  // namespace kernel::console

@@ -1,0 +1,78 @@
+// The kernel console: COM1 (always) and, when the loader handed over a framebuffer, a text
+// console drawn on it (libk::TextConsole: Terminus font, VT100/xterm escapes, UTF-8).
+// The log (log.hpp) writes every record here; keyboard echo and a later shell write here.
+//
+// Writers and context. There is one CPU and no threads: each write() runs with interrupts
+// disabled (hal::interrupts::Guard), so writers never interleave, even an interrupt handler
+// echoing a key while the log is printing. write() may be called from interrupt context.
+// It is not reentrant: if an exception interrupts a write and its handler writes, that
+// text still reaches serial but not the screen (whose state is mid-update). panic() uses
+// emergency_write(), which abandons the interrupted update and draws anyway.
+//
+// Presentation: each write() draws and copies its changes to the framebuffer before it
+// returns, so what was written is on screen even if the kernel hangs right after. Bulk
+// output can defer that to the end with a Batch.
+#pragma once
+
+#include <libk/format.hpp>
+
+namespace kernel::console {
+
+// Programs COM1. Safe before anything else (log::init() calls it).
+void init_serial();
+libk::Sink& serial();
+
+// Sets up the framebuffer console from BootInfo, if there is a usable framebuffer, and
+// replays the log so far onto it. `font_option` is the font= command-line value (empty:
+// automatic, by screen width). Needs early_memory. Returns false when serial-only.
+bool init_screen(libk::StringView font_option);
+bool has_screen();
+
+enum Target : u8 { kSerial = 1, kScreen = 2, kBoth = 3 };
+
+// Writes UTF-8 text with escape sequences to the chosen devices.
+void write(libk::StringView text, Target to = kBoth);
+
+// A Sink over write(..., kBoth), for format_to().
+libk::Sink& sink();
+
+// While any Batch is alive, writes update the screen's cells but are not presented; the
+// last Batch to end presents once.
+class [[nodiscard]] Batch {
+ public:
+  Batch();
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+};
+
+// For panic(): writes to the screen (not serial) whatever state the console was left in.
+// Never allocates or waits; does nothing if the screen was never set up.
+void emergency_write(libk::StringView text);
+
+// The renderer's framebuffer copy (REP MOVSQ for the 8-byte words, then any odd bytes).
+// Exposed for tests and measurements.
+void copy_to_framebuffer(void* dst, const void* src, usize bytes);
+
+// What the screen console is using (zeroes when serial-only); for tests and the log.
+struct ScreenInfo {
+  u32 columns, rows;
+  u32 font_width, font_height;
+  libk::StringView font_name;
+  u64 shadow_bytes;
+};
+ScreenInfo screen_info();
+
+}  // namespace kernel::console
+
+namespace libk {
+class TextConsole;
+}
+
+namespace kernel::console {
+
+// The screen console itself, for in-kernel tests that inspect cells and pixels; nullptr
+// when serial-only. Not for writing: use write().
+libk::TextConsole* text_console();
+
+}  // namespace kernel::console

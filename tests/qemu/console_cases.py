@@ -1,0 +1,225 @@
+"""QEMU cases for the framebuffer console (docs/console.md#tests).
+
+boot-screen: boots at 1024x768 and, once the kernel logs "boot complete", takes a QMP
+screendump and checks it twice:
+  1. Transcript: the screen equals ember-term's rendering (same libk code, same font) of
+     what the kernel wrote on serial: every pixel, whatever the log says.
+  2. Golden: the rows with stable content equal the committed golden image
+     tests/qemu/golden/boot-screen-1024x768.png. Rows are matched by their text (listed
+     in the .txt beside the image), so lines added to the boot log by later work do not
+     break it; the timestamp column and the lines that vary between builds or runs
+     (VARIABLE below) are masked. `boot_tests.py --update-golden screen` rewrites both.
+boot-screen-large: at 1920x1080 the 16x32 font is chosen; check 1 only.
+boot-panic-screen: `test=harness.panic` without isa-debug-exit, so the kernel stays halted
+after the panic: the screen must equal the rendering of its log (test-harness lines are
+serial-only) and show the banner's red bar across the whole width.
+"""
+
+import os
+import re
+import subprocess
+import time
+
+import harness
+import screen
+from harness import Failure
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN_DIR = os.path.join(HERE, "golden")
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ")
+TIMESTAMP_CELLS = len("[    0.000000] ")
+# Log lines whose content changes with the kernel binary, the firmware's allocations or
+# clock measurements.
+VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
+                                     r"^time: (TSC|local APIC timer) ")]
+DONE = "ember: boot complete"
+DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
+
+
+def cell_size(width):
+    return (16, 32) if width >= 1600 else (8, 16)  # libk::default_console_font
+
+
+def transcript(raw_serial):
+    """The bytes the kernel wrote to the screen: its serial output from the first log line
+    on, without debug records (the screen shows Info and above) and test-harness lines
+    (serial only)."""
+    banner = re.search(rb"Ember(\x1b\[0m)? \S+ \(\S+\) starting", raw_serial)
+    if not banner:
+        raise Failure("no kernel banner on serial")
+    start = raw_serial.rfind(b"\n", 0, banner.start()) + 1
+    lines = raw_serial[start:].splitlines(keepends=True)
+    return b"".join(line for line in lines
+                    if DEBUG_TAG not in line and not line.startswith(b"KTEST "))
+
+
+def run_term(ctx, data, width, height, *args):
+    path = os.path.join(ctx.work, "transcript.bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    cmd = [ctx.term, "--size", "%dx%d" % (width, height)] + list(args) + [path]
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    if result.returncode != 0:
+        raise Failure("ember-term failed: " + result.stderr.decode(errors="replace"))
+    return result.stdout.decode("utf-8", errors="replace")
+
+
+def capture(ctx, width, height, cmdline="", done=DONE, **machine):
+    """Boots, waits for `done` on serial, and returns (screenshot, transcript bytes,
+    expected image) once the screen shows what the transcript says (the screen is drawn
+    just after serial, so a first screenshot may be a moment behind)."""
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline,
+                               resolution="%dx%d" % (width, height))
+    dump = os.path.join(ctx.work, "screen.ppm")
+    expected_path = os.path.join(ctx.work, "expected.ppm")
+    out = {}
+
+    def interact(qmp, read_serial):
+        deadline = time.time() + 120
+        while done not in read_serial():
+            if time.time() > deadline:
+                raise Failure("no %r on serial within 120 s" % done)
+            time.sleep(0.1)
+        out["transcript"] = transcript(read_serial(raw=True))
+        run_term(ctx, out["transcript"], width, height, "--ppm", expected_path)
+        expected = screen.read_ppm(expected_path)
+        settle = time.time() + 10
+        while True:
+            qmp.execute("screendump", filename=dump)
+            shot = screen.read_ppm(dump)
+            problem = screen.differences(shot, expected)
+            if problem is None or time.time() > settle:
+                break
+            time.sleep(0.2)
+        out.update(shot=shot, expected=expected, problem=problem)
+
+    result = harness.boot(image, interact=interact, stop_on=re.escape(done), timeout=150,
+                          **machine)
+    if "shot" not in out:
+        print(result.serial)
+        raise Failure("the boot ended before a screenshot was taken")
+    return out
+
+
+def save_artifacts(name, images):
+    """Keeps the images of a failed comparison in the current directory (meson test runs
+    in the build directory) and says where."""
+    for label, img in images.items():
+        path = os.path.abspath("%s-%s.png" % (name, label))
+        screen.write_png(path, img)
+        print("saved %s" % path)
+
+
+def check_transcript(name, out):
+    if out["problem"]:
+        save_artifacts(name, {"screen": out["shot"], "expected": out["expected"]})
+        raise Failure("the screen differs from ember-term's rendering of the serial log: "
+                      + out["problem"])
+    print("PASS: the screen equals the rendering of the kernel's log")
+
+
+def stable_rows(rows):
+    """(row index, text without timestamp, has timestamp) for rows worth comparing: not
+    blank, not a VARIABLE line, not the wrapped continuation of one."""
+    variable = False
+    for y, text in enumerate(rows):
+        stamped = bool(TIMESTAMP.match(text))
+        bare = TIMESTAMP.sub("", text)
+        if stamped or not variable:
+            variable = any(p.search(bare) for p in VARIABLE)
+        if bare.strip() and not variable:
+            yield y, bare, stamped
+
+
+def golden_paths(width, height):
+    base = os.path.join(GOLDEN_DIR, "boot-screen-%dx%d" % (width, height))
+    return base + ".png", base + ".txt"
+
+
+def update_golden(ctx, out, rows, width, height):
+    cw, ch = cell_size(width)
+    keep = {y: stamped for y, _, stamped in stable_rows(rows)}
+    rgb = bytearray(out["shot"].rgb)
+    for y in range(height):  # black out what is not compared, so the image shows it
+        row = y // ch
+        first = (TIMESTAMP_CELLS * cw if keep[row] else 0) if row in keep else width
+        rgb[(y * width) * 3:(y * width + first) * 3] = bytes(first * 3)
+    png, txt = golden_paths(width, height)
+    os.makedirs(GOLDEN_DIR, exist_ok=True)
+    screen.write_png(png, screen.Image(width, height, rgb))
+    with open(txt, "w", encoding="utf-8") as f:
+        f.write("".join(row + "\n" for row in rows))
+    print("wrote %s and %s" % (png, txt))
+
+
+def check_golden(ctx, out, rows, width, height):
+    png, txt = golden_paths(width, height)
+    golden = screen.read_png(png)
+    with open(txt, encoding="utf-8") as f:
+        golden_rows = f.read().splitlines()
+    cw, ch = cell_size(width)
+    screen_rows = {}
+    for y, bare, _ in stable_rows(rows):
+        screen_rows.setdefault(bare, []).append(y)
+    compared = 0
+    for gy, bare, stamped in stable_rows(golden_rows):
+        if not screen_rows.get(bare):
+            raise Failure("golden row %d %r is not on the screen (regenerate with "
+                          "--update-golden if the boot log changed on purpose)" % (gy, bare))
+        sy = screen_rows[bare].pop(0)
+        x0 = TIMESTAMP_CELLS * cw if stamped else 0
+        for dy in range(ch):
+            a = out["shot"].row_bytes(sy * ch + dy, x0)
+            b = golden.row_bytes(gy * ch + dy, x0)
+            if a != b:
+                first = next(i for i in range(len(a)) if a[i] != b[i]) // 3
+                save_artifacts("boot-screen", {"screen": out["shot"], "golden": golden})
+                raise Failure("screen row %d (golden row %d, %r) differs from the golden "
+                              "image: first at pixel (%d,%d), cell column %d"
+                              % (sy, gy, bare, x0 + first, sy * ch + dy, (x0 + first) // cw))
+        compared += 1
+    if compared < 5:
+        raise Failure("only %d golden rows to compare: golden file damaged?" % compared)
+    print("PASS: %d stable rows equal the golden image" % compared)
+
+
+def case_boot_screen(ctx):
+    width, height = 1024, 768
+    out = capture(ctx, width, height)
+    rows = run_term(ctx, out["transcript"], width, height, "--text").splitlines()
+    print("screen text:\n  " + "\n  ".join(r for r in rows if r))
+    check_transcript("boot-screen", out)
+    if ctx.update_golden:
+        update_golden(ctx, out, rows, width, height)
+    check_golden(ctx, out, rows, width, height)
+
+
+def case_boot_screen_large(ctx):
+    out = capture(ctx, 1920, 1080)
+    if b"font terminus32 (16x32)" not in out["transcript"]:
+        raise Failure("at 1920x1080 the console did not pick the 16x32 font")
+    check_transcript("boot-screen-large", out)
+
+
+def case_panic_screen(ctx):
+    width, height = 800, 600
+    out = capture(ctx, width, height, cmdline="test=harness.panic", done="KTEST SUMMARY",
+                  debug_exit=False)
+    check_transcript("panic-screen", out)
+    rows = run_term(ctx, out["transcript"], width, height, "--text").splitlines()
+    title = next((y for y, r in enumerate(rows) if "*** KERNEL PANIC ***" in r), None)
+    if title is None or "deliberate panic from harness.panic" not in rows[title + 1]:
+        raise Failure("no panic banner with the message on screen:\n" + "\n".join(rows))
+    _, ch = cell_size(width)
+    red = (0xE0, 0x55, 0x61)  # kEmberTheme.ansi[1], the banner's background
+    for x in (0, width // 2, width - 1):
+        if out["shot"].pixel(x, title * ch + ch // 2) != red:
+            raise Failure("the banner is not red at x=%d of screen row %d" % (x, title))
+    print("PASS: the panic banner is on screen, red across the whole width")
+
+
+CASES = {  # meson registers them as boot-screen, boot-screen-large, boot-panic-screen
+    "screen": case_boot_screen,
+    "screen-large": case_boot_screen_large,
+    "panic-screen": case_panic_screen,
+}
