@@ -84,6 +84,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
   Scheduler::init();   // the boot sequence becomes thread "main"; the idle thread
+  log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
   keyboard::init();
