@@ -59,7 +59,7 @@ void Scheduler::switch_locked() {
   }
   Thread& next = as_thread(run_queue.pick_next());
   next.set_state(ThreadState::Running);
-  if (&next == preempt_for && next.woken_at_ns_ != 0) ++counters.wake_preemptions;
+  if (&next == preempt_for) ++counters.wake_preemptions;
   preempt_for = nullptr;
   need_resched = false;
   arm_slice_timer_locked(next);
@@ -209,7 +209,10 @@ void Scheduler::exit(i64 status) {
   self.exit_status_ = status;
   self.set_state(ThreadState::Exited);
   while (sched::Entity* joiner = self.joiners_.pop()) wake_locked(as_thread(*joiner));
-  if (self.detached_) exited_detached = &self;
+  if (self.detached_) {
+    VERIFY(exited_detached == nullptr);  // every switch-in frees the previous one
+    exited_detached = &self;
+  }
   switch_locked();
   PANIC("exited thread {} was switched to", self.id_);
 }
@@ -265,7 +268,6 @@ void Scheduler::set_priority(Thread& t, sched::Priority priority, u64 slice_ns) 
       if (t.priority() < old && run_queue.runnable() > 0) need_resched = true;
     } else if (t.state_ == ThreadState::Ready && run_queue.should_preempt(*current_thread, t)) {
       need_resched = true;
-      preempt_for = &t;
     }
   }
   preempt_if_needed();
