@@ -188,7 +188,8 @@ void start_screen_writer() {
   options.detached = true;  // runs for good
   auto writer = thread::create("log-writer", screen_writer, nullptr, options);
   if (!writer) {
-    warn("log: no screen writer thread ({}); drawing in the caller", thread_error_text(writer.error()));
+    warn("log: no screen writer thread ({}); drawing in the caller",
+         thread_error_text(writer.error()));
     return;
   }
   hal::interrupts::Guard no_interrupts;
