@@ -4,7 +4,7 @@
 
 #include "../boot.hpp"
 #include "../panic.hpp"
-#include "irq_guard.hpp"
+#include <hal/interrupts.hpp>
 #include "layout.hpp"
 #include "pmm.hpp"
 #include "vm.hpp"
@@ -50,7 +50,7 @@ bool in_heap_area(u64 address) {
 
 void* allocate_large(usize size) {
   auto block = vm::allocate_area(vm::Area::Heap, size, 1, u16(pmm::Owner::HeapLarge));
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   if (!block) {
     ++large.failures;
     return nullptr;
@@ -65,7 +65,7 @@ void* allocate_large(usize size) {
 void free_large(void* pointer) {
   u64 bytes = vm::free_area(vm::Area::Heap, reinterpret_cast<u64>(pointer), 1);
   if (bytes == 0) PANIC("heap: double free or not the start of a large block: {:p}", pointer);
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   ++large.frees;
   --large.live_blocks;
   large.live_bytes -= bytes;
@@ -82,7 +82,7 @@ bool debug_checks() { return debug; }
 
 void* allocate(usize size) {
   if (size > libk::SlabHeap::kMaxSmall) return allocate_large(size);
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto r = small.allocate(size);
   if (r) return r.value();
   if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
@@ -107,25 +107,25 @@ void free(void* pointer) {
   u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
   if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))
     report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto r = libk::SlabHeap::free(pointer);
   if (!r) report(r.error());
 }
 
 void trim() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   small.trim();
 }
 
 LargeStats large_stats() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return large;
 }
 
 libk::Span<const libk::SlabCache> caches() { return small.caches(); }
 
 const char* check_invariants() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return small.check_invariants();
 }
 

@@ -32,7 +32,7 @@ hal::paging::Cache direct_map_cache(boot::MemoryType type);
 // boot stack (at the same address, with its guard page). Returns false after logging why.
 bool build_kernel_tables(hal::paging::PageTables& tables, bool global_pages);
 
-// vm.cpp's state, for the other vm_*.cpp files. Callers hold an IrqGuard.
+// vm.cpp's state, for the other vm_*.cpp files. Callers hold a hal::interrupts::Guard.
 hal::paging::PageTables& kernel_tables();
 libk::ExtentAllocator& area_allocator(Area area);
 AreaStats& area_counters(Area area);

@@ -7,7 +7,7 @@
 #include "../early_memory.hpp"
 #include "../log.hpp"
 #include "../panic.hpp"
-#include "irq_guard.hpp"
+#include <hal/interrupts.hpp>
 
 namespace kernel::pmm {
 
@@ -99,14 +99,14 @@ bool init() {
 bool ready() { return initialised; }
 
 libk::Optional<u64> allocate(u32 order, Owner owner) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto block = buddy.allocate(order, u16(owner));
   if (block) owned[u32(owner)] += u64{1} << order;
   return block;
 }
 
 void free(u64 phys, u32 order) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto info = buddy.block_at(phys);
   auto r = buddy.free(phys, order);
   if (!r) PANIC("pmm: bad free of {:#x} (order {}): {}", phys, order, libk::buddy_error_text(r.error()));
@@ -114,7 +114,7 @@ void free(u64 phys, u32 order) {
 }
 
 bool is_allocated(u64 phys, u32 order, Owner owner) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto info = buddy.block_at(phys);
   return info && info.value().state == BuddyAllocator::State::Allocated &&
          info.value().order == order && info.value().tag == u16(owner);
@@ -136,7 +136,7 @@ u64 reclaim_boot_memory() {
   for (u32 i = 0; i < info.module_count && n < libk::array_size(keep); ++i)
     keep[n++] = {modules[i].base, modules[i].size};
 
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   u64 before = buddy.stats().free_frames;
   constexpr MemoryType kTypes[] = {MemoryType::BootServices, MemoryType::LoaderReclaimable};
   for (MemoryType type : kTypes)
@@ -150,19 +150,19 @@ u64 reclaim_boot_memory() {
 const Accounting& accounting() { return totals; }
 
 BuddyAllocator::Stats stats() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return buddy.stats();
 }
 
 void drain_cache() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   buddy.drain_cache();
 }
 
 u64 pages_owned_by(Owner owner) { return owned[u32(owner)]; }
 
 const char* check_invariants() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return buddy.check_invariants();
 }
 

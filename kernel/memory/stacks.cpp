@@ -3,7 +3,7 @@
 #include <libk/utility.hpp>
 
 #include "../panic.hpp"
-#include "irq_guard.hpp"
+#include <hal/interrupts.hpp>
 #include "pmm.hpp"
 #include "vm.hpp"
 
@@ -17,7 +17,7 @@ constinit Stats counters = {};
 libk::Optional<KernelStack> allocate(u64 size) {
   size = libk::align_up(size == 0 ? kDefaultSize : size, libk::kPageSize);
   auto base = vm::allocate_area(vm::Area::Stacks, size, kGuardPages, u16(pmm::Owner::Stack));
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   if (!base) {
     ++counters.failures;
     return libk::nullopt;
@@ -32,14 +32,14 @@ void free(const KernelStack& stack) {
   u64 bytes = vm::free_area(vm::Area::Stacks, stack.base, kGuardPages);
   if (bytes != stack.size)
     PANIC("stacks: freeing {:#x} ({} bytes): not a live kernel stack of that size", stack.base, stack.size);
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   --counters.live;
   ++counters.freed;
   counters.bytes -= bytes;
 }
 
 Stats stats() {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return counters;
 }
 

@@ -7,7 +7,7 @@
 
 #include "../log.hpp"
 #include "../panic.hpp"
-#include "irq_guard.hpp"
+#include <hal/interrupts.hpp>
 #include "kernel_tables.hpp"
 #include "layout.hpp"
 
@@ -82,31 +82,31 @@ void drop_boot_stack() {
 
 libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,
                                  hal::paging::PageSize largest) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return tables.map(virt, phys, size, perms, largest);
 }
 
 libk::Result<u64, MapError> unmap(u64 virt, u64 size) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto r = tables.unmap(virt, size);
   hal::tlb::flush_range(virt, size);  // also after a partial failure: some pages may be gone
   return r;
 }
 
 libk::Result<void, MapError> protect(u64 virt, u64 size, Permissions perms) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   auto r = tables.protect(virt, size, perms);
   hal::tlb::flush_range(virt, size);
   return r;
 }
 
 libk::Optional<Translation> translate(u64 virt) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return tables.translate(virt);
 }
 
 PageState lookup(u64 virt, Translation* out) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   return tables.lookup(virt, out);
 }
 
@@ -116,7 +116,7 @@ libk::StringView area_name(Area area) {
 }
 
 AreaStats area_stats(Area area) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   AreaStats s = area_counts[u32(area)];
   s.free_address_space = areas[u32(area)].free_bytes();
   return s;

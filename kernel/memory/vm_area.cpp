@@ -5,7 +5,7 @@
 
 #include "../log.hpp"
 #include "../panic.hpp"
-#include "irq_guard.hpp"
+#include <hal/interrupts.hpp>
 #include "kernel_tables.hpp"
 #include "layout.hpp"
 #include "vm.hpp"
@@ -23,7 +23,7 @@ using libk::kPageSize;
 constexpr Permissions kData{.writable = true};
 
 // Unmaps the pages [start, start + pages * 4 KiB) and gives their frames back. The caller
-// holds an IrqGuard and flushes the TLB before anything can reuse the frames.
+// holds a hal::interrupts::Guard and flushes the TLB before anything can reuse the frames.
 void release_pages(u64 start, u64 pages) {
   for (u64 i = 0; i < pages; ++i) {
     Translation t;
@@ -37,7 +37,7 @@ void release_pages(u64 start, u64 pages) {
 
 libk::Optional<u64> allocate_area(Area area, u64 size, u32 guard_pages, u16 owner) {
   VERIFY(guard_pages >= 1);  // free_area finds a block's end at the next guard or hole
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   u64 pages = libk::align_up(size, kPageSize) / kPageSize;
   if (pages == 0) return libk::nullopt;
   auto base = area_allocator(area).allocate((pages + guard_pages) * kPageSize);
@@ -63,7 +63,7 @@ libk::Optional<u64> allocate_area(Area area, u64 size, u32 guard_pages, u16 owne
 }
 
 u64 free_area(Area area, u64 base, u32 guard_pages) {
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   if (!libk::is_aligned(base, kPageSize) || !area_allocator(area).contains(base) ||
       kernel_tables().lookup(base) != PageState::Mapped ||
       kernel_tables().lookup(base - kPageSize) != PageState::Guard)
@@ -104,7 +104,7 @@ volatile void* map_mmio(u64 phys, u64 size) {
   u64 begin = libk::align_down(phys, kPageSize), end = 0;
   if (size == 0 || !libk::checked_add(phys, size, end) || !libk::checked_align_up(end, kPageSize, end))
     return nullptr;
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   if (direct_map_uncached(begin, end)) return boot_info::physical_to_virtual<volatile u8>(phys);
   auto base = area_allocator(Area::Mmio).allocate(end - begin + kPageSize);
   if (!base) return nullptr;
@@ -127,7 +127,7 @@ volatile void* map_mmio(u64 phys, u64 size) {
 void unmap_mmio(volatile void* virt, u64 size) {
   u64 va = reinterpret_cast<u64>(virt);
   if (va >= layout::kDirectMapBase && va < layout::kDirectMapLimit) return;  // nothing was mapped
-  memory::IrqGuard guard;
+  hal::interrupts::Guard guard;
   u64 begin = libk::align_down(va, kPageSize);
   u64 end = libk::align_up(va + size, kPageSize);
   VERIFY(area_allocator(Area::Mmio).contains(begin));

@@ -1,4 +1,5 @@
 // In-kernel tests of the calibrated clocks and deadline timers.
+#include <hal/interrupts.hpp>
 #include <libk/format.hpp>
 
 #include "../cpu.hpp"
@@ -116,10 +117,15 @@ KTEST("time.timers.fire_in_deadline_order") {
   Order order;
   Slot slots[3] = {{&order, 3}, {&order, 1}, {&order, 2}};
   libk::Timer timers_[3];
-  u64 now = time::now_ns();
-  timers::arm(timers_[0], now + 3 * kNsPerMs, record, &slots[0]);
-  timers::arm(timers_[1], now + 1 * kNsPerMs, record, &slots[1]);
-  timers::arm(timers_[2], now + 2 * kNsPerMs, record, &slots[2]);
+  {
+    // Arm all three before any can fire: under host load QEMU may pause this vCPU for longer
+    // than the deadlines' spacing between two arm() calls.
+    hal::interrupts::Guard no_interrupts;
+    u64 now = time::now_ns();
+    timers::arm(timers_[0], now + 3 * kNsPerMs, record, &slots[0]);
+    timers::arm(timers_[1], now + 1 * kNsPerMs, record, &slots[1]);
+    timers::arm(timers_[2], now + 2 * kNsPerMs, record, &slots[2]);
+  }
   timers::sleep_ns(5 * kNsPerMs);
   KEXPECT_EQ(order.next, 3u);
   KEXPECT_EQ(order.seen[0], 1u);

@@ -22,8 +22,14 @@ extern "C" {
   auto* d = static_cast<u8*>(dst);
   const auto* s = static_cast<const u8*>(src);
   if (d == s || n == 0) return dst;
-  if (d < s || d >= s + n) return memcpy(dst, src, n);
-  while (n--) d[n] = s[n];  // overlapping with dst above src: copy backwards
+  if (d + n <= s || s + n <= d) return memcpy(dst, src, n);  // disjoint
+  if (d < s) {
+    // Forward, byte by byte: safe for any overlap with dst below src. (memcpy's contract
+    // does not allow overlap, whatever order it happens to copy in.)
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+    return dst;
+  }
+  while (n--) d[n] = s[n];  // dst above src: backwards
   return dst;
 }
 
