@@ -324,10 +324,10 @@ namespace {
 // sleep must end with a switch straight to the sleeper, on the way out of the timer
 // interrupt that woke it (SchedulerStats::wake_preemptions). The timing is then checked
 // where host noise cannot decide it: no sleep may end early, and the median lateness of a
-// series of sleeps must be under 1 ms, in one of up to three series. A scheduler that let
+// series of sleeps must be under 1 ms, in one of up to five series. A scheduler that let
 // the sleeper wait for another thread's slice (up to 4 ms) fails both checks.
 constexpr usize kSleepSamples = 24;
-constexpr int kSleepSeries = 3;
+constexpr int kSleepSeries = 5;
 
 struct SleepStats {
   u64 lateness[kSleepSamples];
