@@ -21,8 +21,12 @@ bool present();
 // The next key event, if any. Context: thread (one consumer).
 libk::Optional<KeyEvent> read_event();
 
-// Waits up to `timeout_ns` for a key event, halting the CPU in between. Needs interrupts
-// enabled.
+inline constexpr u64 kForever = ~u64{0};
+
+// Waits up to `timeout_ns` (kForever: no limit) for a key event. Once the scheduler runs,
+// the caller blocks on the keyboard's wait queue, which the keyboard interrupt wakes;
+// before that it halts the CPU between interrupts. Needs interrupts enabled. Context:
+// thread (one consumer).
 libk::Optional<KeyEvent> wait_event(u64 timeout_ns);
 
 // Shows what a key press typed: printable characters as themselves, Enter as a newline,

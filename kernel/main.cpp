@@ -20,6 +20,7 @@
 #include "log.hpp"
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
+#include "sched/scheduler.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -45,19 +46,13 @@ void apply_console_options(const libk::CommandLine& cmdline) {
   console::init_screen(cmdline.get("font").value_or({}));
 }
 
-// Nothing else to run yet: echo the keyboard, sleeping between interrupts.
-[[noreturn]] void idle() {
+// Nothing else to run yet: the main thread echoes the keyboard, blocked on its wait queue
+// between key presses (the idle thread halts the CPU meanwhile).
+[[noreturn]] void echo_keyboard() {
   console::write("\x1b[?25h");  // show the cursor: typing is echoed from here on
   log::info("ember: boot complete; echoing the keyboard (nothing else to run yet)");
   for (;;) {
-    hal::interrupts::disable();
-    auto event = keyboard::read_event();
-    if (!event) {
-      hal::interrupts::wait();
-      continue;
-    }
-    hal::interrupts::enable();
-    keyboard::echo(*event);
+    if (auto event = keyboard::wait_event(keyboard::kForever)) keyboard::echo(*event);
   }
 }
 
@@ -88,6 +83,8 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   time::init();        // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  Scheduler::init();   // the boot sequence becomes thread "main"; the idle thread
+  log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
   keyboard::init();
@@ -95,7 +92,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
-  idle();
+  echo_keyboard();
 }
 
 }  // namespace
