@@ -14,11 +14,9 @@ bench                    the in-kernel scheduler benchmarks (KTEST_MANUAL "bench
 Everything else about threads runs in the batched `test=all` boot (kernel/tests/).
 """
 
-import argparse
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -98,24 +96,5 @@ CASES = {
 }
 
 
-class Context:
-    def __init__(self, loader, kernel, work):
-        self.loader, self.kernel, self.work = loader, kernel, work
-
-
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--loader", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("case", choices=sorted(CASES))
-    args = p.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ember-sched-") as work:
-        try:
-            CASES[args.case](Context(args.loader, args.kernel, work))
-        except Failure as e:
-            print("FAIL: %s" % e)
-            sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(CASES)
