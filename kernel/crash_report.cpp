@@ -17,6 +17,12 @@ using hal::exceptions::kPageFault;
 
 constinit PageFaultDescriber describer = nullptr;
 constinit libk::FixedVector<KnownStack, 16> stacks;
+constinit StackFinder finder = nullptr;
+constinit KnownStack found{};  // what the finder found last (crash reports run one at a time)
+
+const KnownStack* find_dynamic(u64 address) {
+  return finder && finder(address, found) ? &found : nullptr;
+}
 
 void describe_mapping(libk::Sink& out, u64 address, u64 error_code) {
   auto t = memory_probe::translate(address);
@@ -77,17 +83,21 @@ void register_stack(const char* name, u64 bottom, u64 top, bool guard_below) {
   stacks.push_back({name, bottom, top, guard_below});
 }
 
+void set_stack_finder(StackFinder f) { finder = f; }
+
 const KnownStack* guard_page_owner(u64 address) {
   for (const KnownStack& s : stacks) {
     if (s.guard_below && address < s.bottom && s.bottom - address <= libk::kPageSize) return &s;
   }
-  return nullptr;
+  const KnownStack* s = find_dynamic(address);
+  return s && address < s->bottom ? s : nullptr;
 }
 
 const KnownStack* stack_containing(u64 address) {
   for (const KnownStack& s : stacks)
     if (address >= s.bottom && address < s.top) return &s;
-  return nullptr;
+  const KnownStack* s = find_dynamic(address);
+  return s && address >= s->bottom ? s : nullptr;
 }
 
 const KnownStack* overflowed_stack(const hal::TrapFrame& f, const hal::ControlRegisters& cr) {
@@ -101,7 +111,8 @@ const KnownStack* overflowed_stack(const hal::TrapFrame& f, const hal::ControlRe
     if (s.guard_below && f.rsp + libk::kPageSize >= s.bottom && f.rsp <= s.bottom + kSlack)
       return &s;
   }
-  return nullptr;
+  const KnownStack* s = find_dynamic(f.rsp);
+  return s && f.rsp <= s->bottom + kSlack ? s : nullptr;
 }
 
 hal::ControlRegisters read_control_registers() {

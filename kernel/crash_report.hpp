@@ -32,10 +32,17 @@ struct KnownStack {
 // Records a stack (up to 16). Context: boot sequence, or with interrupts disabled.
 void register_stack(const char* name, u64 bottom, u64 top, bool guard_below);
 
-// The registered stack whose guard page holds `address`, if any.
+// Stacks too many or too short-lived for the table (thread stacks): a finder fills `out`
+// with the guarded stack whose guard page or body holds `address`, i.e. address in
+// [bottom - 4 KiB, top), and returns true. `out.name` must stay valid until the next call.
+// The scheduler registers one. Context: called from crash reports only.
+using StackFinder = bool (*)(u64 address, KnownStack& out);
+void set_stack_finder(StackFinder finder);
+
+// The registered (or found) stack whose guard page holds `address`, if any.
 const KnownStack* guard_page_owner(u64 address);
 
-// The registered stack holding `address`, if any.
+// The registered (or found) stack holding `address`, if any.
 const KnownStack* stack_containing(u64 address);
 
 // The stack that overflowed, judging by the fault address and the interrupted stack pointer.

@@ -28,10 +28,14 @@ constinit hal::X2ApicRegisters x2apic_registers{msr_io};
 constinit hal::LocalApic lapic{xapic_registers};
 constinit libk::FixedVector<IoApicInstance, 16> io_apics;
 constinit Handler handlers[256] = {};
+constinit Handler exit_hook = nullptr;
 
+// The exit hook (the scheduler's preemption point) runs after the EOI: a thread switch there
+// must not leave this vector in service while another thread runs.
 void dispatch(hal::TrapFrame& frame) {
   if (Handler h = handlers[frame.vector & 0xFF]) h();
   lapic.eoi();
+  if (exit_hook) exit_hook();
 }
 
 // Spurious interrupts need no handling; in particular no EOI: they set no ISR bit (SDM Vol. 3A
@@ -179,6 +183,8 @@ void set_local_handler(u8 vector, Handler handler) {
   handlers[vector] = handler;
   hal::idt::set_handler(vector, dispatch);
 }
+
+void set_exit_hook(Handler hook) { exit_hook = hook; }
 
 hal::LocalApic& local_apic() { return lapic; }
 hal::MsrIo& msrs() { return msr_io; }

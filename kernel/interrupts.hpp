@@ -38,6 +38,11 @@ bool route_isa_irq(u8 irq, Handler handler);
 // Installs `handler` for a local APIC vector (the timer). Context: boot sequence.
 void set_local_handler(u8 vector, Handler handler);
 
+// Called at the end of every device and local APIC interrupt, after the EOI, still with
+// interrupts disabled: the scheduler switches threads there when the interrupt made that
+// necessary (kernel/sched/scheduler.hpp). Context: boot sequence.
+void set_exit_hook(Handler hook);
+
 hal::LocalApic& local_apic();
 hal::MsrIo& msrs();
 bool x2apic_mode();

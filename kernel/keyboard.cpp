@@ -8,6 +8,7 @@
 #include "console.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
+#include "sched/wait_queue.hpp"
 #include "time.hpp"
 #include "timers.hpp"
 
@@ -18,12 +19,19 @@ namespace {
 constinit libk::keyboard::ScancodeDecoder decoder;
 constinit libk::SpscRing<KeyEvent, 128> events;
 constinit bool keyboard_present = false;
+constinit WaitQueue readers;
+constinit void (*event_listener)() = nullptr;
 
-// IRQ 1: one byte per interrupt (the i8042 raises one per byte).
+// IRQ 1: one byte per interrupt (the i8042 raises one per byte). A waiting reader wakes;
+// the switch to it, if it has the higher priority, happens at the interrupt's exit.
 void on_irq() {
   u8 byte = 0;
   if (!hal::i8042::read_keyboard_byte(byte)) return;
-  if (auto event = decoder.feed(byte)) events.push(*event);
+  if (auto event = decoder.feed(byte)) {
+    events.push(*event);
+    if (Scheduler::running()) readers.wake_all();
+    if (event_listener) event_listener();
+  }
 }
 
 void set_flag(libk::Timer&, void* flag) { *static_cast<volatile bool*>(flag) = true; }
@@ -49,10 +57,18 @@ bool present() { return keyboard_present; }
 
 libk::Optional<KeyEvent> read_event() { return events.pop(); }
 
-libk::Optional<KeyEvent> wait_event(u64 timeout_ns) {
+namespace {
+
+u64 deadline_after(u64 timeout_ns) {
+  u64 now = time::now_ns();
+  return timeout_ns > kForever - now ? kForever : now + timeout_ns;
+}
+
+// Before the scheduler runs: halt until the keyboard or a timer interrupt.
+libk::Optional<KeyEvent> wait_event_halting(u64 timeout_ns) {
   volatile bool expired = false;
   libk::Timer timer;
-  timers::arm(timer, time::now_ns() + timeout_ns, set_flag, const_cast<bool*>(&expired));
+  timers::arm(timer, deadline_after(timeout_ns), set_flag, const_cast<bool*>(&expired));
   for (;;) {
     hal::interrupts::disable();
     auto event = events.pop();
@@ -63,6 +79,14 @@ libk::Optional<KeyEvent> wait_event(u64 timeout_ns) {
     }
     hal::interrupts::wait();  // the keyboard or the timer wakes us
   }
+}
+
+}  // namespace
+
+libk::Optional<KeyEvent> wait_event(u64 timeout_ns) {
+  if (!Scheduler::running()) return wait_event_halting(timeout_ns);
+  readers.wait_until([] { return !events.empty(); }, deadline_after(timeout_ns));
+  return events.pop();
 }
 
 usize visible_form(u32 cp, char* out) {
@@ -89,5 +113,7 @@ void echo(const KeyEvent& event) {
 }
 
 u32 dropped_events() { return events.dropped(); }
+
+void set_event_listener(void (*listener)()) { event_listener = listener; }
 
 }  // namespace kernel::keyboard

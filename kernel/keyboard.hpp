@@ -21,8 +21,12 @@ bool present();
 // The next key event, if any. Context: thread (one consumer).
 libk::Optional<KeyEvent> read_event();
 
-// Waits up to `timeout_ns` for a key event, halting the CPU in between. Needs interrupts
-// enabled.
+inline constexpr u64 kForever = ~u64{0};
+
+// Waits up to `timeout_ns` (kForever: no limit) for a key event. Once the scheduler runs,
+// the caller blocks on the keyboard's wait queue, which the keyboard interrupt wakes;
+// before that it halts the CPU between interrupts. Needs interrupts enabled. Context:
+// thread (one consumer).
 libk::Optional<KeyEvent> wait_event(u64 timeout_ns);
 
 // Shows what a key press typed: printable characters as themselves, Enter as a newline,
@@ -34,5 +38,10 @@ void echo(const KeyEvent& event);
 usize visible_form(u32 codepoint, char* out);
 
 u32 dropped_events();
+
+// Registers a function the keyboard interrupt calls after queueing an event, for a reader
+// that waits on several sources at once (the shell, kernel/shell/input.cpp). It runs in
+// interrupt context: it must only wake waiters. nullptr removes it.
+void set_event_listener(void (*listener)());
 
 }  // namespace kernel::keyboard

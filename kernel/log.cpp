@@ -3,6 +3,7 @@
 #include <hal/interrupts.hpp>
 
 #include "console.hpp"
+#include "sched/wait_queue.hpp"
 
 namespace kernel::log {
 
@@ -14,6 +15,14 @@ alignas(8) constinit u8 ring_storage[kRingBytes] = {};
 constinit libk::LogRing ring;
 constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
+
+// The screen writer (start_screen_writer): the next record to draw on the screen, and the
+// queue the writer thread sleeps on. Before the writer starts, write() keeps screen_next up
+// to date itself; afterwards only the writer (and a panic) touch it.
+constexpr sched::Priority kWriterPriority = 24;
+constinit u64 screen_next = 0;
+constinit bool writer_running = false;
+constinit WaitQueue writer_queue;
 
 // SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
 constexpr libk::StringView kDim = "\x1b[90m";
@@ -84,13 +93,24 @@ void init() {
 libk::Sink& serial() { return console::serial(); }
 
 void write(Level level, libk::StringView text) {
-  hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
-  Clock now = registered_clock;
-  u64 timestamp = now ? now() : 0;
-  ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
-  u8 targets = console::kSerial;
-  if (level >= screen_threshold) targets |= console::kScreen;
-  emit(level, timestamp, text, console::Target(targets));
+  bool wake_writer = false;
+  {
+    hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
+    Clock now = registered_clock;
+    u64 timestamp = now ? now() : 0;
+    ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
+    bool to_screen = level >= screen_threshold;
+    if (writer_running) {
+      emit(level, timestamp, text, console::kSerial);
+      wake_writer = to_screen;
+    } else {
+      emit(level, timestamp, text, to_screen ? console::kBoth : console::kSerial);
+      screen_next = ring.next_sequence();
+    }
+  }
+  // Holding the scheduler lock means logging from inside the scheduler (a crash there):
+  // waking would deadlock; the record is drawn with the next one, or by the panic.
+  if (wake_writer && !Scheduler::lock().is_locked()) writer_queue.wake_one();
 }
 
 void set_clock(u64 (*now_ns)()) { registered_clock = now_ns; }
@@ -130,6 +150,54 @@ void replay_to_screen() {
     if (Level(record.level) < screen_threshold) continue;
     emit(Level(record.level), record.timestamp_ns, record.text, console::kScreen);
   }
+  screen_next = next_sequence();
+}
+
+namespace {
+
+// Draws records screen_next .. next_sequence() - 1 (those the ring still holds) with
+// `draw`, which gets each formatted line.
+template <typename Draw>
+void draw_pending(Draw draw) {
+  char text[libk::LogRing::kMaxText];
+  char line[kLineMax];
+  libk::LogRecord record;
+  for (u64 seq = screen_next; seq < next_sequence(); seq = ++screen_next) {
+    if (seq < first_sequence()) seq = screen_next = first_sequence();  // overwritten: skip
+    if (!read(seq, record, text, sizeof(text))) continue;
+    if (Level(record.level) < screen_threshold) continue;
+    libk::BufferSink sink(line, sizeof(line));
+    format_record(sink, record);
+    draw(sink.view());
+  }
+}
+
+[[noreturn]] void screen_writer(void*) {
+  for (;;) {
+    writer_queue.wait_until([] { return screen_next < ring.next_sequence(); });
+    draw_pending([](libk::StringView line) { console::write(line, console::kScreen); });
+  }
+}
+
+}  // namespace
+
+void start_screen_writer() {
+  if (!console::has_screen()) return;
+  ThreadOptions options;
+  options.priority = kWriterPriority;
+  options.detached = true;  // runs for good
+  auto writer = thread::create("log-writer", screen_writer, nullptr, options);
+  if (!writer) {
+    warn("log: no screen writer thread ({}); drawing in the caller",
+         thread_error_text(writer.error()));
+    return;
+  }
+  hal::interrupts::Guard no_interrupts;
+  writer_running = true;
+}
+
+void flush_screen_for_panic() {
+  if (writer_running) draw_pending([](libk::StringView line) { console::emergency_write(line); });
 }
 
 }  // namespace kernel::log

@@ -13,7 +13,8 @@
 //
 // Context: callable from any context once log::init() ran, including interrupt handlers;
 // each message is formatted on the stack (no allocation) and written whole (the console
-// serialises writers, see console.hpp).
+// serialises writers, see console.hpp). Once the scheduler runs, a thread draws the log on
+// the screen (start_screen_writer).
 #pragma once
 
 #include <libk/format.hpp>
@@ -57,6 +58,20 @@ void format_record(libk::Sink& out, const libk::LogRecord& record);
 
 // Writes the records so far to the screen (the console calls this once it is up).
 void replay_to_screen();
+
+// Moves screen output into a thread. Until this runs, write() draws each record on the
+// screen itself; afterwards it appends the record to the ring, writes serial, and wakes the
+// "log-writer" thread (wait queue), which draws the new records on the screen. Drawing
+// (glyphs, scrolling, the framebuffer copy) is the slow part of logging, and the caller, an
+// interrupt handler included, no longer pays for it. The writer runs at a high priority, so
+// from thread context it draws before the caller continues and the screen stays in step
+// with serial. Serial stays synchronous: a crash report is on serial before the CPU stops.
+// Needs the scheduler; does nothing without a screen console. Context: boot sequence.
+void start_screen_writer();
+
+// Draws, through console::emergency_write, the records the writer has not drawn yet (panic:
+// the screen then shows everything up to the banner).
+void flush_screen_for_panic();
 
 template <typename... Args>
 void message(Level level, libk::FormatString<Args...> fmt, const Args&... args) {

@@ -22,6 +22,7 @@
 #include "memory/vm.hpp"
 #include "power.hpp"
 #include "shell/shell.hpp"
+#include "sched/scheduler.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -75,6 +76,8 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   time::init();        // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  Scheduler::init();   // the boot sequence becomes thread "main"; the idle thread
+  log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
   keyboard::init();
@@ -84,7 +87,10 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   shell::init();  // serial input (COM1's receive interrupt)
   log::info("ember: boot complete; starting the shell");
-  shell::run();
+  auto shell_thread = shell::start();
+  if (!shell_thread) stop("cannot start the shell thread");
+  thread::join(*shell_thread.value());  // the shell never ends: main waits here for good
+  stop("the shell thread ended");
 }
 
 }  // namespace

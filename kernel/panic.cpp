@@ -45,6 +45,7 @@ void panic_message(const char* file, int line, const char* function, libk::Strin
   }
   in_panic = true;
   write_panic_banner(out, file, line, function, message);
+  log::flush_screen_for_panic();  // what the log writer thread had not drawn yet
   ScreenSink screen;
   write_panic_banner(screen, file, line, function, message);
   ktest::on_panic(message);

@@ -3,6 +3,7 @@
 
 #include "../ktest.hpp"
 #include "../power.hpp"
+#include "../sched/thread.hpp"
 #include "../time.hpp"
 #include "commands.hpp"
 
@@ -38,6 +39,31 @@ Status cmd_uptime(const Invocation& call) {
 
 namespace {
 
+struct TestRun {
+  libk::StringView patterns;
+  libk::Sink* out;
+  bool manual_prefixes;
+  ktest::Summary summary;
+};
+
+void run_tests(void* arg) {
+  auto* run = static_cast<TestRun*>(arg);
+  run->summary = ktest::run_from_shell(run->patterns, *run->out, run->manual_prefixes);
+}
+
+// The tests run in their own thread, "ktest", at the default priority: they expect to run
+// the way the boot thread runs them in test mode, not at the shell's higher priority.
+ktest::Summary run_in_thread(libk::StringView patterns, libk::Sink& out, bool manual_prefixes) {
+  TestRun run{patterns, &out, manual_prefixes, {}};
+  auto th = thread::create("ktest", run_tests, &run);
+  if (!th) {
+    libk::format_to(out, "cannot start the test thread: {}\n", thread_error_text(th.error()));
+    return {};
+  }
+  thread::join(*th.value());
+  return run.summary;
+}
+
 Status report(const Invocation& call, const ktest::Summary& s, libk::StringView what) {
   if (s.selected == 0) {
     libk::format_to(call.out, "{}: no {} match\n", call.command.name, what);
@@ -56,14 +82,14 @@ Status cmd_test(const Invocation& call) {
   for (usize i = 0; i < call.args.size(); ++i)
     libk::format_to(joined, "{}{}", i ? "," : "", call.args[i]);
   if (call.args.empty()) joined.write("all");
-  return report(call, ktest::run_from_shell(joined.view(), call.out), "tests");
+  return report(call, run_in_thread(joined.view(), call.out, false), "tests");
 }
 
 Status cmd_bench(const Invocation& call) {
   char pattern[128];
   libk::BufferSink sink(pattern, sizeof(pattern));
   libk::format_to(sink, "bench.{}", call.args.empty() ? libk::StringView("*") : call.args[0]);
-  return report(call, ktest::run_from_shell(sink.view(), call.out, true), "benchmarks");
+  return report(call, run_in_thread(sink.view(), call.out, true), "benchmarks");
 }
 
 Status cmd_reboot(const Invocation& call) {

@@ -18,6 +18,9 @@ constexpr Command kCommands[] = {
      "Frames: the buddy allocator's pool, what owns the pages in use, free blocks per order.\n"
      "Heap: each slab cache's object size, objects in use (and peak), slabs, and the large\n"
      "allocations taken straight from the frame allocator.", 0, 0, cmd_mem},
+    {"ps", "", "the kernel's threads: state, priority, CPU time",
+     "CPU time is measured with the monotonic clock at every context switch\n"
+     "(docs/scheduling.md); SWITCHES counts how often the thread was switched to.", 0, 0, cmd_ps},
     {"uptime", "", "time since boot", "Read from the calibrated TSC (docs/interrupts.md).", 0, 0,
      cmd_uptime},
     {"dmesg", "[COUNT]", "the kernel log (the last COUNT records)",

@@ -66,11 +66,10 @@ u32 terminal_columns() {
   return screen > 0 && screen < kMaxColumns ? screen : kMaxColumns;
 }
 
-}  // namespace
+// Above the default priority: typing stays responsive while other threads compute.
+constexpr sched::Priority kShellPriority = sched::kDefaultPriority + 4;
 
-void init() { input::init(); }
-
-void run() {
+[[noreturn]] void run() {
   EditorOutput editor_out;
   LineBufferedConsole out;
   libk::shell::Dispatcher dispatcher(commands());
@@ -90,6 +89,18 @@ void run() {
     dispatcher.execute(editor.line(), out);
     out.flush();
   }
+}
+
+void shell_thread(void*) { run(); }
+
+}  // namespace
+
+void init() { input::init(); }
+
+libk::Result<Thread*, ThreadError> start() {
+  ThreadOptions options;
+  options.priority = kShellPriority;
+  return thread::create("shell", shell_thread, nullptr, options);
 }
 
 }  // namespace kernel::shell

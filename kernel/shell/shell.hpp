@@ -3,13 +3,17 @@
 // terminal, and the commands of kernel/shell/commands.cpp.
 #pragma once
 
+#include <libk/result.hpp>
+
+#include "../sched/thread.hpp"
+
 namespace kernel::shell {
 
 // Sets up the serial input. Context: boot sequence, after interrupts and the keyboard.
 void init();
 
-// Prints the welcome line and runs the read-edit-execute loop forever.
-// Context: thread (it waits for input).
-[[noreturn]] void run();
+// Starts the shell thread ("shell"): it prints the welcome line and runs the
+// read-edit-execute loop forever. Context: thread.
+libk::Result<Thread*, ThreadError> start();
 
 }  // namespace kernel::shell

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks that bad format strings are rejected at compile time, for the right reason.
 
-    run.py CXX -Iinclude... FILE... --control OKFILE
+    run.py CXX -Iinclude... [-Wflag...] [--marker TEXT] FILE... --control OKFILE
 
 Each FILE must fail `CXX -std=c++20 -fsyntax-only`, and its diagnostics must mention
 format_string_error: libk's format-string checker calls that (non-constexpr) function while
@@ -11,6 +11,10 @@ exact problem in a comment line `// Reason: <text>`; then <text> (the argument p
 format_string_error, which clang quotes from the source) must appear in the diagnostics too.
 OKFILE uses the same calls correctly and must compile without any diagnostic, which shows
 that the setup itself is sound. Exit status 1 on any mismatch.
+
+Other checks reuse the runner: --marker TEXT replaces format_string_error as the text the
+diagnostics must contain, and -W flags are passed to the compiler (e.g. -Werror=unused-value
+to make discarding a [[nodiscard]] guard an error).
 """
 
 import re
@@ -25,25 +29,33 @@ TIMEOUT_SECONDS = 120
 
 def usage(message):
     print(f"run.py: {message}", file=sys.stderr)
-    print("usage: run.py CXX -Iinclude... FILE... --control OKFILE", file=sys.stderr)
+    print("usage: run.py CXX -Iinclude... [-Wflag...] [--marker TEXT] FILE... --control OKFILE",
+          file=sys.stderr)
     sys.exit(2)
 
 
 def parse_args(argv):
     if len(argv) < 2:
         usage("missing compiler")
+    global MARKER
     cxx, rest = argv[1], argv[2:]
     includes, files, control = [], [], None
     i = 0
     while i < len(rest):
         arg = rest[i]
+        if arg == "--marker":
+            if i + 1 >= len(rest):
+                usage("--marker needs a text")
+            MARKER = rest[i + 1]
+            i += 2
+            continue
         if arg == "--control":
             if i + 1 >= len(rest):
                 usage("--control needs a file")
             control = rest[i + 1]
             i += 2
             continue
-        if arg.startswith("-I"):
+        if arg.startswith("-I") or arg.startswith("-W"):
             includes.append(arg)
         elif arg.startswith("-"):
             usage(f"unknown option {arg}")
@@ -89,15 +101,15 @@ def check_must_fail(cxx, includes, path):
     reason = expected_reason(path)
     status, output = compile_file(cxx, includes, path)
     if status == 0:
-        print(f"FAIL {path}: compiled, but its format string must be rejected")
+        print(f"FAIL {path}: compiled, but it must be rejected")
         return False
     if status is None or MARKER not in output:
-        print(f"FAIL {path}: did not compile, but not because of the format string")
+        print(f"FAIL {path}: did not compile, but not for the expected reason ({MARKER})")
         print("     " + first_error(output))
         print(output, end="")
         return False
     quoted = QUOTED_REASON.search(output)
-    actual = quoted.group(1) if quoted else "(reason not shown)"
+    actual = quoted.group(1) if quoted else first_error(output)
     if reason is not None and reason not in output:
         print(f"FAIL {path}: rejected for \"{actual}\", expected \"{reason}\"")
         print(output, end="")

@@ -6,11 +6,9 @@
 Each case builds its own image, boots it once and checks the serial output.
 """
 
-import argparse
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bad_kernels  # noqa: E402
@@ -313,29 +311,5 @@ for _fault in FAULTS:
 CASES.update(console_cases.CASES)
 
 
-class Context:
-    def __init__(self, loader, kernel, work, term=None, update_golden=False):
-        self.loader, self.kernel, self.work = loader, kernel, work
-        self.term, self.update_golden = term, update_golden
-
-
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--loader", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("--term", help="build/tools/ember-term (for the screen cases)")
-    p.add_argument("--update-golden", action="store_true",
-                   help="rewrite the golden images of the screen cases from this boot")
-    p.add_argument("case", choices=sorted(CASES))
-    args = p.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ember-case-") as work:
-        try:
-            CASES[args.case](Context(args.loader, args.kernel, work, args.term,
-                                     args.update_golden))
-        except Failure as e:
-            print("FAIL: %s" % e)
-            sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(CASES)

@@ -14,11 +14,9 @@ keyboard     QMP send-key types a line; the kernel echoes it (KTEST_MANUAL "keyb
              An NMI injected first is reported and survived (IST2).
 """
 
-import argparse
 import os
 import re
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -225,24 +223,5 @@ CASES = {
 }
 
 
-class Context:
-    def __init__(self, loader, kernel, work):
-        self.loader, self.kernel, self.work = loader, kernel, work
-
-
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--loader", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("case", choices=sorted(CASES))
-    args = p.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ember-cpu-") as work:
-        try:
-            CASES[args.case](Context(args.loader, args.kernel, work))
-        except Failure as e:
-            print("FAIL: %s" % e)
-            sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(CASES)

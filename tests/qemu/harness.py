@@ -256,3 +256,32 @@ def expect_tests_passed(result):
     if result.exit_code != 33:
         raise Failure("QEMU exit status %s, expected 33 (success)" % result.exit_code)
     return int(summary.group(1))
+
+
+class Context:
+    """What a test case gets: the loader and kernel under test and a scratch directory."""
+
+    def __init__(self, loader, kernel, work, term=None, update_golden=False):
+        self.loader, self.kernel, self.work = loader, kernel, work
+        self.term, self.update_golden = term, update_golden
+
+
+def main(cases):
+    """Command line of every tests/qemu/*_tests.py: `--loader L --kernel K CASE`; runs the
+    case in a scratch directory and exits 1 with the reason if it fails."""
+    import argparse
+    p = argparse.ArgumentParser()
+    p.add_argument("--loader", required=True)
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--term", help="build/tools/ember-term (for the screen cases)")
+    p.add_argument("--update-golden", action="store_true",
+                   help="rewrite the golden images of the screen cases from this boot")
+    p.add_argument("case", choices=sorted(cases))
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ember-case-") as work:
+        try:
+            cases[args.case](Context(args.loader, args.kernel, work, args.term,
+                                     args.update_golden))
+        except Failure as e:
+            print("FAIL: %s" % e)
+            sys.exit(1)

@@ -14,11 +14,9 @@ reboot     without -no-reboot: `reboot acpi`, `reboot kbd` and `reboot triple` e
 reboot-pc  `reboot` on -machine pc, whose FADT offers no reset register: the 8042 resets it.
 """
 
-import argparse
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -26,7 +24,7 @@ from harness import Failure  # noqa: E402
 from shell_session import Shell, expect_in, qcodes  # noqa: E402
 
 LOADER_BANNER = r"^ember-loader \d+\.\d+\.\d+$"
-COMMANDS = ["help", "clear", "echo", "mem", "uptime", "dmesg", "cpuinfo", "acpi", "bench",
+COMMANDS = ["help", "clear", "echo", "mem", "ps", "uptime", "dmesg", "cpuinfo", "acpi", "bench",
             "test", "reboot", "shutdown"]
 
 
@@ -63,9 +61,19 @@ def check_commands(sh):
     expect_in(out, r"^  FACP at 0x[0-9a-f]{16} +244 bytes  revision 3$", "acpi: the FADT")
     expect_in(out, r"^  PM1a control: port 0x604, 16 bits$", "acpi: the PM1a register")
     expect_in(out, r"^\\_S5: SLP_TYPa 0, SLP_TYPb 0$", "acpi: the S5 sleep type")
+    out = sh.run("ps")
+    expect_in(out, r"^ +1  main +blocked +16 +\d+\.\d{3} +\d+$", "ps: main, waiting for the shell")
+    expect_in(out, r"^ +0  idle +\w+ ", "ps: the idle thread")
+    expect_in(out, r"^ +\d+  shell +running +20 +\d+\.\d{3} +\d+$", "ps: the shell itself, running")
+    expect_in(out, r"^\d+ threads; \d+ context switches", "ps: scheduler totals")
     expect_in(sh.run("test boot.*"), r"^test: \d+ passed, 0 failed$", "test PATTERN")
+    expect_in(sh.run("test all", timeout=240), r"^test: \d+ passed, 0 failed$",
+              "test: every in-kernel test, run from the shell")
     expect_in(sh.run("test nothing.matches"), r"^test: no tests match$", "test with no match")
-    expect_in(sh.run("bench"), r"^KBENCH bench\.heap\.kmalloc_kfree: ", "bench")
+    out = sh.run("bench", timeout=240)
+    expect_in(out, r"^KBENCH bench\.heap\.kmalloc_kfree: 20000 pairs, \d+ cycles per pair", "bench: heap")
+    expect_in(out, r"^KBENCH yield_pingpong: ", "bench: the scheduler's benchmarks")
+    expect_in(out, r"^bench: \d+ passed, 0 failed$", "bench: all ran")
 
 
 def check_errors(sh):
@@ -200,24 +208,5 @@ CASES = {"serial": case_serial, "keyboard": case_keyboard, "reboot": case_reboot
          "reboot-pc": case_reboot_pc}
 
 
-class Context:
-    def __init__(self, loader, kernel, work):
-        self.loader, self.kernel, self.work = loader, kernel, work
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--loader", required=True)
-    p.add_argument("--kernel", required=True)
-    p.add_argument("case", choices=sorted(CASES))
-    args = p.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ember-shell-") as work:
-        try:
-            CASES[args.case](Context(args.loader, args.kernel, work))
-        except Failure as e:
-            print("FAIL: %s" % e)
-            sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    harness.main(CASES)

@@ -1,0 +1,102 @@
+// The scheduler: one CPU, preemptive, driven by the local APIC timer through one-shot
+// deadline timers (kernel/timers.hpp). The policy (who runs next, for how long) is
+// sched::RunQueue (libk/include/sched/run_queue.hpp); this is the mechanism around it:
+// the scheduler lock, context switches, CPU-time accounting, time slices, sleeping,
+// blocking and waking. docs/scheduling.md has the whole picture.
+//
+// The scheduler lock protects the run queue, every thread's state and every wait list
+// (wait queues, mutexes, semaphores, condition variables, joins). It is a spinlock whose
+// guard disables interrupts, and the only lock held across a context switch: the thread
+// that switches away takes it, the thread that resumes releases it (returning from its own
+// switch, or in thread_start for a new thread).
+//
+// Preemption: the slice timer or a wake-up sets "reschedule needed"; the switch happens on
+// the way out of the interrupt (after the EOI: on_interrupt_exit) or, in thread context,
+// when the waker calls preempt_if_needed() after releasing the lock. Kernel code is
+// preemptible wherever interrupts are enabled; code that must not be preempted disables
+// them (or holds a spinlock, which does).
+#pragma once
+
+#include "crash_report.hpp"
+#include "sched/thread.hpp"
+#include "sync/spinlock.hpp"
+
+namespace kernel {
+
+struct SchedulerStats {
+  u64 switches;          // context switches (a thread switching to itself is not one)
+  u64 slice_expiries;    // preemptions because a time slice was used up
+  u64 wakeups;           // Blocked -> Ready
+  u64 wake_preemptions;  // switches straight to a thread whose wake-up preempted the CPU
+  u64 threads_created;
+  u64 threads_live;      // created and not yet freed (excluding boot and idle threads)
+  u64 idle_ns;           // CPU time of the idle thread
+};
+
+class Scheduler {
+ public:
+  // Turns the running boot context into thread "main" (id 1), creates the idle thread and
+  // installs the interrupt-exit hook. Needs the heap, kernel stacks and timers. From here
+  // on the boot sequence is a thread: it can block, sleep and be preempted.
+  static void init();
+  static bool running();
+
+  static Thread& current();
+  static SchedulerStats stats();
+  // Thread::cpu_time_ns(): charged time, plus the uncharged time of the running thread.
+  static u64 cpu_time_ns(const Thread& t);
+
+  // Thread context: gives up the CPU to the next runnable thread of the same or higher
+  // priority (returns at once if there is none).
+  static void yield();
+  static void sleep_until(u64 deadline_ns);
+
+  // Interrupt context, interrupts disabled, after the EOI: switches threads if a time slice
+  // ended or a more urgent thread woke up during the interrupt.
+  static void on_interrupt_exit();
+
+  // --- For wait queues and synchronization primitives ---------------------------------
+
+  static SpinLock& lock();
+  // Panics unless the caller may block: a thread (the scheduler runs) with interrupts
+  // enabled, so not an interrupt handler nor a spinlock holder. `what` names the operation.
+  static void check_can_block(const char* what);
+  static constexpr u64 kNoDeadline = ~u64{0};
+  // Lock held. The current thread (usually already put on a wait list) becomes Blocked and
+  // the CPU switches away. Returns, with the lock held again, once the thread was woken and
+  // picked: true if by wake_locked(), false if `deadline_ns` (monotonic clock) passed first,
+  // in which case it was also taken off the wait list it was on.
+  static bool block_locked(u64 deadline_ns = kNoDeadline);
+  // Lock held. Makes a Blocked thread Ready; notes if it should preempt the current one.
+  static void wake_locked(Thread& t);
+  // Lock not held: switches if a wake-up asked for it and the caller is preemptible
+  // (interrupts enabled); otherwise leaves it to the interrupt exit. Context: any.
+  static void preempt_if_needed();
+
+  // --- For thread.cpp ---------------------------------------------------------------------
+
+  static libk::Result<Thread*, ThreadError> create(libk::StringView name, Thread::Entry entry,
+                                                   void* arg, const ThreadOptions& options);
+  [[noreturn]] static void exit(i64 status);
+  static i64 join(Thread& t);
+  static void detach(Thread& t);
+  static void set_priority(Thread& t, sched::Priority priority, u64 slice_ns);
+  static void for_each(void (*visit)(const Thread& t, void* context), void* context);
+  // The thread whose stack, or the guard page below it, holds `address`, if any (crash
+  // reports). Walks the thread list without the lock: only for a CPU that is about to stop.
+  static const Thread* thread_with_stack_at(u64 address);
+
+ private:
+  static void switch_locked();
+  static void finish_switch_locked();
+  static void account_locked();
+  static void arm_slice_timer_locked(Thread& next);
+  static void on_slice_timer(libk::Timer& timer, void* context);
+  static void on_wake_timer(libk::Timer& timer, void* context);
+  [[noreturn]] static void thread_start(void* thread);
+  [[noreturn]] static void idle_loop(void* unused);
+  static void free_thread(Thread& t);
+  static bool find_stack_for_crash_report(u64 address, crash::KnownStack& out);
+};
+
+}  // namespace kernel

@@ -1,0 +1,126 @@
+// Kernel threads. Each has its own kernel stack (with an unmapped guard page below it,
+// kernel/memory/stacks.hpp), a name, a state (libk/include/sched/thread_state.hpp) and the
+// CPU time it has used; the scheduler (scheduler.hpp) decides when it runs. See
+// docs/scheduling.md.
+//
+//   auto worker = thread::create("worker", work, &job);
+//   if (!worker) ...                       // out of memory: an error value, nothing leaked
+//   i64 status = thread::join(*worker.value());
+//
+// A thread ends by returning from its entry function (status 0) or by calling
+// thread::exit(status). Every thread must be joined exactly once, or detached; join frees
+// its stack and object.
+#pragma once
+
+#include <libk/intrusive_list.hpp>
+#include <libk/result.hpp>
+#include <libk/string_view.hpp>
+#include <libk/timer_queue.hpp>
+#include <sched/entity.hpp>
+#include <sched/thread_state.hpp>
+#include <sched/wait_list.hpp>
+
+#include "memory/stacks.hpp"
+
+namespace kernel {
+
+using ThreadId = u64;
+struct AllThreadsTag {};
+
+class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
+ public:
+  using Entry = void (*)(void* arg);
+  static constexpr usize kNameCapacity = 32;  // longer names are cut
+
+  constexpr Thread() = default;
+  Thread(const Thread&) = delete;
+  Thread& operator=(const Thread&) = delete;
+
+  ThreadId id() const { return id_; }
+  libk::StringView name() const { return libk::StringView(name_); }
+  sched::ThreadState state() const { return state_; }
+  const char* state_name() const { return sched::state_name(state_); }
+  // CPU time the thread has used, in nanoseconds: measured with the monotonic clock at
+  // every switch, plus, for the running thread, the time since it was last charged.
+  u64 cpu_time_ns() const;
+  // How many times the scheduler switched to it.
+  u64 switches() const { return switches_; }
+  // When it was last made Ready from Blocked (monotonic ns): the wake-up latency of a
+  // thread is the time from this to when it runs.
+  u64 woken_at_ns() const { return woken_at_ns_; }
+  bool detached() const { return detached_; }
+
+  // Its stack: [stack_base, stack_top), the guard page is the page below stack_base. Zero
+  // for the boot thread, whose stack the memory manager set up.
+  u64 stack_base() const { return stack_.base; }
+  u64 stack_top() const { return stack_.top(); }
+  bool in_guard_page(u64 address) const;
+  // True if `address` is in the stack or in its guard page.
+  bool stack_or_guard_holds(u64 address) const;
+
+ private:
+  friend class Scheduler;
+
+  void set_state(sched::ThreadState next);
+  void set_name(libk::StringView name);
+
+  ThreadId id_ = 0;
+  char name_[kNameCapacity] = {};
+  sched::ThreadState state_ = sched::ThreadState::Created;
+  u64 saved_sp_ = 0;  // while not running: its context (hal/include/hal/context.hpp)
+  stacks::KernelStack stack_{0, 0};
+  Entry entry_ = nullptr;
+  void* arg_ = nullptr;
+  i64 exit_status_ = 0;
+  bool detached_ = false;
+  bool joining_ = false;          // someone called join: a second join is a bug
+  sched::WaitList joiners_;       // the thread waiting in join()
+  libk::Timer wake_timer_;        // the deadline of a sleep or a timed wait
+  bool timed_out_ = false;        // the last block ended by its deadline
+  u64 switches_ = 0;
+  u64 woken_at_ns_ = 0;
+};
+
+struct ThreadOptions {
+  sched::Priority priority = sched::kDefaultPriority;
+  u64 slice_ns = 0;  // 0: the priority's default (sched::default_slice_ns)
+  u64 stack_size = stacks::kDefaultSize;
+  bool detached = false;  // freed by the scheduler when it exits; cannot be joined
+};
+
+enum class ThreadError : u8 { OutOfMemory };
+libk::StringView thread_error_text(ThreadError error);
+
+namespace thread {
+
+// Creates a thread running entry(arg) and makes it runnable; it may run before create
+// returns (if its priority is higher). Context: thread.
+libk::Result<Thread*, ThreadError> create(libk::StringView name, Thread::Entry entry, void* arg,
+                                          const ThreadOptions& options = {});
+
+// Ends the calling thread. Context: thread (not the boot or idle thread).
+[[noreturn]] void exit(i64 status);
+
+// Waits for `t` to end, frees it and returns its exit status. Panics if `t` is detached,
+// already being joined, or the caller itself. Context: thread.
+i64 join(Thread& t);
+
+// `t` is freed by the scheduler once it ends; it must not be used afterwards.
+void detach(Thread& t);
+
+Thread& current();
+void yield();
+// Sleeps until the monotonic clock (kernel/time.hpp) reaches `deadline_ns`; returns at once
+// if it has. Context: thread, interrupts enabled.
+void sleep_until(u64 deadline_ns);
+void sleep_for(u64 ns);
+// Changes a thread's priority and slice (slice_ns == 0: the priority's default). Raising a
+// ready thread above the caller, or lowering the caller below a ready thread, switches.
+void set_priority(Thread& t, sched::Priority priority, u64 slice_ns = 0);
+
+// Calls visit(thread, context) for every live thread, under the scheduler lock (interrupts
+// off): keep it short, and do not block in it.
+void for_each(void (*visit)(const Thread& t, void* context), void* context);
+
+}  // namespace thread
+}  // namespace kernel

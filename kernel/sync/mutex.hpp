@@ -1,0 +1,62 @@
+// kernel::Mutex: a sleeping lock with an owner. A thread that finds it taken blocks (the CPU
+// runs something else) and is handed the mutex directly when the owner unlocks: waiters get
+// it highest priority first, then in arrival order, and nobody barges in between
+// (libk/include/sched/mutex_core.hpp). Misuse that would deadlock or corrupt — locking a
+// mutex you hold, unlocking one you do not hold — panics, naming the mutex and the threads.
+//
+//   constinit Mutex table_mutex{"table"};
+//   {
+//     MutexLocker locker(table_mutex);
+//     ...
+//   }
+//
+// Context: thread only (it may block); never with a spinlock held or interrupts disabled.
+#pragma once
+
+#include <sched/mutex_core.hpp>
+
+#include "sched/thread.hpp"
+
+namespace kernel {
+
+class Mutex {
+ public:
+  constexpr explicit Mutex(const char* name) : name_(name) {}
+  Mutex(const Mutex&) = delete;
+  Mutex& operator=(const Mutex&) = delete;
+
+  void lock();
+  // Takes the mutex if it is free; never blocks. Panics if the caller already owns it.
+  bool try_lock();
+  void unlock();
+
+  // The owner, or nullptr. A snapshot: only the owner itself can rely on the answer.
+  Thread* owner() const;
+  bool held_by_current() const;
+  const char* name() const { return name_; }
+  // How many lock() calls had to wait (statistics; tests use it to see contention).
+  u64 contended_locks() const { return contended_; }
+
+  // Scheduler lock held: releases the mutex for ConditionVariable::wait.
+  void unlock_locked();
+
+ private:
+  [[noreturn]] void report_relock() const;
+  const char* name_;
+  sched::MutexCore core_;
+  u64 contended_ = 0;
+};
+
+// Holds a mutex for a scope.
+class [[nodiscard]] MutexLocker {
+ public:
+  explicit MutexLocker(Mutex& mutex) : mutex_(mutex) { mutex_.lock(); }
+  ~MutexLocker() { mutex_.unlock(); }
+  MutexLocker(const MutexLocker&) = delete;
+  MutexLocker& operator=(const MutexLocker&) = delete;
+
+ private:
+  Mutex& mutex_;
+};
+
+}  // namespace kernel

@@ -1,0 +1,43 @@
+// kernel::SpinLock and kernel::SpinLockGuard: the spinlock of libk/include/sched/spinlock.hpp
+// on the real CPU. A guard takes the lock with interrupts off and restores the interrupt flag
+// when it ends; it is [[nodiscard]] and neither copyable nor movable.
+//
+//   constinit SpinLock table_lock{"table"};
+//   void add(Entry& e) {
+//     SpinLockGuard guard(table_lock);
+//     ...
+//   }
+//
+// Context: any, including interrupt handlers. Never block (sleep, wait, take a mutex) while
+// holding one: the scheduler lock (kernel/sched/scheduler.hpp) is the only spinlock that may
+// be held across a context switch, by design.
+#pragma once
+
+#include <hal/cpu.hpp>
+#include <sched/spinlock.hpp>
+
+namespace kernel {
+
+namespace detail {
+
+struct KernelLockArch {
+  using IrqState = bool;  // RFLAGS.IF before the guard
+  static IrqState irq_save_disable() {
+    bool was_enabled = hal::cpu::interrupts_enabled();
+    hal::cpu::cli();
+    return was_enabled;
+  }
+  static void irq_restore(IrqState was_enabled) {
+    if (was_enabled) hal::cpu::sti();
+  }
+  static void relax() { hal::cpu::pause(); }
+  // Panics: "spinlock \"<name>\" is held and never released (self-deadlock?)".
+  [[noreturn]] static void deadlock(const char* lock_name);
+};
+
+}  // namespace detail
+
+using SpinLock = sched::BasicSpinLock<detail::KernelLockArch>;
+using SpinLockGuard = sched::BasicSpinLockGuard<detail::KernelLockArch>;
+
+}  // namespace kernel

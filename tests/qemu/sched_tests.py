@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""QEMU+OVMF tests of threads and synchronization (issue 6) that must end the boot.
+
+  sched_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+
+thread-stack-overflow    a thread recurses into its stack's guard page: the crash report
+                         (a #DF: the #PF could not push its frame) names the thread, and
+                         the backtrace runs from the recursion down to the thread's start.
+mutex-relock             locking a mutex its owner holds panics naming mutex and thread.
+mutex-unlock-non-owner   unlocking someone else's mutex panics naming both threads.
+bench                    the in-kernel scheduler benchmarks (KTEST_MANUAL "bench.sched.*"):
+                         prints the KBENCH lines (run by `meson test --benchmark`).
+
+Everything else about threads runs in the batched `test=all` boot (kernel/tests/).
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Failure, expect  # noqa: E402
+
+HEX = r"0x[0-9a-f]+"
+BENCHMARKS = ["bench.sched.raw_switch", "bench.sched.yield_pingpong", "bench.sched.mutex_handoff"]
+
+
+def boot_panic(ctx, test):
+    """Boots `test=<test>`; the test must panic, which ends QEMU with status 35 at once."""
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
+    result = harness.boot(image, timeout=120)
+    print(result.serial)
+    if result.timed_out:
+        raise Failure("timed out after %.0f s: the misuse did not end the boot" % result.elapsed)
+    if result.exit_code != 35:
+        raise Failure("QEMU exit status %s, expected 35 (the panic in test mode)" % result.exit_code)
+    expect(result, r"^\s*\*\*\* KERNEL PANIC \*\*\*\s*$", "the panic banner")
+    return result
+
+
+def case_thread_stack_overflow(ctx):
+    r = boot_panic(ctx, "thread.stack_overflow_is_caught")
+    thread = r'the stack of thread \d+ "overflower"'
+    expect(r, r"^error: ==== CPU exception #DF \(double fault, vector 8\) ====$",
+           "the #DF headline (the #PF could not push its frame)")
+    expect(r, r"^error: kernel stack overflow: %s \[%s, %s\) ran into its guard page$"
+           % (thread, HEX, HEX), "the overflow diagnosis naming the thread")
+    expect(r, r"^error:   #0 %s kernel::\(anonymous namespace\)::recurse_deeply\+0x" % HEX,
+           "the recursion at the top of the backtrace")
+    expect(r, r"^error:   \.\.\. the frame above repeats \d+ more times$", "the collapsed recursion")
+    expect(r, r"^error:   #\d+ %s kernel::Scheduler::thread_start\+0x" % HEX,
+           "the thread's start in the backtrace")
+    expect(r, r"^error:   #\d+ %s hal_context_start\+0x" % HEX,
+           "the backtrace ending at the context's first frame")
+    expect(r, r"^KTEST FAIL thread\.stack_overflow_is_caught: panic: kernel stack overflow on %s"
+           % thread, "the panic naming the thread")
+    print("PASS: the overflow was caught and reported in %.1f s" % r.elapsed)
+
+
+def case_mutex_relock(ctx):
+    r = boot_panic(ctx, "sync.mutex.relock_panics")
+    expect(r, r'^KTEST FAIL sync\.mutex\.relock_panics: panic: mutex "misuse": thread 1 "main" '
+              r'locks it again while holding it \(self-deadlock\)$',
+           "the test failing by a panic with the relock diagnosis")
+    print("PASS: relocking panicked in %.1f s" % r.elapsed)
+
+
+def case_mutex_unlock_non_owner(ctx):
+    r = boot_panic(ctx, "sync.mutex.unlock_by_non_owner_panics")
+    expect(r, r'^KTEST FAIL sync\.mutex\.unlock_by_non_owner_panics: panic: mutex "misuse": '
+              r'thread \d+ "intruder" unlocks it, but thread 1 "main" holds it$',
+           "the test failing by a panic with the foreign-unlock diagnosis")
+    print("PASS: a foreign unlock panicked in %.1f s" % r.elapsed)
+
+
+def case_bench(ctx):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
+                               cmdline="test=" + ",".join(BENCHMARKS))
+    result = harness.boot(image, timeout=180)
+    harness.expect_tests_passed(result)
+    lines = re.findall(r"^KBENCH .*$", result.serial, re.MULTILINE)
+    if len(lines) != len(BENCHMARKS):
+        print(result.serial)
+        raise Failure("expected %d KBENCH lines, got %d" % (len(BENCHMARKS), len(lines)))
+    print("in-kernel scheduler benchmarks (QEMU TCG: cycles are TSC ticks of the emulated CPU):")
+    for line in lines:
+        print("  " + line)
+
+
+CASES = {
+    "thread-stack-overflow": case_thread_stack_overflow,
+    "mutex-relock": case_mutex_relock,
+    "mutex-unlock-non-owner": case_mutex_unlock_non_owner,
+    "bench": case_bench,
+}
+
+
+if __name__ == "__main__":
+    harness.main(CASES)
