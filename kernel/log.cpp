@@ -23,6 +23,8 @@ constexpr sched::Priority kWriterPriority = 24;
 constinit u64 screen_next = 0;
 constinit bool writer_running = false;
 constinit WaitQueue writer_queue;
+constinit WaitQueue drawn_queue;  // threads waiting for the writer to catch up
+constinit Thread* writer_thread = nullptr;
 
 // SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
 constexpr libk::StringView kDim = "\x1b[90m";
@@ -176,6 +178,7 @@ void draw_pending(Draw draw) {
   for (;;) {
     writer_queue.wait_until([] { return screen_next < ring.next_sequence(); });
     draw_pending([](libk::StringView line) { console::write(line, console::kScreen); });
+    drawn_queue.wake_all();
   }
 }
 
@@ -193,7 +196,14 @@ void start_screen_writer() {
     return;
   }
   hal::interrupts::Guard no_interrupts;
+  writer_thread = writer.value();
   writer_running = true;
+}
+
+void wait_screen_drawn() {
+  if (!writer_running || &thread::current() == writer_thread) return;
+  u64 target = ring.next_sequence();
+  drawn_queue.wait_until([target] { return screen_next >= target; });
 }
 
 void flush_screen_for_panic() {

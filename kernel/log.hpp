@@ -69,6 +69,12 @@ void replay_to_screen();
 // Needs the scheduler; does nothing without a screen console. Context: boot sequence.
 void start_screen_writer();
 
+// Waits until the screen shows every record written so far, so that text written straight
+// to the console afterwards (the shell's) lands below them on the screen, in the same order
+// as on serial. Returns at once when there is no writer thread, or in the writer itself.
+// Context: thread.
+void wait_screen_drawn();
+
 // Draws, through console::emergency_write, the records the writer has not drawn yet (panic:
 // the screen then shows everything up to the banner).
 void flush_screen_for_panic();

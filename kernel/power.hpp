@@ -1,4 +1,4 @@
-// Power off and reboot (docs/power.md). Shutdown enters ACPI S5 (soft off) through the
+// Power off and reboot (docs/shell.md#power-off). Shutdown enters ACPI S5 (soft off) through the
 // FADT's PM1 control registers with the SLP_TYP values of the `\_S5` object, found once at
 // boot by scanning the DSDT and SSDTs (libk/acpi_aml.hpp). Reboot tries, in order, the
 // FADT's reset register, the 8042's reset line and a triple fault.

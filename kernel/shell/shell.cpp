@@ -3,6 +3,7 @@
 #include <libk/line_editor.hpp>
 
 #include "../console.hpp"
+#include "../log.hpp"
 #include "commands.hpp"
 #include "input.hpp"
 
@@ -30,7 +31,9 @@ class LineBufferedConsole final : public libk::Sink {
     }
   }
   void flush() {
-    if (length_ > 0) console::write({buffer_, length_});
+    if (length_ == 0) return;
+    log::wait_screen_drawn();  // below the log lines already on serial, on screen too
+    console::write({buffer_, length_});
     length_ = 0;
   }
 
@@ -42,7 +45,10 @@ class LineBufferedConsole final : public libk::Sink {
 // The console as the line editor's terminal: every byte at once.
 class EditorOutput final : public libk::Sink {
  public:
-  void write(StringView text) override { console::write(text); }
+  void write(StringView text) override {
+    log::wait_screen_drawn();
+    console::write(text);
+  }
 };
 
 // Tab completes command names, and the argument of `help` and `reboot`.
@@ -76,6 +82,7 @@ constexpr sched::Priority kShellPriority = sched::kDefaultPriority + 4;
   libk::line::LineEditor editor(history, terminal_columns());
   Completions completions;
   editor.set_completer(&completions);
+  log::wait_screen_drawn();
   console::write("\x1b[?25h");  // show the cursor
   out.write("\nWelcome to Ember. Type 'help' for the commands; Tab completes, Up/Down recall "
             "earlier lines.\n");
