@@ -1,6 +1,6 @@
 // The kernel console: COM1 (always) and, when the loader handed over a framebuffer, a text
 // console drawn on it (libk::TextConsole: Terminus font, VT100/xterm escapes, UTF-8).
-// The log (log.hpp) writes every record here; keyboard echo and a later shell write here.
+// The log (log.hpp) writes every record here; the shell (kernel/shell/) writes here too.
 //
 // Writers and context. There is one CPU and no threads: each write() runs with interrupts
 // disabled (hal::interrupts::Guard), so writers never interleave, even an interrupt handler

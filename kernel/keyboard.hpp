@@ -1,9 +1,7 @@
 // The PS/2 keyboard: the i8042 initialized by hal, IRQ 1 routed through the I/O APIC, each
 // scancode byte decoded (libk::keyboard, US layout) into key events queued for readers (the
-// shell, later). For now the idle loop echoes typed characters.
-//
-// FIXME(console): echo() writes to the serial port; with the framebuffer console it goes to
-// the screen as well.
+// shell, kernel/shell/input.cpp). echo() shows typed characters on the console (serial and
+// screen), for the keyboard.echo test.
 #pragma once
 
 #include <libk/keyboard.hpp>
