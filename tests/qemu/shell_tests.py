@@ -8,7 +8,9 @@ serial     every command and its output, help and errors, line editing with VT10
            sequences, history, Tab completion, Ctrl-C, Ctrl-L, UTF-8; ends with `shutdown`,
            which must end QEMU by itself (status 0, no timeout).
 keyboard   the same prompt driven by key presses on the framebuffer side: a command,
-           history with the Up key, Ctrl-C, then `shutdown` typed on the keyboard.
+           history with the Up key, editing keys, Ctrl-C; then the screen must equal
+           ember-term's rendering of the serial log (the session looks the same on both);
+           then `shutdown` typed on the keyboard.
 reboot     without -no-reboot: `reboot acpi`, `reboot kbd` and `reboot triple` each bring the
            machine back through the firmware and the loader to a new shell, then shutdown.
 reboot-pc  `reboot` on -machine pc, whose FADT offers no reset register: the 8042 resets it.
@@ -17,9 +19,12 @@ reboot-pc  `reboot` on -machine pc, whose FADT offers no reset register: the 804
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import console_cases  # noqa: E402
 import harness  # noqa: E402
+import screen  # noqa: E402
 from harness import Failure  # noqa: E402
 from shell_session import Shell, expect_in, qcodes  # noqa: E402
 
@@ -150,13 +155,42 @@ def case_keyboard(ctx):
         if "^C" not in read_serial()[start:]:
             raise Failure("Ctrl-C on the keyboard did not cancel the line")
         print("ok: Ctrl-C on the keyboard")
+        check_screen_matches_serial(ctx, qmp, read_serial)
         for combo in qcodes("shutdown") + [["ret"]]:
             qmp.execute("send-key", keys=[{"type": "qcode", "data": k} for k in combo])
 
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
+                               resolution="%dx%d" % SCREEN)
     result = harness.boot(image, interact=interact, serial_input=True, timeout=180)
     print(result.serial[-2000:])
     expect_clean_poweroff(result)
+
+
+SCREEN = (1024, 768)
+
+
+def check_screen_matches_serial(ctx, qmp, read_serial):
+    """The framebuffer shows what serial shows: ember-term's rendering of the serial log
+    (the same libk terminal and font) equals a screendump, every pixel. Retries while the
+    screen catches up (a condition, not a sleep)."""
+    if not ctx.term:
+        raise Failure("--term (build/tools/ember-term) is needed for the screen check")
+    dump = os.path.join(ctx.work, "screen.ppm")
+    expected_path = os.path.join(ctx.work, "expected.ppm")
+    deadline = time.time() + 10
+    while True:
+        data = console_cases.transcript(read_serial(raw=True))
+        console_cases.run_term(ctx, data, SCREEN[0], SCREEN[1], "--ppm", expected_path)
+        qmp.execute("screendump", filename=dump)
+        shot, expected = screen.read_ppm(dump), screen.read_ppm(expected_path)
+        problem = screen.differences(shot, expected)
+        if problem is None:
+            print("ok: the screen shows the session exactly as the serial log does")
+            return
+        if time.time() > deadline:
+            console_cases.save_artifacts("shell-keyboard", {"screen": shot, "expected": expected})
+            raise Failure("the screen differs from the serial session: " + problem)
+        time.sleep(0.2)
 
 
 def reboot_with(sh, command, method_text):
