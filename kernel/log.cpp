@@ -25,6 +25,7 @@ constinit bool writer_running = false;
 constinit WaitQueue writer_queue;
 constinit WaitQueue drawn_queue;  // threads waiting for the writer to catch up
 constinit Thread* writer_thread = nullptr;
+constinit void (*record_listener)() = nullptr;
 
 // SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
 constexpr libk::StringView kDim = "\x1b[90m";
@@ -112,8 +113,12 @@ void write(Level level, libk::StringView text) {
   }
   // Holding the scheduler lock means logging from inside the scheduler (a crash there):
   // waking would deadlock; the record is drawn with the next one, or by the panic.
-  if (wake_writer && !Scheduler::lock().is_locked()) writer_queue.wake_one();
+  if (Scheduler::lock().is_locked()) return;
+  if (wake_writer) writer_queue.wake_one();
+  if (record_listener) record_listener();
 }
+
+void set_record_listener(void (*listener)()) { record_listener = listener; }
 
 void set_clock(u64 (*now_ns)()) { registered_clock = now_ns; }
 
@@ -202,6 +207,9 @@ void start_screen_writer() {
 
 void wait_screen_drawn() {
   if (!writer_running || &thread::current() == writer_thread) return;
+  // Callers that cannot block (interrupts off: a test measuring with them disabled prints
+  // its result) write at once; the order on screen may then differ from serial.
+  if (!hal::cpu::interrupts_enabled()) return;
   u64 target = ring.next_sequence();
   drawn_queue.wait_until([target] { return screen_next >= target; });
 }

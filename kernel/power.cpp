@@ -70,9 +70,9 @@ void try_reset(ResetMethod method) {
   switch (method) {
     case ResetMethod::AcpiRegister: {
       const Fadt* fadt = acpi::fadt();
-      auto done = fadt ? reset_through_register(*fadt, io)
-                       : libk::Result<void, PowerProblem>(libk::unexpected(PowerProblem::ResetUnsupported));
-      if (!done) return log::warn("power: reset register: {}", power_problem_text(done.error()));
+      if (!fadt) return log::warn("power: no FADT, hence no reset register");
+      if (auto done = reset_through_register(*fadt, io); !done)
+        return log::warn("power: reset register: {}", power_problem_text(done.error()));
       break;
     }
     case ResetMethod::Keyboard: hal::i8042::pulse_reset_line(); break;

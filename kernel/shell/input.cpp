@@ -34,8 +34,17 @@ void on_key_event() {
   wake_reader();
 }
 
+// Set by the log after each record, cleared when the shell has been told.
+constinit bool log_signal = false;
+
+void on_log_record() {
+  __atomic_store_n(&log_signal, true, __ATOMIC_RELEASE);
+  wake_reader();
+}
+
 bool input_pending() {
-  return !serial_bytes.empty() || __atomic_load_n(&key_signal, __ATOMIC_ACQUIRE);
+  return !serial_bytes.empty() || __atomic_load_n(&key_signal, __ATOMIC_ACQUIRE) ||
+         __atomic_load_n(&log_signal, __ATOMIC_ACQUIRE);
 }
 
 // Moves what the UART's receive FIFO holds (up to 16 bytes) into the ring.
@@ -68,21 +77,25 @@ libk::Optional<libk::line::EditInput> take() {
 
 void init() {
   keyboard::set_event_listener(on_key_event);
+  log::set_record_listener(on_log_record);
   if (!console::serial_port().present()) return;
   serial_irq = interrupts::route_isa_irq(hal::Uart16550::kCom1Irq, on_serial_irq);
   if (serial_irq) console::serial_port().enable_receive_interrupt();
   log::info("shell: serial input on COM1 {}", serial_irq ? "(IRQ 4)" : "(polled)");
 }
 
-libk::line::EditInput wait() {
+Event wait() {
   for (;;) {
-    if (auto in = take()) return *in;
-    // Both interrupt handlers wake the queue; without the serial interrupt, a timeout
-    // makes this a poll.
+    if (auto in = take()) return {Event::Kind::Input, *in};
+    if (__atomic_exchange_n(&log_signal, false, __ATOMIC_ACQ_REL)) return {Event::Kind::LogOutput, {}};
+    // Both interrupt handlers and the log wake the queue; without the serial interrupt, a
+    // timeout makes this a poll.
     u64 deadline = serial_irq ? Scheduler::kNoDeadline : time::now_ns() + kPollNs;
     input_ready.wait_until(input_pending, deadline);
   }
 }
+
+void clear_log_output() { __atomic_store_n(&log_signal, false, __ATOMIC_RELEASE); }
 
 u32 dropped_serial_bytes() { return serial_bytes.dropped(); }
 

@@ -11,9 +11,21 @@ namespace kernel::shell::input {
 // polled while waiting. Context: boot sequence, after interrupts::init().
 void init();
 
-// The next edit input from either source, waiting as long as it takes.
+struct Event {
+  enum class Kind : u8 {
+    Input,      // `input` is the next edit input
+    LogOutput,  // the kernel log printed something (over the line being typed)
+  } kind;
+  libk::line::EditInput input;
+};
+
+// The next edit input from either source, or word that the log printed since the last
+// call (or clear_log_output()), waiting as long as it takes.
 // Context: thread (one consumer: the shell).
-libk::line::EditInput wait();
+Event wait();
+
+// Forgets log output so far (the shell calls it before a new prompt).
+void clear_log_output();
 
 // Bytes the serial ring had to drop because the shell did not keep up.
 u32 dropped_serial_bytes();

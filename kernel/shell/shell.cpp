@@ -88,10 +88,19 @@ constexpr sched::Priority kShellPriority = sched::kDefaultPriority + 4;
             "earlier lines.\n");
   out.flush();
   for (;;) {
+    input::clear_log_output();  // what the last command logged is above the new prompt
     editor.begin(kPrompt, editor_out);
     auto outcome = libk::line::LineEditor::Outcome::Editing;
-    while (outcome == libk::line::LineEditor::Outcome::Editing)
-      outcome = editor.handle(input::wait(), editor_out);
+    while (outcome == libk::line::LineEditor::Outcome::Editing) {
+      input::Event event = input::wait();
+      if (event.kind == input::Event::Kind::Input) {
+        outcome = editor.handle(event.input, editor_out);
+      } else {
+        // A log message was printed after the prompt: it ends with a newline, so the line
+        // being typed is drawn again below it.
+        editor.redraw(editor_out);
+      }
+    }
     if (outcome != libk::line::LineEditor::Outcome::Submitted) continue;
     dispatcher.execute(editor.line(), out);
     out.flush();

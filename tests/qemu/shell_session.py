@@ -29,6 +29,7 @@ class Shell:
             m = re.search(pattern, self.read_serial()[start:], re.MULTILINE)
             if m:
                 return m
+            self.check_alive()
             time.sleep(0.05)
         raise Failure("waited %d s for %r on serial; the end of it:\n%s"
                       % (timeout or self.timeout, pattern, self.read_serial()[-2000:]))
@@ -43,9 +44,15 @@ class Shell:
         since cleaning the log removes their CR."""
         return len(re.findall("^" + re.escape(PROMPT), self.read_serial(), re.MULTILINE))
 
+    def check_alive(self):
+        """Fails at once, instead of at a timeout, if the kernel panicked."""
+        if "*** KERNEL PANIC ***" in self.read_serial():
+            raise Failure("the kernel panicked:\n" + self.read_serial()[-3000:])
+
     def wait_prompt(self, count_before, timeout=None):
         deadline = time.time() + (timeout or self.timeout)
         while self.prompts() <= count_before:
+            self.check_alive()
             if time.time() > deadline:
                 raise Failure("no new prompt within %d s; the end of serial:\n%s"
                               % (timeout or self.timeout, self.read_serial()[-2000:]))

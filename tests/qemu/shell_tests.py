@@ -114,6 +114,16 @@ def check_editing(sh):
     if "^C" not in text or re.search(r"^cancelled$", text, re.MULTILINE):
         raise Failure("Ctrl-C did not cancel the line:\n" + text)
     print("ok: Ctrl-C cancels the line")
+    # A log message while a line is being typed (an NMI is logged): the line is drawn again
+    # below it, and typing goes on.
+    start = len(sh.read_serial())
+    sh.type("echo typed aro")
+    sh.wait_for(r"echo typed aro", start=start)
+    sh.qmp.execute("inject-nmi")
+    m = sh.wait_for(r"nmi: non-maskable interrupt at .*\n", start=start)
+    sh.wait_for(r"^ember> echo typed aro", start=start + m.end())
+    expect_in(sh.run("und a log message"), r"^typed around a log message$",
+              "the line redrawn below a log message")
     raw_before = len(sh.read_serial(raw=True))
     sh.type("\x0c")
     expect_in(sh.run("echo after clear"), r"^after clear$", "typing after Ctrl-L")
