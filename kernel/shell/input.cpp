@@ -97,6 +97,4 @@ Event wait() {
 
 void clear_log_output() { __atomic_store_n(&log_signal, false, __ATOMIC_RELEASE); }
 
-u32 dropped_serial_bytes() { return serial_bytes.dropped(); }
-
 }  // namespace kernel::shell::input

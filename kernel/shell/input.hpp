@@ -27,7 +27,4 @@ Event wait();
 // Forgets log output so far (the shell calls it before a new prompt).
 void clear_log_output();
 
-// Bytes the serial ring had to drop because the shell did not keep up.
-u32 dropped_serial_bytes();
-
 }  // namespace kernel::shell::input

@@ -280,13 +280,22 @@ struct Busy {
   u64 cpu_ns = 0, wall_ns = 0;
 };
 
-// Spins until it has used 20 ms of CPU time by its own account.
+// Spins until it has used 20 ms of CPU time by its own account. The wall-clock interval
+// encloses the CPU-time one (wall read first at the start, last at the end, interrupts off
+// in between): an interrupt taken between the two reads would otherwise be charged to this
+// thread's CPU time but fall outside its wall time, and CPU time could exceed wall time.
 void spin_for_20ms_of_cpu(void* arg) {
   auto* busy = static_cast<Busy*>(arg);
   Thread& self = thread::current();
-  u64 cpu0 = self.cpu_time_ns(), wall0 = time::now_ns();
+  u64 cpu0 = 0, wall0 = 0;
+  {
+    hal::interrupts::Guard no_interrupts;
+    wall0 = time::now_ns();
+    cpu0 = self.cpu_time_ns();
+  }
   while (self.cpu_time_ns() - cpu0 < 20 * kNsPerMs) {
   }
+  hal::interrupts::Guard no_interrupts;
   busy->cpu_ns = self.cpu_time_ns() - cpu0;
   busy->wall_ns = time::now_ns() - wall0;
 }
