@@ -116,6 +116,9 @@ void init() { input::init(); }
 libk::Result<Thread*, ThreadError> start() {
   ThreadOptions options;
   options.priority = kShellPriority;
+  // The editor, a tokenized line, a log message being formatted and a command's own
+  // buffers can be on the stack at once: twice the default, for a margin.
+  options.stack_size = 2 * stacks::kDefaultSize;
   return thread::create("shell", shell_thread, nullptr, options);
 }
 
