@@ -94,6 +94,8 @@ void init_serial() { com1.init(); }
 
 libk::Sink& serial() { return com1; }
 
+hal::Uart16550& serial_port() { return com1; }
+
 bool init_screen(libk::StringView font_option) {
   auto view = framebuffer_view();
   if (!view) return false;

@@ -1,6 +1,6 @@
 // The kernel console: COM1 (always) and, when the loader handed over a framebuffer, a text
 // console drawn on it (libk::TextConsole: Terminus font, VT100/xterm escapes, UTF-8).
-// The log (log.hpp) writes every record here; keyboard echo and a later shell write here.
+// The log (log.hpp) writes every record here; the shell (kernel/shell/) writes here too.
 //
 // Writers and context. There is one CPU and no threads: each write() runs with interrupts
 // disabled (hal::interrupts::Guard), so writers never interleave, even an interrupt handler
@@ -14,6 +14,7 @@
 // output can defer that to the end with a Batch.
 #pragma once
 
+#include <hal/uart.hpp>
 #include <libk/format.hpp>
 
 namespace kernel::console {
@@ -21,6 +22,8 @@ namespace kernel::console {
 // Programs COM1. Safe before anything else (log::init() calls it).
 void init_serial();
 libk::Sink& serial();
+// COM1 itself, for reading what a serial terminal types (kernel/shell/input.cpp).
+hal::Uart16550& serial_port();
 
 // Sets up the framebuffer console from BootInfo, if there is a usable framebuffer, and
 // replays the log so far onto it. `font_option` is the font= command-line value (empty:

@@ -20,6 +20,7 @@ constinit libk::keyboard::ScancodeDecoder decoder;
 constinit libk::SpscRing<KeyEvent, 128> events;
 constinit bool keyboard_present = false;
 constinit WaitQueue readers;
+constinit void (*event_listener)() = nullptr;
 
 // IRQ 1: one byte per interrupt (the i8042 raises one per byte). A waiting reader wakes;
 // the switch to it, if it has the higher priority, happens at the interrupt's exit.
@@ -29,6 +30,7 @@ void on_irq() {
   if (auto event = decoder.feed(byte)) {
     events.push(*event);
     if (Scheduler::running()) readers.wake_all();
+    if (event_listener) event_listener();
   }
 }
 
@@ -111,5 +113,7 @@ void echo(const KeyEvent& event) {
 }
 
 u32 dropped_events() { return events.dropped(); }
+
+void set_event_listener(void (*listener)()) { event_listener = listener; }
 
 }  // namespace kernel::keyboard

@@ -1,9 +1,7 @@
 // The PS/2 keyboard: the i8042 initialized by hal, IRQ 1 routed through the I/O APIC, each
 // scancode byte decoded (libk::keyboard, US layout) into key events queued for readers (the
-// shell, later). For now the idle loop echoes typed characters.
-//
-// FIXME(console): echo() writes to the serial port; with the framebuffer console it goes to
-// the screen as well.
+// shell, kernel/shell/input.cpp). echo() shows typed characters on the console (serial and
+// screen), for the keyboard.echo test.
 #pragma once
 
 #include <libk/keyboard.hpp>
@@ -38,5 +36,10 @@ void echo(const KeyEvent& event);
 usize visible_form(u32 codepoint, char* out);
 
 u32 dropped_events();
+
+// Registers a function the keyboard interrupt calls after queueing an event, for a reader
+// that waits on several sources at once (the shell, kernel/shell/input.cpp). It runs in
+// interrupt context: it must only wake waiters. nullptr removes it.
+void set_event_listener(void (*listener)());
 
 }  // namespace kernel::keyboard

@@ -16,6 +16,8 @@ constinit const TestCase* current = nullptr;
 constinit bool running = false;
 constinit u32 passed = 0;
 constinit u32 failed_count = 0;
+constinit libk::Sink* output = nullptr;  // nullptr: the serial port
+constinit bool include_manual_prefixes = false;
 
 libk::Span<const TestCase> registry() {
   return {__start_ember_tests, usize(__stop_ember_tests - __start_ember_tests)};
@@ -24,7 +26,9 @@ libk::Span<const TestCase> registry() {
 bool matches(libk::StringView pattern, const TestCase& test) {
   libk::StringView name(test.name);
   if (pattern == name) return true;  // an exact name runs even manual tests
-  if (test.flags & kManual) return false;
+  if ((test.flags & kManual) && !(include_manual_prefixes && pattern.ends_with("*") &&
+                                   pattern != "*"))
+    return false;
   if (pattern == "all") return true;
   if (pattern.ends_with("*")) return name.starts_with(pattern.substr(0, pattern.size() - 1));
   return false;
@@ -49,7 +53,7 @@ bool selected(libk::StringView patterns, const TestCase& test) {
 }
 
 void run_one(const TestCase& test) {
-  libk::Sink& out = log::serial();
+  libk::Sink& out = ktest::out();
   libk::format_to(out, "KTEST RUN {}\n", test.name);
   current = &test;
   Context context;
@@ -77,8 +81,8 @@ void run_one(const TestCase& test) {
 bool Context::check(bool ok, const char* what, const char* file, int line) {
   if (ok) return true;
   ++failures_;
-  libk::format_to(log::serial(), "KTEST FAIL {}: {}:{}: {}\n", current ? current->name : "?", file,
-                  line, what);
+  libk::format_to(out(), "KTEST FAIL {}: {}:{}: {}\n", current ? current->name : "?", file, line,
+                  what);
   return false;
 }
 
@@ -97,6 +101,25 @@ void run(libk::StringView patterns) {
     ++failed_count;
   }
   finish();
+}
+
+libk::Sink& out() { return output ? *output : log::serial(); }
+
+Summary run_from_shell(libk::StringView patterns, libk::Sink& sink, bool manual_prefixes) {
+  output = &sink;
+  include_manual_prefixes = manual_prefixes;
+  passed = failed_count = 0;
+  u32 selected_count = 0;
+  for (const TestCase& test : registry()) {
+    if (!selected(patterns, test)) continue;
+    ++selected_count;
+    run_one(test);
+  }
+  Summary summary{selected_count, passed, failed_count};
+  output = nullptr;
+  include_manual_prefixes = false;
+  passed = failed_count = 0;
+  return summary;
 }
 
 void on_panic(libk::StringView message) {

@@ -55,6 +55,18 @@ struct TestCase {
 // Runs the tests selected by `patterns` (the value of test=), prints results and ends QEMU.
 [[noreturn]] void run(libk::StringView patterns);
 
+// From the shell: runs the selected tests, writing the same lines to `out`, and returns
+// instead of ending QEMU. With `manual_prefixes`, a prefix pattern also selects manual
+// tests (the `bench` command runs the "bench.*" ones).
+struct Summary {
+  u32 selected, passed, failed;
+};
+Summary run_from_shell(libk::StringView patterns, libk::Sink& out, bool manual_prefixes = false);
+
+// The output of the running test (the serial port in test mode, the shell's console from
+// run_from_shell): for tests and benchmarks that print results.
+libk::Sink& out();
+
 // Called by panic(): in test mode, reports the running test as failed and ends QEMU.
 void on_panic(libk::StringView message);
 

@@ -23,6 +23,9 @@ constexpr sched::Priority kWriterPriority = 24;
 constinit u64 screen_next = 0;
 constinit bool writer_running = false;
 constinit WaitQueue writer_queue;
+constinit WaitQueue drawn_queue;  // threads waiting for the writer to catch up
+constinit Thread* writer_thread = nullptr;
+constinit void (*record_listener)() = nullptr;
 
 // SGR sequences for the parts of a line (ECMA-48 §8.3.117; 90 = bright black).
 constexpr libk::StringView kDim = "\x1b[90m";
@@ -110,8 +113,12 @@ void write(Level level, libk::StringView text) {
   }
   // Holding the scheduler lock means logging from inside the scheduler (a crash there):
   // waking would deadlock; the record is drawn with the next one, or by the panic.
-  if (wake_writer && !Scheduler::lock().is_locked()) writer_queue.wake_one();
+  if (Scheduler::lock().is_locked()) return;
+  if (wake_writer) writer_queue.wake_one();
+  if (record_listener) record_listener();
 }
+
+void set_record_listener(void (*listener)()) { record_listener = listener; }
 
 void set_clock(u64 (*now_ns)()) { registered_clock = now_ns; }
 
@@ -176,6 +183,7 @@ void draw_pending(Draw draw) {
   for (;;) {
     writer_queue.wait_until([] { return screen_next < ring.next_sequence(); });
     draw_pending([](libk::StringView line) { console::write(line, console::kScreen); });
+    drawn_queue.wake_all();
   }
 }
 
@@ -193,7 +201,17 @@ void start_screen_writer() {
     return;
   }
   hal::interrupts::Guard no_interrupts;
+  writer_thread = writer.value();
   writer_running = true;
+}
+
+void wait_screen_drawn() {
+  if (!writer_running || &thread::current() == writer_thread) return;
+  // Callers that cannot block (interrupts off: a test measuring with them disabled prints
+  // its result) write at once; the order on screen may then differ from serial.
+  if (!hal::cpu::interrupts_enabled()) return;
+  u64 target = ring.next_sequence();
+  drawn_queue.wait_until([target] { return screen_next >= target; });
 }
 
 void flush_screen_for_panic() {

@@ -69,6 +69,18 @@ void replay_to_screen();
 // Needs the scheduler; does nothing without a screen console. Context: boot sequence.
 void start_screen_writer();
 
+// Registers a function called after each record is written, for a reader that must
+// react to log output (the shell redraws its input line below the message). It runs in
+// the writer's context, interrupt handlers included, but never with the scheduler lock
+// held: it may only wake waiters. nullptr removes it.
+void set_record_listener(void (*listener)());
+
+// Waits until the screen shows every record written so far, so that text written straight
+// to the console afterwards (the shell's) lands below them on the screen, in the same order
+// as on serial. Returns at once when there is no writer thread, in the writer itself, or
+// with interrupts disabled (the caller cannot block). Context: thread.
+void wait_screen_drawn();
+
 // Draws, through console::emergency_write, the records the writer has not drawn yet (panic:
 // the screen then shows everything up to the banner).
 void flush_screen_for_panic();

@@ -20,6 +20,8 @@
 #include "log.hpp"
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
+#include "power.hpp"
+#include "shell/shell.hpp"
 #include "sched/scheduler.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
@@ -46,16 +48,6 @@ void apply_console_options(const libk::CommandLine& cmdline) {
   console::init_screen(cmdline.get("font").value_or({}));
 }
 
-// Nothing else to run yet: the main thread echoes the keyboard, blocked on its wait queue
-// between key presses (the idle thread halts the CPU meanwhile).
-[[noreturn]] void echo_keyboard() {
-  console::write("\x1b[?25h");  // show the cursor: typing is echoed from here on
-  log::info("ember: boot complete; echoing the keyboard (nothing else to run yet)");
-  for (;;) {
-    if (auto event = keyboard::wait_event(keyboard::kForever)) keyboard::echo(*event);
-  }
-}
-
 // Heap debug checks: `heap=debug` or `heap=fast` on the command line, else on unless the
 // build is a release build.
 bool heap_debug(const libk::CommandLine& cmdline) {
@@ -79,6 +71,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   log_boot_summary();
   cpu::init();
   acpi::init();
+  power::init();       // \_S5 from the DSDT, for shutdown
   interrupts::init();  // 8259s masked, local APIC, I/O APICs
   time::init();        // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
@@ -92,7 +85,12 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
-  echo_keyboard();
+  shell::init();  // serial input (COM1's receive interrupt)
+  log::info("ember: boot complete; starting the shell");
+  auto shell_thread = shell::start();
+  if (!shell_thread) stop("cannot start the shell thread");
+  thread::join(*shell_thread.value());  // the shell never ends: main waits here for good
+  stop("the shell thread ended");
 }
 
 }  // namespace

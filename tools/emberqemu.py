@@ -19,6 +19,10 @@ DISKS = {
     # q35's built-in ICH9 AHCI controller; on `pc`, the PIIX IDE controller.
     "sata": lambda img: ["-drive", "if=none,id=disk0,format=raw,file=" + img,
                          "-device", "ide-hd,drive=disk0,bus=ide.0,bootindex=1"],
+    # An explicit AHCI controller: SATA on machines without a built-in one (pc).
+    "ahci": lambda img: ["-device", "ahci,id=ahci0",
+                         "-drive", "if=none,id=disk0,format=raw,file=" + img,
+                         "-device", "ide-hd,drive=disk0,bus=ahci0.0,bootindex=1"],
     "usb": lambda img: ["-device", "qemu-xhci,id=xhci",
                         "-drive", "if=none,id=stick,format=raw,file=" + img,
                         "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=1"],
@@ -38,14 +42,16 @@ DISPLAYS = {
 
 def command(image, vars_copy, *, machine="q35", memory="512M", cpus=1, cpu=None, disk="sata",
             display="std", serial="stdio", debug_exit=True, qmp=None, gdb=False,
-            headless=True, extra=()):
+            headless=True, no_reboot=True, extra=()):
     code, _ = ovmf.find()
     if disk not in DISKS:
         raise ValueError("unknown disk %r (choose from %s)" % (disk, ", ".join(DISKS)))
     if display not in DISPLAYS:
         raise ValueError("unknown display %r (choose from %s)" % (display, ", ".join(DISPLAYS)))
     args = [QEMU, "-nodefaults", "-no-user-config", "-machine", machine, "-m", memory,
-            "-smp", str(cpus), "-no-reboot"]
+            "-smp", str(cpus)]
+    if no_reboot:  # a reset (or triple fault) ends QEMU instead of rebooting
+        args.append("-no-reboot")
     if cpu:
         args += ["-cpu", cpu]
     args += ovmf.pflash_args(code, vars_copy)

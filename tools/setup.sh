@@ -7,7 +7,7 @@ EMBER_PACKAGES=(
   clang lld llvm meson ninja-build python3
   gnu-efi ovmf qemu-system-x86
   catch2 libbenchmark-dev libboost-context-dev libmimalloc-dev zlib1g-dev
-  mtools dosfstools gdisk
+  mtools dosfstools gdisk gdb
   console-setup-linux
   libclang-rt-14-dev
 )

@@ -18,6 +18,7 @@ constexpr u8 kReadConfig = 0x20, kWriteConfig = 0x60;
 constexpr u8 kDisablePort2 = 0xA7, kDisablePort1 = 0xAD, kEnablePort1 = 0xAE;
 constexpr u8 kSelfTest = 0xAA, kTestPort1 = 0xAB;
 constexpr u8 kSelfTestPassed = 0x55;
+constexpr u8 kPulseResetLine = 0xFE;  // pulse output-port bit 0 (bits 0-3 low = pulse)
 
 // Configuration byte bits.
 constexpr u8 kConfigIrq1 = 0x01, kConfigIrq12 = 0x02, kConfigPort1ClockOff = 0x10,
@@ -147,6 +148,14 @@ bool read_keyboard_byte(u8& byte) {
   if (!(s & kOutputFull)) return false;
   byte = cpu::inb(kData);
   return !(s & kAuxData);
+}
+
+void pulse_reset_line() {
+  if (status() == 0xFF) return;  // nothing decodes port 0x64
+  if (!wait_writable()) return;
+  cpu::outb(kStatusCommand, kPulseResetLine);
+  // The reset takes effect within microseconds; give it a moment before returning.
+  for (u32 i = 0; i < 100'000; ++i) cpu::outb(0x80, 0);
 }
 
 }  // namespace hal::i8042

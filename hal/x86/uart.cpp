@@ -21,6 +21,7 @@ constexpr u8 kModemLoopback = 0x10;
 constexpr u8 kModemDtrRtsOut2 = 0x0B;
 constexpr u8 kStatusDataReady = 0x01;
 constexpr u8 kStatusTransmitEmpty = 0x20;
+constexpr u8 kEnableReceivedData = 0x01;  // IER bit 0
 constexpr u16 kDivisor115200 = 1;  // 1.8432 MHz / 16 / 115200
 
 }  // namespace
@@ -61,6 +62,10 @@ bool Uart16550::try_read(u8& byte) {
   if (!present_ || !(cpu::inb(base_ + kLineStatus) & kStatusDataReady)) return false;
   byte = cpu::inb(base_ + kData);
   return true;
+}
+
+void Uart16550::enable_receive_interrupt() {
+  if (present_) cpu::outb(base_ + kInterruptEnable, kEnableReceivedData);
 }
 
 }  // namespace hal

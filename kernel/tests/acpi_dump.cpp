@@ -1,6 +1,7 @@
 // `test=acpi.dump`: prints the firmware's ACPI tables as hex on serial, for
 // tools/capture_acpi.py, which turns them into the host tests' data (tests/data/acpi/).
-// A manual test: it checks nothing beyond finding the tables.
+// The DSDT, which only the FADT points at, is dumped after the FADT. A manual test: it
+// checks nothing beyond finding the tables.
 //
 //   ACPI-DUMP TABLE <signature> <physical address> <length>
 //   ACPI-DUMP DATA <up to 32 bytes as hex>
@@ -27,6 +28,19 @@ void dump(libk::StringView signature, u64 address, libk::Bytes bytes) {
   }
 }
 
+// The DSDT the FADT names (X_DSDT at offset 140 if present and non-zero, else DSDT at 40).
+void dump_dsdt(libk::Bytes fadt, u64* seen, usize& count) {
+  u64 address = fadt.size() >= 148 ? libk::load_le<u64>(fadt.data() + 140) : 0;
+  if (address == 0 && fadt.size() >= 44) address = libk::load_le<u32>(fadt.data() + 40);
+  for (usize i = 0; i < count; ++i)
+    if (seen[i] == address) return;
+  if (address == 0 || count == 64) return;
+  seen[count++] = address;
+  libk::acpi::Diagnostics diag;
+  auto dsdt = libk::acpi::read_table(acpi::memory(), address, "DSDT", diag);
+  if (dsdt) dump("DSDT", address, dsdt.value());
+}
+
 // Dumps the root table at `address` and every table it lists (4- or 8-byte pointers).
 void dump_root(libk::StringView signature, u64 address, u32 entry_size, u64* seen, usize& count) {
   libk::acpi::Diagnostics diag;
@@ -42,7 +56,10 @@ void dump_root(libk::StringView signature, u64 address, u32 entry_size, u64* see
     if (known || count == 64) continue;
     seen[count++] = table;
     auto bytes = libk::acpi::read_table(acpi::memory(), table, {}, diag);
-    if (bytes) dump({reinterpret_cast<const char*>(bytes.value().data()), 4}, table, bytes.value());
+    if (!bytes) continue;
+    libk::StringView sig(reinterpret_cast<const char*>(bytes.value().data()), 4);
+    dump(sig, table, bytes.value());
+    if (sig == "FACP") dump_dsdt(bytes.value(), seen, count);
   }
 }
 

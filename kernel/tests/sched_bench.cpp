@@ -31,7 +31,7 @@ void report(libk::StringView name, u64 count, libk::StringView event, libk::Stri
   Measurement end = Measurement::now();
   u64 cycles = (end.tsc - start.tsc) / (count ? count : 1);
   u64 ns = (end.ns - start.ns) / (count ? count : 1);
-  libk::format_to(log::serial(), "KBENCH {}: {} {}, {} cycles per {}, {} ns per {}\n", name,
+  libk::format_to(ktest::out(), "KBENCH {}: {} {}, {} cycles per {}, {} ns per {}\n", name,
                   count, events, cycles, event, ns, event);
 }
 

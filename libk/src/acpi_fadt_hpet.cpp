@@ -15,6 +15,19 @@ T field(Bytes table, usize offset) {
   return load_le<T>(table.data() + offset);
 }
 
+// A PM1 control block: the 64-bit GAS at `x_offset` (ACPI 2.0+) if it names a register,
+// else the legacy I/O port at `port_offset`, PM1_CNT_LEN (offset 89) bytes wide.
+GenericAddress pm1_control_block(Bytes table, usize port_offset, usize x_offset) {
+  if (table.contains_range(x_offset, 12)) {
+    GenericAddress x = read_generic_address(table.data() + x_offset);
+    if (x.address != 0) return x;
+  }
+  u32 port = field<u32>(table, port_offset);
+  if (port == 0) return {};
+  u8 bytes = field<u8>(table, 89);
+  return {kAddressSpaceIo, u8(bytes * 8), 0, 0, port};
+}
+
 }  // namespace
 
 Result<Fadt, Problem> parse_fadt(Bytes table, u64 address, Diagnostics& diag) {
@@ -41,6 +54,10 @@ Result<Fadt, Problem> parse_fadt(Bytes table, u64 address, Diagnostics& diag) {
     f.reset_value = table[128];
   }
   if (u64 x_dsdt = field<u64>(table, 140); x_dsdt != 0) f.dsdt = x_dsdt;
+  f.smi_command = field<u32>(table, 48);
+  f.acpi_enable = field<u8>(table, 52);
+  f.pm1a_control = pm1_control_block(table, 64, 172);
+  f.pm1b_control = pm1_control_block(table, 68, 184);
   return f;
 }
 

@@ -1,6 +1,6 @@
 """QEMU cases for the framebuffer console (docs/console.md#tests).
 
-boot-screen: boots at 1024x768 and, once the kernel logs "boot complete", takes a QMP
+boot-screen: boots at 1024x768 and, once the shell shows its first prompt, takes a QMP
 screendump and checks it twice:
   1. Transcript: the screen equals ember-term's rendering (same libk code, same font) of
      what the kernel wrote on serial: every pixel, whatever the log says.
@@ -32,7 +32,7 @@ TIMESTAMP_CELLS = len("[    0.000000] ")
 # clock measurements.
 VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
                                      r"^time: (TSC|local APIC timer) ")]
-DONE = "ember: boot complete"
+DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
 
 
@@ -80,11 +80,13 @@ def capture(ctx, width, height, cmdline="", done=DONE, **machine):
             if time.time() > deadline:
                 raise Failure("no %r on serial within 120 s" % done)
             time.sleep(0.1)
-        out["transcript"] = transcript(read_serial(raw=True))
-        run_term(ctx, out["transcript"], width, height, "--ppm", expected_path)
-        expected = screen.read_ppm(expected_path)
         settle = time.time() + 10
         while True:
+            # Serial first, then the screen: the screen is drawn after serial, so once they
+            # agree, the screenshot shows everything the transcript holds.
+            out["transcript"] = transcript(read_serial(raw=True))
+            run_term(ctx, out["transcript"], width, height, "--ppm", expected_path)
+            expected = screen.read_ppm(expected_path)
             qmp.execute("screendump", filename=dump)
             shot = screen.read_ppm(dump)
             problem = screen.differences(shot, expected)

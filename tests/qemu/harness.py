@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -108,17 +109,78 @@ class Qmp:
             pass
 
 
-def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
+class SerialTerminal:
+    """The other end of the machine's serial port, for typing into it. QEMU serves COM1 on a
+    pair of named pipes (`-chardev pipe`: it reads PATH.in, writes PATH.out) and logs what
+    the machine writes to the usual file. A thread keeps reading PATH.out so the machine's
+    output never waits for us.
+
+    Why pipes and not a unix socket: QEMU's 16550 sends each byte as its own write, and a
+    unix stream socket charges about a kilobyte of buffer per write, so a socket fills
+    after a few hundred bytes whenever the reader is late; the UART then retries a few
+    times and drops bytes. A pipe buffers 64 KiB of plain bytes."""
+
+    def __init__(self, path):
+        self._out = os.open(path + ".out", os.O_RDONLY | os.O_NONBLOCK)
+        self._in = os.open(path + ".in", os.O_WRONLY)
+        self._closed = False
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    @staticmethod
+    def make_pipes(path):
+        os.mkfifo(path + ".in")
+        os.mkfifo(path + ".out")
+
+    def _drain(self):
+        import select
+        while not self._closed:
+            try:
+                ready, _, _ = select.select([self._out], [], [], 0.1)
+                if ready and not os.read(self._out, 65536):
+                    time.sleep(0.01)  # no writer (QEMU gone)
+            except OSError:
+                return
+
+    def send(self, data, delay=0.0):
+        """Types `data` (str or bytes); with `delay`, one byte at a time."""
+        if isinstance(data, str):
+            data = data.encode()
+        if not delay:
+            os.write(self._in, data)
+            return
+        for i in range(len(data)):
+            os.write(self._in, data[i:i + 1])
+            time.sleep(delay)
+
+    def close(self):
+        self._closed = True
+        self._reader.join(timeout=1)
+        for fd in (self._in, self._out):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, **machine):
     """Boots `image`; returns a BootResult. `interact(qmp, read_serial)` may drive the
-    machine through QMP while it runs (keyboard input, screenshots)."""
+    machine through QMP while it runs (keyboard input, screenshots); with `serial_input`,
+    it is called as interact(qmp, read_serial, terminal), `terminal` a SerialTerminal."""
     workdir = tempfile.mkdtemp(prefix="ember-boot-")
     try:
         _, template = ovmf.find()
         vars_copy = ovmf.prepare_vars(template, workdir)
         serial_path = os.path.join(workdir, "serial.log")
         qmp_path = os.path.join(workdir, "qmp.sock") if interact else None
-        cmd = emberqemu.command(image, vars_copy, serial="file:" + serial_path, qmp=qmp_path,
-                                **machine)
+        serial = "file:" + serial_path
+        if serial_input:
+            pipe_path = os.path.join(workdir, "serial")
+            SerialTerminal.make_pipes(pipe_path)
+            machine["extra"] = list(machine.get("extra", ())) + [
+                "-chardev", "pipe,id=com1,path=%s,logfile=%s" % (pipe_path, serial_path)]
+            serial = "chardev:com1"
+        cmd = emberqemu.command(image, vars_copy, serial=serial, qmp=qmp_path, **machine)
         print("boot: " + " ".join(cmd))
         start = time.time()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -135,10 +197,16 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
         stopped_on = None
         timed_out = False
         qmp = None
+        terminal = None
         try:
+            if serial_input:
+                terminal = SerialTerminal(pipe_path)
             if interact:
                 qmp = Qmp(qmp_path)
-                interact(qmp, read_serial)
+                if serial_input:
+                    interact(qmp, read_serial, terminal)
+                else:
+                    interact(qmp, read_serial)
             while proc.poll() is None:
                 if stop_on and re.search(stop_on, read_serial()):
                     stopped_on = stop_on
@@ -150,6 +218,8 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, **machine):
         finally:
             if qmp:
                 qmp.close()
+            if terminal:
+                terminal.close()
             if proc.poll() is None:
                 proc.kill()
             qemu_output = proc.communicate()[0].decode(errors="replace")

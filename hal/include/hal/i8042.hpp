@@ -37,4 +37,9 @@ libk::Result<Status, Error> init();
 // auxiliary port). Context: the IRQ 1 handler, or polling with the IRQ masked.
 bool read_keyboard_byte(u8& byte);
 
+// Pulses the CPU reset line through the controller's output port (command 0xFE: pulse
+// output bit 0, which is wired to RESET on PCs). Returns if the machine is still running
+// afterwards (no controller, or it ignored the command); the caller tries something else.
+void pulse_reset_line();
+
 }  // namespace hal::i8042

@@ -19,6 +19,18 @@ void init(u64 direct_map_base, u64 direct_map_size);
 volatile void* map(u64 phys, u64 size);
 
 // Register accessors: exactly one access of the given width (volatile), as devices require.
+inline u8 read8(volatile void* base, u64 offset) {
+  return *(static_cast<volatile u8*>(base) + offset);
+}
+inline void write8(volatile void* base, u64 offset, u8 value) {
+  *(static_cast<volatile u8*>(base) + offset) = value;
+}
+inline u16 read16(volatile void* base, u64 offset) {
+  return *reinterpret_cast<volatile u16*>(static_cast<volatile u8*>(base) + offset);
+}
+inline void write16(volatile void* base, u64 offset, u16 value) {
+  *reinterpret_cast<volatile u16*>(static_cast<volatile u8*>(base) + offset) = value;
+}
 inline u32 read32(volatile void* base, u64 offset) {
   return *reinterpret_cast<volatile u32*>(static_cast<volatile u8*>(base) + offset);
 }

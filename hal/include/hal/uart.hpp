@@ -9,6 +9,7 @@ namespace hal {
 class Uart16550 final : public libk::Sink {
  public:
   static constexpr u16 kCom1 = 0x3F8;
+  static constexpr u8 kCom1Irq = 4;  // ISA IRQ of COM1
 
   explicit constexpr Uart16550(u16 base) : base_(base) {}
 
@@ -21,6 +22,9 @@ class Uart16550 final : public libk::Sink {
   void put_byte(u8 byte);
   // Returns true and the byte if one is waiting.
   bool try_read(u8& byte);
+  // Raises the UART's interrupt while received data is waiting (IER bit 0, "received data
+  // available"; OUT2, which gates the IRQ line on PCs, is already set by init()).
+  void enable_receive_interrupt();
 
  private:
   u16 base_;

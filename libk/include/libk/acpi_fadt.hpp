@@ -32,6 +32,15 @@ struct Fadt {
   bool reset_valid = false;  // ACPI 2.0+ with RESET_REG_SUP set
   GenericAddress reset_register = {};
   u8 reset_value = 0;
+  // PM1 control register blocks (§4.8.3.2.1): X_PM1x_CNT_BLK when present, else the
+  // PM1x_CNT_BLK I/O port with PM1_CNT_LEN as its width. Address 0: no such block (PM1b is
+  // optional).
+  GenericAddress pm1a_control = {};
+  GenericAddress pm1b_control = {};
+  // Where to ask the firmware to hand over ACPI (§4.8.2.1: write ACPI_ENABLE to SMI_CMD,
+  // then SCI_EN reads 1). 0: the machine is always in ACPI mode.
+  u32 smi_command = 0;
+  u8 acpi_enable = 0;
 
   // Whether to expect an i8042: older tables and firmware that does not set the flag on
   // machines that have one are common, so only a valid, clear flag says "no".

@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+"""QEMU+OVMF tests of the kernel shell (docs/shell.md), typed on the serial port and on the
+PS/2 keyboard (QMP send-key).
+
+  shell_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+
+serial     every command and its output, help and errors, line editing with VT100 escape
+           sequences, history, Tab completion, Ctrl-C, Ctrl-L, UTF-8; ends with `shutdown`,
+           which must end QEMU by itself (status 0, no timeout).
+keyboard   the same prompt driven by key presses on the framebuffer side: a command,
+           history with the Up key, editing keys, Ctrl-C; then the screen must equal
+           ember-term's rendering of the serial log (the session looks the same on both);
+           then `shutdown` typed on the keyboard.
+reboot     without -no-reboot: `reboot acpi`, `reboot kbd` and `reboot triple` each bring the
+           machine back through the firmware and the loader to a new shell, then shutdown.
+reboot-pc  `reboot` on -machine pc, whose FADT offers no reset register: the 8042 resets it.
+"""
+
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import console_cases  # noqa: E402
+import harness  # noqa: E402
+import screen  # noqa: E402
+from harness import Failure  # noqa: E402
+from shell_session import Shell, expect_in, qcodes  # noqa: E402
+
+LOADER_BANNER = r"^ember-loader \d+\.\d+\.\d+$"
+COMMANDS = ["help", "clear", "echo", "mem", "ps", "uptime", "dmesg", "cpuinfo", "acpi", "bench",
+            "test", "reboot", "shutdown"]
+
+
+def expect_clean_poweroff(result):
+    """`shutdown` ended QEMU on its own: ACPI S5 makes QEMU exit with status 0."""
+    if result.timed_out:
+        raise Failure("QEMU was still running %.0f s after shutdown" % result.elapsed)
+    if result.exit_code != 0:
+        raise Failure("QEMU exit status %s after shutdown, expected 0" % result.exit_code)
+    harness.expect(result, r"^power: entering ACPI S5 \(soft off\)$", "the S5 request")
+    harness.expect_absent(result, r"still running", "a failed power-off")
+    print("PASS: shutdown powered the machine off (QEMU exit status 0) in %.1f s total"
+          % result.elapsed)
+
+
+def check_commands(sh):
+    out = sh.run("help")
+    for name in COMMANDS:
+        expect_in(out, r"^  %s +\S" % name, "help listing %s" % name)
+    expect_in(sh.run("help mem"), r"^usage: mem\n.*frames", "help NAME")
+    expect_in(sh.run("dmesg --help"), r"^usage: dmesg \[COUNT\]$", "COMMAND --help")
+    expect_in(sh.run("echo \"a  b\" 'c' d\\ e"), r"^a  b c d e$", "echo with quotes and escapes")
+    out = sh.run("mem")
+    expect_in(out, r"^frames: \d+ of 4 KiB \(.*\): \d+ in use .*, \d+ free", "mem: frames")
+    expect_in(out, r"^  kmalloc-64 +64 +\d+ +\d+ +\d+ +\d+$", "mem: a slab cache's line")
+    expect_in(out, r"^  large blocks: \d+ live", "mem: large allocations")
+    expect_in(sh.run("uptime"), r"^up \d+:\d\d:\d\d\.\d{3} \(\d+ ns since boot\)$", "uptime")
+    expect_in(sh.run("dmesg 3"), r"ember: boot complete; starting the shell$", "dmesg COUNT")
+    out = sh.run("cpuinfo")
+    expect_in(out, r"^brand: +QEMU Virtual CPU", "cpuinfo: the brand string")
+    expect_in(out, r"^features: fpu .* apic ", "cpuinfo: feature names")
+    expect_in(out, r"\blm\b", "cpuinfo: long mode")
+    out = sh.run("acpi")
+    expect_in(out, r"^  FACP at 0x[0-9a-f]{16} +244 bytes  revision 3$", "acpi: the FADT")
+    expect_in(out, r"^  PM1a control: port 0x604, 16 bits$", "acpi: the PM1a register")
+    expect_in(out, r"^\\_S5: SLP_TYPa 0, SLP_TYPb 0$", "acpi: the S5 sleep type")
+    out = sh.run("ps")
+    expect_in(out, r"^ +1  main +blocked +16 +\d+\.\d{3} +\d+$", "ps: main, waiting for the shell")
+    expect_in(out, r"^ +0  idle +\w+ ", "ps: the idle thread")
+    expect_in(out, r"^ +\d+  shell +running +20 +\d+\.\d{3} +\d+$", "ps: the shell itself, running")
+    expect_in(out, r"^\d+ threads; \d+ context switches", "ps: scheduler totals")
+    expect_in(sh.run("test boot.*"), r"^test: \d+ passed, 0 failed$", "test PATTERN")
+    expect_in(sh.run("test all", timeout=240), r"^test: \d+ passed, 0 failed$",
+              "test: every in-kernel test, run from the shell")
+    expect_in(sh.run("test nothing.matches"), r"^test: no tests match$", "test with no match")
+    out = sh.run("bench", timeout=240)
+    expect_in(out, r"^KBENCH bench\.heap\.kmalloc_kfree: 20000 pairs, \d+ cycles per pair", "bench: heap")
+    expect_in(out, r"^KBENCH yield_pingpong: ", "bench: the scheduler's benchmarks")
+    expect_in(out, r"^bench: \d+ passed, 0 failed$", "bench: all ran")
+
+
+def check_errors(sh):
+    expect_in(sh.run("shutdwon"),
+              r"^shutdwon: command not found; did you mean 'shutdown'\? \(type 'help' for the list\)$",
+              "an unknown command with a suggestion")
+    expect_in(sh.run("frobnicate"), r"^frobnicate: command not found \(type 'help'", "no suggestion")
+    expect_in(sh.run("shutdown now"), r"^shutdown: too many arguments\nusage: shutdown$",
+              "too many arguments")
+    expect_in(sh.run("dmesg lots"), r"^dmesg: 'lots' is not a count\nusage: dmesg \[COUNT\]$",
+              "a bad argument")
+    expect_in(sh.run("reboot later"), r"^reboot: unknown method 'later'\nusage: reboot ",
+              "an unknown reboot method")
+    expect_in(sh.run("echo \"unclosed"), r"^error: unterminated quote$", "a tokenizer error")
+
+
+def check_editing(sh):
+    # Home, Right, insert; End, append: "eho world" -> "echo world!"
+    expect_in(sh.run("eho world\x1b[H\x1b[Cc\x1b[F!"), r"^world!$", "Home/Right/End editing")
+    expect_in(sh.run("echo abcX\x7f"), r"^abc$", "Backspace (DEL)")
+    expect_in(sh.run("echo abXc\x1b[D\x1b[D\x1b[3~"), r"^abc$", "Delete (ESC [ 3 ~)")
+    expect_in(sh.run("echo junk\x15echo clean"), r"^clean$", "Ctrl-U")
+    expect_in(sh.run("echo one two\x17three"), r"^one three$", "Ctrl-W")
+    expect_in(sh.run("echo caf\u00e9\x1b[D\x7f"), "^ca\u00e9$", "UTF-8: Left over é, Backspace")
+    expect_in(sh.run("\x1b[A"), "^ca\u00e9$", "Up recalls the last line")
+    expect_in(sh.run("\x1b[A\x1b[A\x1b[A\x1b[B"), r"^one three$", "Up/Down walk the history")
+    expect_in(sh.run("upt\t"), r"^up \d+:", "Tab completes a command")
+    start = len(sh.read_serial())
+    before = sh.prompts()
+    sh.type("echo cancelled\x03")
+    sh.wait_prompt(before)
+    text = sh.read_serial()[start:]
+    if "^C" not in text or re.search(r"^cancelled$", text, re.MULTILINE):
+        raise Failure("Ctrl-C did not cancel the line:\n" + text)
+    print("ok: Ctrl-C cancels the line")
+    # A log message while a line is being typed (an NMI is logged): the line is drawn again
+    # below it, and typing goes on.
+    start = len(sh.read_serial())
+    sh.type("echo typed aro")
+    sh.wait_for(r"echo typed aro", start=start)
+    sh.qmp.execute("inject-nmi")
+    m = sh.wait_for(r"nmi: non-maskable interrupt at .*\n", start=start)
+    sh.wait_for(r"^ember> echo typed aro", start=start + m.end())
+    expect_in(sh.run("und a log message"), r"^typed around a log message$",
+              "the line redrawn below a log message")
+    raw_before = len(sh.read_serial(raw=True))
+    sh.type("\x0c")
+    expect_in(sh.run("echo after clear"), r"^after clear$", "typing after Ctrl-L")
+    if b"\x1b[H\x1b[2J" not in sh.read_serial(raw=True)[raw_before:]:
+        raise Failure("Ctrl-L did not clear the screen")
+    print("ok: Ctrl-L clears the screen")
+
+
+def case_serial(ctx):
+    def interact(qmp, read_serial, terminal):
+        sh = Shell(qmp, read_serial, terminal)
+        sh.wait_ready()
+        check_commands(sh)
+        check_errors(sh)
+        check_editing(sh)
+        terminal.send("shutdown\r")
+
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
+    result = harness.boot(image, interact=interact, serial_input=True, timeout=180)
+    print(result.serial[-3000:])
+    expect_clean_poweroff(result)
+
+
+def case_keyboard(ctx):
+    def interact(qmp, read_serial, terminal):
+        sh = Shell(qmp, read_serial, terminal)
+        sh.wait_ready()
+        expect_in(sh.run_keys(qcodes("echo Typed, on the keyboard!")), r"^Typed, on the keyboard!$",
+                  "a line typed on the PS/2 keyboard")
+        expect_in(sh.run_keys([["up"]]), r"^Typed, on the keyboard!$", "Up on the keyboard")
+        expect_in(sh.run_keys(qcodes("echo xy") + [["left"], ["backspace"], ["end"], ["z"]]),
+                  r"^yz$", "arrows and Backspace on the keyboard")
+        expect_in(sh.run_keys(qcodes("ehco")), r"did you mean 'echo'", "an unknown command")
+        start = len(read_serial())
+        before = sh.prompts()
+        for combo in qcodes("echo nope") + [["ctrl", "c"]]:
+            qmp.execute("send-key", keys=[{"type": "qcode", "data": k} for k in combo])
+        sh.wait_prompt(before)
+        if "^C" not in read_serial()[start:]:
+            raise Failure("Ctrl-C on the keyboard did not cancel the line")
+        print("ok: Ctrl-C on the keyboard")
+        check_screen_matches_serial(ctx, qmp, read_serial)
+        for combo in qcodes("shutdown") + [["ret"]]:
+            qmp.execute("send-key", keys=[{"type": "qcode", "data": k} for k in combo])
+
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
+                               resolution="%dx%d" % SCREEN)
+    result = harness.boot(image, interact=interact, serial_input=True, timeout=180)
+    print(result.serial[-2000:])
+    expect_clean_poweroff(result)
+
+
+SCREEN = (1024, 768)
+
+
+def check_screen_matches_serial(ctx, qmp, read_serial):
+    """The framebuffer shows what serial shows: ember-term's rendering of the serial log
+    (the same libk terminal and font) equals a screendump, every pixel. Retries while the
+    screen catches up (a condition, not a sleep)."""
+    if not ctx.term:
+        raise Failure("--term (build/tools/ember-term) is needed for the screen check")
+    dump = os.path.join(ctx.work, "screen.ppm")
+    expected_path = os.path.join(ctx.work, "expected.ppm")
+    deadline = time.time() + 10
+    while True:
+        data = console_cases.transcript(read_serial(raw=True))
+        console_cases.run_term(ctx, data, SCREEN[0], SCREEN[1], "--ppm", expected_path)
+        qmp.execute("screendump", filename=dump)
+        shot, expected = screen.read_ppm(dump), screen.read_ppm(expected_path)
+        problem = screen.differences(shot, expected)
+        if problem is None:
+            print("ok: the screen shows the session exactly as the serial log does")
+            return
+        if time.time() > deadline:
+            console_cases.save_artifacts("shell-keyboard", {"screen": shot, "expected": expected})
+            raise Failure("the screen differs from the serial session: " + problem)
+        time.sleep(0.2)
+
+
+def reboot_with(sh, command, method_text):
+    start = len(sh.read_serial())
+    loaders = len(re.findall(LOADER_BANNER, sh.read_serial(), re.MULTILINE))
+    sh.type(command + "\r")
+    sh.wait_for(r"^power: resetting through %s$" % re.escape(method_text), start=start)
+    sh.wait_for(LOADER_BANNER, 90, start=start)
+    if len(re.findall(LOADER_BANNER, sh.read_serial(), re.MULTILINE)) != loaders + 1:
+        raise Failure("the loader did not start again after %r" % command)
+    sh.wait_ready(start=start)
+    print("ok: %r rebooted through %s" % (command, method_text))
+    return sh.read_serial()[start:]
+
+
+def case_reboot(ctx):
+    def interact(qmp, read_serial, terminal):
+        sh = Shell(qmp, read_serial, terminal)
+        sh.wait_ready()
+        for command, method in (("reboot", "the ACPI reset register"),
+                                ("reboot kbd", "the 8042 reset line"),
+                                ("reboot triple", "a triple fault")):
+            text = reboot_with(sh, command, method)
+            if "still running after" in text:
+                raise Failure("%s did not reset the machine:\n%s" % (method, text))
+        terminal.send("shutdown\r")
+
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
+    result = harness.boot(image, interact=interact, serial_input=True, timeout=240, no_reboot=False)
+    expect_clean_poweroff(result)
+
+
+def case_reboot_pc(ctx):
+    def interact(qmp, read_serial, terminal):
+        sh = Shell(qmp, read_serial, terminal)
+        sh.wait_ready()
+        text = reboot_with(sh, "reboot", "the 8042 reset line")
+        if not re.search(r"reset register: the FADT offers no reset register", text):
+            raise Failure("the missing reset register was not reported:\n" + text)
+        terminal.send("shutdown\r")
+
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
+    result = harness.boot(image, interact=interact, serial_input=True, timeout=180,
+                          no_reboot=False, machine="pc")
+    expect_clean_poweroff(result)
+
+
+CASES = {"serial": case_serial, "keyboard": case_keyboard, "reboot": case_reboot,
+         "reboot-pc": case_reboot_pc}
+
+
+if __name__ == "__main__":
+    harness.main(CASES)

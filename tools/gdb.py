@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Debugging Ember with gdb, loader and kernel symbols both loaded (docs/debugging.md).
+
+  tools/gdb                         QEMU paused at reset; gdb attached, symbols loaded
+  tools/gdb -ex 'hbreak efi_main' -ex continue        (any gdb arguments pass through)
+  tools/gdb --batch FILE            run gdb's commands from FILE, then end QEMU
+
+The kernel (build/kernel/ember.elf) is linked at its run address, so its symbols load as
+they are. The loader is a PE linked at 0x140000000 that the firmware relocates: this tool
+first boots the same machine once to read the address the loader prints ("ember-loader:
+loaded at 0x..."; OVMF loads it at the same place on every boot of the same machine), then
+starts QEMU paused with its gdb stub and gives gdb
+  add-symbol-file BOOTX64.EFI -o <load address - 0x140000000>.
+Use hardware breakpoints (hbreak) until the code is in memory: a software breakpoint set
+while QEMU sits at the reset vector is overwritten when the firmware loads the image.
+"""
+
+import argparse
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "ovmf"))
+import emberqemu  # noqa: E402
+import ovmf  # noqa: E402
+
+LOADED_AT = re.compile(rb"ember-loader: loaded at (0x[0-9a-f]+)")
+
+
+def pe_image_base(path):
+    """ImageBase from the PE32+ optional header (PE/COFF specification §3.4.2)."""
+    with open(path, "rb") as f:
+        data = f.read(4096)
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    if data[pe:pe + 4] != b"PE\0\0" or struct.unpack_from("<H", data, pe + 24)[0] != 0x20B:
+        raise SystemExit("%s is not a PE32+ image" % path)
+    return struct.unpack_from("<Q", data, pe + 24 + 24)[0]
+
+
+def machine_args(args):
+    return dict(machine=args.machine, memory=args.memory, cpus=args.cpus, disk=args.disk,
+                display=args.display)
+
+
+def probe_loader_address(args, work):
+    """Boots the machine once until the loader prints where the firmware put it."""
+    _, template = ovmf.find()
+    vars_copy = ovmf.prepare_vars(template, work)
+    serial = os.path.join(work, "probe-serial.log")
+    cmd = emberqemu.command(args.image, vars_copy, serial="file:" + serial, **machine_args(args))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and proc.poll() is None:
+            if os.path.exists(serial):
+                with open(serial, "rb") as f:
+                    m = LOADED_AT.search(f.read())
+                if m:
+                    return int(m.group(1), 16)
+            time.sleep(0.1)
+    finally:
+        proc.kill()
+        proc.wait()
+    raise SystemExit("tools/gdb: the loader did not print its load address")
+
+
+def gdb_script(args, loader_offset):
+    lines = ["set pagination off", "set confirm off",
+             "file %s" % args.kernel_elf]
+    if loader_offset is not None:
+        lines.append("add-symbol-file %s -o %#x" % (args.loader_efi, loader_offset))
+    lines.append("target remote localhost:%d" % args.port)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser(prog="tools/gdb", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    build = os.environ.get("EMBER_BUILD_DIR", os.path.join(ROOT, "build"))
+    p.add_argument("--image", default=os.path.join(build, "ember.img"))
+    p.add_argument("--kernel-elf", default=os.path.join(build, "kernel", "ember.elf"))
+    p.add_argument("--loader-efi", default=os.path.join(build, "loader", "BOOTX64.EFI"))
+    p.add_argument("--machine", default="q35")
+    p.add_argument("--memory", "-m", default="1G")
+    p.add_argument("--cpus", type=int, default=1)
+    p.add_argument("--disk", default="sata", choices=sorted(emberqemu.DISKS))
+    p.add_argument("--display", default="std", choices=sorted(emberqemu.DISPLAYS))
+    p.add_argument("--window", action="store_true", help="show the QEMU window")
+    p.add_argument("--no-loader", action="store_true", help="kernel symbols only (no probe boot)")
+    p.add_argument("--batch", metavar="FILE", help="run these gdb commands and exit")
+    p.add_argument("--port", type=int, default=1234)
+    p.add_argument("gdb_args", nargs=argparse.REMAINDER, help="passed to gdb")
+    args = p.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="ember-gdb-") as work:
+        offset = None
+        if not args.no_loader:
+            address = probe_loader_address(args, work)
+            offset = address - pe_image_base(args.loader_efi)
+            print("tools/gdb: the loader runs at %#x (offset %#x from its link address)"
+                  % (address, offset), file=sys.stderr)
+        _, template = ovmf.find()
+        vars_copy = ovmf.prepare_vars(template, work)
+        serial = os.path.join(work, "serial.log")
+        extra = ["-gdb", "tcp:localhost:%d" % args.port, "-S"]
+        cmd = emberqemu.command(args.image, vars_copy, serial="file:" + serial,
+                                headless=not args.window, extra=extra, **machine_args(args))
+        qemu = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        script = os.path.join(work, "ember.gdb")
+        with open(script, "w") as f:
+            f.write(gdb_script(args, offset))
+        print("tools/gdb: QEMU paused at the reset vector; serial output goes to %s" % serial,
+              file=sys.stderr)
+        gdb = ["gdb", "-q", "-x", script]
+        if args.batch:
+            gdb += ["-batch", "-x", args.batch]
+        gdb += [a for a in args.gdb_args if a != "--"]
+        try:
+            status = subprocess.call(gdb)
+        finally:
+            qemu.kill()
+            qemu.wait()
+            if args.batch and os.path.exists(serial):
+                with open(serial, "rb") as f:
+                    tail = f.read()[-400:].decode(errors="replace")
+                print("tools/gdb: the end of the serial log:\n" + tail, file=sys.stderr)
+        sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
