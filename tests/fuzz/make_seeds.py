@@ -38,16 +38,16 @@ def elf_seeds():
              load(0x138, KERNEL_BASE + 0x1138, 0x8, 0x8, PF_R),
              load(0x140, KERNEL_BASE + 0x2140, 0x8, 0x2000, PF_R | PF_W)]
     return {
-        "valid-two-segments.elf": elf([code, data], tail=body),
-        "valid-three-segments-and-note.elf": elf([note] + three, entry=KERNEL_BASE + 0x128,
+        "valid-two-segments.seed": elf([code, data], tail=body),
+        "valid-three-segments-and-note.seed": elf([note] + three, entry=KERNEL_BASE + 0x128,
                                                   tail=bytes(8) + body),
-        "truncated.elf": elf([code, data], tail=body)[:0xB8],
-        "wrong-machine.elf": elf([code, data], machine=3, tail=body),
-        "segment-past-eof.elf": elf([code, load(0xC0, KERNEL_BASE + 0x10C0, 0x100, 0x100,
+        "truncated.seed": elf([code, data], tail=body)[:0xB8],
+        "wrong-machine.seed": elf([code, data], machine=3, tail=body),
+        "segment-past-eof.seed": elf([code, load(0xC0, KERNEL_BASE + 0x10C0, 0x100, 0x100,
                                                 PF_R | PF_W)], tail=body),
-        "overlapping-segments.elf": elf([code, load(0xC0, KERNEL_BASE + 0xB8, 0x10, 0x100,
+        "overlapping-segments.seed": elf([code, load(0xC0, KERNEL_BASE + 0xB8, 0x10, 0x100,
                                                     PF_R, align=0)], tail=body),
-        "writable-and-executable.elf": elf([code, load(0xC0, KERNEL_BASE + 0x10C0, 0x10, 0x10,
+        "writable-and-executable.seed": elf([code, load(0xC0, KERNEL_BASE + 0x10C0, 0x10, 0x10,
                                                        PF_R | PF_W | PF_X)], tail=body),
     }
 

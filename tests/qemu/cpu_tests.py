@@ -28,13 +28,7 @@ HEX = r"0x[0-9a-f]+"
 
 
 def boot_crash(ctx, test):
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
-    result = harness.boot(image, timeout=120)
-    print(result.serial)
-    if result.timed_out:
-        raise Failure("timed out after %.0f s: the crash did not end the boot" % result.elapsed)
-    if result.exit_code != 35:
-        raise Failure("QEMU exit status %s, expected 35 (the panic in test mode)" % result.exit_code)
+    result = harness.boot_failing_test(ctx, test)
     expect(result, r"^error:   rax=%s rbx=%s rcx=%s$" % (HEX, HEX, HEX), "the general registers")
     expect(result, r"^error:   rflags=%s \[[A-Z ]*\] IOPL=0$" % HEX, "decoded RFLAGS")
     expect(result, r"^error:   cr0=%s cr2=%s cr3=%s cr4=%s$" % (HEX, HEX, HEX, HEX),

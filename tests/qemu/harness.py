@@ -243,6 +243,19 @@ def expect_absent(result, pattern, what=None):
         raise Failure("unexpected %s on serial: %r" % (what or "output", m.group(0)))
 
 
+def boot_failing_test(ctx, test, timeout=120):
+    """Boots `test=<test>`, a test that must fail (a deliberate failure, panic or crash):
+    the harness then ends QEMU at once with status 35. Returns the BootResult."""
+    image = make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
+    result = boot(image, timeout=timeout)
+    print(result.serial)
+    if result.timed_out:
+        raise Failure("timed out after %.0f s: %s did not end the boot" % (result.elapsed, test))
+    if result.exit_code != 35:
+        raise Failure("QEMU exit status %s, expected 35 (the test failing)" % result.exit_code)
+    return result
+
+
 def expect_tests_passed(result):
     """The kernel's test harness ran, every test passed, and QEMU exited with 33."""
     if result.timed_out:

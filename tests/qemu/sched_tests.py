@@ -28,13 +28,7 @@ BENCHMARKS = ["bench.sched.raw_switch", "bench.sched.yield_pingpong", "bench.sch
 
 def boot_panic(ctx, test):
     """Boots `test=<test>`; the test must panic, which ends QEMU with status 35 at once."""
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
-    result = harness.boot(image, timeout=120)
-    print(result.serial)
-    if result.timed_out:
-        raise Failure("timed out after %.0f s: the misuse did not end the boot" % result.elapsed)
-    if result.exit_code != 35:
-        raise Failure("QEMU exit status %s, expected 35 (the panic in test mode)" % result.exit_code)
+    result = harness.boot_failing_test(ctx, test)
     expect(result, r"^\s*\*\*\* KERNEL PANIC \*\*\*\s*$", "the panic banner")
     return result
 
