@@ -17,8 +17,9 @@ constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
 // The ring is being appended to or read, with interrupts off. Only what ignores the interrupt
 // flag (an NMI, a machine check, an exception inside the ring code) can find it set, and must
-// then leave the ring alone.
-constinit bool ring_busy = false;
+// then leave the ring alone. Volatile: the compiler must not drop or move the set/clear
+// pair around the (possibly inlined) ring code, since the reader is an interrupt handler.
+constinit volatile bool ring_busy = false;
 
 // The screen writer (start_screen_writer): the next record to draw on the screen, and the
 // queue the writer thread sleeps on. Before the writer starts, write() keeps screen_next up

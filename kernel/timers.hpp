@@ -54,7 +54,4 @@ bool halt_until(u64 deadline_ns, Ready ready) {
   }
 }
 
-bool tsc_deadline_mode();
-u64 interrupts_seen();
-
 }  // namespace kernel::timers
