@@ -26,7 +26,8 @@ class FirmwareMemory final : public PhysicalMemory {
   static bool inside_ram(u64 begin, u64 end) {
     for (const boot::MemoryRange& r : boot_info::memory_map()) {
       if (begin < r.base || begin >= r.end()) continue;
-      if (!boot::is_ram(r.type)) return false;
+      // Bad RAM is left out of the kernel's direct map (kernel_tables.cpp): reading it faults.
+      if (!boot::is_ram(r.type) || r.type == boot::MemoryType::Bad) return false;
       if (end <= r.end()) return true;
       begin = r.end();  // continues in the next range, which must be adjacent RAM too
     }

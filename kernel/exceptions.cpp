@@ -1,10 +1,10 @@
 #include "exceptions.hpp"
 
-#include <hal/cpu.hpp>
 #include <hal/exceptions.hpp>
 #include <hal/gdt.hpp>
 #include <hal/idt.hpp>
 #include <hal/machine_check.hpp>
+#include <hal/pit.hpp>
 
 #include "boot.hpp"
 #include "crash_report.hpp"
@@ -50,7 +50,7 @@ void breakpoint(hal::TrapFrame& f) {
 void nmi(hal::TrapFrame& f) {
   ++nmis;
   log::warn("nmi: non-maskable interrupt at {:#x} (system control port B {:#x}); continuing",
-            f.rip, hal::cpu::inb(0x61));
+            f.rip, hal::pit::system_control_b());
 }
 
 void report_bank(const hal::machine_check::Bank& bank, void*) {

@@ -1,7 +1,6 @@
 #include "keyboard.hpp"
 
 #include <hal/i8042.hpp>
-#include <hal/interrupts.hpp>
 #include <libk/spsc_ring.hpp>
 
 #include "acpi.hpp"
@@ -34,8 +33,6 @@ void on_irq() {
   }
 }
 
-void set_flag(libk::Timer&, void* flag) { *static_cast<volatile bool*>(flag) = true; }
-
 }  // namespace
 
 bool init() {
@@ -66,19 +63,12 @@ u64 deadline_after(u64 timeout_ns) {
 
 // Before the scheduler runs: halt until the keyboard or a timer interrupt.
 libk::Optional<KeyEvent> wait_event_halting(u64 timeout_ns) {
-  volatile bool expired = false;
-  libk::Timer timer;
-  timers::arm(timer, deadline_after(timeout_ns), set_flag, const_cast<bool*>(&expired));
-  for (;;) {
-    hal::interrupts::disable();
-    auto event = events.pop();
-    if (event || expired) {
-      hal::interrupts::enable();
-      timers::cancel(timer);
-      return event;
-    }
-    hal::interrupts::wait();  // the keyboard or the timer wakes us
-  }
+  libk::Optional<KeyEvent> event;
+  timers::halt_until(deadline_after(timeout_ns), [&] {
+    event = events.pop();
+    return event.has_value();
+  });
+  return event;
 }
 
 }  // namespace

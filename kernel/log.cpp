@@ -15,6 +15,11 @@ alignas(8) constinit u8 ring_storage[kRingBytes] = {};
 constinit libk::LogRing ring;
 constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
+// The ring is being appended to or read, with interrupts off. Only what ignores the interrupt
+// flag (an NMI, a machine check, an exception inside the ring code) can find it set, and must
+// then leave the ring alone. Volatile: the compiler must not drop or move the set/clear
+// pair around the (possibly inlined) ring code, since the reader is an interrupt handler.
+constinit volatile bool ring_busy = false;
 
 // The screen writer (start_screen_writer): the next record to draw on the screen, and the
 // queue the writer thread sleeps on. Before the writer starts, write() keeps screen_next up
@@ -101,7 +106,13 @@ void write(Level level, libk::StringView text) {
     hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
     Clock now = registered_clock;
     u64 timestamp = now ? now() : 0;
+    if (ring_busy) {  // interrupted the ring mid-update: serial only, the ring untouched
+      emit(level, timestamp, text, console::kSerial);
+      return;
+    }
+    ring_busy = true;
     ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
+    ring_busy = false;
     bool to_screen = level >= screen_threshold;
     if (writer_running) {
       emit(level, timestamp, text, console::kSerial);
@@ -141,7 +152,11 @@ u64 next_sequence() { return ring.next_sequence(); }
 
 bool read(u64 sequence, libk::LogRecord& out, char* buffer, usize capacity) {
   hal::interrupts::Guard no_interrupts;
-  return ring.read(sequence, out, buffer, capacity);
+  if (ring_busy) return false;  // an NMI's report reading the ring it interrupted
+  ring_busy = true;
+  bool found = ring.read(sequence, out, buffer, capacity);
+  ring_busy = false;
+  return found;
 }
 
 void format_record(libk::Sink& out, const libk::LogRecord& record) {

@@ -14,7 +14,8 @@
 // Context: callable from any context once log::init() ran, including interrupt handlers;
 // each message is formatted on the stack (no allocation) and written whole (the console
 // serialises writers, see console.hpp). Once the scheduler runs, a thread draws the log on
-// the screen (start_screen_writer).
+// the screen (start_screen_writer). What ignores the interrupt flag (an NMI, a machine check)
+// and logs while the ring is in use reaches serial only: its record is not kept.
 #pragma once
 
 #include <libk/format.hpp>

@@ -27,9 +27,12 @@ bool mapped(u64 address, u64 length) {
   if (length == 0) return true;
   u64 last = 0;
   if (!libk::checked_add<u64>(address, length - 1, last)) return false;
-  if (!translate(address)) return false;
-  return libk::align_down(last, libk::kPageSize) == libk::align_down(address, libk::kPageSize) ||
-         translate(last).has_value();
+  // Every page, not only the first and the last: the range may span an unmapped one.
+  u64 last_page = libk::align_down(last, libk::kPageSize);
+  for (u64 page = libk::align_down(address, libk::kPageSize);; page += libk::kPageSize) {
+    if (!translate(page)) return false;
+    if (page == last_page) return true;
+  }
 }
 
 }  // namespace kernel::memory_probe

@@ -1,6 +1,7 @@
 #include "panic.hpp"
 
 #include <hal/cpu.hpp>
+#include <hal/qemu.hpp>
 
 #include "console.hpp"
 #include "ktest.hpp"
@@ -41,6 +42,8 @@ void panic_message(const char* file, int line, const char* function, libk::Strin
   libk::Sink& out = log::serial();
   if (in_panic) {  // a panic while panicking: say so once and stop
     out.write("\nnested panic\n");
+    // A test run must still end QEMU (with failure), not leave the harness to time out.
+    if (ktest::active()) hal::qemu::debug_exit(hal::qemu::kExitFailure);
     hal::cpu::halt_forever();
   }
   in_panic = true;

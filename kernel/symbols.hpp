@@ -2,8 +2,8 @@
 // ELF file (BootInfo::kernel_file); its .symtab/.strtab are parsed by libk's bounds-checked
 // parser, so a damaged file only costs the names.
 //
-// FIXME(memory): the file lives in LoaderReclaimable memory; the memory issue keeps it (or a
-// copy) alive when it reclaims loader memory.
+// The file lives in LoaderReclaimable memory; pmm::reclaim_boot_memory() leaves its pages out
+// of the pool, so the table stays valid after the loader's memory is reclaimed.
 #pragma once
 
 #include <libk/format.hpp>

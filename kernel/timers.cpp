@@ -41,9 +41,9 @@ void on_timer() {
   program();
 }
 
-void set_flag(libk::Timer&, void* flag) { *static_cast<volatile bool*>(flag) = true; }
-
 }  // namespace
+
+void detail::set_flag(libk::Timer&, void* flag) { *static_cast<volatile bool*>(flag) = true; }
 
 void init() {
   interrupts::set_local_handler(interrupts::kTimerVector, on_timer);
@@ -70,15 +70,7 @@ bool cancel(libk::Timer& timer) {
 
 void sleep_ns(u64 ns) {
   if (!hal::cpu::interrupts_enabled()) return time::spin_ns(ns);
-  volatile bool done = false;
-  libk::Timer timer;
-  arm(timer, time::now_ns() + ns, set_flag, const_cast<bool*>(&done));
-  for (;;) {
-    hal::interrupts::disable();
-    if (done) break;
-    hal::interrupts::wait();  // returns with interrupts enabled after the next interrupt
-  }
-  hal::interrupts::enable();
+  halt_until(time::now_ns() + ns, [] { return false; });
 }
 
 bool tsc_deadline_mode() { return deadline_mode; }

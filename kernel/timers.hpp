@@ -3,6 +3,7 @@
 // countdown programmed for the earliest deadline. Callbacks run from the timer interrupt.
 #pragma once
 
+#include <hal/interrupts.hpp>
 #include <libk/timer_queue.hpp>
 
 namespace kernel::timers {
@@ -22,7 +23,35 @@ bool cancel(libk::Timer& timer);
 // With interrupts disabled (e.g. in an interrupt handler) it busy-waits instead.
 void sleep_ns(u64 ns);
 
+// Halts the CPU until `ready()` returns true or time::now_ns() reaches `deadline_ns`; returns
+// whether `ready()` did. `ready` runs with interrupts off, so checking it and halting are
+// atomic with respect to the interrupt that makes it true. For code that waits before the
+// scheduler runs (threads wait on a WaitQueue). Context: interrupts enabled.
+template <typename Ready>
+bool halt_until(u64 deadline_ns, Ready ready);
+
 bool tsc_deadline_mode();
 u64 interrupts_seen();
+
+namespace detail {
+void set_flag(libk::Timer&, void* flag);  // a timer callback: *(volatile bool*)flag = true
+}  // namespace detail
+
+template <typename Ready>
+bool halt_until(u64 deadline_ns, Ready ready) {
+  volatile bool expired = false;
+  libk::Timer timer;
+  arm(timer, deadline_ns, detail::set_flag, const_cast<bool*>(&expired));
+  for (;;) {
+    hal::interrupts::disable();
+    bool done = ready();
+    if (done || expired) {
+      hal::interrupts::enable();
+      cancel(timer);
+      return done;
+    }
+    hal::interrupts::wait();  // returns with interrupts enabled after the next interrupt
+  }
+}
 
 }  // namespace kernel::timers

@@ -29,4 +29,6 @@ u16 counter() {
   return u16(low | high << 8);
 }
 
+u8 system_control_b() { return cpu::inb(kSystemControl); }
+
 }  // namespace hal::pit

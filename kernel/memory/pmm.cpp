@@ -135,12 +135,20 @@ u64 reclaim_boot_memory() {
   auto* modules = boot_info::physical_to_virtual<const boot::Module>(info.modules);
   for (u32 i = 0; i < info.module_count && n < libk::array_size(keep); ++i)
     keep[n++] = {modules[i].base, modules[i].size};
+  // Modules beyond what `keep` holds live in loader memory too: keep all of it rather than
+  // free memory that BootInfo still points into.
+  bool keep_loader = info.module_count > libk::array_size(keep) - 2;
+  if (keep_loader)
+    log::warn("pmm: {} boot modules, more than {} tracked; loader memory is not reclaimed",
+              info.module_count, libk::array_size(keep) - 2);
 
   hal::interrupts::Guard guard;
   u64 before = buddy.stats().free_frames;
-  constexpr MemoryType kTypes[] = {MemoryType::BootServices, MemoryType::LoaderReclaimable};
-  for (MemoryType type : kTypes)
-    boot::for_each_free_range(boot_info::memory_map(), type, {keep, n}, add_to_pool);
+  boot::for_each_free_range(boot_info::memory_map(), MemoryType::BootServices, {keep, n},
+                            add_to_pool);
+  if (!keep_loader)
+    boot::for_each_free_range(boot_info::memory_map(), MemoryType::LoaderReclaimable, {keep, n},
+                              add_to_pool);
   totals.reclaimed = (buddy.stats().free_frames - before) * libk::kPageSize;
   for (usize i = 1; i < n; ++i)
     if (keep[i].length) totals.kept += libk::align_up(keep[i].end(), libk::kPageSize) - libk::align_down(keep[i].base, libk::kPageSize);

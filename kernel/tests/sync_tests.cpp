@@ -272,8 +272,14 @@ KTEST("sync.wait_queue.woken_from_an_interrupt_handler") {
   TimerWake w;
   libk::Timer timer;
   u64 direct_before = Scheduler::stats().wake_preemptions;
-  timers::arm(timer, time::now_ns() + 2 * time::kNsPerMs, wake_from_timer, &w);
-  w.queue.wait_until([&] { return w.fired; });
+  bool armed = false;
+  w.queue.wait_until([&] {
+    // Armed from the condition, which runs with interrupts off until this thread blocks: the
+    // timer cannot fire before the wait begins, however long the host stalls QEMU.
+    if (!armed) timers::arm(timer, time::now_ns() + 2 * time::kNsPerMs, wake_from_timer, &w);
+    armed = true;
+    return w.fired;
+  });
   u64 latency = time::now_ns() - w.fired_at;
   // Read before logging: the log wakes its writer thread, another wake preemption.
   u64 direct = Scheduler::stats().wake_preemptions - direct_before;

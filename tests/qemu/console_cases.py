@@ -31,6 +31,7 @@ TIMESTAMP_CELLS = len("[    0.000000] ")
 # Log lines whose content changes with the kernel binary, the firmware's allocations or
 # clock measurements.
 VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
+                                     r"^pmm: reclaimed .* kept the kernel file",
                                      r"^time: (TSC|local APIC timer) ")]
 DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"

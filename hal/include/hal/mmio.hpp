@@ -1,10 +1,12 @@
 // Memory-mapped device registers. Every device driver reaches its registers through map()
 // so that there is one place deciding how device memory is mapped.
 //
-// Today map() hands out addresses in the loader's direct map (docs/boot-protocol.md): it is
-// write-back in the page tables, and the firmware's MTRRs make the device ranges below 4 GiB
-// uncached. FIXME(memory): once the kernel owns its page tables, map() must create explicit
-// uncached (PCD|PWT) mappings instead of relying on the MTRRs.
+// map() hands out addresses in the direct map (docs/boot-protocol.md). Until the kernel
+// switches to its own page tables that is the loader's (write-back; the firmware's MTRRs make
+// the device ranges below 4 GiB uncached); afterwards the kernel maps every non-RAM range
+// below 4 GiB uncached there (kernel/memory/kernel_tables.cpp, docs/memory.md).
+// FIXME(memory): the kernel's direct map leaves holes above 4 GiB unmapped, so a device there
+// gets an address that faults; such devices need kernel::vm::map_mmio's uncached windows.
 #pragma once
 
 #include <libk/types.hpp>
