@@ -28,9 +28,10 @@
 #include <ucontext.h>
 
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <string>
+
+#include "best_time_reporter.hpp"
 
 // boost.context's low-level API (libboost_context, boost/context/detail/fcontext.hpp),
 // declared here to call the assembly routines directly, without the C++ wrappers.
@@ -171,46 +172,28 @@ BENCHMARK(BM_ember_sched);
 BENCHMARK(BM_fcontext_sched);
 BENCHMARK(BM_swapcontext_sched);
 
-// Prints as usual and remembers the fastest repetition of each benchmark.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
-      std::string name = run.run_name.function_name;
-      double ns = run.GetAdjustedCPUTime();
-      auto it = best_.find(name);
-      if (it == best_.end() || ns < it->second) best_[name] = ns;
+// The ratios the target is stated in: each routine's round trip against fcontext's.
+void print_ratios(const bench::BestTimeReporter& reporter) {
+  std::printf("\nround trip (2 switches), CPU time of the fastest repetition:\n");
+  for (const char* shape : {"loop", "sched"}) {
+    const double* fcontext = reporter.best(std::string("BM_fcontext_") + shape);
+    if (!fcontext) continue;
+    for (const char* peer : {"ember", "fcontext", "swapcontext"}) {
+      const double* ns = reporter.best(std::string("BM_") + peer + "_" + shape);
+      if (!ns) continue;
+      std::printf("  %-6s %-12s %8.2f ns  %6.2fx fcontext\n", shape, peer, *ns, *ns / *fcontext);
     }
   }
-
-  void print_ratios() const {
-    std::printf("\nround trip (2 switches), CPU time of the fastest repetition:\n");
-    for (const char* shape : {"loop", "sched"}) {
-      auto fcontext = best_.find(std::string("BM_fcontext_") + shape);
-      if (fcontext == best_.end()) continue;
-      for (const char* peer : {"ember", "fcontext", "swapcontext"}) {
-        auto it = best_.find(std::string("BM_") + peer + "_" + shape);
-        if (it == best_.end()) continue;
-        std::printf("  %-6s %-12s %8.2f ns  %6.2fx fcontext\n", shape, peer, it->second,
-                    it->second / fcontext->second);
-      }
-    }
-  }
-
- private:
-  std::map<std::string, double> best_;
-};
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  bench::BestTimeReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios();
+  print_ratios(reporter);
   benchmark::Shutdown();
   return 0;
 }

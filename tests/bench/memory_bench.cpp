@@ -12,10 +12,11 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "best_time_reporter.hpp"
 
 namespace {
 
@@ -165,24 +166,13 @@ BENCHMARK(BM_Block32K_Buddy);
 BENCHMARK(BM_Block32K_Glibc);
 BENCHMARK(BM_Block32K_Mimalloc);
 
-// Keeps every run's CPU time per iteration so main() can print the ratios. CPU time, not
-// wall time: the machines these run on are shared, and waiting for the CPU is not the
-// allocator's cost.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs)
-      if (r.run_type == Run::RT_Iteration) ns[r.benchmark_name()] = r.GetAdjustedCPUTime();
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> ns;
-};
-
-void print_ratio(const RatioReporter& r, const char* ours, const char* peer) {
-  auto a = r.ns.find(ours), b = r.ns.find(peer);
-  if (a == r.ns.end() || b == r.ns.end()) return;
-  std::printf("ratio %-20s / %-20s = %.2f  (%s is %.2fx as fast)\n", ours, peer,
-              a->second / b->second, ours, b->second / a->second);
+void print_ratio(const bench::BestTimeReporter& r, const std::string& ours,
+                 const std::string& peer) {
+  const double* a = r.best(ours);
+  const double* b = r.best(peer);
+  if (!a || !b) return;
+  std::printf("ratio %-20s / %-20s = %.2f  (%s is %.2fx as fast)\n", ours.c_str(),
+              peer.c_str(), *a / *b, ours.c_str(), *b / *a);
 }
 
 }  // namespace
@@ -190,14 +180,14 @@ void print_ratio(const RatioReporter& r, const char* ours, const char* peer) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  bench::BestTimeReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\n");
   for (const char* w : {"Pairs", "Churn"}) {
     for (const char* ours : {"Slab", "SlabDebug"})
       for (const char* peer : {"Glibc", "Mimalloc"})
-        print_ratio(reporter, ("BM_" + std::string(w) + "_" + ours).c_str(),
-                    ("BM_" + std::string(w) + "_" + peer).c_str());
+        print_ratio(reporter, "BM_" + std::string(w) + "_" + ours,
+                    "BM_" + std::string(w) + "_" + peer);
   }
   print_ratio(reporter, "BM_Page4K_Buddy", "BM_Page4K_Glibc");
   print_ratio(reporter, "BM_Page4K_Buddy", "BM_Page4K_Mimalloc");

@@ -19,17 +19,24 @@ inline constexpr u32 kRX = libk::elf::kFlagRead | libk::elf::kFlagExecute;
 inline constexpr u32 kR = libk::elf::kFlagRead;
 inline constexpr u32 kRW = libk::elf::kFlagRead | libk::elf::kFlagWrite;
 
+// The identity of every image these tests build: ELF64, little-endian, x86-64, ET_EXEC.
+inline libk::elf::FileHeader x86_64_exec_header() {
+  using namespace libk::elf;
+  FileHeader h{};
+  std::memcpy(h.ident, kMagic, sizeof(kMagic));
+  h.ident[kIdentClass] = kClass64;
+  h.ident[kIdentData] = kDataLittleEndian;
+  h.ident[kIdentVersion] = kVersionCurrent;
+  h.type = kTypeExec;
+  h.machine = kMachineX86_64;
+  h.version = kVersionCurrent;
+  return h;
+}
+
 class ElfBuilder {
  public:
-  ElfBuilder() {
+  ElfBuilder() : header_(x86_64_exec_header()) {
     using namespace libk::elf;
-    std::memcpy(header_.ident, kMagic, sizeof(kMagic));
-    header_.ident[kIdentClass] = kClass64;
-    header_.ident[kIdentData] = kDataLittleEndian;
-    header_.ident[kIdentVersion] = kVersionCurrent;
-    header_.type = kTypeExec;
-    header_.machine = kMachineX86_64;
-    header_.version = kVersionCurrent;
     header_.entry = kKernelBase;
     header_.phoff = sizeof(FileHeader);
     header_.ehsize = sizeof(FileHeader);
@@ -90,7 +97,7 @@ class ElfBuilder {
  private:
   static constexpr u64 kMaxFile = 1 << 20;  // segment ends beyond this are left out of the file
 
-  libk::elf::FileHeader header_{};
+  libk::elf::FileHeader header_;
   std::vector<libk::elf::ProgramHeader> segments_;
   bool phnum_overridden_ = false;
 };

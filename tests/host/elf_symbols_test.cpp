@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "elf_builder.hpp"
+
 using namespace libk::elf;
 
 namespace {
@@ -64,13 +66,7 @@ struct ElfBuilder {
     sections[4] = {0, kSectionStringTable, 0, 0, strtab_offset, strtab.size(), 0, 0, 1, 0};
     const u8* sh = reinterpret_cast<const u8*>(sections);
     file.insert(file.end(), sh, sh + sizeof(sections));
-    FileHeader h{};
-    std::memcpy(h.ident, kMagic, 4);
-    h.ident[kIdentClass] = kClass64;
-    h.ident[kIdentData] = kDataLittleEndian;
-    h.ident[kIdentVersion] = kVersionCurrent;
-    h.type = kTypeExec;
-    h.machine = kMachineX86_64;
+    FileHeader h = test::x86_64_exec_header();
     h.shoff = shoff;
     h.shentsize = shentsize;
     h.shnum = 5;
