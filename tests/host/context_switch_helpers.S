@@ -3,18 +3,33 @@
 
     .text
 
-// void test_switch_with_pattern(u64* save_sp, u64 load_sp, u64 out[6])
-// Loads 0x1111...1 .. 0x6666...6 into rbx, rbp, r12-r15, switches away, and when resumed
-// stores what those registers hold into out[0..5] (rbx, rbp, r12, r13, r14, r15).
-    .globl test_switch_with_pattern
-    .type test_switch_with_pattern, @function
-test_switch_with_pattern:
+// The helpers overwrite the callee-saved registers, so they keep their caller's values
+// around the switch, as the ABI requires.
+.macro save_callee_saved
     pushq %rbp
     pushq %rbx
     pushq %r12
     pushq %r13
     pushq %r14
     pushq %r15
+.endm
+
+.macro restore_callee_saved
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+.endm
+
+// void test_switch_with_pattern(u64* save_sp, u64 load_sp, u64 out[6])
+// Loads 0x1111...1 .. 0x6666...6 into rbx, rbp, r12-r15, switches away, and when resumed
+// stores what those registers hold into out[0..5] (rbx, rbp, r12, r13, r14, r15).
+    .globl test_switch_with_pattern
+    .type test_switch_with_pattern, @function
+test_switch_with_pattern:
+    save_callee_saved
     pushq %rdx                       // out (also keeps the stack 16-byte aligned)
     movabsq $0x1111111111111111, %rbx
     movabsq $0x2222222222222222, %rbp
@@ -30,12 +45,7 @@ test_switch_with_pattern:
     movq %r13, 24(%rax)
     movq %r14, 32(%rax)
     movq %r15, 40(%rax)
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    restore_callee_saved
     ret
     .size test_switch_with_pattern, . - test_switch_with_pattern
 
@@ -45,12 +55,7 @@ test_switch_with_pattern:
     .globl test_switch_clobbering
     .type test_switch_clobbering, @function
 test_switch_clobbering:
-    pushq %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    save_callee_saved
     subq $8, %rsp
     movq $-1, %rbx
     movq $-2, %rbp
@@ -60,12 +65,7 @@ test_switch_clobbering:
     movq $-6, %r15
     call hal_context_switch
     addq $8, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    restore_callee_saved
     ret
     .size test_switch_clobbering, . - test_switch_clobbering
 
