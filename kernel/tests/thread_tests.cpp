@@ -235,13 +235,14 @@ void bounded_work(void* arg) {
 }  // namespace
 
 // Without preemption the spinner, which runs first, would keep the CPU forever and this
-// boot would time out.
+// boot would time out. The expiry count is read before the threads exist: main's slice may
+// end right after it creates them, and the spinner's first expiry then comes before join.
 KTEST("sched.preemption.spinner_does_not_starve_others") {
   Race race;
+  u64 start = Scheduler::stats().slice_expiries;
   Thread* spinner = spawn(t, "spinner", spin_until_stopped, &race);
   Thread* worker = spawn(t, "worker", bounded_work, &race);
   if (!spinner || !worker) return;
-  u64 start = Scheduler::stats().slice_expiries;
   thread::join(*worker);  // main blocks: spinner and worker share the CPU
   KEXPECT_EQ(u64(race.work), u64(2'000'000));
   KEXPECT(race.spins > 0);
