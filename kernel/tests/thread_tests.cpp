@@ -251,26 +251,54 @@ KTEST("sched.preemption.spinner_does_not_starve_others") {
   thread::join(*spinner);
 }
 
-// CPU time is measured with the wall clock, so a host stall of QEMU is charged to whichever
-// thread was running: the CPU-time comparison is coarse (each gets at least a quarter).
-// The turns are exact: with one slice per round each, the two take turns, and their
-// numbers of turns differ by at most one.
-KTEST("sched.fairness.equal_spinners_take_turns") {
+namespace {
+
+struct Turns {
+  u64 ns_a = 0, ns_b = 0, turns_a = 0, turns_b = 0;
+};
+
+// Two equal spinners share the CPU for 60 ms while main sleeps (it wakes at most a slice
+// late, then stops them). Returns false if they could not be created.
+bool run_two_spinners(ktest::Context& t, Turns& out) {
   Race race;
   Thread* a = spawn(t, "spin-a", spin_until_stopped, &race);
   Thread* b = spawn(t, "spin-b", spin_until_stopped, &race);
-  if (!a || !b) return;
-  thread::sleep_for(60 * kNsPerMs);  // main wakes at most a slice late, then stops them
+  if (!a || !b) {
+    race.stop = true;
+    if (a) thread::join(*a);
+    if (b) thread::join(*b);
+    return false;
+  }
+  thread::sleep_for(60 * kNsPerMs);
   race.stop = true;
-  u64 ta = a->cpu_time_ns(), tb = b->cpu_time_ns();
-  u64 turns_a = a->switches(), turns_b = b->switches();
+  out = {a->cpu_time_ns(), b->cpu_time_ns(), a->switches(), b->switches()};
   thread::join(*a);
   thread::join(*b);
-  log::info("sched: two spinners ran {} us in {} turns and {} us in {} turns", ta / 1000,
-            turns_a, tb / 1000, turns_b);
-  KEXPECT(turns_a >= 5 && turns_b >= 5);  // 60 ms of 4.25 ms slices
-  KEXPECT(turns_a <= turns_b + 1 && turns_b <= turns_a + 1);
-  KEXPECT(ta * 4 >= ta + tb && tb * 4 >= ta + tb);
+  return true;
+}
+
+constexpr int kFairnessSeries = 3;
+
+}  // namespace
+
+// The turns are exact: with one slice per round each, the two take turns, and their numbers
+// of turns differ by at most one; every series must show that. CPU time is measured with
+// the wall clock, so a host stall of QEMU is charged to whichever thread was running and
+// eats the 60 ms without turns (a loaded host once gave 8.6 ms in 2 turns against 53 ms in
+// 2 turns). So the amounts, at least 5 turns each (60 ms of 4.25 ms slices) and at least a
+// quarter of the CPU time each, must hold in one of up to three series.
+KTEST("sched.fairness.equal_spinners_take_turns") {
+  bool fair = false;
+  for (int series = 0; series < kFairnessSeries && !fair; ++series) {
+    Turns r;
+    if (!run_two_spinners(t, r)) return;
+    log::info("sched: two spinners ran {} us in {} turns and {} us in {} turns", r.ns_a / 1000,
+              r.turns_a, r.ns_b / 1000, r.turns_b);
+    KEXPECT(r.turns_a <= r.turns_b + 1 && r.turns_b <= r.turns_a + 1);
+    u64 total = r.ns_a + r.ns_b;
+    fair = r.turns_a >= 5 && r.turns_b >= 5 && r.ns_a * 4 >= total && r.ns_b * 4 >= total;
+  }
+  KEXPECT(fair);
 }
 
 namespace {
