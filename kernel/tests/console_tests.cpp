@@ -54,6 +54,7 @@ KTEST("console.screen.follows_the_framebuffer") {
 KTEST("console.screen.shows_what_was_written") {
   libk::TextConsole* screen = console::text_console();
   if (!screen) return;  // serial-only boot: nothing to check
+  log::wait_screen_drawn();  // the log writer must not scroll the screen while we look
   console::write("\x1b[1;32mktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4\x1b[0m\n", console::kScreen);
   auto row = find_row(*screen, "ktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4");
   if (!KEXPECT(row.has_value())) return;

@@ -7,6 +7,7 @@
 #include "../ktest.hpp"
 #include "../log.hpp"
 #include "../sched/scheduler.hpp"
+#include "settle.hpp"
 
 namespace kernel {
 
@@ -34,9 +35,11 @@ void find_writer(const Thread& t, void* arg) {
 
 // With interrupts off the writer cannot run: the record is in the ring and on serial but not
 // on the screen. Once the caller lets it run (the writer outranks it), the line is there,
-// drawn by the writer thread.
+// drawn by the writer thread. The test starts a fresh round: a writer that had used up its
+// slice in this one would wait for the next, and yield would come straight back.
 KTEST("log.screen_writer.draws_records_in_its_own_thread") {
   if (!console::has_screen()) return;  // serial-only boot: no writer
+  test_support::start_fresh_slice();
   FindWriter found;
   thread::for_each(find_writer, &found);
   if (!KEXPECT(found.writer != nullptr)) return;

@@ -12,15 +12,14 @@
 #include "../sync/semaphore.hpp"
 #include "../time.hpp"
 #include "../timers.hpp"
+#include "settle.hpp"
 
 namespace kernel {
 
 namespace {
 
 Thread* spawn(ktest::Context& t, libk::StringView name, Thread::Entry entry, void* arg,
-              sched::Priority priority = sched::kDefaultPriority) {
-  ThreadOptions options;
-  options.priority = priority;
+              const ThreadOptions& options = {}) {
   auto r = thread::create(name, entry, arg, options);
   if (!t.check(r.ok(), "thread::create succeeded", __FILE__, __LINE__)) return nullptr;
   return r.value();
@@ -113,11 +112,16 @@ KTEST("sync.mutex.hands_off_by_priority_then_arrival") {
   hand_off = &h;
   static const char names[] = "abcd";
   h.mutex.lock();
-  // Higher than main: each runs at once and blocks on the mutex, in this order.
-  Thread* a = spawn(t, "a", take_and_log, const_cast<char*>(&names[0]), 20);
-  Thread* b = spawn(t, "b", take_and_log, const_cast<char*>(&names[1]), 20);
-  Thread* c = spawn(t, "c", take_and_log, const_cast<char*>(&names[2]), 24);
-  Thread* d = spawn(t, "d", take_and_log, const_cast<char*>(&names[3]), 20);
+  // Higher than main: each runs at once and blocks on the mutex, in this order (and a host
+  // stall cannot end its slice before it blocks and let the next one queue first).
+  Thread* a = spawn(t, "a", take_and_log, const_cast<char*>(&names[0]),
+                    test_support::keeps_the_cpu(20));
+  Thread* b = spawn(t, "b", take_and_log, const_cast<char*>(&names[1]),
+                    test_support::keeps_the_cpu(20));
+  Thread* c = spawn(t, "c", take_and_log, const_cast<char*>(&names[2]),
+                    test_support::keeps_the_cpu(24));
+  Thread* d = spawn(t, "d", take_and_log, const_cast<char*>(&names[3]),
+                    test_support::keeps_the_cpu(20));
   KEXPECT(a && a->state() == sched::ThreadState::Blocked);
   h.mutex.unlock();
   Thread* all[] = {a, b, c, d};
@@ -233,7 +237,8 @@ void wait_then_signal(void* arg) {
 
 KTEST("sync.semaphore.blocks_until_up") {
   SemaphoreTest s;
-  Thread* th = spawn(t, "sem-waiter", wait_then_signal, &s, sched::kDefaultPriority + 1);
+  Thread* th = spawn(t, "sem-waiter", wait_then_signal, &s,
+                     test_support::keeps_the_cpu(sched::kDefaultPriority + 1));
   if (!th) return;
   KEXPECT(th->state() == sched::ThreadState::Blocked);  // ran at once, found no unit
   s.stage = 1;
@@ -269,6 +274,7 @@ void wake_from_timer(libk::Timer&, void* arg) {
 // The waiter runs straight after the interrupt that woke it (a wake preemption of the idle
 // thread), not at some later scheduling point.
 KTEST("sync.wait_queue.woken_from_an_interrupt_handler") {
+  log::wait_screen_drawn();  // the log writer has nothing to do: only the waiter wakes
   TimerWake w;
   libk::Timer timer;
   u64 direct_before = Scheduler::stats().wake_preemptions;

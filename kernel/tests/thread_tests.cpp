@@ -8,6 +8,7 @@
 #include "../sched/scheduler.hpp"
 #include "../sync/semaphore.hpp"
 #include "../time.hpp"
+#include "settle.hpp"
 
 namespace kernel {
 
@@ -118,14 +119,15 @@ void log_l(void*) { order_log->add('l'); }
 
 // A thread of higher priority than the caller runs as soon as it is created; one of lower
 // priority waits. The high one is created first, while no other test thread is ready, so
-// nothing can run before it even if main's slice ends at that moment. (When main's slice
-// ends between creating the low one and logging 'm', the round-robin policy rightly runs
-// the low one first: "hlm" is allowed too.)
+// nothing can run before it even if main's slice ends at that moment. Main starts with a
+// whole slice, so the low one waits for main's join; only a host stall of about a slice
+// between creating it and logging 'm' lets the round-robin policy rightly run it first, so
+// "hlm" is allowed too.
 KTEST("sched.priority.higher_priority_runs_first") {
+  test_support::start_fresh_slice();
   Order order;
   order_log = &order;
-  ThreadOptions high, low;
-  high.priority = sched::kDefaultPriority + 4;
+  ThreadOptions high = test_support::keeps_the_cpu(sched::kDefaultPriority + 4), low;
   low.priority = sched::kDefaultPriority - 4;
   Thread* h = spawn(t, "high", log_h, nullptr, high);  // preempts main at once
   KEXPECT(libk::StringView(order.log) == "h");
@@ -137,7 +139,11 @@ KTEST("sched.priority.higher_priority_runs_first") {
   KEXPECT(log == "hml" || log == "hlm");
 }
 
+// Main starts with a whole slice: otherwise a slice ending as the guard is left would run
+// the low thread round-robin before its priority is raised, and the test would pass
+// without testing anything.
 KTEST("sched.priority.raising_a_ready_thread_above_the_caller_switches_to_it") {
+  test_support::start_fresh_slice();
   Order order;
   order_log = &order;
   ThreadOptions low;
@@ -159,6 +165,7 @@ KTEST("sched.priority.raising_a_ready_thread_above_the_caller_switches_to_it") {
 }
 
 KTEST("sched.priority.lowering_the_caller_below_a_ready_thread_switches_to_it") {
+  test_support::start_fresh_slice();  // as above
   Order order;
   order_log = &order;
   ThreadOptions below;
@@ -334,6 +341,8 @@ void spin_for_20ms_of_cpu(void* arg) {
 // time was charged to main, which used it around the join. Exact bookkeeping, whatever the
 // host does to QEMU's timing.
 KTEST("sched.cpu_time.counts_running_time") {
+  // Main keeps the CPU from reading its turn count to blocking in join; the writer is idle.
+  test_support::start_fresh_slice();
   Busy busy;
   Thread& self = thread::current();
   u64 main_before = self.cpu_time_ns(), main_turns = self.switches();
@@ -371,6 +380,7 @@ struct SleepStats {
   u64 lateness[kSleepSamples];
   u64 worst_wake_to_run = 0;
   u64 direct_wakeups = 0;
+  usize measured = 0;
   bool early = false;
   usize within_1ms() const {
     usize n = 0;
@@ -392,19 +402,27 @@ struct SleepStats {
   }
 };
 
-// Sleeps for lengths from 0.3 ms to ~8 ms.
+// Sleeps for lengths from 0.3 ms to ~8 ms. A sleep whose deadline passed before it could
+// block (a host stall between computing the deadline and sleeping) measured nothing and is
+// taken again, up to kSleepSamples times in all; `measured` counts the real ones.
 SleepStats measure_sleeps() {
   SleepStats stats;
-  for (usize i = 0; i < kSleepSamples; ++i) {
+  for (usize i = 0, retries = 0; i < kSleepSamples;) {
     u64 deadline = time::now_ns() + 300'000 + i * 331'000;
     u64 direct_before = Scheduler::stats().wake_preemptions;
+    u64 woken_before = thread::current().woken_at_ns();
     thread::sleep_until(deadline);
     u64 woke = time::now_ns();
+    if (thread::current().woken_at_ns() == woken_before) {  // never blocked
+      if (++retries > kSleepSamples) break;
+      continue;
+    }
     stats.direct_wakeups += Scheduler::stats().wake_preemptions - direct_before;
     stats.early |= woke < deadline;
     stats.lateness[i] = woke > deadline ? woke - deadline : 0;
     stats.worst_wake_to_run =
         libk::max(stats.worst_wake_to_run, woke - thread::current().woken_at_ns());
+    stats.measured = ++i;
   }
   return stats;
 }
@@ -413,11 +431,15 @@ void check_sleeps(ktest::Context& t, const char* load) {
   thread::sleep_for(kNsPerMs);  // let QEMU translate the timer and wake-up paths first
   bool timely = false;
   for (int series = 0; series < kSleepSeries && !timely; ++series) {
+    // A whole slice and an idle log writer (the last series' line is drawn): each wake-up
+    // can then switch straight to main.
+    test_support::start_fresh_slice();
     SleepStats s = measure_sleeps();
     log::info("sched: {} sleeps {}: median {} us late, {} within 1 ms, worst {} us; "
               "{} direct wake-ups, wake-up to running at most {} us", kSleepSamples, load,
               s.median() / 1000, s.within_1ms(), s.worst() / 1000, s.direct_wakeups,
               s.worst_wake_to_run / 1000);
+    KEXPECT_EQ(s.measured, kSleepSamples);
     KEXPECT(!s.early);
     KEXPECT_EQ(s.direct_wakeups, u64(kSleepSamples));
     timely = s.median() < kNsPerMs;
