@@ -52,8 +52,8 @@ void report(const Diagnostics& diag) {
 
 void log_tables() {
   const Tables& t = found_tables;
-  log::info("acpi: {} at {:#x} (OEM \"{}\", RSDP revision {}), {} tables",
-            t.xsdt ? "XSDT" : "RSDT", t.root_address, t.oem_id, t.rsdp_revision, t.tables.size());
+  log::info("acpi: {} at {:#x} (OEM \"{}\", RSDP revision {}), {} tables", t.xsdt ? "XSDT" : "RSDT",
+            t.root_address, t.oem_id, t.rsdp_revision, t.tables.size());
   for (const TableRef& t : found_tables.tables)
     log::debug("acpi:   {} at {:#x}, {} bytes, revision {}", t.signature, t.address, t.length,
                t.revision);

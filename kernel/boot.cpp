@@ -20,8 +20,7 @@ void set(const boot::BootInfo* info) { info_ = info; }
 const boot::BootInfo& get() { return *info_; }
 
 libk::Span<const boot::MemoryRange> memory_map() {
-  return {physical_to_virtual<const boot::MemoryRange>(info_->memory_map),
-          info_->memory_map_count};
+  return {physical_to_virtual<const boot::MemoryRange>(info_->memory_map), info_->memory_map_count};
 }
 
 libk::StringView cmdline() {

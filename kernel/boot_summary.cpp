@@ -31,12 +31,12 @@ void log_memory() {
     return ByteSize{boot::total_bytes(map, [t](MemoryType x) { return x == t; })};
   };
   log::info("memory: {} bytes of RAM ({}) in {} ranges", ram, ByteSize{ram}, map.size());
-  log::info("memory: usable {}, boot-services {}, loader {}, kernel {}, acpi {}+{} nvs, "
-            "runtime {}, reserved {}",
-            of(MemoryType::Usable), of(MemoryType::BootServices),
-            of(MemoryType::LoaderReclaimable), of(MemoryType::KernelImage),
-            of(MemoryType::AcpiReclaimable), of(MemoryType::AcpiNvs),
-            of(MemoryType::FirmwareRuntime), of(MemoryType::Reserved));
+  log::info(
+      "memory: usable {}, boot-services {}, loader {}, kernel {}, acpi {}+{} nvs, "
+      "runtime {}, reserved {}",
+      of(MemoryType::Usable), of(MemoryType::BootServices), of(MemoryType::LoaderReclaimable),
+      of(MemoryType::KernelImage), of(MemoryType::AcpiReclaimable), of(MemoryType::AcpiNvs),
+      of(MemoryType::FirmwareRuntime), of(MemoryType::Reserved));
   if (boot_info::get().memory_map_skipped)
     log::warn("memory: {} firmware descriptors were invalid and skipped",
               boot_info::get().memory_map_skipped);
@@ -50,8 +50,7 @@ void log_framebuffer(const boot::Framebuffer& fb) {
     return;
   }
   log::info("framebuffer: {}x{}, {} bpp, pitch {}, {} at {:#x} ({})", fb.width, fb.height,
-            fb.bits_per_pixel, fb.pitch, pixel_format_name(fb.format), fb.base,
-            ByteSize{fb.size});
+            fb.bits_per_pixel, fb.pitch, pixel_format_name(fb.format), fb.base, ByteSize{fb.size});
 }
 
 }  // namespace
@@ -62,8 +61,10 @@ void log_boot_summary() {
             libk::StringView(info.firmware_vendor), info.firmware_revision);
   log_memory();
   log_framebuffer(info.framebuffer);
-  if (info.rsdp) log::info("acpi: RSDP at {:#x} (revision {})", info.rsdp, info.acpi_revision);
-  else log::warn("acpi: no RSDP");
+  if (info.rsdp)
+    log::info("acpi: RSDP at {:#x} (revision {})", info.rsdp, info.acpi_revision);
+  else
+    log::warn("acpi: no RSDP");
   if (info.smbios_entry)
     log::info("smbios: {}.x entry point at {:#x}", info.smbios_major, info.smbios_entry);
   log::info("kernel: {:#x} -> phys {:#x}, {}; file {} at {:#x}", info.kernel_virtual_base,
@@ -75,10 +76,10 @@ void log_boot_summary() {
 void log_loader_timings() {
   const boot::Timestamps& t = boot_info::get().timestamps;
   auto us = [&](u64 tsc) { return time::tsc_to_ns(tsc - t.loader_entry) / time::kNsPerUs; };
-  log::info("loader: kernel read after {} us, boot services exited after {} us, kernel entered "
-            "after {} us; now {} us since loader entry",
-            us(t.kernel_read), us(t.exit_boot_services), us(t.kernel_jump),
-            us(hal::cpu::rdtsc()));
+  log::info(
+      "loader: kernel read after {} us, boot services exited after {} us, kernel entered "
+      "after {} us; now {} us since loader entry",
+      us(t.kernel_read), us(t.exit_boot_services), us(t.kernel_jump), us(hal::cpu::rdtsc()));
 }
 
 }  // namespace kernel

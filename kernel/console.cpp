@@ -41,14 +41,14 @@ libk::Optional<libk::FramebufferView> framebuffer_view() {
   const boot::Framebuffer& fb = boot_info::get().framebuffer;
   if (fb.format == boot::PixelFormat::None) return libk::nullopt;
   bool masks_ok = fb.format != boot::PixelFormat::Bitmask ||
-                  (fb.red_mask && fb.green_mask && fb.blue_mask &&
-                   !(fb.red_mask & fb.green_mask) && !(fb.green_mask & fb.blue_mask) &&
-                   !(fb.red_mask & fb.blue_mask));
+                  (fb.red_mask && fb.green_mask && fb.blue_mask && !(fb.red_mask & fb.green_mask) &&
+                   !(fb.green_mask & fb.blue_mask) && !(fb.red_mask & fb.blue_mask));
   if (fb.bits_per_pixel != 32 || u64(fb.width) * 4 > fb.pitch ||
       u64(fb.pitch) * fb.height > fb.size || !masks_ok) {
-    log::warn("console: framebuffer {}x{} ({} bpp, pitch {}, masks {:#x}/{:#x}/{:#x}) is not "
-              "usable; serial only", fb.width, fb.height, fb.bits_per_pixel, fb.pitch,
-              fb.red_mask, fb.green_mask, fb.blue_mask);
+    log::warn(
+        "console: framebuffer {}x{} ({} bpp, pitch {}, masks {:#x}/{:#x}/{:#x}) is not "
+        "usable; serial only",
+        fb.width, fb.height, fb.bits_per_pixel, fb.pitch, fb.red_mask, fb.green_mask, fb.blue_mask);
     return libk::nullopt;
   }
   return libk::FramebufferView{boot_info::physical_to_virtual<u8>(fb.base), fb.width, fb.height,
@@ -121,9 +121,8 @@ bool init_screen(libk::StringView font_option) {
     Batch batch;
     log::replay_to_screen();
   }
-  log::info("console: {}x{} cells, font {} ({}x{}), shadow buffer {}", layout.columns,
-            layout.rows, font_name, font->width, font->height,
-            libk::ByteSize{layout.shadow_pixels * 4});
+  log::info("console: {}x{} cells, font {} ({}x{}), shadow buffer {}", layout.columns, layout.rows,
+            font_name, font->width, font->height, libk::ByteSize{layout.shadow_pixels * 4});
   return true;
 }
 
@@ -163,9 +162,13 @@ void emergency_write(libk::StringView text) {
 ScreenInfo screen_info() {
   if (!screen_ready) return {};
   const libk::Terminal& t = screen.terminal();
-  return {t.grid().columns(), t.grid().rows(), screen.font().width, screen.font().height,
-          font_name, u64(t.grid().columns()) * screen.font().width * t.grid().rows() *
-                         screen.font().height * 4};
+  return {
+      t.grid().columns(),
+      t.grid().rows(),
+      screen.font().width,
+      screen.font().height,
+      font_name,
+      u64(t.grid().columns()) * screen.font().width * t.grid().rows() * screen.font().height * 4};
 }
 
 libk::TextConsole* text_console() { return screen_ready ? &screen : nullptr; }

@@ -15,10 +15,11 @@ void init() {
   const hal::CpuInfo& c = cpu_info;
   log::info("cpu: {} family {:#x} model {:#x} stepping {} \"{}\"", c.vendor, c.family, c.model,
             c.stepping, libk::StringView(leaves.brand).trim());
-  log::info("cpu: APIC {}, x2APIC {}, TSC-deadline {}, invariant TSC {}, hypervisor {}, "
-            "CPUID max leaf {:#x}",
-            c.apic ? "yes" : "no", c.x2apic ? "yes" : "no", c.tsc_deadline ? "yes" : "no",
-            c.invariant_tsc ? "yes" : "no", c.hypervisor ? "yes" : "no", leaves.max_basic);
+  log::info(
+      "cpu: APIC {}, x2APIC {}, TSC-deadline {}, invariant TSC {}, hypervisor {}, "
+      "CPUID max leaf {:#x}",
+      c.apic ? "yes" : "no", c.x2apic ? "yes" : "no", c.tsc_deadline ? "yes" : "no",
+      c.invariant_tsc ? "yes" : "no", c.hypervisor ? "yes" : "no", leaves.max_basic);
 }
 
 const hal::CpuInfo& info() { return cpu_info; }

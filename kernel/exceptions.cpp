@@ -49,8 +49,8 @@ void breakpoint(hal::TrapFrame& f) {
 
 void nmi(hal::TrapFrame& f) {
   ++nmis;
-  log::warn("nmi: non-maskable interrupt at {:#x} (system control port B {:#x}); continuing",
-            f.rip, hal::pit::system_control_b());
+  log::warn("nmi: non-maskable interrupt at {:#x} (system control port B {:#x}); continuing", f.rip,
+            hal::pit::system_control_b());
 }
 
 void report_bank(const hal::machine_check::Bank& bank, void*) {

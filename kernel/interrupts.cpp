@@ -46,9 +46,7 @@ void on_pic_spurious(hal::TrapFrame& frame) {
   if (frame.vector == hal::pic::kSlaveSpurious) hal::pic::acknowledge_spurious_slave();
 }
 
-void on_apic_error() {
-  log::warn("interrupts: local APIC error, ESR {:#x}", lapic.error_status());
-}
+void on_apic_error() { log::warn("interrupts: local APIC error, ESR {:#x}", lapic.error_status()); }
 
 // Vectors >= 32 without a handler: end the interrupt if the local APIC delivered it.
 void on_unexpected(hal::TrapFrame& frame) {
@@ -121,8 +119,8 @@ void add_io_apic(const libk::acpi::IoApicEntry& entry) {
   }
   io.mask_all();
   io_apics.push_back({entry.id, entry.gsi_base, inputs, regs});
-  log::info("interrupts: I/O APIC {} at {:#x}, version {:#x}, GSIs {}-{}", entry.id,
-            entry.address, io.version(), entry.gsi_base, entry.gsi_base + inputs - 1);
+  log::info("interrupts: I/O APIC {} at {:#x}, version {:#x}, GSIs {}-{}", entry.id, entry.address,
+            io.version(), entry.gsi_base, entry.gsi_base + inputs - 1);
 }
 
 const IoApicInstance* io_apic_for(u32 gsi) {
@@ -151,8 +149,8 @@ void init() {
 
 bool route_isa_irq(u8 irq, Handler handler) {
   const libk::acpi::Madt* madt = acpi::madt();
-  libk::acpi::IsaRoute route = madt ? libk::acpi::route_isa_irq(*madt, irq)
-                                    : libk::acpi::IsaRoute{irq, false, false};
+  libk::acpi::IsaRoute route =
+      madt ? libk::acpi::route_isa_irq(*madt, irq) : libk::acpi::IsaRoute{irq, false, false};
   const IoApicInstance* io = io_apic_for(route.gsi);
   if (io == nullptr) {
     log::warn("interrupts: cannot route IRQ {} (GSI {}): no I/O APIC serves it", irq, route.gsi);

@@ -26,8 +26,8 @@ libk::Span<const TestCase> registry() {
 bool matches(libk::StringView pattern, const TestCase& test) {
   libk::StringView name(test.name);
   if (pattern == name) return true;  // an exact name runs even manual tests
-  if ((test.flags & kManual) && !(include_manual_prefixes && pattern.ends_with("*") &&
-                                   pattern != "*"))
+  if ((test.flags & kManual) &&
+      !(include_manual_prefixes && pattern.ends_with("*") && pattern != "*"))
     return false;
   if (pattern == "all") return true;
   if (pattern.ends_with("*")) return name.starts_with(pattern.substr(0, pattern.size() - 1));
@@ -97,7 +97,8 @@ void run(libk::StringView patterns) {
   if (selected_count == 0) {
     libk::format_to(log::serial(), "KTEST FAIL {}: no test matches; known tests:\n", patterns);
     for (const TestCase& test : registry())
-      libk::format_to(log::serial(), "  {}{}\n", test.name, test.flags & kManual ? " (manual)" : "");
+      libk::format_to(log::serial(), "  {}{}\n", test.name,
+                      test.flags & kManual ? " (manual)" : "");
     ++failed_count;
   }
   finish();

@@ -78,10 +78,10 @@ bool active();
 #define KTEST_CONCAT2(a, b) a##b
 #define KTEST_CONCAT(a, b) KTEST_CONCAT2(a, b)
 
-#define KTEST_DEFINE(test_name, test_flags, id)                                            \
-  static void id(::kernel::ktest::Context& t);                                            \
+#define KTEST_DEFINE(test_name, test_flags, id)                                                \
+  static void id(::kernel::ktest::Context& t);                                                 \
   [[gnu::used, gnu::section(".ember_tests")]] static constinit const ::kernel::ktest::TestCase \
-      KTEST_CONCAT(id, _case){test_name, id, test_flags};                                  \
+      KTEST_CONCAT(id, _case){test_name, id, test_flags};                                      \
   static void id([[maybe_unused]] ::kernel::ktest::Context& t)
 
 #define KTEST(name) KTEST_DEFINE(name, ::kernel::ktest::kNone, KTEST_CONCAT(ktest_, __COUNTER__))

@@ -56,7 +56,8 @@ usize subsystem_length(libk::StringView text) {
   for (usize i = 0; i < text.size() && i <= 24; ++i) {
     char c = text[i];
     if (c == ':') return i > 0 && i + 1 < text.size() && text[i + 1] == ' ' ? i + 1 : 0;
-    bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    bool word =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
     if (!word) return 0;
   }
   return 0;
@@ -139,11 +140,16 @@ void set_screen_level(Level level) { screen_threshold = level; }
 Level screen_level() { return screen_threshold; }
 
 bool parse_level(libk::StringView text, Level& out) {
-  if (text == "debug") out = Level::Debug;
-  else if (text == "info") out = Level::Info;
-  else if (text == "warning" || text == "warn") out = Level::Warn;
-  else if (text == "error") out = Level::Error;
-  else return false;
+  if (text == "debug")
+    out = Level::Debug;
+  else if (text == "info")
+    out = Level::Info;
+  else if (text == "warning" || text == "warn")
+    out = Level::Warn;
+  else if (text == "error")
+    out = Level::Error;
+  else
+    return false;
   return true;
 }
 

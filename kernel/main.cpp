@@ -21,8 +21,8 @@
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
 #include "power.hpp"
-#include "shell/shell.hpp"
 #include "sched/scheduler.hpp"
+#include "shell/shell.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -42,8 +42,10 @@ void report_cmdline_problems(const libk::CommandLine& cmdline) {
 void apply_console_options(const libk::CommandLine& cmdline) {
   if (auto level = cmdline.get("loglevel")) {
     log::Level parsed;
-    if (log::parse_level(*level, parsed)) log::set_screen_level(parsed);
-    else log::warn("cmdline: unknown loglevel \"{}\" (debug, info, warning, error)", *level);
+    if (log::parse_level(*level, parsed))
+      log::set_screen_level(parsed);
+    else
+      log::warn("cmdline: unknown loglevel \"{}\" (debug, info, warning, error)", *level);
   }
   console::init_screen(cmdline.get("font").value_or({}));
 }
@@ -71,12 +73,12 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   log_boot_summary();
   cpu::init();
   acpi::init();
-  power::init();       // \_S5 from the DSDT, for shutdown
-  interrupts::init();  // 8259s masked, local APIC, I/O APICs
-  time::init();        // HPET or PIT; TSC and local APIC timer calibrated
+  power::init();                 // \_S5 from the DSDT, for shutdown
+  interrupts::init();            // 8259s masked, local APIC, I/O APICs
+  time::init();                  // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
-  Scheduler::init();   // the boot sequence becomes thread "main"; the idle thread
+  Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread
   log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
@@ -96,9 +98,9 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
-  hal::gdt::init();     // the firmware's GDT is not mapped any more; TSS with IST stacks
-  log::init();          // serial first: everything after this can report problems
-  exceptions::init();   // IDT: from here on every CPU exception gives a crash report
+  hal::gdt::init();    // the firmware's GDT is not mapped any more; TSS with IST stacks
+  log::init();         // serial first: everything after this can report problems
+  exceptions::init();  // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);

@@ -28,9 +28,8 @@ template <typename... Args>
 #define PANIC(...) ::kernel::panic_at(__FILE__, __LINE__, __func__, __VA_ARGS__)
 
 // Always-on check of an invariant whose failure would corrupt state.
-#define VERIFY(cond)                                        \
-  do {                                                      \
-    if (!(cond)) [[unlikely]]                               \
-      ::kernel::panic_message(__FILE__, __LINE__, __func__, \
-                              "VERIFY(" #cond ") failed");  \
+#define VERIFY(cond)                                                                     \
+  do {                                                                                   \
+    if (!(cond)) [[unlikely]]                                                            \
+      ::kernel::panic_message(__FILE__, __LINE__, __func__, "VERIFY(" #cond ") failed"); \
   } while (0)

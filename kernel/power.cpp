@@ -129,10 +129,14 @@ libk::StringView reset_method_name(ResetMethod method) {
 }
 
 bool parse_reset_method(libk::StringView text, ResetMethod& out) {
-  if (text == "acpi") out = ResetMethod::AcpiRegister;
-  else if (text == "kbd" || text == "8042") out = ResetMethod::Keyboard;
-  else if (text == "triple") out = ResetMethod::TripleFault;
-  else return false;
+  if (text == "acpi")
+    out = ResetMethod::AcpiRegister;
+  else if (text == "kbd" || text == "8042")
+    out = ResetMethod::Keyboard;
+  else if (text == "triple")
+    out = ResetMethod::TripleFault;
+  else
+    return false;
   return true;
 }
 

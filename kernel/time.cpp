@@ -106,9 +106,8 @@ bool init_hpet() {
   hpet = candidate;
   u64 period_fs = hpet.capabilities().period_fs();
   hpet_to_ns_conv = libk::TickConverter::between(kFsPerNs, period_fs);  // ticks * fs / 1e6
-  log::info("time: HPET at {:#x}: {} timers, {}-bit counter, period {} fs ({} Hz)",
-            table->address, hpet.capabilities().timers(),
-            hpet.capabilities().counter_64bit() ? 64 : 32, period_fs,
+  log::info("time: HPET at {:#x}: {} timers, {}-bit counter, period {} fs ({} Hz)", table->address,
+            hpet.capabilities().timers(), hpet.capabilities().counter_64bit() ? 64 : 32, period_fs,
             kFsPerNs * kNsPerSecond / period_fs);
   return true;
 }
@@ -169,17 +168,19 @@ void calibrate() {
 
 void init() {
   pit_to_ns_conv = libk::TickConverter::between(hal::pit::kFrequencyHz, kNsPerSecond);
-  if (init_hpet()) cal.reference = Reference::Hpet;
-  else cal.reference = Reference::Pit;
+  if (init_hpet())
+    cal.reference = Reference::Hpet;
+  else
+    cal.reference = Reference::Pit;
   calibrate();
   tsc_to_ns_conv = libk::TickConverter::between(cal.tsc_hz, kNsPerSecond);
   ns_to_tsc_conv = libk::TickConverter::between(kNsPerSecond, cal.tsc_hz);
   ns_to_lapic_conv = libk::TickConverter::between(kNsPerSecond, cal.lapic_timer_hz);
-  log::info("time: TSC {} Hz ({}; measured {} Hz against the {}, median of {} x {} us){}",
-            cal.tsc_hz, cal.tsc_from_cpuid ? "from CPUID" : "measured", cal.tsc_measured_hz,
-            reference_name(), kWindows, cal.reference_window_ns / kNsPerUs,
-            cpu::info().invariant_tsc || cpu::info().hypervisor ? ""
-                                                                : "; not invariant, may drift");
+  log::info(
+      "time: TSC {} Hz ({}; measured {} Hz against the {}, median of {} x {} us){}", cal.tsc_hz,
+      cal.tsc_from_cpuid ? "from CPUID" : "measured", cal.tsc_measured_hz, reference_name(),
+      kWindows, cal.reference_window_ns / kNsPerUs,
+      cpu::info().invariant_tsc || cpu::info().hypervisor ? "" : "; not invariant, may drift");
   log::info("time: local APIC timer {} Hz (bus clock / 16)", cal.lapic_timer_hz);
 }
 

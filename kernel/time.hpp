@@ -20,7 +20,7 @@ struct Calibration {
   u64 tsc_measured_hz = 0;  // measured against the reference (0 without one)
   u64 tsc_cpuid_hz = 0;     // from CPUID 0x15/0x16 (0 if it does not say)
   bool tsc_from_cpuid = false;
-  u64 lapic_timer_hz = 0;   // after the divider (hal::ApicTimerDivide::By16)
+  u64 lapic_timer_hz = 0;  // after the divider (hal::ApicTimerDivide::By16)
   u64 reference_window_ns = 0;
 };
 

@@ -21,8 +21,10 @@ void warn(u32 line, libk::StringView problem, libk::StringView detail) {
 void apply(Config& config, const libk::ConfigLine& line) {
   if (line.key == "kernel") {
     auto path = make_path(line.value);
-    if (path) config.kernel = path.release_value();
-    else warn(line.number, path.error().text, "");
+    if (path)
+      config.kernel = path.release_value();
+    else
+      warn(line.number, path.error().text, "");
   } else if (line.key == "cmdline") {
     if (line.value.size() > Config::kMaxCmdline) {
       warn(line.number, "command line too long", "");
@@ -32,8 +34,10 @@ void apply(Config& config, const libk::ConfigLine& line) {
     config.cmdline[line.value.size()] = '\0';
     config.cmdline_length = u32(line.value.size());
   } else if (line.key == "resolution") {
-    if (line.value == "native") config.mode = Config::Mode::Native;
-    else if (line.value == "current") config.mode = Config::Mode::Current;
+    if (line.value == "native")
+      config.mode = Config::Mode::Native;
+    else if (line.value == "current")
+      config.mode = Config::Mode::Current;
     else if (auto r = libk::parse_resolution(line.value)) {
       config.mode = Config::Mode::Fixed;
       config.resolution = *r;
@@ -59,9 +63,9 @@ void load_config(EFI_FILE_PROTOCOL* root, Config& config) {
   libk::parse_config(
       file.value().text(), [&](const libk::ConfigLine& line) { apply(config, line); },
       [](u32 line, libk::ConfigProblem p) { warn(line, libk::config_problem_text(p), ""); });
-  firmware.boot->FreePages(file.value().address,
-                           libk::align_up(libk::max<u64>(file.value().size, 1), libk::kPageSize) /
-                               libk::kPageSize);
+  firmware.boot->FreePages(
+      file.value().address,
+      libk::align_up(libk::max<u64>(file.value().size, 1), libk::kPageSize) / libk::kPageSize);
 }
 
 }  // namespace loader

@@ -17,7 +17,7 @@ struct Config {
   char cmdline[kMaxCmdline + 1];
   u32 cmdline_length;
   enum class Mode : u8 { Native, Current, Fixed } mode;  // how to pick the display mode
-  libk::Resolution resolution;                          // for Mode::Fixed
+  libk::Resolution resolution;                           // for Mode::Fixed
 };
 
 // Never fails: a missing file means defaults; a malformed line or value is reported on the

@@ -65,8 +65,10 @@ void Formatter<loader::Status>::format(Sink& sink, const loader::Status& s, cons
     case EFI_SECURITY_VIOLATION: name = "EFI_SECURITY_VIOLATION"; break;
     default: break;
   }
-  if (name) format_to(sink, "{}", name);
-  else format_to(sink, "status {:#x}", u64(s.value));
+  if (name)
+    format_to(sink, "{}", name);
+  else
+    format_to(sink, "status {:#x}", u64(s.value));
 }
 
 }  // namespace libk

@@ -29,7 +29,8 @@ class FileHandle {
 Expected<u64> file_size(EFI_FILE_PROTOCOL* file, const Path& path) {
   UINTN size = 0;
   EFI_STATUS s = file->GetInfo(file, &kFileInfoGuid, &size, nullptr);
-  if (s != EFI_BUFFER_TOO_SMALL) return fail(s, "{}: cannot get file info ({})", path.display, Status{s});
+  if (s != EFI_BUFFER_TOO_SMALL)
+    return fail(s, "{}: cannot get file info ({})", path.display, Status{s});
   void* info = nullptr;
   s = firmware.boot->AllocatePool(EfiLoaderData, size, &info);
   if (EFI_ERROR(s)) return fail(s, "{}: out of memory for file info", path.display);
@@ -38,7 +39,8 @@ Expected<u64> file_size(EFI_FILE_PROTOCOL* file, const Path& path) {
   u64 attributes = static_cast<EFI_FILE_INFO*>(info)->Attribute;
   firmware.boot->FreePool(info);
   if (EFI_ERROR(s)) return fail(s, "{}: cannot get file info ({})", path.display, Status{s});
-  if (attributes & EFI_FILE_DIRECTORY) return fail(EFI_NOT_FOUND, "{}: is a directory", path.display);
+  if (attributes & EFI_FILE_DIRECTORY)
+    return fail(EFI_NOT_FOUND, "{}: is a directory", path.display);
   return bytes;
 }
 
@@ -107,8 +109,9 @@ Expected<EFI_FILE_PROTOCOL*> open_boot_volume() {
 
 Expected<FileData> read_file(EFI_FILE_PROTOCOL* root, const Path& path, u64 max_size) {
   EFI_FILE_PROTOCOL* raw = nullptr;
-  EFI_STATUS s = root->Open(root, &raw, reinterpret_cast<CHAR16*>(const_cast<char16_t*>(path.firmware)),
-                            EFI_FILE_MODE_READ, 0);
+  EFI_STATUS s =
+      root->Open(root, &raw, reinterpret_cast<CHAR16*>(const_cast<char16_t*>(path.firmware)),
+                 EFI_FILE_MODE_READ, 0);
   if (s == EFI_NOT_FOUND) return fail(s, "{}: file not found", path.display);
   if (EFI_ERROR(s)) return fail(s, "{}: cannot open ({})", path.display, Status{s});
   FileHandle file(raw);

@@ -49,8 +49,10 @@ FirmwareTables find_firmware_tables() {
   } else {
     print("{}: no usable ACPI RSDP; the kernel will run without ACPI\n", kName);
   }
-  if (void* s3 = find_table(kSmbios3Guid)) t.smbios = reinterpret_cast<u64>(s3), t.smbios_major = 3;
-  else if (void* s2 = find_table(kSmbiosGuid)) t.smbios = reinterpret_cast<u64>(s2), t.smbios_major = 2;
+  if (void* s3 = find_table(kSmbios3Guid))
+    t.smbios = reinterpret_cast<u64>(s3), t.smbios_major = 3;
+  else if (void* s2 = find_table(kSmbiosGuid))
+    t.smbios = reinterpret_cast<u64>(s2), t.smbios_major = 2;
   return t;
 }
 

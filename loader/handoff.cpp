@@ -27,15 +27,18 @@ struct MapSnapshot {
 EFI_STATUS read_map(HandoffBlock& block, MapSnapshot& snap) {
   snap.size = block.raw_capacity;
   UINT32 version = 0;
-  return firmware.boot->GetMemoryMap(&snap.size, reinterpret_cast<EFI_MEMORY_DESCRIPTOR*>(block.raw_map),
+  return firmware.boot->GetMemoryMap(&snap.size,
+                                     reinterpret_cast<EFI_MEMORY_DESCRIPTOR*>(block.raw_map),
                                      &snap.key, &snap.descriptor_size, &version);
 }
 
 bool convert_map(HandoffBlock& block, const MapSnapshot& snap, const LoadedKernel& kernel,
                  const boot::Framebuffer& fb, boot::MemoryMapBuilder& builder) {
   builder.clear();
-  if (!builder.add_uefi_map(libk::Bytes(block.raw_map, snap.size), snap.descriptor_size)) return false;
-  if (!builder.set_range(kernel.physical_base, kernel.size, boot::MemoryType::KernelImage)) return false;
+  if (!builder.add_uefi_map(libk::Bytes(block.raw_map, snap.size), snap.descriptor_size))
+    return false;
+  if (!builder.set_range(kernel.physical_base, kernel.size, boot::MemoryType::KernelImage))
+    return false;
   if (fb.format != boot::PixelFormat::None &&
       !builder.set_range(libk::align_down(fb.base, libk::kPageSize),
                          libk::align_up(fb.base + fb.size, libk::kPageSize) -
@@ -102,7 +105,8 @@ Expected<void> exit_boot_services(HandoffBlock& block, const LoadedKernel& kerne
   die_after_exit("the memory map kept changing during ExitBootServices");
 }
 
-void enter_kernel(const AddressSpace& space, const LoadedKernel& kernel, const HandoffBlock& block) {
+void enter_kernel(const AddressSpace& space, const LoadedKernel& kernel,
+                  const HandoffBlock& block) {
   // W^X needs NX; the kernel's own page tables come later (docs/memory.md).
   hal::Efer::read().set_nxe(true).write();
   hal::Cr0::read().set_wp(true).write();

@@ -12,10 +12,10 @@ namespace loader {
 // services still run, sized for the map's current length plus slack.
 struct HandoffBlock {
   boot::BootInfo* info;
-  char* cmdline;            // Config::kMaxCmdline + 1 bytes
-  boot::MemoryRange* map;   // map_capacity entries
+  char* cmdline;           // Config::kMaxCmdline + 1 bytes
+  boot::MemoryRange* map;  // map_capacity entries
   usize map_capacity;
-  u8* raw_map;              // the firmware's map, raw_capacity bytes
+  u8* raw_map;  // the firmware's map, raw_capacity bytes
   usize raw_capacity;
 };
 

@@ -33,9 +33,11 @@ constinit EFI_GUID kLoadedImageGuid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 // Checks the CPU state the kernel's page tables depend on, before anything is committed.
 Expected<void> check_cpu() {
   if (!hal::CpuFeatures::detect().nx)
-    return fail(EFI_UNSUPPORTED, "this CPU has no NX (execute-disable) bit; Ember needs it for W^X");
+    return fail(EFI_UNSUPPORTED,
+                "this CPU has no NX (execute-disable) bit; Ember needs it for W^X");
   if (hal::Cr4::read().la57())
-    return fail(EFI_UNSUPPORTED, "firmware runs with 5-level paging, which Ember does not support yet");
+    return fail(EFI_UNSUPPORTED,
+                "firmware runs with 5-level paging, which Ember does not support yet");
   return {};
 }
 

@@ -27,8 +27,9 @@ class FirmwareTableMemory final : public hal::paging::TableMemory {
 };
 
 Expected<void> check(libk::Result<void, hal::paging::MapError> r, const char* what) {
-  if (!r) return fail(EFI_OUT_OF_RESOURCES, "cannot map the {}: {}", what,
-                      hal::paging::map_error_text(r.error()));
+  if (!r)
+    return fail(EFI_OUT_OF_RESOURCES, "cannot map the {}: {}", what,
+                hal::paging::map_error_text(r.error()));
   return {};
 }
 

@@ -25,7 +25,8 @@ libk::Optional<Gop> find_gop() {
     return Gop{con_out, static_cast<EFI_GRAPHICS_OUTPUT_PROTOCOL*>(gop)};
   UINTN count = 0;
   EFI_HANDLE* handles = nullptr;
-  if (EFI_ERROR(firmware.boot->LocateHandleBuffer(ByProtocol, &kGopGuid, nullptr, &count, &handles)))
+  if (EFI_ERROR(
+          firmware.boot->LocateHandleBuffer(ByProtocol, &kGopGuid, nullptr, &count, &handles)))
     return libk::nullopt;
   libk::Optional<Gop> found;
   for (UINTN i = 0; i < count && !found; ++i)
@@ -42,7 +43,8 @@ libk::Optional<libk::Resolution> native_resolution(EFI_HANDLE handle) {
     if (EFI_ERROR(firmware.boot->HandleProtocol(handle, guid, reinterpret_cast<void**>(&edid))))
       continue;
     if (edid->Edid == nullptr) continue;
-    if (auto r = libk::edid_preferred_resolution(libk::Bytes(edid->Edid, edid->SizeOfEdid))) return r;
+    if (auto r = libk::edid_preferred_resolution(libk::Bytes(edid->Edid, edid->SizeOfEdid)))
+      return r;
   }
   return libk::nullopt;
 }
@@ -120,7 +122,8 @@ boot::Framebuffer setup_video(const Config& config) {
     firmware.boot->FreePool(info);
   static libk::VideoMode modes[kMaxModes];
   usize count = list_modes(g, modes);
-  auto native = config.mode == Config::Mode::Native ? native_resolution(gop->handle) : libk::nullopt;
+  auto native =
+      config.mode == Config::Mode::Native ? native_resolution(gop->handle) : libk::nullopt;
   auto choice = libk::choose_video_mode({modes, count}, g->Mode->Mode, wanted(config), native);
   if (!choice) {
     print("{}: no display mode with a linear framebuffer; serial console only\n", kName);
@@ -131,11 +134,13 @@ boot::Framebuffer setup_video(const Config& config) {
           config.resolution.height, libk::mode_reason_text(choice->reason));
   if (choice->number != g->Mode->Mode) {
     EFI_STATUS s = g->SetMode(g, choice->number);
-    if (EFI_ERROR(s)) print("{}: cannot set mode {} ({}); keeping the current one\n", kName,
-                            choice->number, Status{s});
+    if (EFI_ERROR(s))
+      print("{}: cannot set mode {} ({}); keeping the current one\n", kName, choice->number,
+            Status{s});
   }
   boot::Framebuffer fb = describe(g);
-  print("{}: display {}x{} ({})\n", kName, fb.width, fb.height, libk::mode_reason_text(choice->reason));
+  print("{}: display {}x{} ({})\n", kName, fb.width, fb.height,
+        libk::mode_reason_text(choice->reason));
   return fb;
 }
 

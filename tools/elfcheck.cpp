@@ -5,13 +5,13 @@
 //
 // Exit status: 0 the loader would accept the file, 1 it would reject it, 2 the file could
 // not be read. Copes with any input: directories, empty files, huge files, random bytes.
-#include <libk/elf.hpp>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
 #include <vector>
+
+#include <libk/elf.hpp>
 
 namespace {
 
@@ -79,7 +79,8 @@ int check(const char* path) {
   if (S_ISDIR(st.st_mode)) return out("{}: is a directory\n", path), 2;
   libk::elf::Limits limits;
   if (u64(st.st_size) > limits.max_file_size) {
-    libk::elf::Error e{libk::elf::Problem::FileTooLarge, 0, 0, u64(st.st_size), limits.max_file_size};
+    libk::elf::Error e{libk::elf::Problem::FileTooLarge, 0, 0, u64(st.st_size),
+                       limits.max_file_size};
     out("{}: rejected: {} [{}]\n", path, e, libk::elf::problem_name(e.problem));
     return 1;
   }
@@ -91,7 +92,8 @@ int check(const char* path) {
   data.resize(got);
   auto plan = libk::elf::validate_kernel(libk::Bytes(data.data(), data.size()), limits);
   if (!plan) {
-    out("{}: rejected: {} [{}]\n", path, plan.error(), libk::elf::problem_name(plan.error().problem));
+    out("{}: rejected: {} [{}]\n", path, plan.error(),
+        libk::elf::problem_name(plan.error().problem));
     list_program_headers(data);
     return 1;
   }
@@ -106,9 +108,10 @@ int check(const char* path) {
 
 int main(int argc, char** argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-    fprintf(stderr, "usage: ember-elfcheck KERNEL.elf...\n"
-                    "Checks kernel files as ember-loader would. Exit 0: all accepted; 1: one was\n"
-                    "rejected; 2: one could not be read.\n");
+    fprintf(stderr,
+            "usage: ember-elfcheck KERNEL.elf...\n"
+            "Checks kernel files as ember-loader would. Exit 0: all accepted; 1: one was\n"
+            "rejected; 2: one could not be read.\n");
     return argc < 2 ? 2 : 0;
   }
   int worst = 0;

@@ -43,7 +43,8 @@ void parse_size(const std::string& s, Args& a) {
   if (x == std::string::npos) usage("bad --size (want WxH): " + s);
   a.config.width = parse_number(s.substr(0, x), "width");
   a.config.height = parse_number(s.substr(x + 1), "height");
-  if (a.config.width == 0 || a.config.height == 0 || a.config.width > 8192 || a.config.height > 8192)
+  if (a.config.width == 0 || a.config.height == 0 || a.config.width > 8192 ||
+      a.config.height > 8192)
     usage("--size out of range: " + s);
 }
 
@@ -66,24 +67,39 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= argc) usage(arg + " needs a value");
       return argv[++i];
     };
-    if (arg == "--size") parse_size(value(), a);
-    else if (arg == "--font") a.config.font = value();
+    if (arg == "--size")
+      parse_size(value(), a);
+    else if (arg == "--font")
+      a.config.font = value();
     else if (arg == "--format") {
       std::string f = value();
-      if (f == "bgrx") a.config.packer = libk::PixelPacker::bgrx();
-      else if (f == "rgbx") a.config.packer = libk::PixelPacker::rgbx();
-      else usage("unknown --format " + f);
-    } else if (arg == "--masks") parse_masks(value(), a);
-    else if (arg == "--pitch") a.config.pitch = parse_number(value(), "pitch");
-    else if (arg == "--cursor") a.config.options.cursor_visible = true;
-    else if (arg == "--png") a.png = value();
-    else if (arg == "--ppm") a.ppm = value();
-    else if (arg == "--text") a.text = true;
-    else if (arg == "--help" || arg == "-h") usage("");
-    else if (arg.size() > 1 && arg[0] == '-') usage("unknown option " + arg);
-    else a.input = arg;
+      if (f == "bgrx")
+        a.config.packer = libk::PixelPacker::bgrx();
+      else if (f == "rgbx")
+        a.config.packer = libk::PixelPacker::rgbx();
+      else
+        usage("unknown --format " + f);
+    } else if (arg == "--masks")
+      parse_masks(value(), a);
+    else if (arg == "--pitch")
+      a.config.pitch = parse_number(value(), "pitch");
+    else if (arg == "--cursor")
+      a.config.options.cursor_visible = true;
+    else if (arg == "--png")
+      a.png = value();
+    else if (arg == "--ppm")
+      a.ppm = value();
+    else if (arg == "--text")
+      a.text = true;
+    else if (arg == "--help" || arg == "-h")
+      usage("");
+    else if (arg.size() > 1 && arg[0] == '-')
+      usage("unknown option " + arg);
+    else
+      a.input = arg;
   }
-  if (a.config.pitch && a.config.pitch < a.config.width * 4) usage("--pitch is less than width * 4");
+  if (a.config.pitch && a.config.pitch < a.config.width * 4)
+    usage("--pitch is less than width * 4");
   if (a.png.empty() && a.ppm.empty() && !a.text) a.text = true;
   return a;
 }
@@ -105,8 +121,8 @@ int main(int argc, char** argv) {
   screen.console().write(libk::StringView(input.data(), input.size()));
   screen.console().present();
   image::Image img = screen.snapshot();
-  for (const auto& [path, writer] : {std::pair{args.png, &image::write_png},
-                                     std::pair{args.ppm, &image::write_ppm}}) {
+  for (const auto& [path, writer] :
+       {std::pair{args.png, &image::write_png}, std::pair{args.ppm, &image::write_ppm}}) {
     if (path.empty()) continue;
     if (std::string problem = writer(path, img); !problem.empty()) {
       std::cerr << "ember-term: " << problem << "\n";

@@ -4,7 +4,7 @@
 # Environment: EMBER_BUILD_DIR (default build), EMBER_NO_INSTALL=1 to never call apt-get.
 
 EMBER_PACKAGES=(
-  clang lld llvm meson ninja-build pkg-config python3
+  clang clang-format lld llvm meson ninja-build pkg-config python3
   gnu-efi ovmf qemu-system-x86
   catch2 libbenchmark-dev libboost-context-dev libmimalloc-dev zlib1g-dev
   mtools dosfstools gdisk gdb

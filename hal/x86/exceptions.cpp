@@ -70,8 +70,8 @@ Info info(u8 vector) {
 
 void describe_page_fault(libk::Sink& out, PageFaultError e) {
   const char* access = e.instruction_fetch() ? "instruction fetch"
-                       : e.write()             ? "write access"
-                                               : "read access";
+                       : e.write()           ? "write access"
+                                             : "read access";
   libk::format_to(out, "{}, {}, {} mode", e.present() ? "protection violation" : "not-present page",
                   access, e.user() ? "user" : "kernel");
   if (e.reserved_bit()) out.write(", reserved bit set in a paging entry");
@@ -104,28 +104,26 @@ void describe_error_code(libk::Sink& out, u8 vector, u64 error_code) {
 }
 
 void describe_rflags(libk::Sink& out, u64 rflags) {
-  constexpr Flag kFlags[] = {{0, "CF"},  {2, "PF"},  {4, "AF"},  {6, "ZF"},  {7, "SF"},
-                             {8, "TF"},  {9, "IF"},  {10, "DF"}, {11, "OF"}, {14, "NT"},
-                             {16, "RF"}, {17, "VM"}, {18, "AC"}, {19, "VIF"}, {20, "VIP"},
-                             {21, "ID"}};
+  constexpr Flag kFlags[] = {{0, "CF"},  {2, "PF"},   {4, "AF"},   {6, "ZF"},
+                             {7, "SF"},  {8, "TF"},   {9, "IF"},   {10, "DF"},
+                             {11, "OF"}, {14, "NT"},  {16, "RF"},  {17, "VM"},
+                             {18, "AC"}, {19, "VIF"}, {20, "VIP"}, {21, "ID"}};
   describe_flags(out, rflags, kFlags, libk::array_size(kFlags));
   libk::format_to(out, " IOPL={}", rflags >> 12 & 3);
 }
 
 void describe_cr0(libk::Sink& out, u64 cr0) {
-  constexpr Flag kFlags[] = {{0, "PE"},  {1, "MP"},  {2, "EM"},  {3, "TS"}, {4, "ET"},
-                             {5, "NE"},  {16, "WP"}, {18, "AM"}, {29, "NW"}, {30, "CD"},
-                             {31, "PG"}};
+  constexpr Flag kFlags[] = {{0, "PE"},  {1, "MP"},  {2, "EM"},  {3, "TS"},  {4, "ET"}, {5, "NE"},
+                             {16, "WP"}, {18, "AM"}, {29, "NW"}, {30, "CD"}, {31, "PG"}};
   describe_flags(out, cr0, kFlags, libk::array_size(kFlags));
 }
 
 void describe_cr4(libk::Sink& out, u64 cr4) {
   constexpr Flag kFlags[] = {
-      {0, "VME"},         {1, "PVI"},   {2, "TSD"},     {3, "DE"},       {4, "PSE"},
-      {5, "PAE"},         {6, "MCE"},   {7, "PGE"},     {8, "PCE"},      {9, "OSFXSR"},
-      {10, "OSXMMEXCPT"}, {11, "UMIP"}, {12, "LA57"},   {13, "VMXE"},    {16, "FSGSBASE"},
-      {17, "PCIDE"},      {18, "OSXSAVE"}, {20, "SMEP"}, {21, "SMAP"},   {22, "PKE"},
-      {23, "CET"}};
+      {0, "VME"},   {1, "PVI"},   {2, "TSD"},       {3, "DE"},     {4, "PSE"},         {5, "PAE"},
+      {6, "MCE"},   {7, "PGE"},   {8, "PCE"},       {9, "OSFXSR"}, {10, "OSXMMEXCPT"}, {11, "UMIP"},
+      {12, "LA57"}, {13, "VMXE"}, {16, "FSGSBASE"}, {17, "PCIDE"}, {18, "OSXSAVE"},    {20, "SMEP"},
+      {21, "SMAP"}, {22, "PKE"},  {23, "CET"}};
   describe_flags(out, cr4, kFlags, libk::array_size(kFlags));
 }
 
@@ -135,8 +133,7 @@ void write_registers(libk::Sink& out, const TrapFrame& f, const ControlRegisters
   libk::format_to(out, "  rbp={:#018x} rsp={:#018x} r8 ={:#018x}\n", f.rbp, f.rsp, f.r8);
   libk::format_to(out, "  r9 ={:#018x} r10={:#018x} r11={:#018x}\n", f.r9, f.r10, f.r11);
   libk::format_to(out, "  r12={:#018x} r13={:#018x} r14={:#018x}\n", f.r12, f.r13, f.r14);
-  libk::format_to(out, "  r15={:#018x} rip={:#018x} cs={:#x} ss={:#x}\n", f.r15, f.rip, f.cs,
-                  f.ss);
+  libk::format_to(out, "  r15={:#018x} rip={:#018x} cs={:#x} ss={:#x}\n", f.r15, f.rip, f.cs, f.ss);
   out.write("  rflags=");
   describe_rflags(out, f.rflags);
   out.write("\n");

@@ -10,8 +10,8 @@ constexpr u64 kConfiguration = 0x010;
 constexpr u64 kMainCounter = 0x0F0;
 constexpr u64 kTimerConfiguration = 0x100;  // timer n at 0x100 + 0x20 * n
 constexpr u64 kTimerStride = 0x20;
-constexpr u64 kEnable = 1u << 0;           // ENABLE_CNF
-constexpr u64 kLegacyReplacement = 1u << 1;  // LEG_RT_CNF
+constexpr u64 kEnable = 1u << 0;                // ENABLE_CNF
+constexpr u64 kLegacyReplacement = 1u << 1;     // LEG_RT_CNF
 constexpr u64 kTimerInterruptEnable = 1u << 2;  // Tn_INT_ENB_CNF
 }  // namespace
 

@@ -42,9 +42,9 @@ void LocalApic::stop_timer() {
 }
 
 void LocalApic::enter_tsc_deadline_mode(u8 vector) {
-  regs_->write(ApicRegister::LvtTimer, u32(LvtEntry(0).set_vector(vector)
-                                               .set_timer_mode(LvtEntry::TimerMode::TscDeadline)
-                                               .raw()));
+  regs_->write(
+      ApicRegister::LvtTimer,
+      u32(LvtEntry(0).set_vector(vector).set_timer_mode(LvtEntry::TimerMode::TscDeadline).raw()));
   // §11.5.4.1: the LVT write must complete before a later WRMSR to IA32_TSC_DEADLINE, which
   // is not serializing in x2APIC mode; MFENCE orders them.
   cpu::mfence();

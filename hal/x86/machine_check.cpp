@@ -5,8 +5,8 @@
 namespace hal::machine_check {
 
 namespace {
-constexpr u32 kCpuidMce = 1u << 7;    // CPUID.1:EDX
-constexpr u32 kCpuidMca = 1u << 14;   // CPUID.1:EDX
+constexpr u32 kCpuidMce = 1u << 7;   // CPUID.1:EDX
+constexpr u32 kCpuidMca = 1u << 14;  // CPUID.1:EDX
 // SDM Vol. 4, Table 2-2.
 constexpr u32 kMcgCap = 0x179, kMcgStatus = 0x17A, kMc0Status = 0x401, kMc0Addr = 0x402;
 constexpr u64 kStatusValid = 1ull << 63, kStatusAddressValid = 1ull << 58;

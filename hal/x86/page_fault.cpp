@@ -28,12 +28,18 @@ FaultClass classify_fault(const PageTables& tables, u64 address, PageFaultError 
   if (c.state != PageState::Mapped) return c;
   // Mapped: the error code says which check failed (SDM Vol. 3A §4.6 access rights).
   u64 flags = c.page.flags;
-  if (error.reserved_bit()) c.kind = FaultKind::ReservedBit;
-  else if (error.protection_key()) c.kind = FaultKind::ProtectionKey;
-  else if (error.instruction_fetch() && (flags & kNoExecute)) c.kind = FaultKind::ExecuteNoExecute;
-  else if (error.write() && !(flags & kWritable)) c.kind = FaultKind::WriteToReadOnly;
-  else if (error.user() && !(flags & kUser)) c.kind = FaultKind::UserToSupervisor;
-  else c.kind = FaultKind::Spurious;
+  if (error.reserved_bit())
+    c.kind = FaultKind::ReservedBit;
+  else if (error.protection_key())
+    c.kind = FaultKind::ProtectionKey;
+  else if (error.instruction_fetch() && (flags & kNoExecute))
+    c.kind = FaultKind::ExecuteNoExecute;
+  else if (error.write() && !(flags & kWritable))
+    c.kind = FaultKind::WriteToReadOnly;
+  else if (error.user() && !(flags & kUser))
+    c.kind = FaultKind::UserToSupervisor;
+  else
+    c.kind = FaultKind::Spurious;
   return c;
 }
 

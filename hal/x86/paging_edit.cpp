@@ -27,8 +27,10 @@ Result<void, MapError> PageTables::split_large(u64* entry, u32 level) {
   u64 flags = old & ~kAddressMask;  // low 12 bits (PS included) and bits 52-63 (NX)
   bool pat = old & kPatLarge;
   u64 child_bytes = level_bytes(level - 1);
-  if (level - 1 == 1) flags = (flags & ~kHuge) | (pat ? kPat4K : 0);
-  else flags |= pat ? kPatLarge : 0;
+  if (level - 1 == 1)
+    flags = (flags & ~kHuge) | (pat ? kPat4K : 0);
+  else
+    flags |= pat ? kPatLarge : 0;
   u64* child = memory_->table_at(*frame);
   for (u64 i = 0; i < 512; ++i) child[i] = (base + i * child_bytes) | flags;
   *entry = *frame | kPresent | kWritable | kUser;  // the leaves decide (as in walk_create)
@@ -82,7 +84,9 @@ PageState PageTables::lookup(u64 virt, Translation* out) const {
     if (is_leaf(entry, level)) {
       u64 offset = virt & (level_bytes(level) - 1);
       u64 frame = leaf_frame(entry, level);
-      if (out) *out = {frame | offset, entry & ~(kAddressMask & ~(level_bytes(level) - 1)), size_at(level)};
+      if (out)
+        *out = {frame | offset, entry & ~(kAddressMask & ~(level_bytes(level) - 1)),
+                size_at(level)};
       return PageState::Mapped;
     }
     table = memory_->table_at(entry & kAddressMask);
@@ -108,7 +112,8 @@ Result<u64, MapError> PageTables::unmap(u64 virt, u64 size) {
     Slot slot = TRY(find_leaf(va, end, true));
     u64 next = libk::align_down(va, level_bytes(slot.level)) + level_bytes(slot.level);
     if (*slot.entry & kPresent) unmapped += level_bytes(slot.level);
-    if ((*slot.entry & kPresent) || (slot.level == 1 && *slot.entry == kGuardEntry)) *slot.entry = 0;
+    if ((*slot.entry & kPresent) || (slot.level == 1 && *slot.entry == kGuardEntry))
+      *slot.entry = 0;
     // The last entry of its table this call touches: the table may now be empty.
     bool last_in_table = index_at(va, slot.level) == 511 || next >= end || next < va;
     if (slot.level <= 2 && last_in_table) free_empty_tables(slot);

@@ -7,7 +7,7 @@ namespace {
 
 constexpr u16 kMasterCommand = 0x20, kMasterData = 0x21;
 constexpr u16 kSlaveCommand = 0xA0, kSlaveData = 0xA1;
-constexpr u8 kIcw1Init = 0x11;        // ICW1: initialize, ICW4 follows, cascade, edge
+constexpr u8 kIcw1Init = 0x11;            // ICW1: initialize, ICW4 follows, cascade, edge
 constexpr u8 kIcw3MasterSlaveAt2 = 0x04;  // ICW3 (master): a slave on IR2
 constexpr u8 kIcw3SlaveIdentity = 0x02;   // ICW3 (slave): cascade identity 2
 constexpr u8 kIcw4Mode8086 = 0x01;

@@ -7,7 +7,7 @@ namespace {
 
 // Register offsets from the base port (PC16550D datasheet, Table II).
 enum : u16 {
-  kData = 0,          // RBR/THR, or divisor low byte when DLAB=1
+  kData = 0,             // RBR/THR, or divisor low byte when DLAB=1
   kInterruptEnable = 1,  // or divisor high byte when DLAB=1
   kFifoControl = 2,
   kLineControl = 3,
@@ -22,7 +22,7 @@ constexpr u8 kModemDtrRtsOut2 = 0x0B;
 constexpr u8 kStatusDataReady = 0x01;
 constexpr u8 kStatusTransmitEmpty = 0x20;
 constexpr u8 kEnableReceivedData = 0x01;  // IER bit 0
-constexpr u16 kDivisor115200 = 1;  // 1.8432 MHz / 16 / 115200
+constexpr u16 kDivisor115200 = 1;         // 1.8432 MHz / 16 / 115200
 
 }  // namespace
 

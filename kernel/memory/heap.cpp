@@ -1,13 +1,13 @@
-#include "heap.hpp"
+#include "memory/heap.hpp"
 
+#include <hal/interrupts.hpp>
 #include <libk/utility.hpp>
 
-#include "../boot.hpp"
-#include "../panic.hpp"
-#include <hal/interrupts.hpp>
-#include "layout.hpp"
-#include "pmm.hpp"
-#include "vm.hpp"
+#include "boot.hpp"
+#include "memory/layout.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
+#include "panic.hpp"
 
 namespace kernel::heap {
 
@@ -44,7 +44,8 @@ bool in_heap_area(u64 address) {
 [[noreturn]] void report(const libk::HeapFault& f) {
   const char* cache = f.cache ? f.cache->name() : "no cache";
   if (f.error == libk::HeapError::RedzoneOverwritten || f.error == libk::HeapError::WriteAfterFree)
-    PANIC("heap: {}: object {:p}, byte {} ({})", libk::heap_error_text(f.error), f.pointer, f.offset, cache);
+    PANIC("heap: {}: object {:p}, byte {} ({})", libk::heap_error_text(f.error), f.pointer,
+          f.offset, cache);
   PANIC("heap: {}: {:p} ({})", libk::heap_error_text(f.error), f.pointer, cache);
 }
 
@@ -102,7 +103,8 @@ void free(void* pointer) {
   // Slab headers live in the direct map; anything else cannot be a heap object (and
   // reading its would-be header could fault). Debug mode also asks pmm whether the 32 KiB
   // block around it is a live slab before reading its header: any pointer is safe then.
-  if (address < layout::kDirectMapBase || address >= layout::kDirectMapBase + boot_info::get().direct_map_size)
+  if (address < layout::kDirectMapBase ||
+      address >= layout::kDirectMapBase + boot_info::get().direct_map_size)
     report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
   u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
   if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))

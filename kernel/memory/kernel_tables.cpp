@@ -1,12 +1,12 @@
 // The kernel's own page tables, built once at boot (docs/memory.md, "Address space").
-#include "kernel_tables.hpp"
+#include "memory/kernel_tables.hpp"
 
 #include <hal/cpu.hpp>
 #include <hal/registers.hpp>
 #include <libk/utility.hpp>
 
-#include "../log.hpp"
-#include "layout.hpp"
+#include "log.hpp"
+#include "memory/layout.hpp"
 
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
     __kernel_end[];
@@ -22,7 +22,8 @@ using hal::paging::PageTables;
 using hal::paging::Permissions;
 
 bool check(libk::Result<void, hal::paging::MapError> r, const char* what, u64 va) {
-  if (!r) log::error("vm: cannot map {} at {:#x}: {}", what, va, hal::paging::map_error_text(r.error()));
+  if (!r)
+    log::error("vm: cannot map {} at {:#x}: {}", what, va, hal::paging::map_error_text(r.error()));
   return r.ok();
 }
 
@@ -51,7 +52,8 @@ bool map_kernel_image(PageTables& t, bool global) {
 // can use the largest pages their alignment allows.
 class DirectMap {
  public:
-  DirectMap(PageTables& t, PageSize largest, bool global) : t_(t), largest_(largest), global_(global) {}
+  DirectMap(PageTables& t, PageSize largest, bool global)
+      : t_(t), largest_(largest), global_(global) {}
 
   bool add(u64 begin, u64 end, Cache cache, bool writable) {
     if (begin >= end) return true;

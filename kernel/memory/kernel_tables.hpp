@@ -5,9 +5,9 @@
 #include <hal/paging.hpp>
 #include <libk/extent_allocator.hpp>
 
-#include "../boot.hpp"
-#include "pmm.hpp"
-#include "vm.hpp"
+#include "boot.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
 
 namespace kernel::vm::detail {
 

@@ -1,14 +1,14 @@
-#include "memory.hpp"
+#include "memory/memory.hpp"
 
 #include <hal/stack.hpp>
 #include <libk/utility.hpp>
 
-#include "../boot.hpp"
-#include "../log.hpp"
-#include "../panic.hpp"
-#include "heap.hpp"
-#include "pmm.hpp"
-#include "vm.hpp"
+#include "boot.hpp"
+#include "log.hpp"
+#include "memory/heap.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
+#include "panic.hpp"
 
 namespace kernel::memory {
 
@@ -40,9 +40,11 @@ void keep_boot_info() {
   __builtin_memcpy(copy + at_map, boot_info::physical_to_virtual<u8>(old.memory_map), map_bytes);
   copy[at_cmdline + old.cmdline_length] = 0;
   if (old.cmdline)
-    __builtin_memcpy(copy + at_cmdline, boot_info::physical_to_virtual<u8>(old.cmdline), old.cmdline_length);
+    __builtin_memcpy(copy + at_cmdline, boot_info::physical_to_virtual<u8>(old.cmdline),
+                     old.cmdline_length);
   if (module_bytes)
-    __builtin_memcpy(copy + at_modules, boot_info::physical_to_virtual<u8>(old.modules), module_bytes);
+    __builtin_memcpy(copy + at_modules, boot_info::physical_to_virtual<u8>(old.modules),
+                     module_bytes);
   auto* info = reinterpret_cast<boot::BootInfo*>(copy + at_info);
   info->memory_map = *block + at_map;
   info->cmdline = *block + at_cmdline;
@@ -83,16 +85,19 @@ void log_statistics() {
   auto s = pmm::stats();
   u64 pool = (s.free_frames + s.allocated_frames) * libk::kPageSize;
   // One machine-readable line: tests/qemu checks it against the memory map it printed.
-  log::info("memory: pool {} bytes = usable {} + boot-services {} + loader {} - low {} - early {} "
-            "- kept {}; free {} bytes, in use {} bytes",
-            pool, a.usable, a.boot_services, a.loader, a.low_memory, a.early, a.kept,
-            s.free_frames * libk::kPageSize, s.allocated_frames * libk::kPageSize);
+  log::info(
+      "memory: pool {} bytes = usable {} + boot-services {} + loader {} - low {} - early {} "
+      "- kept {}; free {} bytes, in use {} bytes",
+      pool, a.usable, a.boot_services, a.loader, a.low_memory, a.early, a.kept,
+      s.free_frames * libk::kPageSize, s.allocated_frames * libk::kPageSize);
   for (u32 o = 0; o < u32(pmm::Owner::Count); ++o)
     if (u64 pages = pmm::pages_owned_by(pmm::Owner(o)))
-      log::info("  pmm {}: {}", pmm::owner_name(pmm::Owner(o)), libk::ByteSize{pages * libk::kPageSize});
+      log::info("  pmm {}: {}", pmm::owner_name(pmm::Owner(o)),
+                libk::ByteSize{pages * libk::kPageSize});
   heap::LargeStats large = heap::large_stats();
   u64 slabs = 0, objects = 0;
-  for (const libk::SlabCache& c : heap::caches()) slabs += c.stats().slabs, objects += c.stats().in_use;
+  for (const libk::SlabCache& c : heap::caches())
+    slabs += c.stats().slabs, objects += c.stats().in_use;
   log::info("  heap: {} slab objects in {} slabs; {} large blocks ({})", objects, slabs,
             large.live_blocks, libk::ByteSize{large.live_bytes});
   stacks::Stats st = stacks::stats();

@@ -5,7 +5,7 @@
 //                              boot-services and loader memory.
 #pragma once
 
-#include "stacks.hpp"
+#include "memory/stacks.hpp"
 
 namespace kernel::memory {
 

@@ -1,13 +1,13 @@
-#include "pmm.hpp"
+#include "memory/pmm.hpp"
 
 #include <boot/memory_map.hpp>
+#include <hal/interrupts.hpp>
 #include <libk/utility.hpp>
 
-#include "../boot.hpp"
-#include "../early_memory.hpp"
-#include "../log.hpp"
-#include "../panic.hpp"
-#include <hal/interrupts.hpp>
+#include "boot.hpp"
+#include "early_memory.hpp"
+#include "log.hpp"
+#include "panic.hpp"
 
 namespace kernel::pmm {
 
@@ -39,7 +39,9 @@ u64 low_bytes_of(MemoryType type) {
 
 void add_to_pool(PhysRange r) {
   auto added = buddy.add_free(r.base, r.length);
-  if (!added) PANIC("pmm: cannot pool {:#x}+{:#x}: {}", r.base, r.length, libk::buddy_error_text(added.error()));
+  if (!added)
+    PANIC("pmm: cannot pool {:#x}+{:#x}: {}", r.base, r.length,
+          libk::buddy_error_text(added.error()));
 }
 
 bool set_up_sections() {
@@ -61,15 +63,16 @@ bool set_up_sections() {
     log::error("pmm: {}", libk::buddy_error_text(r.error()));
     return false;
   }
-  log::info("pmm: {} section(s), {} of frame metadata at {:#x}", count, libk::ByteSize{metadata}, *storage);
+  log::info("pmm: {} section(s), {} of frame metadata at {:#x}", count, libk::ByteSize{metadata},
+            *storage);
   return true;
 }
 
 }  // namespace
 
 libk::StringView owner_name(Owner owner) {
-  constexpr const char* kNames[] = {"other", "page tables", "slab", "heap (large)", "stacks",
-                                    "boot data", "early", "tests"};
+  constexpr const char* kNames[] = {"other",  "page tables", "slab",  "heap (large)",
+                                    "stacks", "boot data",   "early", "tests"};
   return u32(owner) < u32(Owner::Count) ? kNames[u32(owner)] : "?";
 }
 
@@ -81,7 +84,8 @@ bool init() {
   exclusions[n++] = {0, kLowMemoryEnd};
   VERIFY(early.size() < libk::array_size(exclusions));
   for (const auto& e : early) exclusions[n++] = {e.base, e.length};
-  boot::for_each_free_range(boot_info::memory_map(), MemoryType::Usable, {exclusions, n}, add_to_pool);
+  boot::for_each_free_range(boot_info::memory_map(), MemoryType::Usable, {exclusions, n},
+                            add_to_pool);
 
   totals.usable = bytes_of(MemoryType::Usable);
   totals.boot_services = bytes_of(MemoryType::BootServices);
@@ -91,8 +95,9 @@ bool init() {
   for (const auto& e : early) totals.early += e.length;
   initialised = true;
   log::info("pmm: {} free of {} usable ({} below 1 MiB and {} early allocations kept out)",
-            libk::ByteSize{buddy.stats().free_frames * libk::kPageSize}, libk::ByteSize{totals.usable},
-            libk::ByteSize{low_bytes_of(MemoryType::Usable)}, libk::ByteSize{totals.early});
+            libk::ByteSize{buddy.stats().free_frames * libk::kPageSize},
+            libk::ByteSize{totals.usable}, libk::ByteSize{low_bytes_of(MemoryType::Usable)},
+            libk::ByteSize{totals.early});
   return true;
 }
 
@@ -109,7 +114,8 @@ void free(u64 phys, u32 order) {
   hal::interrupts::Guard guard;
   auto info = buddy.block_at(phys);
   auto r = buddy.free(phys, order);
-  if (!r) PANIC("pmm: bad free of {:#x} (order {}): {}", phys, order, libk::buddy_error_text(r.error()));
+  if (!r)
+    PANIC("pmm: bad free of {:#x} (order {}): {}", phys, order, libk::buddy_error_text(r.error()));
   owned[info.value().tag < u16(Owner::Count) ? info.value().tag : 0] -= u64{1} << order;
 }
 
@@ -151,7 +157,9 @@ u64 reclaim_boot_memory() {
                               add_to_pool);
   totals.reclaimed = (buddy.stats().free_frames - before) * libk::kPageSize;
   for (usize i = 1; i < n; ++i)
-    if (keep[i].length) totals.kept += libk::align_up(keep[i].end(), libk::kPageSize) - libk::align_down(keep[i].base, libk::kPageSize);
+    if (keep[i].length)
+      totals.kept += libk::align_up(keep[i].end(), libk::kPageSize) -
+                     libk::align_down(keep[i].base, libk::kPageSize);
   return totals.reclaimed;
 }
 

@@ -43,13 +43,13 @@ u32 order_for(u64 bytes);
 u64 reclaim_boot_memory();
 
 struct Accounting {
-  u64 usable;           // Usable bytes in the map
-  u64 boot_services;    // BootServices bytes in the map
-  u64 loader;           // LoaderReclaimable bytes in the map
-  u64 low_memory;       // bytes of those three types below kLowMemoryEnd (never pooled)
-  u64 early;            // handed out by early_memory before init (never returned)
-  u64 kept;             // kernel file and modules, kept at reclaim
-  u64 reclaimed;        // bytes added by reclaim_boot_memory()
+  u64 usable;         // Usable bytes in the map
+  u64 boot_services;  // BootServices bytes in the map
+  u64 loader;         // LoaderReclaimable bytes in the map
+  u64 low_memory;     // bytes of those three types below kLowMemoryEnd (never pooled)
+  u64 early;          // handed out by early_memory before init (never returned)
+  u64 kept;           // kernel file and modules, kept at reclaim
+  u64 reclaimed;      // bytes added by reclaim_boot_memory()
 };
 const Accounting& accounting();
 libk::BuddyAllocator::Stats stats();

@@ -1,11 +1,11 @@
-#include "stacks.hpp"
+#include "memory/stacks.hpp"
 
+#include <hal/interrupts.hpp>
 #include <libk/utility.hpp>
 
-#include "../panic.hpp"
-#include <hal/interrupts.hpp>
-#include "pmm.hpp"
-#include "vm.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
+#include "panic.hpp"
 
 namespace kernel::stacks {
 
@@ -31,7 +31,8 @@ libk::Optional<KernelStack> allocate(u64 size) {
 void free(const KernelStack& stack) {
   u64 bytes = vm::free_area(vm::Area::Stacks, stack.base, kGuardPages);
   if (bytes != stack.size)
-    PANIC("stacks: freeing {:#x} ({} bytes): not a live kernel stack of that size", stack.base, stack.size);
+    PANIC("stacks: freeing {:#x} ({} bytes): not a live kernel stack of that size", stack.base,
+          stack.size);
   hal::interrupts::Guard guard;
   --counters.live;
   ++counters.freed;

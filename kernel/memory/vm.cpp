@@ -1,15 +1,15 @@
-#include "vm.hpp"
+#include "memory/vm.hpp"
 
+#include <hal/interrupts.hpp>
 #include <hal/pat.hpp>
 #include <hal/registers.hpp>
 #include <hal/tlb.hpp>
 #include <libk/extent_allocator.hpp>
 
-#include "../log.hpp"
-#include "../panic.hpp"
-#include <hal/interrupts.hpp>
-#include "kernel_tables.hpp"
-#include "layout.hpp"
+#include "log.hpp"
+#include "memory/kernel_tables.hpp"
+#include "memory/layout.hpp"
+#include "panic.hpp"
 
 namespace kernel::vm {
 

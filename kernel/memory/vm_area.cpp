@@ -1,14 +1,14 @@
 // The kernel virtual area: page-granular blocks with guard pages (large heap blocks, kernel
 // stacks) and MMIO windows. See docs/memory.md.
+#include <hal/interrupts.hpp>
 #include <hal/tlb.hpp>
 #include <libk/utility.hpp>
 
-#include "../log.hpp"
-#include "../panic.hpp"
-#include <hal/interrupts.hpp>
-#include "kernel_tables.hpp"
-#include "layout.hpp"
-#include "vm.hpp"
+#include "log.hpp"
+#include "memory/kernel_tables.hpp"
+#include "memory/layout.hpp"
+#include "memory/vm.hpp"
+#include "panic.hpp"
 
 namespace kernel::vm {
 
@@ -75,7 +75,9 @@ u64 free_area(Area area, u64 base, u32 guard_pages) {
   VERIFY(kernel_tables().unmap(guard_base, guard_pages * kPageSize).ok());
   hal::tlb::flush_range(guard_base, (pages + guard_pages) * kPageSize);
   auto r = area_allocator(area).free(guard_base, (pages + guard_pages) * kPageSize);
-  if (!r) PANIC("vm: cannot release {:#x} in the {}: {}", base, area_name(area), libk::extent_error_text(r.error()));
+  if (!r)
+    PANIC("vm: cannot release {:#x} in the {}: {}", base, area_name(area),
+          libk::extent_error_text(r.error()));
   AreaStats& s = area_counters(area);
   --s.blocks;
   s.mapped_bytes -= pages * kPageSize;
@@ -102,7 +104,8 @@ bool direct_map_uncached(u64 begin, u64 end) {
 
 volatile void* map_mmio(u64 phys, u64 size) {
   u64 begin = libk::align_down(phys, kPageSize), end = 0;
-  if (size == 0 || !libk::checked_add(phys, size, end) || !libk::checked_align_up(end, kPageSize, end))
+  if (size == 0 || !libk::checked_add(phys, size, end) ||
+      !libk::checked_align_up(end, kPageSize, end))
     return nullptr;
   hal::interrupts::Guard guard;
   if (direct_map_uncached(begin, end)) return boot_info::physical_to_virtual<volatile u8>(phys);

@@ -1,9 +1,9 @@
 // Explaining page faults for the #PF crash report (docs/memory.md, "Page faults").
 #include <hal/cpu.hpp>
 
-#include "kernel_tables.hpp"
-#include "layout.hpp"
-#include "vm.hpp"
+#include "memory/kernel_tables.hpp"
+#include "memory/layout.hpp"
+#include "memory/vm.hpp"
 
 extern "C" char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
     __kernel_end[];
@@ -50,8 +50,8 @@ void describe_fault(libk::Sink& out, u64 address, u64 error_code) {
   FaultReport r = explain_fault(address, error_code);
   hal::paging::PageFaultError e(error_code);
   const char* access = e.instruction_fetch() ? "execute" : e.write() ? "write" : "read";
-  libk::format_to(out, "{} in {} ({} from {} mode)", hal::paging::fault_kind_text(r.kind),
-                  r.region, access, e.user() ? "user" : "kernel");
+  libk::format_to(out, "{} in {} ({} from {} mode)", hal::paging::fault_kind_text(r.kind), r.region,
+                  access, e.user() ? "user" : "kernel");
   if (r.detail.state == hal::paging::PageState::Mapped)
     libk::format_to(out, "; mapped to physical {:#x}", r.detail.page.physical);
 }

@@ -224,8 +224,10 @@ i64 Scheduler::join(Thread& t) {
     SpinLockGuard guard(scheduler_lock);
     Thread& self = *current_thread;
     if (&t == &self || t.detached_ || t.joining_ || &t == &main_thread || &t == &idle_thread)
-      PANIC("thread {} \"{}\" cannot join thread {} \"{}\" (itself, detached, a system thread, "
-            "or joined twice)", self.id_, self.name(), t.id_, t.name());
+      PANIC(
+          "thread {} \"{}\" cannot join thread {} \"{}\" (itself, detached, a system thread, "
+          "or joined twice)",
+          self.id_, self.name(), t.id_, t.name());
     t.joining_ = true;
     while (t.state_ != ThreadState::Exited) {
       t.joiners_.add(self);
@@ -346,11 +348,12 @@ Thread& Scheduler::current() {
 SpinLock& Scheduler::lock() { return scheduler_lock; }
 
 void Scheduler::check_can_block(const char* what) {
-  if (current_thread == nullptr)
-    PANIC("{}: blocking before the scheduler runs", what);
+  if (current_thread == nullptr) PANIC("{}: blocking before the scheduler runs", what);
   if (!hal::cpu::interrupts_enabled())
-    PANIC("{}: thread {} \"{}\" would block with interrupts disabled (interrupt handler or "
-          "spinlock held)", what, current_thread->id_, current_thread->name());
+    PANIC(
+        "{}: thread {} \"{}\" would block with interrupts disabled (interrupt handler or "
+        "spinlock held)",
+        what, current_thread->id_, current_thread->name());
 }
 
 u64 Scheduler::cpu_time_ns(const Thread& t) {

@@ -29,8 +29,8 @@ struct SchedulerStats {
   u64 wakeups;           // Blocked -> Ready
   u64 wake_preemptions;  // switches straight to a thread whose wake-up preempted the CPU
   u64 threads_created;
-  u64 threads_live;      // created and not yet freed (excluding boot and idle threads)
-  u64 idle_ns;           // CPU time of the idle thread
+  u64 threads_live;  // created and not yet freed (excluding boot and idle threads)
+  u64 idle_ns;       // CPU time of the idle thread
 };
 
 class Scheduler {

@@ -8,8 +8,8 @@ namespace kernel {
 
 void Thread::set_state(sched::ThreadState next) {
   if (!sched::can_transition(state_, next))
-    PANIC("thread {} \"{}\": invalid state change {} -> {}", id_, name(),
-          sched::state_name(state_), sched::state_name(next));
+    PANIC("thread {} \"{}\": invalid state change {} -> {}", id_, name(), sched::state_name(state_),
+          sched::state_name(next));
   state_ = next;
 }
 

@@ -73,10 +73,10 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   void* arg_ = nullptr;
   i64 exit_status_ = 0;
   bool detached_ = false;
-  bool joining_ = false;          // someone called join: a second join is a bug
-  sched::WaitList joiners_;       // the thread waiting in join()
-  libk::Timer wake_timer_;        // the deadline of a sleep or a timed wait
-  bool timed_out_ = false;        // the last block ended by its deadline
+  bool joining_ = false;     // someone called join: a second join is a bug
+  sched::WaitList joiners_;  // the thread waiting in join()
+  libk::Timer wake_timer_;   // the deadline of a sleep or a timed wait
+  bool timed_out_ = false;   // the last block ended by its deadline
   u64 switches_ = 0;
   u64 woken_at_ns_ = 0;
 };

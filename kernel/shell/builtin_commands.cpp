@@ -1,11 +1,11 @@
 // Commands about the shell itself, time, tests and power.
 #include <libk/acpi_aml.hpp>
 
-#include "../ktest.hpp"
-#include "../power.hpp"
-#include "../sched/thread.hpp"
-#include "../time.hpp"
-#include "commands.hpp"
+#include "ktest.hpp"
+#include "power.hpp"
+#include "sched/thread.hpp"
+#include "shell/commands.hpp"
+#include "time.hpp"
 
 namespace kernel::shell {
 

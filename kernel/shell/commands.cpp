@@ -1,6 +1,6 @@
 // The command table: name, usage, one-line summary, details for `help NAME`, argument
 // counts, handler.
-#include "commands.hpp"
+#include "shell/commands.hpp"
 
 namespace kernel::shell {
 
@@ -17,10 +17,12 @@ constexpr Command kCommands[] = {
     {"mem", "", "physical frames and the kernel heap, per slab cache",
      "Frames: the buddy allocator's pool, what owns the pages in use, free blocks per order.\n"
      "Heap: each slab cache's object size, objects in use (and peak), slabs, and the large\n"
-     "allocations taken straight from the frame allocator.", 0, 0, cmd_mem},
+     "allocations taken straight from the frame allocator.",
+     0, 0, cmd_mem},
     {"ps", "", "the kernel's threads: state, priority, CPU time",
      "CPU time is measured with the monotonic clock at every context switch\n"
-     "(docs/scheduling.md); SWITCHES counts how often the thread was switched to.", 0, 0, cmd_ps},
+     "(docs/scheduling.md); SWITCHES counts how often the thread was switched to.",
+     0, 0, cmd_ps},
     {"uptime", "", "time since boot", "Read from the calibrated TSC (docs/interrupts.md).", 0, 0,
      cmd_uptime},
     {"dmesg", "[COUNT]", "the kernel log (the last COUNT records)",
@@ -33,12 +35,14 @@ constexpr Command kCommands[] = {
      "PATTERN picks some: bench heap.* runs bench.heap.*.", 0, 1, cmd_bench},
     {"test", "[PATTERN...]", "run the in-kernel tests (default: all)",
      "A pattern is a test name, a prefix ending in '*', or all; test list shows the names.\n"
-     "Crash and benchmark tests run only when named exactly.", 0, 8, cmd_test},
+     "Crash and benchmark tests run only when named exactly.",
+     0, 8, cmd_test},
     {"reboot", "[acpi|kbd|triple]", "restart the machine",
      "Tries the FADT reset register, then the 8042 reset line, then a triple fault;\n"
-     "a method name starts with that one.", 0, 1, cmd_reboot},
-    {"shutdown", "", "power off (ACPI S5)", "Writes \\_S5's sleep type to the PM1 control registers.",
-     0, 0, cmd_shutdown},
+     "a method name starts with that one.",
+     0, 1, cmd_reboot},
+    {"shutdown", "", "power off (ACPI S5)",
+     "Writes \\_S5's sleep type to the PM1 control registers.", 0, 0, cmd_shutdown},
 };
 
 }  // namespace

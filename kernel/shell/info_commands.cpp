@@ -2,14 +2,14 @@
 #include <hal/cpu_features.hpp>
 #include <libk/acpi_fadt.hpp>
 
-#include "../acpi.hpp"
-#include "../cpu.hpp"
-#include "../log.hpp"
-#include "../memory/heap.hpp"
-#include "../memory/pmm.hpp"
-#include "../memory/stacks.hpp"
-#include "../power.hpp"
-#include "commands.hpp"
+#include "acpi.hpp"
+#include "cpu.hpp"
+#include "log.hpp"
+#include "memory/heap.hpp"
+#include "memory/pmm.hpp"
+#include "memory/stacks.hpp"
+#include "power.hpp"
+#include "shell/commands.hpp"
 
 namespace kernel::shell {
 
@@ -37,8 +37,7 @@ void print_frames(libk::Sink& out) {
   out.write("  free blocks per order:");
   for (u32 order = 0; order < libk::BuddyAllocator::kOrders; ++order)
     if (s.free_blocks[order]) format_to(out, " {}:{}", order, s.free_blocks[order]);
-  format_to(out, "\n  {} allocations, {} frees, {} failures\n", s.allocations, s.frees,
-            s.failures);
+  format_to(out, "\n  {} allocations, {} frees, {} failures\n", s.allocations, s.frees, s.failures);
 }
 
 void print_heap(libk::Sink& out) {
@@ -126,8 +125,10 @@ Status cmd_acpi(const Invocation& call) {
               f->sci_interrupt);
     print_register(call.out, "PM1a control", f->pm1a_control);
     print_register(call.out, "PM1b control", f->pm1b_control);
-    if (f->reset_valid) print_register(call.out, "reset register", f->reset_register);
-    else call.out.write("  reset register: not offered\n");
+    if (f->reset_valid)
+      print_register(call.out, "reset register", f->reset_register);
+    else
+      call.out.write("  reset register: not offered\n");
   }
   if (auto s5 = power::s5_sleep_type())
     format_to(call.out, "\\_S5: SLP_TYPa {}, SLP_TYPb {}\n", s5->a, s5->b);

@@ -1,14 +1,14 @@
-#include "input.hpp"
+#include "shell/input.hpp"
 
 #include <hal/interrupts.hpp>
 #include <libk/spsc_ring.hpp>
 
-#include "../console.hpp"
-#include "../interrupts.hpp"
-#include "../keyboard.hpp"
-#include "../log.hpp"
-#include "../sched/wait_queue.hpp"
-#include "../time.hpp"
+#include "console.hpp"
+#include "interrupts.hpp"
+#include "keyboard.hpp"
+#include "log.hpp"
+#include "sched/wait_queue.hpp"
+#include "time.hpp"
 
 namespace kernel::shell::input {
 
@@ -87,7 +87,8 @@ void init() {
 Event wait() {
   for (;;) {
     if (auto in = take()) return {Event::Kind::Input, *in};
-    if (__atomic_exchange_n(&log_signal, false, __ATOMIC_ACQ_REL)) return {Event::Kind::LogOutput, {}};
+    if (__atomic_exchange_n(&log_signal, false, __ATOMIC_ACQ_REL))
+      return {Event::Kind::LogOutput, {}};
     // Both interrupt handlers and the log wake the queue; without the serial interrupt, a
     // timeout makes this a poll.
     u64 deadline = serial_irq ? Scheduler::kNoDeadline : time::now_ns() + kPollNs;

@@ -1,11 +1,11 @@
-#include "shell.hpp"
+#include "shell/shell.hpp"
 
 #include <libk/line_editor.hpp>
 
-#include "../console.hpp"
-#include "../log.hpp"
-#include "commands.hpp"
-#include "input.hpp"
+#include "console.hpp"
+#include "log.hpp"
+#include "shell/commands.hpp"
+#include "shell/input.hpp"
 
 namespace kernel::shell {
 
@@ -84,8 +84,9 @@ constexpr sched::Priority kShellPriority = sched::kDefaultPriority + 4;
   editor.set_completer(&completions);
   log::wait_screen_drawn();
   console::write("\x1b[?25h");  // show the cursor
-  out.write("\nWelcome to Ember. Type 'help' for the commands; Tab completes, Up/Down recall "
-            "earlier lines.\n");
+  out.write(
+      "\nWelcome to Ember. Type 'help' for the commands; Tab completes, Up/Down recall "
+      "earlier lines.\n");
   out.flush();
   for (;;) {
     input::clear_log_output();  // what the last command logged is above the new prompt

@@ -5,7 +5,7 @@
 
 #include <libk/result.hpp>
 
-#include "../sched/thread.hpp"
+#include "sched/thread.hpp"
 
 namespace kernel::shell {
 

@@ -1,8 +1,8 @@
 // `ps`: the kernel's threads, their state, priority and CPU time.
-#include "../sched/scheduler.hpp"
-#include "../sched/thread.hpp"
-#include "../time.hpp"
-#include "commands.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/thread.hpp"
+#include "shell/commands.hpp"
+#include "time.hpp"
 
 namespace kernel::shell {
 
@@ -69,7 +69,8 @@ Status cmd_ps(const Invocation& call) {
   for (usize i = 0; i < snapshot.count; ++i) print_row(call.out, snapshot.rows[i]);
   if (snapshot.missed) format_to(call.out, "({} more threads not shown)\n", snapshot.missed);
   SchedulerStats st = Scheduler::stats();
-  format_to(call.out, "{} threads; {} context switches, {} slice expiries, {} wake-ups; idle {} ms\n",
+  format_to(call.out,
+            "{} threads; {} context switches, {} slice expiries, {} wake-ups; idle {} ms\n",
             snapshot.count + snapshot.missed, st.switches, st.slice_expiries, st.wakeups,
             st.idle_ns / time::kNsPerMs);
   return Status::Ok;

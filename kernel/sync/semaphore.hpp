@@ -13,8 +13,7 @@ namespace kernel {
 
 class Semaphore {
  public:
-  constexpr explicit Semaphore(const char* name, u64 initial = 0)
-      : name_(name), core_(initial) {}
+  constexpr explicit Semaphore(const char* name, u64 initial = 0) : name_(name), core_(initial) {}
   Semaphore(const Semaphore&) = delete;
   Semaphore& operator=(const Semaphore&) = delete;
 

@@ -8,10 +8,10 @@
 //   ACPI-DUMP END
 #include <libk/acpi.hpp>
 
-#include "../acpi.hpp"
-#include "../boot.hpp"
-#include "../ktest.hpp"
-#include "../log.hpp"
+#include "acpi.hpp"
+#include "boot.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
 
 namespace kernel {
 
@@ -48,7 +48,8 @@ void dump_root(libk::StringView signature, u64 address, u32 entry_size, u64* see
   if (!root) return;
   dump(signature, address, root.value());
   libk::Bytes body = root.value();
-  for (usize off = sizeof(libk::acpi::SdtHeader); off + entry_size <= body.size(); off += entry_size) {
+  for (usize off = sizeof(libk::acpi::SdtHeader); off + entry_size <= body.size();
+       off += entry_size) {
     const u8* p = body.data() + off;
     u64 table = entry_size == 8 ? libk::load_le<u64>(p) : libk::load_le<u32>(p);
     bool known = false;

@@ -3,12 +3,12 @@
 #include <hal/cpu.hpp>
 #include <hal/paging.hpp>
 
-#include "../boot.hpp"
-#include "../ktest.hpp"
-#include "../memory_probe.hpp"
-#include "../memory/memory.hpp"
-#include "../panic.hpp"
-#include "../sched/thread.hpp"
+#include "boot.hpp"
+#include "ktest.hpp"
+#include "memory/memory.hpp"
+#include "memory_probe.hpp"
+#include "panic.hpp"
+#include "sched/thread.hpp"
 
 extern "C" char __kernel_start[], __text_start[], __text_end[], __rodata_start[], __data_start[],
     __kernel_end[];
@@ -80,7 +80,8 @@ KTEST("boot.kernel.w_xor_x") {
   KEXPECT((data->flags & kWritable) && (data->flags & kNoExecute));
   int local = 0;
   auto stack = translate(&local);
-  if (KEXPECT(stack.has_value())) KEXPECT((stack->flags & kWritable) && (stack->flags & kNoExecute));
+  if (KEXPECT(stack.has_value()))
+    KEXPECT((stack->flags & kWritable) && (stack->flags & kNoExecute));
 }
 
 KTEST("boot.stack") {
@@ -101,8 +102,8 @@ KTEST("boot.stack") {
 
 KTEST("boot.direct_map") {
   const boot::BootInfo& info = boot_info::get();
-  auto* through_map = boot_info::physical_to_virtual<const boot::BootInfo>(
-      translate(&info)->physical);
+  auto* through_map =
+      boot_info::physical_to_virtual<const boot::BootInfo>(translate(&info)->physical);
   KEXPECT_EQ(through_map, &info);
   // The highest RAM byte is reachable.
   auto map = boot_info::memory_map();

@@ -5,12 +5,12 @@
 #include <libk/cmdline.hpp>
 #include <libk/text_console.hpp>
 
-#include "../boot.hpp"
-#include "../console.hpp"
-#include "../early_memory.hpp"
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../panic.hpp"
+#include "boot.hpp"
+#include "console.hpp"
+#include "early_memory.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "panic.hpp"
 
 namespace kernel {
 
@@ -53,9 +53,10 @@ KTEST("console.screen.follows_the_framebuffer") {
 
 KTEST("console.screen.shows_what_was_written") {
   libk::TextConsole* screen = console::text_console();
-  if (!screen) return;  // serial-only boot: nothing to check
+  if (!screen) return;       // serial-only boot: nothing to check
   log::wait_screen_drawn();  // the log writer must not scroll the screen while we look
-  console::write("\x1b[1;32mktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4\x1b[0m\n", console::kScreen);
+  console::write("\x1b[1;32mktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4\x1b[0m\n",
+                 console::kScreen);
   auto row = find_row(*screen, "ktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4");
   if (!KEXPECT(row.has_value())) return;
   // What reached the framebuffer is what the renderer drew for that row. (Only this test
@@ -67,7 +68,8 @@ KTEST("console.screen.shows_what_was_written") {
   u32 bg = fb.packer.pack({0x1C, 0x1B, 0x22});
   for (u32 y = 0; y < gh; ++y) {
     const u32* shadow = r.shadow() + usize(slot * gh + y) * r.shadow_stride();
-    const u32* screen_line = reinterpret_cast<const u32*>(fb.base + usize(*row * gh + y) * fb.pitch);
+    const u32* screen_line =
+        reinterpret_cast<const u32*>(fb.base + usize(*row * gh + y) * fb.pitch);
     for (u32 x = 0; x < r.shadow_stride(); ++x) {
       mismatches += shadow[x] != screen_line[x];
       foreground += screen_line[x] != bg;
@@ -146,8 +148,7 @@ KTEST("log.clock.stamps_records") {
   KEXPECT_EQ(record.flags & log::kNoClock, 0);
   libk::FixedString<128> line;
   log::format_record(line.sink(), record);
-  KEXPECT(line.view() ==
-          "\x1b[90m[    1.234567]\x1b[0m \x1b[36mktest:\x1b[0m clock check\n");
+  KEXPECT(line.view() == "\x1b[90m[    1.234567]\x1b[0m \x1b[36mktest:\x1b[0m clock check\n");
 }
 
 KTEST("log.format.levels_are_tagged") {
@@ -189,7 +190,8 @@ KTEST_MANUAL("console.measure.blit") {
   if (!KEXPECT(screen != nullptr)) return;
   const libk::TextRenderer& r = screen->renderer();
   const libk::FramebufferView& fb = r.framebuffer();
-  usize bytes = usize(r.shadow_stride()) * 4 * screen->terminal().grid().rows() * screen->font().height;
+  usize bytes =
+      usize(r.shadow_stride()) * 4 * screen->terminal().grid().rows() * screen->font().height;
   if (!KEXPECT(fb.pitch == r.shadow_stride() * 4)) return;  // one straight copy per frame
   auto cycles = [](auto&& f) {
     u64 best = ~u64{0};

@@ -7,16 +7,16 @@
 #include <libk/demangle.hpp>
 #include <libk/format.hpp>
 
-#include "../acpi.hpp"
-#include "../backtrace.hpp"
-#include "../boot.hpp"
-#include "../cpu.hpp"
-#include "../crash_report.hpp"
-#include "../exceptions.hpp"
-#include "../interrupts.hpp"
-#include "../keyboard.hpp"
-#include "../ktest.hpp"
-#include "../symbols.hpp"
+#include "acpi.hpp"
+#include "backtrace.hpp"
+#include "boot.hpp"
+#include "cpu.hpp"
+#include "crash_report.hpp"
+#include "exceptions.hpp"
+#include "interrupts.hpp"
+#include "keyboard.hpp"
+#include "ktest.hpp"
+#include "symbols.hpp"
 
 namespace kernel {
 

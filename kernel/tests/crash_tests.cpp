@@ -4,7 +4,7 @@
 // named and not inlined so that the backtrace can be checked for them.
 #include <hal/cpu.hpp>
 
-#include "../ktest.hpp"
+#include "ktest.hpp"
 
 namespace kernel {
 

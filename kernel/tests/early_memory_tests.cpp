@@ -1,9 +1,9 @@
 #include <boot/memory_map.hpp>
 
-#include "../boot.hpp"
-#include "../early_memory.hpp"
-#include "../ktest.hpp"
-#include "../memory/pmm.hpp"
+#include "boot.hpp"
+#include "early_memory.hpp"
+#include "ktest.hpp"
+#include "memory/pmm.hpp"
 
 namespace kernel {
 

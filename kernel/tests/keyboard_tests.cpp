@@ -4,11 +4,11 @@
 //   KEYBOARD READY            <- the host starts typing after this line
 //   Hello, World!...          <- the echo, character by character
 //   KEYBOARD LINE "<line>" (NMIs seen: <n>)   <- control characters shown as ^X
-#include "../exceptions.hpp"
-#include "../keyboard.hpp"
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../time.hpp"
+#include "exceptions.hpp"
+#include "keyboard.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "time.hpp"
 
 namespace kernel {
 

@@ -3,11 +3,11 @@
 #include <hal/interrupts.hpp>
 #include <libk/text_console.hpp>
 
-#include "../console.hpp"
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../sched/scheduler.hpp"
-#include "settle.hpp"
+#include "console.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "sched/scheduler.hpp"
+#include "tests/settle.hpp"
 
 namespace kernel {
 

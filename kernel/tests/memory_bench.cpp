@@ -4,10 +4,10 @@
 // Under QEMU's TCG the TSC follows host time: the numbers measure the emulated kernel.
 #include <hal/cpu.hpp>
 
-#include "../ktest.hpp"
-#include "../memory/heap.hpp"
-#include "../memory/pmm.hpp"
-#include "../time.hpp"
+#include "ktest.hpp"
+#include "memory/heap.hpp"
+#include "memory/pmm.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -23,8 +23,8 @@ struct Start {
 void report(libk::StringView name, u64 count, libk::StringView event, const Start& start) {
   u64 cycles = (hal::cpu::rdtsc() - start.tsc) / count;
   u64 ns = (time::now_ns() - start.ns) / count;
-  libk::format_to(ktest::out(), "KBENCH {}: {} {}s, {} cycles per {}, {} ns per {}\n", name,
-                  count, event, cycles, event, ns, event);
+  libk::format_to(ktest::out(), "KBENCH {}: {} {}s, {} cycles per {}, {} ns per {}\n", name, count,
+                  event, cycles, event, ns, event);
 }
 
 }  // namespace

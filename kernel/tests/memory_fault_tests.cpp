@@ -2,10 +2,10 @@
 // tests/qemu checks the #PF crash report (kernel::vm::describe_fault via the CPU issue's
 // exception handler) names the right kind of fault. Without an exception handler the fault
 // escalates to a triple fault, which still shows the access did not go through.
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../memory/heap.hpp"
-#include "../memory/stacks.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "memory/heap.hpp"
+#include "memory/stacks.hpp"
 
 extern "C" char __text_start[];
 
@@ -31,7 +31,8 @@ KTEST_MANUAL("memory.fault.stack_guard") {
   auto stack = stacks::allocate();
   if (!KEXPECT(stack.has_value())) return;
   volatile u64* guard = reinterpret_cast<volatile u64*>(stack->base) - 1;
-  log::info("fault test: writing to the guard page below a kernel stack at {:#x}", reinterpret_cast<u64>(guard));
+  log::info("fault test: writing to the guard page below a kernel stack at {:#x}",
+            reinterpret_cast<u64>(guard));
   *guard = 0;
   KEXPECT(!"the write to a stack guard page went through");
 }

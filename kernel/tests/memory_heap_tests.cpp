@@ -2,12 +2,12 @@
 // the 100k-operation stress, and (manual) the debug checks' panics.
 #include <libk/utility.hpp>
 
-#include "../boot.hpp"
-#include "../ktest.hpp"
-#include "../memory/heap.hpp"
-#include "../memory/layout.hpp"
-#include "../memory/pmm.hpp"
-#include "../memory/vm.hpp"
+#include "boot.hpp"
+#include "ktest.hpp"
+#include "memory/heap.hpp"
+#include "memory/layout.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
 
 namespace kernel {
 
@@ -48,7 +48,9 @@ KTEST("memory.heap.sizes_alignment_and_placement") {
     u64 address = reinterpret_cast<u64>(p);
     KEXPECT(libk::is_aligned(address, 16));
     bool large = size > libk::SlabHeap::kMaxSmall;
-    KEXPECT_EQ(address >= layout::kHeapAreaBase && address < layout::kHeapAreaBase + layout::kAreaSize, large);
+    KEXPECT_EQ(
+        address >= layout::kHeapAreaBase && address < layout::kHeapAreaBase + layout::kAreaSize,
+        large);
     if (large) KEXPECT(vm::lookup(address - libk::kPageSize) == hal::paging::PageState::Guard);
     __builtin_memset(p, 0x5a, size);
     KEXPECT(p[0] == 0x5a && p[size - 1] == 0x5a);

@@ -3,10 +3,10 @@
 #include <boot/phys_pool.hpp>
 #include <libk/utility.hpp>
 
-#include "../boot.hpp"
-#include "../early_memory.hpp"
-#include "../ktest.hpp"
-#include "../memory/pmm.hpp"
+#include "boot.hpp"
+#include "early_memory.hpp"
+#include "ktest.hpp"
+#include "memory/pmm.hpp"
 
 namespace kernel {
 
@@ -25,7 +25,8 @@ u64 expected_pool_bytes() {
     if (r.type != MemoryType::Usable && r.type != MemoryType::BootServices &&
         r.type != MemoryType::LoaderReclaimable)
       continue;
-    for (u64 page = libk::max(r.base, pmm::kLowMemoryEnd); page < r.end(); page += libk::kPageSize) {
+    for (u64 page = libk::max(r.base, pmm::kLowMemoryEnd); page < r.end();
+         page += libk::kPageSize) {
       bool excluded = page >= kernel_file_begin && page < kernel_file_end;
       for (const auto& e : early_memory::allocated())
         excluded |= page >= e.base && page < e.base + e.length;
@@ -80,7 +81,8 @@ KTEST("memory.pmm.blocks_are_aligned_usable_ram") {
     KEXPECT(*b >= pmm::kLowMemoryEnd);
     KEXPECT(inside_poolable_ram(*b, size));
     const boot::BootInfo& info = boot_info::get();
-    KEXPECT(!libk::ranges_overlap(*b, *b + size, info.kernel_file, info.kernel_file + info.kernel_file_size));
+    KEXPECT(!libk::ranges_overlap(*b, *b + size, info.kernel_file,
+                                  info.kernel_file + info.kernel_file_size));
     for (const auto& e : early_memory::allocated())
       KEXPECT(!libk::ranges_overlap(*b, *b + size, e.base, e.base + e.length));
     // The memory is really there: write the last byte, read it back.

@@ -3,13 +3,13 @@
 #include <hal/registers.hpp>
 #include <libk/utility.hpp>
 
-#include "../boot.hpp"
-#include "../ktest.hpp"
-#include "../memory/heap.hpp"
-#include "../memory/layout.hpp"
-#include "../memory/pmm.hpp"
-#include "../memory/stacks.hpp"
-#include "../memory/vm.hpp"
+#include "boot.hpp"
+#include "ktest.hpp"
+#include "memory/heap.hpp"
+#include "memory/layout.hpp"
+#include "memory/pmm.hpp"
+#include "memory/stacks.hpp"
+#include "memory/vm.hpp"
 
 extern "C" char __text_start[], __rodata_start[], __data_start[], __kernel_end[];
 
@@ -154,7 +154,8 @@ KTEST("memory.vm.area_blocks_have_guard_pages") {
   auto block = vm::allocate_area(vm::Area::Heap, 3 * libk::kPageSize, 1, u16(pmm::Owner::Test));
   if (!KEXPECT(block.has_value())) return;
   KEXPECT(vm::lookup(*block - libk::kPageSize) == PageState::Guard);
-  for (u64 i = 0; i < 3; ++i) KEXPECT(vm::lookup(*block + i * libk::kPageSize) == PageState::Mapped);
+  for (u64 i = 0; i < 3; ++i)
+    KEXPECT(vm::lookup(*block + i * libk::kPageSize) == PageState::Mapped);
   KEXPECT_EQ(vm::free_area(vm::Area::Heap, *block + libk::kPageSize, 1), u64{0});  // not a start
   KEXPECT_EQ(vm::free_area(vm::Area::Heap, *block, 1), 3 * libk::kPageSize);
   KEXPECT(vm::lookup(*block) == PageState::NotMapped);

@@ -7,12 +7,12 @@
 #include <hal/cpu.hpp>
 #include <hal/interrupts.hpp>
 
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../sched/scheduler.hpp"
-#include "../sched/wait_queue.hpp"
-#include "../sync/mutex.hpp"
-#include "../time.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/wait_queue.hpp"
+#include "sync/mutex.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -31,8 +31,8 @@ void report(libk::StringView name, u64 count, libk::StringView event, libk::Stri
   Measurement end = Measurement::now();
   u64 cycles = (end.tsc - start.tsc) / (count ? count : 1);
   u64 ns = (end.ns - start.ns) / (count ? count : 1);
-  libk::format_to(ktest::out(), "KBENCH {}: {} {}, {} cycles per {}, {} ns per {}\n", name,
-                  count, events, cycles, event, ns, event);
+  libk::format_to(ktest::out(), "KBENCH {}: {} {}, {} cycles per {}, {} ns per {}\n", name, count,
+                  events, cycles, event, ns, event);
 }
 
 // Above main (which only joins), and with a slice far longer than a run: no slice ends in

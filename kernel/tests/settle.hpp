@@ -6,10 +6,10 @@
 // keeps_the_cpu().
 #pragma once
 
-#include "../log.hpp"
-#include "../sched/scheduler.hpp"
-#include "../sched/thread.hpp"
-#include "../time.hpp"
+#include "log.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/thread.hpp"
+#include "time.hpp"
 
 namespace kernel::test_support {
 

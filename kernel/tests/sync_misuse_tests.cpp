@@ -1,8 +1,8 @@
 // Deliberate misuse that must panic with a clear message (KTEST_MANUAL: each ends the boot;
 // tests/qemu/boot_tests.py runs them one per boot and checks the message).
-#include "../ktest.hpp"
-#include "../sched/scheduler.hpp"
-#include "../sync/mutex.hpp"
+#include "ktest.hpp"
+#include "sched/scheduler.hpp"
+#include "sync/mutex.hpp"
 
 namespace kernel {
 

@@ -3,16 +3,16 @@
 // interrupt, and spinlock guards and the interrupt flag.
 #include <hal/cpu.hpp>
 
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../sched/scheduler.hpp"
-#include "../sched/wait_queue.hpp"
-#include "../sync/condition_variable.hpp"
-#include "../sync/mutex.hpp"
-#include "../sync/semaphore.hpp"
-#include "../time.hpp"
-#include "../timers.hpp"
-#include "settle.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/wait_queue.hpp"
+#include "sync/condition_variable.hpp"
+#include "sync/mutex.hpp"
+#include "sync/semaphore.hpp"
+#include "tests/settle.hpp"
+#include "time.hpp"
+#include "timers.hpp"
 
 namespace kernel {
 
@@ -114,14 +114,14 @@ KTEST("sync.mutex.hands_off_by_priority_then_arrival") {
   h.mutex.lock();
   // Higher than main: each runs at once and blocks on the mutex, in this order (and a host
   // stall cannot end its slice before it blocks and let the next one queue first).
-  Thread* a = spawn(t, "a", take_and_log, const_cast<char*>(&names[0]),
-                    test_support::keeps_the_cpu(20));
-  Thread* b = spawn(t, "b", take_and_log, const_cast<char*>(&names[1]),
-                    test_support::keeps_the_cpu(20));
-  Thread* c = spawn(t, "c", take_and_log, const_cast<char*>(&names[2]),
-                    test_support::keeps_the_cpu(24));
-  Thread* d = spawn(t, "d", take_and_log, const_cast<char*>(&names[3]),
-                    test_support::keeps_the_cpu(20));
+  Thread* a =
+      spawn(t, "a", take_and_log, const_cast<char*>(&names[0]), test_support::keeps_the_cpu(20));
+  Thread* b =
+      spawn(t, "b", take_and_log, const_cast<char*>(&names[1]), test_support::keeps_the_cpu(20));
+  Thread* c =
+      spawn(t, "c", take_and_log, const_cast<char*>(&names[2]), test_support::keeps_the_cpu(24));
+  Thread* d =
+      spawn(t, "d", take_and_log, const_cast<char*>(&names[3]), test_support::keeps_the_cpu(20));
   KEXPECT(a && a->state() == sched::ThreadState::Blocked);
   h.mutex.unlock();
   Thread* all[] = {a, b, c, d};

@@ -1,13 +1,13 @@
 // In-kernel tests that threads leave nothing behind: 10,000 created and joined, detached
 // threads freed by the scheduler, and (KTEST_MANUAL, one per boot) a thread that overflows
 // its stack into the guard page.
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../memory/heap.hpp"
-#include "../memory/pmm.hpp"
-#include "../memory/stacks.hpp"
-#include "../sched/scheduler.hpp"
-#include "../time.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "memory/heap.hpp"
+#include "memory/pmm.hpp"
+#include "memory/stacks.hpp"
+#include "sched/scheduler.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -22,8 +22,8 @@ struct Baseline {
     heap::trim();
     u64 in_use = 0;
     for (const libk::SlabCache& c : heap::caches()) in_use += c.stats().in_use;
-    return {pmm::stats().free_frames, in_use, heap::large_stats().live_blocks,
-            stacks::stats().live, Scheduler::stats().threads_live};
+    return {pmm::stats().free_frames, in_use, heap::large_stats().live_blocks, stacks::stats().live,
+            Scheduler::stats().threads_live};
   }
   void expect_equal(ktest::Context& t, const Baseline& other) const {
     KEXPECT_EQ(free_frames, other.free_frames);
@@ -68,8 +68,10 @@ KTEST("thread.lifecycle.10000_threads_created_and_joined_leave_no_trace") {
     for (u64 i = 0; i < n; ++i) KEXPECT_EQ(thread::join(*wave[i]), i64(0));
   }
   u64 elapsed = time::now_ns() - start;
-  log::info("sched: {} threads created and joined in {} ms ({} us each), up to {} alive at "
-            "once", kThreads, elapsed / time::kNsPerMs, elapsed / kThreads / 1000, per_wave);
+  log::info(
+      "sched: {} threads created and joined in {} ms ({} us each), up to {} alive at "
+      "once",
+      kThreads, elapsed / time::kNsPerMs, elapsed / kThreads / 1000, per_wave);
   KEXPECT_EQ(sum_of_indices, kThreads * (kThreads + 1) / 2);
   KEXPECT_EQ(Scheduler::stats().threads_created - created_before, kThreads);
   KEXPECT(stacks::stats().peak >= per_wave);  // a whole wave was alive at once

@@ -2,13 +2,13 @@
 // accounting, priorities, preemption, sleeping, and freeing everything afterwards.
 #include <hal/interrupts.hpp>
 
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../memory/stacks.hpp"
-#include "../sched/scheduler.hpp"
-#include "../sync/semaphore.hpp"
-#include "../time.hpp"
-#include "settle.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "memory/stacks.hpp"
+#include "sched/scheduler.hpp"
+#include "sync/semaphore.hpp"
+#include "tests/settle.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -435,10 +435,11 @@ void check_sleeps(ktest::Context& t, const char* load) {
     // can then switch straight to main.
     test_support::start_fresh_slice();
     SleepStats s = measure_sleeps();
-    log::info("sched: {} sleeps {}: median {} us late, {} within 1 ms, worst {} us; "
-              "{} direct wake-ups, wake-up to running at most {} us", kSleepSamples, load,
-              s.median() / 1000, s.within_1ms(), s.worst() / 1000, s.direct_wakeups,
-              s.worst_wake_to_run / 1000);
+    log::info(
+        "sched: {} sleeps {}: median {} us late, {} within 1 ms, worst {} us; "
+        "{} direct wake-ups, wake-up to running at most {} us",
+        kSleepSamples, load, s.median() / 1000, s.within_1ms(), s.worst() / 1000, s.direct_wakeups,
+        s.worst_wake_to_run / 1000);
     KEXPECT_EQ(s.measured, kSleepSamples);
     KEXPECT(!s.early);
     KEXPECT_EQ(s.direct_wakeups, u64(kSleepSamples));

@@ -2,11 +2,11 @@
 #include <hal/interrupts.hpp>
 #include <libk/format.hpp>
 
-#include "../cpu.hpp"
-#include "../ktest.hpp"
-#include "../log.hpp"
-#include "../time.hpp"
-#include "../timers.hpp"
+#include "cpu.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "time.hpp"
+#include "timers.hpp"
 
 namespace kernel {
 

@@ -59,7 +59,8 @@ Result<SleepType, AmlProblem> parse_sleep_package(Bytes aml, usize offset) {
   usize length_at = offset + 1;
   u32 length = 0;
   usize encoded = 0;
-  if (!decode_pkg_length(aml, length_at, length, encoded)) return Fail{AmlProblem::BadPackageLength};
+  if (!decode_pkg_length(aml, length_at, length, encoded))
+    return Fail{AmlProblem::BadPackageLength};
   if (length < encoded + 1 || !aml.contains_range(length_at, length))
     return Fail{AmlProblem::BadPackageLength};
   usize end = length_at + length;

@@ -61,15 +61,15 @@ void parse_entry(u8 type, const u8* e, Context& c) {
   switch (type) {
     case kMadtLocalApic: {
       u32 flags = load_le<u32>(e + 4);
-      return keep(c.madt.local_apics, {e[2], e[3], bool(flags & 1), bool(flags & 2), false},
-                  type, c);
+      return keep(c.madt.local_apics, {e[2], e[3], bool(flags & 1), bool(flags & 2), false}, type,
+                  c);
     }
     case kMadtLocalX2Apic: {
       u32 flags = load_le<u32>(e + 8);
-      return keep(c.madt.local_apics,
-                  {load_le<u32>(e + 12), load_le<u32>(e + 4), bool(flags & 1), bool(flags & 2),
-                   true},
-                  type, c);
+      return keep(
+          c.madt.local_apics,
+          {load_le<u32>(e + 12), load_le<u32>(e + 4), bool(flags & 1), bool(flags & 2), true}, type,
+          c);
     }
     case kMadtIoApic: return add_io_apic(e, c);
     case kMadtInterruptOverride:
@@ -113,8 +113,10 @@ Result<void, Problem> parse_madt(Bytes table, u64 address, Madt& out, Diagnostic
                length < 2 ? type : offset);
       break;  // the next entry's position is unknown: stop here
     }
-    if (length < minimum_length(type)) diag.add(Problem::EntryTooShort, "APIC", address, type);
-    else parse_entry(type, table.data() + offset, c);
+    if (length < minimum_length(type))
+      diag.add(Problem::EntryTooShort, "APIC", address, type);
+    else
+      parse_entry(type, table.data() + offset, c);
     offset += length;
   }
   return {};

@@ -37,7 +37,10 @@ u8 register_access_bits(const GenericAddress& reg, u8 fallback) {
   if (reg.access_size >= kAccessByte && reg.access_size <= kAccessQword)
     return u8(8 << (reg.access_size - 1));
   switch (reg.bit_width) {
-    case 8: case 16: case 32: case 64: return reg.bit_width;
+    case 8:
+    case 16:
+    case 32:
+    case 64: return reg.bit_width;
     default: return fallback;
   }
 }
@@ -81,8 +84,7 @@ StringView power_problem_text(PowerProblem p) {
     case PowerProblem::HardwareReduced:
       return "hardware-reduced ACPI (sleep control register) is not supported";
     case PowerProblem::NoPm1Control: return "the FADT names no PM1a control register";
-    case PowerProblem::UnreachableRegister:
-      return "register is not in system memory or I/O space";
+    case PowerProblem::UnreachableRegister: return "register is not in system memory or I/O space";
     case PowerProblem::AcpiModeTimeout: return "the firmware did not switch to ACPI mode";
     case PowerProblem::ResetUnsupported: return "the FADT offers no reset register";
   }

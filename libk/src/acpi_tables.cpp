@@ -159,8 +159,8 @@ Result<void, Problem> discover(PhysicalMemory& memory, u64 rsdp_address, Tables&
     diag.add(Problem::RootLengthNotMultiple, out.xsdt ? "XSDT" : "RSDT", out.root_address,
              root.size());
   for (u64 offset = sizeof(SdtHeader); offset + entry_size <= root.size(); offset += entry_size) {
-    u64 address = entry_size == 8 ? load_le<u64>(root.data() + offset)
-                                  : load_le<u32>(root.data() + offset);
+    u64 address =
+        entry_size == 8 ? load_le<u64>(root.data() + offset) : load_le<u32>(root.data() + offset);
     add_table(memory, address, out, diag);
   }
   return {};
@@ -210,11 +210,9 @@ void Formatter<acpi::Diagnostic>::format(Sink& s, const acpi::Diagnostic& d, con
     case acpi::Problem::BadChecksum: return format_to(s, " (bytes sum to {:#x})", d.value);
     case acpi::Problem::OverlappingTables: return format_to(s, " (at {:#x})", d.value);
     case acpi::Problem::RootLengthNotMultiple:
-    case acpi::Problem::TableUnreadable:
-      return format_to(s, " (length {})", d.value);
+    case acpi::Problem::TableUnreadable: return format_to(s, " (length {})", d.value);
     case acpi::Problem::EntryTooShort:
-    case acpi::Problem::TooManyEntries:
-      return format_to(s, " (entry type {})", d.value);
+    case acpi::Problem::TooManyEntries: return format_to(s, " (entry type {})", d.value);
     case acpi::Problem::EntryPastEnd: return format_to(s, " (entry at offset {})", d.value);
     case acpi::Problem::DuplicateIoApic: return format_to(s, " (ID {})", d.value);
     case acpi::Problem::BadFlags: return format_to(s, " (flags {:#x})", d.value);

@@ -67,9 +67,12 @@ const BuddyAllocator::SectionInfo* BuddyAllocator::section_of(u64 pfn) const {
   while (lo < hi) {
     usize mid = (lo + hi) / 2;
     const SectionInfo& s = sections_info_[mid];
-    if (pfn < s.first_frame) hi = mid;
-    else if (pfn >= s.first_frame + s.frame_count) lo = mid + 1;
-    else return &s;
+    if (pfn < s.first_frame)
+      hi = mid;
+    else if (pfn >= s.first_frame + s.frame_count)
+      lo = mid + 1;
+    else
+      return &s;
   }
   return nullptr;
 }
@@ -96,8 +99,10 @@ void BuddyAllocator::push(u32 order, u32 index) {
 
 void BuddyAllocator::unlink(u32 index) {
   Frame& f = frames_[index];
-  if (f.prev != kNone) frames_[f.prev].next = f.next;
-  else heads_[f.order] = f.next;
+  if (f.prev != kNone)
+    frames_[f.prev].next = f.next;
+  else
+    heads_[f.order] = f.next;
   if (f.next != kNone) frames_[f.next].prev = f.prev;
   f.next = f.prev = kNone;
   --stats_.free_blocks[f.order];
@@ -130,14 +135,16 @@ Result<u64, BuddyError> BuddyAllocator::add_free(u64 base, u64 length) {
   const SectionInfo* s = section_of(first);
   if (!s || last > s->first_frame + s->frame_count) return unexpected(BuddyError::NotManaged);
   for (u64 pfn = first; pfn < last; ++pfn)
-    if (frames_[index_of(*s, pfn)].state != State::Reserved) return unexpected(BuddyError::NotReserved);
+    if (frames_[index_of(*s, pfn)].state != State::Reserved)
+      return unexpected(BuddyError::NotReserved);
 
   for (u64 pfn = first; pfn < last;) {
     u32 order = 0;
     while (order < kMaxOrder && is_aligned(pfn, frames_in(order + 1)) &&
            pfn + frames_in(order + 1) <= last)
       ++order;
-    for (u64 f = pfn + 1; f < pfn + frames_in(order); ++f) frames_[index_of(*s, f)].state = State::Tail;
+    for (u64 f = pfn + 1; f < pfn + frames_in(order); ++f)
+      frames_[index_of(*s, f)].state = State::Tail;
     insert_free(*s, pfn, order);
     pfn += frames_in(order);
   }

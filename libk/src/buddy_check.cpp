@@ -49,7 +49,8 @@ const char* BuddyAllocator::check_lists(const u64 free_count[kOrders]) const {
     for (u32 i = heads_[order]; i != kNone; i = frames_[i].next) {
       if (i >= frame_total_ || ++n > frame_total_) return "a free list that is corrupt or cyclic";
       const Frame& f = frames_[i];
-      if (f.state != State::Free || f.order != order) return "a free-list entry that is not a free block of that order";
+      if (f.state != State::Free || f.order != order)
+        return "a free-list entry that is not a free block of that order";
       if (f.prev != prev) return "a broken back link in a free list";
       prev = i;
     }
@@ -63,12 +64,14 @@ const char* BuddyAllocator::check_lists(const u64 free_count[kOrders]) const {
 
 // Every cached frame is in state Cached exactly once, and no other frame is.
 const char* BuddyAllocator::check_cache() const {
-  if (cache_count_ > kCacheSize || cache_count_ != stats_.cached_frames) return "cache count out of step";
+  if (cache_count_ > kCacheSize || cache_count_ != stats_.cached_frames)
+    return "cache count out of step";
   u64 cached_states = 0;
   for (u64 i = 0; i < frame_total_; ++i) cached_states += frames_[i].state == State::Cached;
   if (cached_states != cache_count_) return "cached frames missing from the cache";
   for (u32 i = 0; i < cache_count_; ++i) {
-    if (cache_[i] >= frame_total_ || frames_[cache_[i]].state != State::Cached) return "a cache entry that is not a cached frame";
+    if (cache_[i] >= frame_total_ || frames_[cache_[i]].state != State::Cached)
+      return "a cache entry that is not a cached frame";
     for (u32 j = 0; j < i; ++j)
       if (cache_[j] == cache_[i]) return "a frame cached twice";
   }
@@ -79,7 +82,8 @@ const char* BuddyAllocator::check_invariants() const {
   u64 free_count[kOrders] = {};
   u64 allocated = 0;
   for (usize i = 0; i < section_count_; ++i)
-    if (const char* problem = check_section(sections_info_[i], free_count, allocated)) return problem;
+    if (const char* problem = check_section(sections_info_[i], free_count, allocated))
+      return problem;
   if (allocated != stats_.allocated_frames) return "allocated-frame statistics out of step";
   if (const char* problem = check_cache()) return problem;
   return check_lists(free_count);

@@ -13,17 +13,17 @@ struct OperatorName {
   const char* name;
 };
 constexpr OperatorName kOperators[] = {
-    {"nw", "operator new"},  {"na", "operator new[]"}, {"dl", "operator delete"},
-    {"da", "operator delete[]"}, {"pl", "operator+"}, {"mi", "operator-"},
-    {"ml", "operator*"},     {"dv", "operator/"},  {"rm", "operator%"},
-    {"an", "operator&"},     {"or", "operator|"},  {"eo", "operator^"},
-    {"aS", "operator="},     {"pL", "operator+="}, {"mI", "operator-="},
-    {"eq", "operator=="},    {"ne", "operator!="}, {"lt", "operator<"},
-    {"gt", "operator>"},     {"le", "operator<="}, {"ge", "operator>="},
-    {"ss", "operator<=>"},   {"nt", "operator!"},  {"aa", "operator&&"},
-    {"oo", "operator||"},    {"ix", "operator[]"}, {"cl", "operator()"},
-    {"pt", "operator->"},    {"ls", "operator<<"}, {"rs", "operator>>"},
-    {"pp", "operator++"},    {"mm", "operator--"}, {"co", "operator~"},
+    {"nw", "operator new"},      {"na", "operator new[]"}, {"dl", "operator delete"},
+    {"da", "operator delete[]"}, {"pl", "operator+"},      {"mi", "operator-"},
+    {"ml", "operator*"},         {"dv", "operator/"},      {"rm", "operator%"},
+    {"an", "operator&"},         {"or", "operator|"},      {"eo", "operator^"},
+    {"aS", "operator="},         {"pL", "operator+="},     {"mI", "operator-="},
+    {"eq", "operator=="},        {"ne", "operator!="},     {"lt", "operator<"},
+    {"gt", "operator>"},         {"le", "operator<="},     {"ge", "operator>="},
+    {"ss", "operator<=>"},       {"nt", "operator!"},      {"aa", "operator&&"},
+    {"oo", "operator||"},        {"ix", "operator[]"},     {"cl", "operator()"},
+    {"pt", "operator->"},        {"ls", "operator<<"},     {"rs", "operator>>"},
+    {"pp", "operator++"},        {"mm", "operator--"},     {"co", "operator~"},
 };
 
 class Parser {
@@ -59,8 +59,10 @@ class Parser {
   }
 
   void write_identifier(StringView name) {
-    if (name.starts_with("_GLOBAL__N")) out_.write("(anonymous namespace)");
-    else out_.write(name);
+    if (name.starts_with("_GLOBAL__N"))
+      out_.write("(anonymous namespace)");
+    else
+      out_.write(name);
   }
 
   bool operator_name() {

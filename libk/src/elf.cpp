@@ -30,8 +30,7 @@ Result<FileHeader, Error> check_header(Bytes file, const Limits& limits) {
   if (h.ident[kIdentVersion] != kVersionCurrent)
     return fail(Problem::BadIdentVersion, 0, h.ident[kIdentVersion]);
   if (h.type != kTypeExec) return fail(Problem::NotExecutable, 0, h.type, kTypeExec);
-  if (h.machine != kMachineX86_64)
-    return fail(Problem::WrongMachine, 0, h.machine, kMachineX86_64);
+  if (h.machine != kMachineX86_64) return fail(Problem::WrongMachine, 0, h.machine, kMachineX86_64);
   if (h.version != kVersionCurrent) return fail(Problem::BadVersion, 0, h.version);
   if (h.ehsize < sizeof(FileHeader)) return fail(Problem::BadHeaderSize, 0, h.ehsize, 64);
   return h;
@@ -80,8 +79,8 @@ Result<void, Error> check_overlaps(const LoadPlan& plan) {
       if (ranges_overlap(a.vaddr, a.vaddr + a.memsz, b.vaddr, b.vaddr + b.memsz))
         return fail(Problem::SegmentsOverlap, b.index, b.vaddr, 0, a.index);
       // Permissions are per page: two segments may share a page only if they agree.
-      if (a.flags != b.flags && ranges_overlap(page_begin(a), page_end(a), page_begin(b),
-                                               page_end(b)))
+      if (a.flags != b.flags &&
+          ranges_overlap(page_begin(a), page_end(a), page_begin(b), page_end(b)))
         return fail(Problem::SegmentsSharePage, b.index, b.vaddr, 0, a.index);
     }
   }
@@ -97,8 +96,7 @@ Result<void, Error> check_image(LoadPlan& plan, const Limits& limits) {
   for (const Segment& s : plan.loadable()) {
     plan.image_begin = min(plan.image_begin, page_begin(s));
     plan.image_end = max(plan.image_end, page_end(s));
-    if (s.executable() && plan.entry >= s.vaddr && plan.entry - s.vaddr < s.memsz)
-      entry_ok = true;
+    if (s.executable() && plan.entry >= s.vaddr && plan.entry - s.vaddr < s.memsz) entry_ok = true;
   }
   if (plan.image_end - plan.image_begin > limits.max_image_span)
     return fail(Problem::ImageTooLarge, 0, plan.image_end - plan.image_begin,
@@ -180,8 +178,7 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
     case Problem::BadIdentVersion:
       return format_to(s, "unknown ELF version (EI_VERSION is {}, need 1)", e.value);
     case Problem::NotExecutable:
-      return format_to(s, "not an executable (e_type is {}, need ET_EXEC = {})", e.value,
-                       e.limit);
+      return format_to(s, "not an executable (e_type is {}, need ET_EXEC = {})", e.value, e.limit);
     case Problem::WrongMachine:
       return format_to(s, "wrong machine (e_machine is {}, need x86-64 = {})", e.value, e.limit);
     case Problem::BadVersion:
@@ -192,23 +189,24 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "e_phentsize is {}, need {}", e.value, e.limit);
     case Problem::NoProgramHeaders: return format_to(s, "no program headers (e_phnum is 0)");
     case Problem::TooManyProgramHeaders:
-      return format_to(s, "too many program headers (e_phnum is {}, limit {})", e.value,
-                       e.limit);
+      return format_to(s, "too many program headers (e_phnum is {}, limit {})", e.value, e.limit);
     case Problem::ProgramHeadersOutsideFile:
-      return format_to(s, "program header table (e_phoff {:#x}) extends past end of file ({} bytes)",
+      return format_to(s,
+                       "program header table (e_phoff {:#x}) extends past end of file ({} bytes)",
                        e.value, e.limit);
     case Problem::NoLoadableSegments: return format_to(s, "no loadable (PT_LOAD) segments");
     case Problem::TooManyLoadableSegments:
       return format_to(s, "segment {}: more than {} loadable segments", e.segment, e.limit);
     case Problem::SegmentPastEndOfFile:
-      return format_to(s, "segment {} extends past end of file (ends at {:#x}, file is {:#x} bytes)",
+      return format_to(s,
+                       "segment {} extends past end of file (ends at {:#x}, file is {:#x} bytes)",
                        e.segment, e.value, e.limit);
     case Problem::SegmentFileSizeExceedsMemorySize:
       return format_to(s, "segment {}: p_filesz {:#x} exceeds p_memsz {:#x}", e.segment, e.value,
                        e.limit);
     case Problem::SegmentAddressOverflow:
-      return format_to(s, "segment {}: p_vaddr {:#x} + p_memsz {:#x} overflows", e.segment,
-                       e.value, e.limit);
+      return format_to(s, "segment {}: p_vaddr {:#x} + p_memsz {:#x} overflows", e.segment, e.value,
+                       e.limit);
     case Problem::SegmentNotInHigherHalf:
       return format_to(s, "segment {}: p_vaddr {:#x} is below the higher half ({:#x})", e.segment,
                        e.value, e.limit);
@@ -216,8 +214,7 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "segment {}: p_align {:#x} is not a power of two matching p_offset",
                        e.segment, e.value);
     case Problem::SegmentsOverlap:
-      return format_to(s, "segment {} overlaps segment {} (at {:#x})", e.segment, e.other,
-                       e.value);
+      return format_to(s, "segment {} overlaps segment {} (at {:#x})", e.segment, e.other, e.value);
     case Problem::SegmentsSharePage:
       return format_to(s, "segment {} shares a page with segment {} but has other permissions",
                        e.segment, e.other);

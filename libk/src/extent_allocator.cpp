@@ -43,7 +43,8 @@ Result<u64, ExtentError> ExtentAllocator::allocate(u64 size, u64 align) {
   for (usize i = 0; i < count_; ++i) {
     Extent e = storage_[i];
     u64 start = 0;
-    if (!checked_align_up(e.base, align, start) || start >= e.end() || e.end() - start < size) continue;
+    if (!checked_align_up(e.base, align, start) || start >= e.end() || e.end() - start < size)
+      continue;
     u64 end = start + size;
     bool before = start > e.base, after = end < e.end();
     if (before && after) {
@@ -71,8 +72,10 @@ Result<void, ExtentError> ExtentAllocator::free(u64 base, u64 size) {
   usize lo = 0, hi = count_;
   while (lo < hi) {
     usize mid = (lo + hi) / 2;
-    if (storage_[mid].base < base) lo = mid + 1;
-    else hi = mid;
+    if (storage_[mid].base < base)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   bool merge_left = lo > 0 && storage_[lo - 1].end() == base;
   bool merge_right = lo < count_ && storage_[lo].base == end;
@@ -96,9 +99,11 @@ const char* ExtentAllocator::check_invariants() const {
   u64 sum = 0;
   for (usize i = 0; i < count_; ++i) {
     const Extent& e = storage_[i];
-    if (e.size == 0 || !is_aligned(e.base | e.size, granule_)) return "an empty or misaligned extent";
+    if (e.size == 0 || !is_aligned(e.base | e.size, granule_))
+      return "an empty or misaligned extent";
     if (e.base < base_ || e.end() > base_ + size_) return "an extent outside the area";
-    if (i > 0 && storage_[i - 1].end() >= e.base) return "extents unsorted, overlapping or unmerged";
+    if (i > 0 && storage_[i - 1].end() >= e.base)
+      return "extents unsorted, overlapping or unmerged";
     sum += e.size;
   }
   if (sum != free_bytes_) return "free-byte count out of step";

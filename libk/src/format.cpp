@@ -65,8 +65,7 @@ void write_integer(Sink& sink, bool negative, u64 magnitude, const FormatSpec& s
   }
   char buf[72];
   usize first = render_digits(magnitude, base, spec.type == 'X', buf, sizeof(buf));
-  IntParts parts{negative ? StringView("-") : StringView(),
-                 spec.alternate ? prefix : StringView(),
+  IntParts parts{negative ? StringView("-") : StringView(), spec.alternate ? prefix : StringView(),
                  StringView(buf + first, sizeof(buf) - first)};
   write_number(sink, parts, spec);
 }
@@ -105,8 +104,7 @@ void write_arg(Sink& sink, const FormatArg& arg, const FormatSpec& spec) {
       if (p.width == 0 && spec.type != 'x') p.zero_pad = true, p.width = 18;
       return write_integer(sink, false, arg.u, p);
     }
-    case ArgKind::Custom:
-      return arg.custom.fn(sink, arg.custom.object, spec);
+    case ArgKind::Custom: return arg.custom.fn(sink, arg.custom.object, spec);
   }
 }
 
@@ -206,8 +204,10 @@ void Formatter<ByteSize>::format(Sink& sink, const ByteSize& b, const FormatSpec
     format_to(out, "{} B", value);
   } else {
     u64 tenth = rem * 10 / 1024;
-    if (tenth == 0) format_to(out, "{} {}", value, kUnits[unit]);
-    else format_to(out, "{}.{} {}", value, tenth, kUnits[unit]);
+    if (tenth == 0)
+      format_to(out, "{} {}", value, kUnits[unit]);
+    else
+      format_to(out, "{}.{} {}", value, tenth, kUnits[unit]);
   }
   write_padded(sink, out.view(), spec, '>');
 }

@@ -68,8 +68,10 @@ Optional<u32> GlyphMap::find(char32_t cp) const {
   usize lo = 0, hi = count_;
   while (lo < hi) {
     usize mid = lo + (hi - lo) / 2;
-    if (entries_[mid].code_point < cp) lo = mid + 1;
-    else hi = mid;
+    if (entries_[mid].code_point < cp)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo < count_ && entries_[lo].code_point == cp) return entries_[lo].glyph;
   return nullopt;

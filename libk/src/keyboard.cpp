@@ -72,7 +72,7 @@ u32 ScancodeDecoder::character(Key key) const {
   if (is_letter(plain) && caps_lock_) shift = !shift;
   char c = shift ? kShifted[code] : plain;
   if (left_ctrl_ || right_ctrl_) {
-    if (is_letter(plain)) return u32(plain - 'a' + 1);       // Ctrl+A = 0x01 ... Ctrl+Z = 0x1A
+    if (is_letter(plain)) return u32(plain - 'a' + 1);  // Ctrl+A = 0x01 ... Ctrl+Z = 0x1A
     if (plain == '[' || plain == '\\' || plain == ']') return u32(plain - 0x40);  // ESC, FS, GS
   }
   return u8(c);

@@ -147,8 +147,10 @@ void LineEditor::move_to(usize position, Sink& out) {
   usize avail = available_columns();
   if (column < old_scroll || column > old_scroll + avail) return refresh(out);
   scroll_ = old_scroll;
-  if (column > old_column) format_to(out, "\x1b[{}C", column - old_column);
-  else format_to(out, "\x1b[{}D", old_column - column);
+  if (column > old_column)
+    format_to(out, "\x1b[{}C", column - old_column);
+  else
+    format_to(out, "\x1b[{}D", old_column - column);
 }
 
 void LineEditor::replace_line(StringView text, Sink& out) {
@@ -172,8 +174,9 @@ void LineEditor::history_step(bool older, Sink& out) {
   }
   if (history_at_ == -1) return out.write(kBell);
   --history_at_;
-  replace_line(history_at_ == -1 ? StringView(saved_, saved_length_)
-                                  : history_.get(usize(history_at_)), out);
+  replace_line(
+      history_at_ == -1 ? StringView(saved_, saved_length_) : history_.get(usize(history_at_)),
+      out);
 }
 
 LineEditor::Outcome LineEditor::submit(Sink& out) {
@@ -232,12 +235,16 @@ LineEditor::Outcome LineEditor::handle(const EditInput& in, Sink& out) {
     case EditKey::Insert: insert(in.codepoint, out); break;
     case EditKey::Enter: return submit(out);
     case EditKey::Backspace:
-      if (cursor_ == 0) out.write(kBell);
-      else erase(previous_boundary(cursor_), cursor_, out);
+      if (cursor_ == 0)
+        out.write(kBell);
+      else
+        erase(previous_boundary(cursor_), cursor_, out);
       break;
     case EditKey::Delete:
-      if (cursor_ == length_) out.write(kBell);
-      else erase(cursor_, next_boundary(cursor_), out);
+      if (cursor_ == length_)
+        out.write(kBell);
+      else
+        erase(cursor_, next_boundary(cursor_), out);
       break;
     case EditKey::Left: move_to(previous_boundary(cursor_), out); break;
     case EditKey::Right: move_to(next_boundary(cursor_), out); break;

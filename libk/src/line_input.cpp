@@ -121,8 +121,7 @@ Optional<EditInput> SerialInputDecoder::feed(u8 byte) {
       if (byte == 'b') return key(EditKey::WordLeft);  // Alt-B / Meta-B
       if (byte == 'f') return key(EditKey::WordRight);
       return ground(byte);  // a lone Escape: drop it, keep the byte
-    case State::Ss3:
-      return csi_final(byte);
+    case State::Ss3: return csi_final(byte);
     case State::Csi:
       if (byte >= '0' && byte <= '9') {
         u16& p = params_[param_count_ == 0 ? 0 : param_count_ - 1];

@@ -20,9 +20,7 @@ LogRing::Header LogRing::header_at(usize offset) const {
   return h;
 }
 
-usize LogRing::record_size(const Header& h) const {
-  return align_up(kHeaderSize + h.length, 8);
-}
+usize LogRing::record_size(const Header& h) const { return align_up(kHeaderSize + h.length, 8); }
 
 // The record after the one at `offset`, wrapping past padding and the ring's end.
 usize LogRing::next_offset(usize offset) const {

@@ -55,7 +55,8 @@ bool is_reusable(MemoryType t) {
 }  // namespace
 
 Result<void, MapError> MemoryMapBuilder::add_uefi_map(libk::Bytes map, usize descriptor_size) {
-  if (descriptor_size < sizeof(UefiMemoryDescriptor)) return unexpected(MapError::BadDescriptorSize);
+  if (descriptor_size < sizeof(UefiMemoryDescriptor))
+    return unexpected(MapError::BadDescriptorSize);
   usize count = map.size() / descriptor_size;
   // One pass per rank, lowest first, so that set_range's "last writer wins" becomes
   // "most restrictive wins" for overlapping firmware ranges.
@@ -124,8 +125,10 @@ i64 MemoryMapBuilder::growth(u64 base, u64 end) const {
   i64 delta = 1;
   for (usize i = 0; i < count_; ++i) {
     const MemoryRange& r = storage_[i];
-    if (r.base < base && r.end() > end) ++delta;
-    else if (r.base >= base && r.end() <= end) --delta;
+    if (r.base < base && r.end() > end)
+      ++delta;
+    else if (r.base >= base && r.end() <= end)
+      --delta;
   }
   return delta;
 }
@@ -177,7 +180,8 @@ const char* check_memory_map(libk::Span<const MemoryRange> map) {
     if (i == 0) continue;
     const MemoryRange& prev = map[i - 1];
     if (prev.end() > r.base) return "ranges unsorted or overlapping";
-    if (prev.end() == r.base && prev.type == r.type) return "adjacent ranges of one type not merged";
+    if (prev.end() == r.base && prev.type == r.type)
+      return "adjacent ranges of one type not merged";
   }
   return nullptr;
 }

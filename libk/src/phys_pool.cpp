@@ -75,8 +75,10 @@ usize subtract_ranges(PhysRange range, libk::Span<const PhysRange> exclusions,
       u64 xb = 0, xe = 0;
       widen(x, xb, xe);
       if (xe <= cur || xb >= end) continue;
-      if (!found || xb < cut_begin) cut_begin = xb, cut_end = xe, found = true;
-      else if (xb == cut_begin) cut_end = libk::max(cut_end, xe);
+      if (!found || xb < cut_begin)
+        cut_begin = xb, cut_end = xe, found = true;
+      else if (xb == cut_begin)
+        cut_end = libk::max(cut_end, xe);
     }
     if (!found) {
       emit(cur, end);

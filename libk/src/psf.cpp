@@ -23,8 +23,11 @@ bool is_valid_code_point(char32_t cp) { return cp <= 0x10FFFF && (cp < 0xD800 ||
 // Decodes one well-formed UTF-8 sequence (Unicode 15 §3.9, Table 3-7) at t[pos].
 Result<char32_t, Error> decode_strict_utf8(Bytes t, usize& pos) {
   u8 lead = t[pos];
-  u32 extra = lead < 0x80 ? 0 : lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2
-            : lead >= 0xF0 && lead <= 0xF4 ? 3 : 4;
+  u32 extra = lead < 0x80                    ? 0
+              : lead >= 0xC2 && lead <= 0xDF ? 1
+              : lead >= 0xE0 && lead <= 0xEF ? 2
+              : lead >= 0xF0 && lead <= 0xF4 ? 3
+                                             : 4;
   if (extra == 4) return fail(Error::TableBadUtf8);
   if (!t.contains_range(pos + 1, extra)) return fail(Error::TableTruncated);
   char32_t cp = extra == 0 ? lead : lead & (0x3F >> extra);
@@ -52,9 +55,12 @@ Result<u32, Error> validate_psf1_table(Bytes t, u32 glyph_count) {
       u16 v = load_le<u16>(t.data() + pos);
       pos += 2;
       if (v == kPsf1Separator) break;
-      if (v == kPsf1StartSequence) in_sequence = true;
-      else if (!is_valid_code_point(v)) return fail(Error::TableBadCodePoint);
-      else if (!in_sequence) ++mappings;
+      if (v == kPsf1StartSequence)
+        in_sequence = true;
+      else if (!is_valid_code_point(v))
+        return fail(Error::TableBadCodePoint);
+      else if (!in_sequence)
+        ++mappings;
     }
   }
   return mappings;
@@ -128,8 +134,7 @@ Result<Font, Error> parse_psf2(Bytes data) {
   u32 flags = load_le<u32>(h + 12), length = load_le<u32>(h + 16);
   u32 charsize = load_le<u32>(h + 20), height = load_le<u32>(h + 24), width = load_le<u32>(h + 28);
   if (version != 0) return fail(Error::UnsupportedVersion);
-  if (header_size < kPsf2HeaderSize || header_size > data.size())
-    return fail(Error::BadHeaderSize);
+  if (header_size < kPsf2HeaderSize || header_size > data.size()) return fail(Error::BadHeaderSize);
   TRY(check_geometry(width, height, length));
   if (charsize != height * ((width + 7) / 8)) return fail(Error::CharsizeMismatch);
   Font font;
@@ -205,8 +210,10 @@ bool MappingReader::next_psf2(char32_t& code_point, u32& glyph) {
     u8 b = t[pos_];
     if (b == kPsf2Separator || b == kPsf2StartSequence) {
       ++pos_;
-      if (b == kPsf2Separator) ++glyph_, in_sequence_ = false;
-      else in_sequence_ = true;
+      if (b == kPsf2Separator)
+        ++glyph_, in_sequence_ = false;
+      else
+        in_sequence_ = true;
       continue;
     }
     auto cp = decode_strict_utf8(t, pos_);

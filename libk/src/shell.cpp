@@ -55,8 +55,14 @@ Result<void, TokenizeError> tokenize(StringView line, Words& out) {
       continue;
     }
     in_word = true;
-    if (quote && c == quote) { quote = 0; continue; }
-    if (!quote && (c == '"' || c == '\'')) { quote = c; continue; }
+    if (quote && c == quote) {
+      quote = 0;
+      continue;
+    }
+    if (!quote && (c == '"' || c == '\'')) {
+      quote = c;
+      continue;
+    }
     if (c == '\\' && quote != '\'') {
       if (++i == line.size()) return Fail{TokenizeError::TrailingBackslash};
       c = line[i];

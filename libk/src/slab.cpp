@@ -1,7 +1,6 @@
 #include <libk/slab.hpp>
 #include <libk/utility.hpp>
 
-
 namespace libk {
 
 using namespace slab_detail;
@@ -18,7 +17,6 @@ usize first_mismatch(const u8* p, usize n, u8 value) {
 }
 
 }  // namespace
-
 
 StringView heap_error_text(HeapError e) {
   switch (e) {
@@ -76,8 +74,10 @@ void SlabCache::list_push(List& list, Slab* slab) {
 }
 
 void SlabCache::list_remove(List& list, Slab* slab) {
-  if (slab->prev) slab->prev->next = slab->next;
-  else list.head = slab->next;
+  if (slab->prev)
+    slab->prev->next = slab->next;
+  else
+    list.head = slab->next;
   if (slab->next) slab->next->prev = slab->prev;
   slab->next = slab->prev = nullptr;
   --list.count;
@@ -95,7 +95,8 @@ SlabCache::Slab* SlabCache::new_slab() {
   if (debug_) {
     __builtin_memset(slab->allocated(), 0, first_offset_ - sizeof(Slab));
     __builtin_memset(slot_of(slab, 0), kRedzoneByte, u64(capacity_) * stride_);
-    for (u32 i = 0; i < capacity_; ++i) __builtin_memset(slot_of(slab, i) + front_, kPoison, object_size_);
+    for (u32 i = 0; i < capacity_; ++i)
+      __builtin_memset(slot_of(slab, i) + front_, kPoison, object_size_);
   }
   // Thread the free list front to back, so objects are handed out in address order.
   u8* next = nullptr;
@@ -202,9 +203,11 @@ Result<void, HeapFault> SlabCache::free_slow(Slab* slab, u8* object) {
 Result<void, HeapFault> SlabCache::free_debug(Slab* slab, u8* slot) {
   u8* object = slot + front_;
   u32 index = 0;
-  if (!slot_index(slab, slot, index)) return unexpected(HeapFault{HeapError::NotObjectStart, object, this, 0});
+  if (!slot_index(slab, slot, index))
+    return unexpected(HeapFault{HeapError::NotObjectStart, object, this, 0});
   u64 bit = u64{1} << (index % 64);
-  if (!(slab->allocated()[index / 64] & bit)) return unexpected(HeapFault{HeapError::DoubleFree, object, this, 0});
+  if (!(slab->allocated()[index / 64] & bit))
+    return unexpected(HeapFault{HeapError::DoubleFree, object, this, 0});
   u64 requested = 0;
   __builtin_memcpy(&requested, slot, sizeof(requested));
   usize front_bad = first_mismatch(slot + sizeof(u64), kRedzone - sizeof(u64), kRedzoneByte);
@@ -214,7 +217,8 @@ Result<void, HeapFault> SlabCache::free_debug(Slab* slab, u8* slot) {
   usize tail = object_size_ - requested + kRedzone;
   usize back_bad = first_mismatch(object + requested, tail, kRedzoneByte);
   if (back_bad != tail)
-    return unexpected(HeapFault{HeapError::RedzoneOverwritten, object, this, isize(requested + back_bad)});
+    return unexpected(
+        HeapFault{HeapError::RedzoneOverwritten, object, this, isize(requested + back_bad)});
   slab->allocated()[index / 64] &= ~bit;
   __builtin_memset(object, kPoison, object_size_);
   return {};
@@ -252,8 +256,8 @@ void SlabCache::trim() {
 
 void SlabHeap::init(SlabPageSource& source, bool debug) {
   static constexpr const char* kNames[kClassCount] = {
-      "kmalloc-16",  "kmalloc-32",  "kmalloc-48",   "kmalloc-64",   "kmalloc-96",   "kmalloc-128",
-      "kmalloc-192", "kmalloc-256", "kmalloc-384",  "kmalloc-512",  "kmalloc-768",  "kmalloc-1024",
+      "kmalloc-16",   "kmalloc-32",   "kmalloc-48",   "kmalloc-64",  "kmalloc-96",  "kmalloc-128",
+      "kmalloc-192",  "kmalloc-256",  "kmalloc-384",  "kmalloc-512", "kmalloc-768", "kmalloc-1024",
       "kmalloc-1536", "kmalloc-2048", "kmalloc-3072", "kmalloc-4096"};
   for (usize i = 0; i < kClassCount; ++i) caches_[i].init(kNames[i], kClassSizes[i], source, debug);
 }

@@ -2,7 +2,6 @@
 // fuzzer and the kernel's heap tests. O(objects); never on a fast path.
 #include <libk/slab.hpp>
 
-
 namespace libk {
 
 using namespace slab_detail;
@@ -11,11 +10,12 @@ const char* SlabCache::check_slab(const Slab* slab, u64& in_use) const {
   if (!slab->valid()) return "a slab with a bad magic";
   if (slab->cache != this) return "a slab on the wrong cache";
   u64 free_count = 0;
-  for (const u8* slot = slab->free; slot; ) {
+  for (const u8* slot = slab->free; slot;) {
     u32 index = 0;
     if (!slot_index(slab, slot, index)) return "a free-list entry that is not a slot";
     if (++free_count > capacity_) return "a cyclic free list";
-    if (debug_ && (slab->allocated()[index / 64] >> (index % 64) & 1)) return "a free slot marked allocated";
+    if (debug_ && (slab->allocated()[index / 64] >> (index % 64) & 1))
+      return "a free slot marked allocated";
     const u8* next;
     __builtin_memcpy(&next, slot, sizeof(next));
     slot = next;
@@ -23,7 +23,8 @@ const char* SlabCache::check_slab(const Slab* slab, u64& in_use) const {
   if (free_count + slab->in_use != capacity_) return "a slab whose counts do not add up";
   if (debug_) {
     u64 bits = 0;
-    for (u32 w = 0; w < (capacity_ + 63) / 64; ++w) bits += u64(__builtin_popcountll(slab->allocated()[w]));
+    for (u32 w = 0; w < (capacity_ + 63) / 64; ++w)
+      bits += u64(__builtin_popcountll(slab->allocated()[w]));
     if (bits != slab->in_use) return "an allocation bitmap out of step";
   }
   in_use += slab->in_use;
@@ -71,9 +72,11 @@ const char* SlabCache::check_magazine() const {
     const Slab* slab = Slab::of(magazine_[i]);
     u32 index = 0;
     if (!slab->valid() || slab->cache != this) return "a magazine entry from another cache";
-    if (!slot_index(slab, static_cast<const u8*>(magazine_[i]) - front_, index)) return "a magazine entry that is not an object";
+    if (!slot_index(slab, static_cast<const u8*>(magazine_[i]) - front_, index))
+      return "a magazine entry that is not an object";
     for (const u8* slot = slab->free; slot; slot = static_cast<const u8*>(load_link(slot)))
-      if (slot == static_cast<const u8*>(magazine_[i]) - front_) return "a magazine entry also on a free list";
+      if (slot == static_cast<const u8*>(magazine_[i]) - front_)
+        return "a magazine entry also on a free list";
     for (u32 j = 0; j < i; ++j)
       if (magazine_[j] == magazine_[i]) return "an object twice in the magazine";
   }

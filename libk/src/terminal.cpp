@@ -54,7 +54,8 @@ void Terminal::print_ascii_run(const char* text, usize count) {
     u32 room = grid_->columns() - x_;
     u32 n = u32(count < room ? count : room);
     Cell* run = grid_->write_run(x_, y_, n);
-    for (u32 i = 0; i < n; ++i) run[i] = Cell{char32_t(text[i]), pen_.fg_rgb, pen_.bg_rgb, pen_.attrs};
+    for (u32 i = 0; i < n; ++i)
+      run[i] = Cell{char32_t(text[i]), pen_.fg_rgb, pen_.bg_rgb, pen_.attrs};
     text += n;
     count -= n;
     x_ += n;
@@ -69,8 +70,10 @@ void Terminal::print(char32_t cp) {
   if (cp >= 0x80 && cp < 0xA0) return;  // C1 controls are not supported: ignored
   if (wrap_pending_) wrap();
   grid_->set(x_, y_, Cell{cp, pen_.fg_rgb, pen_.bg_rgb, pen_.attrs});
-  if (x_ + 1 < grid_->columns()) ++x_;
-  else if (autowrap_) wrap_pending_ = true;
+  if (x_ + 1 < grid_->columns())
+    ++x_;
+  else if (autowrap_)
+    wrap_pending_ = true;
 }
 
 void Terminal::wrap() {
@@ -80,13 +83,17 @@ void Terminal::wrap() {
 }
 
 void Terminal::index() {
-  if (y_ + 1 < grid_->rows()) ++y_;
-  else grid_->scroll_up(1, blank());
+  if (y_ + 1 < grid_->rows())
+    ++y_;
+  else
+    grid_->scroll_up(1, blank());
 }
 
 void Terminal::reverse_index() {
-  if (y_ > 0) --y_;
-  else grid_->scroll_down(1, blank());
+  if (y_ > 0)
+    --y_;
+  else
+    grid_->scroll_down(1, blank());
 }
 
 void Terminal::move_to(i64 x, i64 y) {
@@ -98,9 +105,7 @@ void Terminal::move_to(i64 x, i64 y) {
 
 void Terminal::execute(u8 control) {
   switch (control) {
-    case '\b':
-      move_to(i64(x_) - (x_ > 0 ? 1 : 0), y_);
-      break;
+    case '\b': move_to(i64(x_) - (x_ > 0 ? 1 : 0), y_); break;
     case '\t': {
       u32 next = (x_ / kTabWidth + 1) * kTabWidth;
       move_to(next, y_);
@@ -113,11 +118,8 @@ void Terminal::execute(u8 control) {
       index();
       if (newline_mode_) x_ = 0;
       break;
-    case '\r':
-      move_to(0, y_);
-      break;
-    default:
-      break;  // BEL, NUL, SO, SI, ...: nothing to show
+    case '\r': move_to(0, y_); break;
+    default: break;  // BEL, NUL, SO, SI, ...: nothing to show
   }
 }
 
@@ -136,7 +138,8 @@ void Terminal::esc_dispatch(u8 intermediate, u8 final) {
 
 void Terminal::csi_dispatch(const CsiParams& p, u8 private_marker, u8 intermediate, u8 final) {
   if (intermediate != 0) return;
-  if (private_marker == '?' && (final == 'h' || final == 'l')) return set_mode(p, true, final == 'h');
+  if (private_marker == '?' && (final == 'h' || final == 'l'))
+    return set_mode(p, true, final == 'h');
   if (private_marker != 0) return;
   i64 x = x_, y = y_, n = p.get_or(0, 1);
   switch (final) {
@@ -160,7 +163,9 @@ void Terminal::csi_dispatch(const CsiParams& p, u8 private_marker, u8 intermedia
       if (p.count <= 1) grid_->scroll_down(u32(n), blank());  // 5 parameters: mouse tracking
       return;
     case 'm': return select_graphic_rendition(p);
-    case 's': if (p.count == 0) save_cursor(); return;
+    case 's':
+      if (p.count == 0) save_cursor();
+      return;
     case 'u': return restore_cursor();
     case 'h': return set_mode(p, false, true);
     case 'l': return set_mode(p, false, false);
@@ -185,9 +190,12 @@ void Terminal::erase_display(u32 mode) {
 
 void Terminal::erase_line(u32 mode) {
   wrap_pending_ = false;
-  if (mode == 0) grid_->fill(y_, x_, grid_->columns(), blank());
-  else if (mode == 1) grid_->fill(y_, 0, x_ + 1, blank());
-  else if (mode == 2) grid_->fill(y_, 0, grid_->columns(), blank());
+  if (mode == 0)
+    grid_->fill(y_, x_, grid_->columns(), blank());
+  else if (mode == 1)
+    grid_->fill(y_, 0, x_ + 1, blank());
+  else if (mode == 2)
+    grid_->fill(y_, 0, grid_->columns(), blank());
 }
 
 void Terminal::set_mode(const CsiParams& p, bool dec_private, bool on) {

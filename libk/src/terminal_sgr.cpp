@@ -48,8 +48,10 @@ usize Terminal::sgr_one(const CsiParams& p, usize i) {
     case 2: set(kAttrFaint); break;
     case 3: set(kAttrItalic); break;
     case 4:  // 4:0 turns underline off; 4:1..4:5 are underline styles, all drawn alike
-      if (p.is_sub(i + 1) && p.values[i + 1] == 0) clear(kAttrUnderline);
-      else set(kAttrUnderline);
+      if (p.is_sub(i + 1) && p.values[i + 1] == 0)
+        clear(kAttrUnderline);
+      else
+        set(kAttrUnderline);
       break;
     case 5:
     case 6: set(kAttrBlink); break;
@@ -70,10 +72,14 @@ usize Terminal::sgr_one(const CsiParams& p, usize i) {
     case 49: pen_.bg = Colour(); break;
     case 58: return sgr_extended_colour(p, i, nullptr);  // underline colour: not drawn
     default:
-      if (v >= 30 && v <= 37) pen_.fg = {Colour::Indexed, v - 30};
-      else if (v >= 40 && v <= 47) pen_.bg = {Colour::Indexed, v - 40};
-      else if (v >= 90 && v <= 97) pen_.fg = {Colour::Indexed, v - 90 + 8};
-      else if (v >= 100 && v <= 107) pen_.bg = {Colour::Indexed, v - 100 + 8};
+      if (v >= 30 && v <= 37)
+        pen_.fg = {Colour::Indexed, v - 30};
+      else if (v >= 40 && v <= 47)
+        pen_.bg = {Colour::Indexed, v - 40};
+      else if (v >= 90 && v <= 97)
+        pen_.fg = {Colour::Indexed, v - 90 + 8};
+      else if (v >= 100 && v <= 107)
+        pen_.bg = {Colour::Indexed, v - 100 + 8};
       break;  // anything else: ignored
   }
   return skip_subparameters(p, i);
@@ -102,8 +108,7 @@ usize Terminal::sgr_extended_colour(const CsiParams& p, usize i, Colour* target)
   if (target == nullptr || count == 0) return next;
   if (parts[0] == 5 && count >= 2 && parts[1] <= 255) {
     *target = {Colour::Indexed, parts[1]};
-  } else if (parts[0] == 2 && count >= 4 && parts[1] <= 255 && parts[2] <= 255 &&
-             parts[3] <= 255) {
+  } else if (parts[0] == 2 && count >= 4 && parts[1] <= 255 && parts[2] <= 255 && parts[3] <= 255) {
     *target = {Colour::Direct, rgb(u8(parts[1]), u8(parts[2]), u8(parts[3]))};
   }
   return next;

@@ -38,7 +38,9 @@ bool TextConsole::init(const FramebufferView& fb, const psf::Font& font, Span<u8
     p += part(count, size);
     return here;
   };
-  Span<GlyphMap::Entry> entries(reinterpret_cast<GlyphMap::Entry*>(take(l.glyph_entries, sizeof(GlyphMap::Entry))), l.glyph_entries);
+  Span<GlyphMap::Entry> entries(
+      reinterpret_cast<GlyphMap::Entry*>(take(l.glyph_entries, sizeof(GlyphMap::Entry))),
+      l.glyph_entries);
   Span<Cell> cells(reinterpret_cast<Cell*>(take(l.cells, sizeof(Cell))), l.cells);
   Span<RowDamage> damage(reinterpret_cast<RowDamage*>(take(l.rows, sizeof(RowDamage))), l.rows);
   Span<u32> shadow(reinterpret_cast<u32*>(take(l.shadow_pixels, sizeof(u32))), l.shadow_pixels);

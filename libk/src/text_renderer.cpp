@@ -74,14 +74,17 @@ void TextRenderer::draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor
   u32 fg = cell.fg, bg = cell.bg;
   if (cell.attrs & kAttrReverse) swap(fg, bg);
   if (cursor) swap(fg, bg);
-  if (cell.attrs & kAttrConceal) fg = bg;
-  else if (cell.attrs & kAttrFaint) fg = mix(fg, bg);
+  if (cell.attrs & kAttrConceal)
+    fg = bg;
+  else if (cell.attrs & kAttrFaint)
+    fg = mix(fg, bg);
   u32 pfg, pbg;
   pack_colours(fg, bg, pfg, pbg);
   const u8* glyph = font.glyph(glyphs_->lookup(cell.code_point)).data();
   if (!(cell.attrs & kLineAttrs)) {  // the common case, without per-row decisions
     if (gw == 8 && font.bytes_per_row == 1) return draw_plain<8, 1>(dst, glyph, gh, pbg, pfg ^ pbg);
-    if (gw == 16 && font.bytes_per_row == 2) return draw_plain<16, 2>(dst, glyph, gh, pbg, pfg ^ pbg);
+    if (gw == 16 && font.bytes_per_row == 2)
+      return draw_plain<16, 2>(dst, glyph, gh, pbg, pfg ^ pbg);
   }
   draw_general(dst, glyph, cell.attrs, pbg, pfg ^ pbg);
 }
@@ -109,9 +112,12 @@ void TextRenderer::draw_general(u32* dst, const u8* glyph, u32 attrs, u32 pbg, u
         (y >= strike_row && y < strike_row + line_rows_))
       bits = ~0u;
     bits &= width_mask_;
-    if (gw == 8) expand_row<8>(dst, bits, pbg, diff);
-    else if (gw == 16) expand_row<16>(dst, bits, pbg, diff);
-    else expand_row_n(dst, bits, pbg, diff, gw);
+    if (gw == 8)
+      expand_row<8>(dst, bits, pbg, diff);
+    else if (gw == 16)
+      expand_row<16>(dst, bits, pbg, diff);
+    else
+      expand_row_n(dst, bits, pbg, diff, gw);
   }
 }
 
@@ -120,7 +126,8 @@ void TextRenderer::update_cursor(Terminal& terminal) {
   bool visible = terminal.cursor_visible();
   u32 slot = grid.storage_row(terminal.cursor_y()), column = terminal.cursor_x();
   bool moved = slot != cursor_slot_ || column != cursor_column_;
-  if (cursor_drawn_ && (!visible || moved)) grid.damage_slot(cursor_slot_, cursor_column_, cursor_column_ + 1);
+  if (cursor_drawn_ && (!visible || moved))
+    grid.damage_slot(cursor_slot_, cursor_column_, cursor_column_ + 1);
   if (visible && (!cursor_drawn_ || moved)) grid.damage_slot(slot, column, column + 1);
   cursor_drawn_ = visible;
   cursor_slot_ = slot;
@@ -141,7 +148,8 @@ TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
     for (u32 x = d.first; x < d.end; ++x)
       draw_cell(s, x, cells[x], cursor_drawn_ && s == cursor_slot_ && x == cursor_column_);
     stats.cells_drawn += d.end - d.first;
-    if (!full) copy_slot_span(s, s >= origin ? s - origin : s + rows_ - origin, d.first, d.end, stats);
+    if (!full)
+      copy_slot_span(s, s >= origin ? s - origin : s + rows_ - origin, d.first, d.end, stats);
     grid.clear_slot_damage(s);
   }
   if (full) {

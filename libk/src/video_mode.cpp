@@ -44,7 +44,7 @@ Optional<Resolution> edid_preferred_resolution(Bytes edid) {
   u8 sum = 0;
   for (usize i = 0; i < 128; ++i) sum = u8(sum + edid[i]);
   if (sum != 0) return nullopt;
-  const u8* dtd = edid.data() + 54;  // first detailed timing descriptor
+  const u8* dtd = edid.data() + 54;                // first detailed timing descriptor
   if (dtd[0] == 0 && dtd[1] == 0) return nullopt;  // a display descriptor, not a timing
   u32 width = dtd[2] | u32(dtd[4] >> 4) << 8;
   u32 height = dtd[5] | u32(dtd[7] >> 4) << 8;

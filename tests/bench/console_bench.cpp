@@ -14,7 +14,6 @@
 // on a shared machine. After the run the reporter prints the ratios (scroll_blit target
 // <= 1.2) and the render rates in MB/s (target >= 100).
 #include <benchmark/benchmark.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -36,8 +35,8 @@ constexpr size_t kTextBytes = 1 << 20;
 std::string mixed_text(size_t bytes) {
   std::mt19937 rng(1234);
   auto pick = [&](uint32_t n) { return uint32_t(rng() % n); };
-  static const char* kWords[] = {"ember", "kernel", "console", "render", "glyph", "buffer",
-                                 "ring", "scroll", "terminal", "colour", "pixel", "boot"};
+  static const char* kWords[] = {"ember", "kernel", "console",  "render", "glyph", "buffer",
+                                 "ring",  "scroll", "terminal", "colour", "pixel", "boot"};
   static const char* kUnicode[] = {"äöü", "€", "─│┌┐", "αβγ", "ж", "→", "ß"};
   std::string out;
   while (out.size() < bytes) {
@@ -47,8 +46,8 @@ std::string mixed_text(size_t bytes) {
         case 0: out += "\x1b[3" + std::to_string(pick(8)) + "m"; break;
         case 1: out += "\x1b[38;5;" + std::to_string(pick(256)) + "m"; break;
         case 2:
-          out += "\x1b[38;2;" + std::to_string(pick(256)) + ";" + std::to_string(pick(256)) +
-                 ";" + std::to_string(pick(256)) + "m";
+          out += "\x1b[38;2;" + std::to_string(pick(256)) + ";" + std::to_string(pick(256)) + ";" +
+                 std::to_string(pick(256)) + "m";
           break;
         case 3: out += "\x1b[1m"; break;
         case 4: out += "\x1b[4m"; break;
@@ -180,13 +179,21 @@ void scroll_blit(benchmark::State& state, const char* font) {
   if (!all_full) state.SkipWithError("a scroll did not copy the whole frame");
 }
 
-BENCHMARK_CAPTURE(render, terminus32, "terminus32")->Arg(kTextBytes)->Arg(64 << 10)->Arg(4 << 10)
+BENCHMARK_CAPTURE(render, terminus32, "terminus32")
+    ->Arg(kTextBytes)
+    ->Arg(64 << 10)
+    ->Arg(4 << 10)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(render, terminus16, "terminus16")->Arg(kTextBytes)->Arg(64 << 10)->Arg(4 << 10)
+BENCHMARK_CAPTURE(render, terminus16, "terminus16")
+    ->Arg(kTextBytes)
+    ->Arg(64 << 10)
+    ->Arg(4 << 10)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(scroll_blit, terminus32, "terminus32")->UseManualTime()
+BENCHMARK_CAPTURE(scroll_blit, terminus32, "terminus32")
+    ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(scroll_blit, terminus16, "terminus16")->UseManualTime()
+BENCHMARK_CAPTURE(scroll_blit, terminus16, "terminus16")
+    ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(frame_copy, rep_movsq, rep_movsq)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(frame_copy, rep_movsb, rep_movsb)->UseManualTime()->Unit(benchmark::kMicrosecond);

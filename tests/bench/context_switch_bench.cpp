@@ -22,14 +22,13 @@
 // (lower is faster), comparing the fastest repetition of each by CPU time: noise on a
 // shared machine only ever adds time, and wall time would also count the time the
 // benchmark was not running at all. Target (issue 6): ember <= 1.0x fcontext.
-#include <hal/context.hpp>
-
 #include <benchmark/benchmark.h>
-#include <ucontext.h>
-
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <ucontext.h>
+
+#include <hal/context.hpp>
 
 #include "best_time_reporter.hpp"
 

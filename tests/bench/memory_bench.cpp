@@ -5,16 +5,15 @@
 // The slab heap runs without debug checks (the fast path) and, separately, with them.
 // mimalloc is called through its own API (mi_malloc/mi_free), not as a malloc override.
 #include <benchmark/benchmark.h>
-#include <mimalloc.h>
-
-#include <libk/buddy.hpp>
-#include <libk/slab.hpp>
-
 #include <cstdio>
 #include <cstdlib>
+#include <mimalloc.h>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <libk/buddy.hpp>
+#include <libk/slab.hpp>
 
 #include "best_time_reporter.hpp"
 
@@ -100,14 +99,38 @@ void churn(benchmark::State& state, Allocator& a) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_Pairs_Slab(benchmark::State& s) { Slab a(false); pairs(s, a); }
-void BM_Pairs_SlabDebug(benchmark::State& s) { Slab a(true); pairs(s, a); }
-void BM_Pairs_Glibc(benchmark::State& s) { Glibc a; pairs(s, a); }
-void BM_Pairs_Mimalloc(benchmark::State& s) { Mimalloc a; pairs(s, a); }
-void BM_Churn_Slab(benchmark::State& s) { Slab a(false); churn(s, a); }
-void BM_Churn_SlabDebug(benchmark::State& s) { Slab a(true); churn(s, a); }
-void BM_Churn_Glibc(benchmark::State& s) { Glibc a; churn(s, a); }
-void BM_Churn_Mimalloc(benchmark::State& s) { Mimalloc a; churn(s, a); }
+void BM_Pairs_Slab(benchmark::State& s) {
+  Slab a(false);
+  pairs(s, a);
+}
+void BM_Pairs_SlabDebug(benchmark::State& s) {
+  Slab a(true);
+  pairs(s, a);
+}
+void BM_Pairs_Glibc(benchmark::State& s) {
+  Glibc a;
+  pairs(s, a);
+}
+void BM_Pairs_Mimalloc(benchmark::State& s) {
+  Mimalloc a;
+  pairs(s, a);
+}
+void BM_Churn_Slab(benchmark::State& s) {
+  Slab a(false);
+  churn(s, a);
+}
+void BM_Churn_SlabDebug(benchmark::State& s) {
+  Slab a(true);
+  churn(s, a);
+}
+void BM_Churn_Glibc(benchmark::State& s) {
+  Glibc a;
+  churn(s, a);
+}
+void BM_Churn_Mimalloc(benchmark::State& s) {
+  Mimalloc a;
+  churn(s, a);
+}
 
 // Frames: Ember's buddy allocator over 1 GiB of made-up physical memory, against blocks of
 // the same size and alignment from glibc and mimalloc. 4 KiB frames go through the buddy's
@@ -171,8 +194,8 @@ void print_ratio(const bench::BestTimeReporter& r, const std::string& ours,
   const double* a = r.best(ours);
   const double* b = r.best(peer);
   if (!a || !b) return;
-  std::printf("ratio %-20s / %-20s = %.2f  (%s is %.2fx as fast)\n", ours.c_str(),
-              peer.c_str(), *a / *b, ours.c_str(), *b / *a);
+  std::printf("ratio %-20s / %-20s = %.2f  (%s is %.2fx as fast)\n", ours.c_str(), peer.c_str(),
+              *a / *b, ours.c_str(), *b / *a);
 }
 
 }  // namespace

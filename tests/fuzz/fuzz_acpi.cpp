@@ -4,12 +4,12 @@
 // kBase. discover() walks it from the RSDP and every table found is parsed; the image is also
 // parsed directly as a MADT, HPET and FADT. Seeds: the q35 and pc captures laid out at their
 // real addresses, and the q35 MADT alone (tests/fuzz/corpus/acpi/).
+#include <cstring>
+
 #include <libk/acpi.hpp>
 #include <libk/acpi_fadt.hpp>
 #include <libk/acpi_hpet.hpp>
 #include <libk/acpi_madt.hpp>
-
-#include <cstring>
 
 namespace {
 

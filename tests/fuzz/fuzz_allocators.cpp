@@ -3,20 +3,20 @@
 // After every few operations the full invariant checks run; any broken invariant, any error
 // where success was due (or the reverse) traps. At the end everything is freed and the
 // allocators must be back to their initial state.
-#include <libk/buddy.hpp>
-#include <libk/extent_allocator.hpp>
-#include <libk/slab.hpp>
-
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
 #include <vector>
 
+#include <libk/buddy.hpp>
+#include <libk/extent_allocator.hpp>
+#include <libk/slab.hpp>
+
 namespace {
 
-#define CHECK(cond) \
-  do {              \
+#define CHECK(cond)                \
+  do {                             \
     if (!(cond)) __builtin_trap(); \
   } while (0)
 
@@ -45,7 +45,8 @@ void fuzz_buddy(Input& in) {
   CHECK(buddy.add_free(4 * MiB + 8192, 6 * MiB).ok());
   CHECK(buddy.add_free(4096ull * MiB, 6 * MiB).ok());
   const u64 initial_free = buddy.stats().free_frames;
-  std::vector<u64> initial(buddy.stats().free_blocks, buddy.stats().free_blocks + BuddyAllocator::kOrders);
+  std::vector<u64> initial(buddy.stats().free_blocks,
+                           buddy.stats().free_blocks + BuddyAllocator::kOrders);
   std::map<u64, u32> live;
   for (int step = 0; !in.empty() && step < 4000; ++step) {
     u8 op = in.byte();
@@ -80,7 +81,8 @@ void fuzz_buddy(Input& in) {
   CHECK(buddy.stats().free_frames == initial_free);
   buddy.drain_cache();
   CHECK(buddy.check_invariants() == nullptr);
-  for (u32 o = 0; o < BuddyAllocator::kOrders; ++o) CHECK(buddy.stats().free_blocks[o] == initial[o]);
+  for (u32 o = 0; o < BuddyAllocator::kOrders; ++o)
+    CHECK(buddy.stats().free_blocks[o] == initial[o]);
 }
 
 class Slabs final : public libk::SlabPageSource {
@@ -130,13 +132,16 @@ void fuzz_slab(Input& in) {
         // it); once the slab went back to the page source the pointer is simply stale.
         uptr slab = uptr(p) & ~uptr(libk::SlabCache::kSlabBytes - 1);
         auto other = live.lower_bound(reinterpret_cast<u8*>(slab));
-        bool slab_held = other != live.end() && (uptr(other->first) & ~uptr(libk::SlabCache::kSlabBytes - 1)) == slab;
-        if (debug && slab_held) CHECK(libk::SlabHeap::free(p).error().error == libk::HeapError::DoubleFree);
+        bool slab_held = other != live.end() &&
+                         (uptr(other->first) & ~uptr(libk::SlabCache::kSlabBytes - 1)) == slab;
+        if (debug && slab_held)
+          CHECK(libk::SlabHeap::free(p).error().error == libk::HeapError::DoubleFree);
       } else if (debug && !live.empty()) {
         // A pointer into the middle of a live object is refused.
         auto it = live.begin();
         usize offset = 1 + in.byte() % 15;
-        CHECK(libk::SlabHeap::free(it->first + offset).error().error == libk::HeapError::NotObjectStart);
+        CHECK(libk::SlabHeap::free(it->first + offset).error().error ==
+              libk::HeapError::NotObjectStart);
       }
       if (step % 64 == 0) CHECK(heap.check_invariants() == nullptr);
     }
@@ -163,7 +168,8 @@ void fuzz_extents(Input& in) {
         CHECK(r.value() % align == 0);
         auto next = live.lower_bound(r.value());
         CHECK(next == live.end() || r.value() + size <= next->first);
-        if (next != live.begin()) CHECK(std::prev(next)->first + std::prev(next)->second <= r.value());
+        if (next != live.begin())
+          CHECK(std::prev(next)->first + std::prev(next)->second <= r.value());
         live[r.value()] = size;
       }
     } else if (!live.empty()) {
@@ -171,8 +177,10 @@ void fuzz_extents(Input& in) {
       std::advance(it, in.u16le() % live.size());
       auto r = area.free(it->first, it->second);
       CHECK(r.ok() || r.error() == libk::ExtentError::TableFull);
-      if (r.ok()) live.erase(it);
-      else break;  // the table is full: the rest cannot be checked for exact recovery
+      if (r.ok())
+        live.erase(it);
+      else
+        break;  // the table is full: the rest cannot be checked for exact recovery
     }
     CHECK(area.check_invariants() == nullptr);
   }

@@ -3,10 +3,10 @@
 // Input: a whole DSDT/SSDT (header included). Every state 0-5 is looked up; the result is
 // checked against the one invariant a caller relies on: a sleep type fits SLP_TYPx's 3 bits.
 // Seeds: the q35 and pc DSDTs captured from QEMU (tests/data/acpi/), and a minimal table.
-#include <libk/acpi_aml.hpp>
-
 #include <cstdlib>
 #include <vector>
+
+#include <libk/acpi_aml.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const u8* data, size_t size) {
   // A copy of exactly `size` bytes, so that ASan catches a read one past the end.

@@ -1,11 +1,11 @@
 // libFuzzer harness for the loader's text parsers: ember.conf (parse_config,
 // parse_resolution) and the kernel command line (CommandLine). Every view they return must
 // lie inside the input; lookups must agree with iteration.
-#include <libk/cmdline.hpp>
-#include <libk/config.hpp>
-
 #include <stddef.h>
 #include <stdint.h>
+
+#include <libk/cmdline.hpp>
+#include <libk/config.hpp>
 
 namespace {
 

@@ -1,10 +1,10 @@
 // libFuzzer harness for the kernel-image validator. On acceptance the LoadPlan must satisfy
 // everything the loader relies on when it copies segments and builds page tables; on
 // rejection the error must format. Any violation traps.
-#include <libk/elf.hpp>
-
 #include <stddef.h>
 #include <stdint.h>
+
+#include <libk/elf.hpp>
 
 namespace {
 
@@ -77,7 +77,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   libk::Bytes file(data, size);
   libk::elf::Limits limits;
   auto result = libk::elf::validate_kernel(file, limits);
-  if (result.ok()) check_plan(result.value(), file, limits);
-  else check_error(result.error());
+  if (result.ok())
+    check_plan(result.value(), file, limits);
+  else
+    check_error(result.error());
   return 0;
 }

@@ -2,10 +2,10 @@
 // backtraces (libk/elf_symbols.hpp, libk/demangle.hpp). Input: an ELF file. Every symbol
 // found is looked up and its name demangled; lookups of addresses near each symbol and of
 // addresses taken from the input exercise the search.
+#include <cstring>
+
 #include <libk/demangle.hpp>
 #include <libk/elf_symbols.hpp>
-
-#include <cstring>
 
 extern "C" int LLVMFuzzerTestOneInput(const u8* data, size_t size) {
   auto table = libk::elf::SymbolTable::parse({data, size});

@@ -5,12 +5,12 @@
 //   the rest      the raw UEFI memory map
 // Whenever building succeeds the map must pass check_memory_map; running out of storage
 // (MapError::Full) is a legitimate outcome with the deliberately small storage.
-#include <boot/memory_map.hpp>
-
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <vector>
+
+#include <boot/memory_map.hpp>
 
 namespace {
 

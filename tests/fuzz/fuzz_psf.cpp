@@ -1,12 +1,12 @@
 // libFuzzer harness for the PSF font parser and the glyph map built from it: any bytes
 // must parse or fail cleanly, and a font that parses must be safe to use in full (every
 // glyph, every mapping, drawing text with it).
+#include <cstdint>
+#include <vector>
+
 #include <libk/glyph_map.hpp>
 #include <libk/psf.hpp>
 #include <libk/text_console.hpp>
-
-#include <cstdint>
-#include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parsed = libk::psf::parse({data, size});

@@ -4,11 +4,11 @@
 // Invariants checked after every byte: the line is at most kCapacity bytes of well-formed
 // UTF-8 and the cursor sits on a character boundary inside it. Seeds: typing sessions with
 // escape sequences, history and completion (tests/fuzz/corpus/shell/).
+#include <cstdlib>
+
 #include <libk/line_editor.hpp>
 #include <libk/shell.hpp>
 #include <libk/utf8.hpp>
-
-#include <cstdlib>
 
 namespace {
 

@@ -1,11 +1,11 @@
 // libFuzzer harness for the terminal: random bytes (text, controls, escape sequences,
 // broken UTF-8) on a grid of fuzzed size must never crash and never leave the cursor or
 // the damage records outside the grid; presenting must stay inside the framebuffer.
-#include <fonts/embedded_fonts.hpp>
-#include <libk/text_console.hpp>
-
 #include <cstdint>
 #include <vector>
+
+#include <fonts/embedded_fonts.hpp>
+#include <libk/text_console.hpp>
 
 namespace {
 

@@ -2,13 +2,12 @@
 // and pc machines (tests/data/acpi/), on hand-made AML, and on corrupted variants: a bad
 // definition is refused with a reason, never read past its end.
 #include <catch2/catch.hpp>
-
-#include <libk/acpi_aml.hpp>
-#include <libk/acpi_fadt.hpp>
-
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <libk/acpi_aml.hpp>
+#include <libk/acpi_fadt.hpp>
 
 #include "acpi_fixture.hpp"
 

@@ -3,8 +3,6 @@
 // the fuzzer's seeds.
 #pragma once
 
-#include <libk/acpi.hpp>
-
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <libk/acpi.hpp>
 
 #ifndef EMBER_TEST_DATA_DIR
 #error "EMBER_TEST_DATA_DIR must name tests/data (set by tests/meson.build)"

@@ -1,12 +1,11 @@
 // MADT entry parsing on synthetic tables: each malformed entry is reported and skipped (or,
 // when its length cannot be trusted, ends the walk), never read past the table.
 #include <catch2/catch.hpp>
-
-#include <libk/acpi_madt.hpp>
-
 #include <cstring>
 #include <initializer_list>
 #include <vector>
+
+#include <libk/acpi_madt.hpp>
 
 using namespace libk::acpi;
 

@@ -3,11 +3,10 @@
 // with SLP_TYP in bits 10-12 and SLP_EN last; ACPI mode is requested when SCI_EN is off;
 // the reset register is used only when the FADT offers it.
 #include <catch2/catch.hpp>
-
-#include <libk/acpi_power.hpp>
-
 #include <map>
 #include <vector>
+
+#include <libk/acpi_power.hpp>
 
 #include "acpi_fixture.hpp"
 
@@ -106,8 +105,7 @@ TEST_CASE("S5 on q35: SLP_TYP written, then SLP_EN, other bits kept", "[acpi][po
   CHECK(regs.writes() == want);
 }
 
-TEST_CASE("S5 with a non-zero type and a PM1b block writes each its own type",
-          "[acpi][power]") {
+TEST_CASE("S5 with a non-zero type and a PM1b block writes each its own type", "[acpi][power]") {
   Fadt fadt = captured_fadt("q35");
   fadt.pm1b_control = {kAddressSpaceIo, 16, 0, 0, 0x640};
   FakeRegisters regs;
@@ -136,8 +134,7 @@ TEST_CASE("Without SCI_EN, ACPI mode is requested through SMI_CMD first", "[acpi
   CHECK(w[2].value == (kPm1SciEnable | kPm1SleepEnable));
 }
 
-TEST_CASE("Firmware that never enters ACPI mode times out instead of hanging",
-          "[acpi][power]") {
+TEST_CASE("Firmware that never enters ACPI mode times out instead of hanging", "[acpi][power]") {
   Fadt fadt = captured_fadt("pc");
   FakeRegisters regs;
   regs.smi_port = 0xB2;
@@ -184,8 +181,7 @@ TEST_CASE("Reset without a supported reset register writes nothing", "[acpi][pow
   CHECK(regs.log.empty());
 }
 
-TEST_CASE("Register access width: access size, then bit width, then the default",
-          "[acpi][power]") {
+TEST_CASE("Register access width: access size, then bit width, then the default", "[acpi][power]") {
   CHECK(register_access_bits({1, 16, 0, kAccessDword, 0x10}, 16) == 32);
   CHECK(register_access_bits({1, 16, 0, 0, 0x10}, 8) == 16);
   CHECK(register_access_bits({1, 12, 0, 0, 0x10}, 16) == 16);

@@ -1,11 +1,11 @@
 // libk/acpi_rsdp.hpp: RSDP validation (ACPI 6.5 §5.2.5.3).
-#include <libk/acpi_rsdp.hpp>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <libk/acpi_rsdp.hpp>
 
 #include "string_sink.hpp"
 
@@ -165,9 +165,8 @@ TEST_CASE("checksum sums bytes modulo 256") {
 
 TEST_CASE("Every RSDP problem has its own text") {
   std::set<std::string> texts;
-  for (RsdpProblem p : {RsdpProblem::TooShort, RsdpProblem::BadSignature,
-                        RsdpProblem::BadChecksum, RsdpProblem::BadLength,
-                        RsdpProblem::BadExtendedChecksum})
+  for (RsdpProblem p : {RsdpProblem::TooShort, RsdpProblem::BadSignature, RsdpProblem::BadChecksum,
+                        RsdpProblem::BadLength, RsdpProblem::BadExtendedChecksum})
     texts.insert(test::str(libk::acpi::rsdp_problem_text(p)));
   CHECK(texts.size() == 5);
 }

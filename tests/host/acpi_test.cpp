@@ -2,15 +2,14 @@
 // machines (captured by tools/capture_acpi.py into tests/data/acpi/), and on corrupted
 // variants of them: every bad table is reported and skipped, never trusted.
 #include <catch2/catch.hpp>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include <libk/acpi.hpp>
 #include <libk/acpi_fadt.hpp>
 #include <libk/acpi_hpet.hpp>
 #include <libk/acpi_madt.hpp>
-
-#include <cstring>
-#include <string>
-#include <vector>
 
 #include "acpi_fixture.hpp"
 

@@ -2,12 +2,11 @@
 // QEMU 7.2's TCG offers neither x2APIC nor the TSC-deadline timer, so these tests are where
 // the x2APIC MSR path and the deadline MSR are exercised.
 #include <catch2/catch.hpp>
+#include <map>
+#include <vector>
 
 #include <hal/ioapic.hpp>
 #include <hal/lapic.hpp>
-
-#include <map>
-#include <vector>
 
 using hal::ApicRegister;
 
@@ -65,11 +64,11 @@ TEST_CASE("x2APIC: enable, ID and EOI go through the MSRs", "[apic]") {
   hal::LocalApic lapic(regs);
   lapic.enable(0xFF);
   CHECK(lapic.x2apic());
-  CHECK(lapic.id() == 0x12345);  // all 32 bits, unlike xAPIC's 8
+  CHECK(lapic.id() == 0x12345);                 // all 32 bits, unlike xAPIC's 8
   CHECK(msrs.values[0x80F] == (0x100 | 0xFF));  // software enable + spurious vector
-  CHECK(msrs.values[0x808] == 0);                // TPR: accept everything
-  CHECK(msrs.values[0x835] == 1u << 16);         // LINT0 masked
-  CHECK(msrs.values[0x833] == 1u << 16);         // thermal masked (6 LVT entries)
+  CHECK(msrs.values[0x808] == 0);               // TPR: accept everything
+  CHECK(msrs.values[0x835] == 1u << 16);        // LINT0 masked
+  CHECK(msrs.values[0x833] == 1u << 16);        // thermal masked (6 LVT entries)
   msrs.writes.clear();
   lapic.eoi();
   REQUIRE(msrs.writes.size() == 1);
@@ -147,8 +146,11 @@ TEST_CASE("I/O APIC: a redirection entry is written masked first, then unmasked"
           "[apic][ioapic]") {
   FakeIoApicWindow window;
   hal::IoApic io(window);
-  auto entry = hal::RedirectionEntry(0).set_vector(0x39).set_level_triggered(true)
-                   .set_active_low(true).set_destination(2);
+  auto entry = hal::RedirectionEntry(0)
+                   .set_vector(0x39)
+                   .set_level_triggered(true)
+                   .set_active_low(true)
+                   .set_destination(2);
   io.set_entry(9, entry);
   REQUIRE(window.writes.size() == 3);
   CHECK(window.writes[0].first == 0x10 + 18);

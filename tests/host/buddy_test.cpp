@@ -1,12 +1,11 @@
 // The buddy frame allocator (libk/buddy.hpp) on made-up physical addresses: it never touches
 // the frames, only its metadata, so no real memory stands behind them.
 #include <catch2/catch.hpp>
-
-#include <libk/buddy.hpp>
-
 #include <map>
 #include <random>
 #include <vector>
+
+#include <libk/buddy.hpp>
 
 namespace {
 
@@ -52,9 +51,11 @@ struct HoleyMachine : Fixture {
 };
 
 bool in_pool_ranges(u64 base, u64 size) {
-  struct R { u64 b, e; };
-  const R ranges[] = {{1 * MiB, 16 * MiB}, {20 * MiB + 4 * KiB, 64 * MiB},
-                      {4 * GiB, 5 * GiB + 8 * MiB + 12 * KiB}};
+  struct R {
+    u64 b, e;
+  };
+  const R ranges[] = {
+      {1 * MiB, 16 * MiB}, {20 * MiB + 4 * KiB, 64 * MiB}, {4 * GiB, 5 * GiB + 8 * MiB + 12 * KiB}};
   for (const R& r : ranges)
     if (base >= r.b && base + size <= r.e) return true;
   return false;
@@ -66,7 +67,8 @@ TEST_CASE("Buddy pool starts fully coalesced with aligned blocks", "[buddy]") {
   HoleyMachine f;
   f.check();
   const auto& s = f.buddy.stats();
-  CHECK(s.free_frames == (15 * MiB + 44 * MiB - 4 * KiB + 1 * GiB + 8 * MiB + 12 * KiB) / (4 * KiB));
+  CHECK(s.free_frames ==
+        (15 * MiB + 44 * MiB - 4 * KiB + 1 * GiB + 8 * MiB + 12 * KiB) / (4 * KiB));
   CHECK(s.allocated_frames == 0);
   CHECK(s.managed_frames == (63 * MiB + 1 * GiB + 8 * MiB + 12 * KiB) / (4 * KiB));
   CHECK(f.buddy.largest_free_order() == 18);  // one whole 1 GiB block at 4 GiB
@@ -180,7 +182,8 @@ TEST_CASE("Buddy keeps freed single frames in a LIFO cache until it fills", "[bu
   f.check();
   // Fill the cache past its size: half of it is merged back, the rest stays cached.
   std::vector<u64> frames;
-  for (u32 i = 0; i < BuddyAllocator::kCacheSize + 1; ++i) frames.push_back(f.buddy.allocate(0).value());
+  for (u32 i = 0; i < BuddyAllocator::kCacheSize + 1; ++i)
+    frames.push_back(f.buddy.allocate(0).value());
   for (u64 frame : frames) REQUIRE(f.buddy.free(frame, 0).ok());
   CHECK(f.buddy.stats().cached_frames == BuddyAllocator::kCacheSize / 2 + 1);
   f.check();

@@ -1,10 +1,10 @@
 // libk/cmdline.hpp: the kernel command line.
-#include <libk/cmdline.hpp>
-
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <libk/cmdline.hpp>
 
 #include "string_sink.hpp"
 
@@ -208,8 +208,8 @@ TEST_CASE("Returned keys and values point into the command line text") {
 
 TEST_CASE("Every command-line problem has its own text") {
   std::set<std::string> texts;
-  for (CmdlineProblem p : {CmdlineProblem::UnterminatedQuote, CmdlineProblem::EmptyKey,
-                           CmdlineProblem::QuoteInKey})
+  for (CmdlineProblem p :
+       {CmdlineProblem::UnterminatedQuote, CmdlineProblem::EmptyKey, CmdlineProblem::QuoteInKey})
     texts.insert(test::str(libk::cmdline_problem_text(p)));
   CHECK(texts.size() == 3);
 }

@@ -1,10 +1,10 @@
 // libk/config.hpp: the loader's ember.conf parser and parse_resolution.
-#include <libk/config.hpp>
-
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <libk/config.hpp>
 
 #include "string_sink.hpp"
 
@@ -58,7 +58,9 @@ Parsed parse(const std::string& text) {
       [&](const libk::ConfigLine& l) {
         out.entries.push_back({l.number, test::str(l.key), test::str(l.value)});
       },
-      [&](u32 line, ConfigProblem p) { out.problems.push_back({line, p}); });
+      [&](u32 line, ConfigProblem p) {
+        out.problems.push_back({line, p});
+      });
   return out;
 }
 
@@ -173,8 +175,8 @@ TEST_CASE("UTF-8 text is accepted in keys and values") {
 
 TEST_CASE("Every config problem has its own text") {
   std::set<std::string> texts;
-  for (ConfigProblem p : {ConfigProblem::MissingEquals, ConfigProblem::EmptyKey,
-                          ConfigProblem::ControlCharacter})
+  for (ConfigProblem p :
+       {ConfigProblem::MissingEquals, ConfigProblem::EmptyKey, ConfigProblem::ControlCharacter})
     texts.insert(test::str(libk::config_problem_text(p)));
   CHECK(texts.size() == 3);
 }

@@ -1,14 +1,14 @@
 // Shared fixtures for the console tests: synthetic PSF fonts and a terminal on a small grid.
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <libk/cell_grid.hpp>
 #include <libk/psf.hpp>
 #include <libk/terminal.hpp>
 #include <libk/utf8.hpp>
-
-#include <string>
-#include <string_view>
-#include <vector>
 
 namespace fixtures {
 

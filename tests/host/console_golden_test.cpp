@@ -5,7 +5,6 @@
 //
 // To accept a deliberate change, regenerate with ember-term (see tests/console/README.md).
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -36,7 +35,8 @@ struct Format {
 const Format kFormats[] = {
     {"BGRX", libk::PixelPacker::bgrx()},
     {"RGBX", libk::PixelPacker::rgbx()},
-    {"bitmask 8:8:8 at bits 24/16/8", libk::PixelPacker::from_masks({0xFF000000, 0xFF0000, 0xFF00})},
+    {"bitmask 8:8:8 at bits 24/16/8",
+     libk::PixelPacker::from_masks({0xFF000000, 0xFF0000, 0xFF00})},
     {"bitmask 5:6:5", libk::PixelPacker::from_masks({0xF800, 0x07E0, 0x001F})},
 };
 
@@ -64,8 +64,8 @@ std::string compare(const image::Image& got, const image::Image& want, const Gol
     }
   if (count == 0) return "";
   std::ostringstream out;
-  out << count << " pixels differ within (" << x0 << "," << y0 << ")-(" << x1 << "," << y1
-      << "); " << first.str();
+  out << count << " pixels differ within (" << x0 << "," << y0 << ")-(" << x1 << "," << y1 << "); "
+      << first.str();
   return out.str();
 }
 

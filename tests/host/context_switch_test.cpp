@@ -1,11 +1,11 @@
 // The context switch (hal/x86/context_switch.S) run on the host: the same routine the
 // kernel uses, switching between the test's own stack and coroutine stacks.
-#include <hal/context.hpp>
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <memory>
 #include <vector>
+
+#include <hal/context.hpp>
 
 extern "C" {
 void test_switch_with_pattern(u64* save_sp, u64 load_sp, u64 out[6]);
@@ -145,8 +145,7 @@ TEST_CASE("Switching back and forth resumes each context where it left off", "[c
   }
 }
 
-TEST_CASE("Callee-saved registers survive a switch to a context that clobbers them",
-          "[context]") {
+TEST_CASE("Callee-saved registers survive a switch to a context that clobbers them", "[context]") {
   Coroutine co;
   co.sp = hal::context::prepare(co.stack.top(), clobbering_entry, &co);
   u64 out[6] = {};
@@ -172,7 +171,8 @@ TEST_CASE("Many contexts can be suspended at once, each on its own stack", "[con
   std::vector<std::unique_ptr<Coroutine>> cos;
   for (int i = 0; i < 16; ++i) {
     cos.push_back(std::make_unique<Coroutine>());
-    cos.back()->sp = hal::context::prepare(cos.back()->stack.top(), counting_entry, cos.back().get());
+    cos.back()->sp =
+        hal::context::prepare(cos.back()->stack.top(), counting_entry, cos.back().get());
   }
   for (int round = 1; round <= 10; ++round)
     for (auto& co : cos) co->resume();

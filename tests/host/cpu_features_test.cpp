@@ -1,10 +1,9 @@
 // CPUID feature names (hal/cpu_features.hpp) from register values seen on real machines.
 #include <catch2/catch.hpp>
-
-#include <hal/cpu_features.hpp>
-
 #include <string>
 #include <vector>
+
+#include <hal/cpu_features.hpp>
 
 namespace {
 
@@ -46,6 +45,4 @@ TEST_CASE("Leaf 7 features are named from EBX, ECX and EDX", "[cpu]") {
   CHECK(n == std::vector<std::string>{"constant_tsc", "avx2", "smep", "smap", "umip"});
 }
 
-TEST_CASE("No bits, no features", "[cpu]") {
-  CHECK(names(hal::FeatureLeaves{}).empty());
-}
+TEST_CASE("No bits, no features", "[cpu]") { CHECK(names(hal::FeatureLeaves{}).empty()); }

@@ -33,9 +33,9 @@ TEST_CASE("no frequency when the leaves are missing or zero", "[cpuinfo]") {
 TEST_CASE("feature bits and family/model are decoded", "[cpuinfo]") {
   hal::CpuidLeaves l{};
   l.max_basic = 0x16;
-  l.vendor[0] = 0x756e6547;  // "Genu"
-  l.vendor[1] = 0x49656e69;  // "ineI"
-  l.vendor[2] = 0x6c65746e;  // "ntel"
+  l.vendor[0] = 0x756e6547;                                                  // "Genu"
+  l.vendor[1] = 0x49656e69;                                                  // "ineI"
+  l.vendor[2] = 0x6c65746e;                                                  // "ntel"
   l.leaf1 = {0x000906EA, 0, (1u << 21) | (1u << 24) | (1u << 31), 1u << 9};  // Coffee Lake
   l.max_extended = 0x8000'0008;
   l.leaf80000007 = {0, 0, 0, 1u << 8};

@@ -1,10 +1,9 @@
 // The backtrace demangler (libk/demangle.hpp): the name forms kernel frames have, and a
 // clean refusal of everything else.
 #include <catch2/catch.hpp>
+#include <string>
 
 #include <libk/demangle.hpp>
-
-#include <string>
 
 namespace {
 
@@ -52,9 +51,9 @@ TEST_CASE("templates, local names and non-mangled names are declined", "[demangl
   CHECK(demangled("kernel_main") == "<declined>");
   CHECK(demangled("_Z") == "<declined>");
   CHECK(demangled("_ZN") == "<declined>");
-  CHECK(demangled("_ZN6kern") == "<declined>");          // length past the end
-  CHECK(demangled("_ZN99999kE") == "<declined>");        // absurd length
-  CHECK(demangled("_ZN3fooC") == "<declined>");          // truncated constructor
+  CHECK(demangled("_ZN6kern") == "<declined>");    // length past the end
+  CHECK(demangled("_ZN99999kE") == "<declined>");  // absurd length
+  CHECK(demangled("_ZN3fooC") == "<declined>");    // truncated constructor
 }
 
 TEST_CASE("write_symbol_name falls back to the mangled name", "[demangle]") {

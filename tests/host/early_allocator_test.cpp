@@ -1,8 +1,7 @@
-#include <boot/early_allocator.hpp>
-
 #include <catch2/catch.hpp>
-
 #include <vector>
+
+#include <boot/early_allocator.hpp>
 
 using boot::EarlyAllocator;
 using boot::MemoryRange;
@@ -14,7 +13,7 @@ constexpr u64 kPage = libk::kPageSize;
 
 std::vector<MemoryRange> sample_map() {
   return {{0x0, 0x9f000, MemoryType::Usable, 0},
-          {0x100000, 0x700000, MemoryType::Usable, 0},       // the largest usable range
+          {0x100000, 0x700000, MemoryType::Usable, 0},  // the largest usable range
           {0x800000, 0x100000, MemoryType::Reserved, 0},
           {0x900000, 0x200000, MemoryType::BootServices, 0}};
 }
@@ -66,8 +65,8 @@ TEST_CASE("Early allocator refuses what does not fit and keeps working") {
   CHECK_FALSE(a.allocate(0x700000 + kPage).has_value());
   CHECK_FALSE(a.allocate(0).has_value());
   CHECK_FALSE(a.allocate(kPage, 3 * kPage).has_value());  // not a power of two
-  CHECK_FALSE(a.allocate(~u64{0}).has_value());            // rounding up would overflow
-  CHECK(a.allocate(0x700000).has_value());                 // exactly the arena
+  CHECK_FALSE(a.allocate(~u64{0}).has_value());           // rounding up would overflow
+  CHECK(a.allocate(0x700000).has_value());                // exactly the arena
   CHECK_FALSE(a.allocate(kPage).has_value());
 }
 

@@ -5,10 +5,10 @@
 // the start of the first (read+execute) segment. Tests then break one field at a time.
 #pragma once
 
-#include <libk/elf.hpp>
-
 #include <cstring>
 #include <vector>
+
+#include <libk/elf.hpp>
 
 namespace test {
 

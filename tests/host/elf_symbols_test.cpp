@@ -1,15 +1,14 @@
 // The ELF symbol-table parser behind symbolized backtraces (libk/elf_symbols.hpp), on small
 // synthetic files and on damaged ones: a bad file is an error, never an out-of-bounds read.
 #include <catch2/catch.hpp>
-
-#include <libk/elf.hpp>
-#include <libk/elf_symbols.hpp>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <libk/elf.hpp>
+#include <libk/elf_symbols.hpp>
 
 #include "elf_builder.hpp"
 
@@ -61,8 +60,9 @@ struct ElfBuilder {
     SectionHeader sections[5] = {};
     sections[1] = {0, 1, 0x6, kText, 0, 0x1000, 0, 0, 16, 0};  // PROGBITS, AX
     sections[2] = {0, 1, 0x3, kData, 0, 0x1000, 0, 0, 8, 0};   // PROGBITS, WA
-    sections[3] = {0, kSectionSymbolTable, 0, 0, symtab_offset, syms.size() * sizeof(Symbol64),
-                   symtab_link, 1, 8, symtab_entsize};
+    sections[3] = {
+        0, kSectionSymbolTable, 0, 0, symtab_offset, syms.size() * sizeof(Symbol64), symtab_link, 1,
+        8, symtab_entsize};
     sections[4] = {0, kSectionStringTable, 0, 0, strtab_offset, strtab.size(), 0, 0, 1, 0};
     const u8* sh = reinterpret_cast<const u8*>(sections);
     file.insert(file.end(), sh, sh + sizeof(sections));

@@ -1,12 +1,12 @@
 // libk/elf.hpp: the kernel-image validator. One test per rejection reason, each breaking a
 // single field of an otherwise valid image built by ElfBuilder.
-#include <libk/elf.hpp>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <libk/elf.hpp>
 
 #include "elf_builder.hpp"
 #include "string_sink.hpp"

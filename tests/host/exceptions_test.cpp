@@ -1,11 +1,10 @@
 // Describing CPU exceptions for crash reports (hal/exceptions.hpp): names, decoded error
 // codes and the register dump.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <string>
 
 #include <hal/exceptions.hpp>
-
-#include <algorithm>
-#include <string>
 
 using namespace hal::exceptions;
 

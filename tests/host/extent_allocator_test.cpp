@@ -1,11 +1,10 @@
 // The virtual-area range allocator (libk/extent_allocator.hpp).
 #include <catch2/catch.hpp>
-
-#include <libk/extent_allocator.hpp>
-
 #include <map>
 #include <random>
 #include <vector>
+
+#include <libk/extent_allocator.hpp>
 
 namespace {
 
@@ -82,7 +81,8 @@ TEST_CASE("Extent allocator reports a full table instead of losing a range", "[e
   area.check();
 }
 
-TEST_CASE("Extent allocator random alloc/free never overlaps and ends whole", "[extent][property]") {
+TEST_CASE("Extent allocator random alloc/free never overlaps and ends whole",
+          "[extent][property]") {
   Area area(u64{1} << 32, 4096);
   std::mt19937_64 rng(5);
   std::map<u64, u64> live;
@@ -93,7 +93,8 @@ TEST_CASE("Extent allocator random alloc/free never overlaps and ends whole", "[
       if (!r) continue;
       auto next = live.lower_bound(r.value());
       if (next != live.end()) REQUIRE(r.value() + size <= next->first);
-      if (next != live.begin()) REQUIRE(std::prev(next)->first + std::prev(next)->second <= r.value());
+      if (next != live.begin())
+        REQUIRE(std::prev(next)->first + std::prev(next)->second <= r.value());
       live[r.value()] = size;
     } else {
       auto it = live.begin();

@@ -1,11 +1,11 @@
 // libk/format.hpp: type-safe formatting. Compile-time rejection of bad format strings is
 // covered by tests/compile_fail/; these tests check what well-formed strings print.
-#include <libk/format.hpp>
-
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
 #include <string>
+
+#include <libk/format.hpp>
 
 #include "string_sink.hpp"
 
@@ -67,9 +67,7 @@ TEST_CASE("Integer type x prints lower-case hex without prefix") {
   CHECK(format("{:x}", 0) == "0");
 }
 
-TEST_CASE("Integer type X prints upper-case hex") {
-  CHECK(format("{:X}", 0xbeefu) == "BEEF");
-}
+TEST_CASE("Integer type X prints upper-case hex") { CHECK(format("{:X}", 0xbeefu) == "BEEF"); }
 
 TEST_CASE("Integer type b prints binary") {
   CHECK(format("{:b}", 10) == "1010");

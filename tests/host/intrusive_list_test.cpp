@@ -1,10 +1,10 @@
-#include <libk/intrusive_list.hpp>
-
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <random>
 #include <vector>
+
+#include <libk/intrusive_list.hpp>
 
 namespace {
 
@@ -111,10 +111,16 @@ TEST_CASE("Intrusive list matches a reference deque under random operations",
       Item& item = *pool[rng() % pool.size()];
       switch (rng() % 4) {
         case 0:
-          if (!item.linked()) { list.push_back(item); model.push_back(item.value); }
+          if (!item.linked()) {
+            list.push_back(item);
+            model.push_back(item.value);
+          }
           break;
         case 1:
-          if (!item.linked()) { list.push_front(item); model.insert(model.begin(), item.value); }
+          if (!item.linked()) {
+            list.push_front(item);
+            model.insert(model.begin(), item.value);
+          }
           break;
         case 2:
           if (item.linked()) {

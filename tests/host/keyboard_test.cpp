@@ -1,13 +1,12 @@
 // Scancode set 1 decoding for a US layout (libk/keyboard.hpp) and the interrupt-to-thread
 // queue it feeds (libk/spsc_ring.hpp).
 #include <catch2/catch.hpp>
-
-#include <libk/keyboard.hpp>
-#include <libk/spsc_ring.hpp>
-
 #include <initializer_list>
 #include <string>
 #include <thread>
+
+#include <libk/keyboard.hpp>
+#include <libk/spsc_ring.hpp>
 
 using namespace libk::keyboard;
 
@@ -56,7 +55,8 @@ TEST_CASE("Caps Lock toggles letters only; Shift inverts it", "[keyboard]") {
 
 TEST_CASE("Ctrl+letter types the control character", "[keyboard]") {
   ScancodeDecoder d;
-  CHECK(type(d, {kCtrlKey, 0x2E, 0x1A, kCtrlKey | kRelease, 0x2E}) == std::string("\x03\x1b" "c"));
+  CHECK(type(d, {kCtrlKey, 0x2E, 0x1A, kCtrlKey | kRelease, 0x2E}) == std::string("\x03\x1b"
+                                                                                  "c"));
 }
 
 TEST_CASE("0xE0-prefixed keys: right Ctrl/Alt, arrows, keypad Enter and slash", "[keyboard]") {

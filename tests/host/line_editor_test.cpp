@@ -2,11 +2,10 @@
 // fed to libk's terminal (the console's own VT100 state machine) and the test reads the
 // screen row and the cursor, on a wide and on a narrow terminal (horizontal scrolling).
 #include <catch2/catch.hpp>
-
-#include <libk/line_editor.hpp>
-
 #include <string>
 #include <vector>
+
+#include <libk/line_editor.hpp>
 
 #include "console_fixtures.hpp"
 #include "string_sink.hpp"
@@ -224,8 +223,8 @@ TEST_CASE("Cursor movement steps over whole UTF-8 characters", "[line][utf8]") {
   s.press(EditKey::Left);
   CHECK(s.term.x() == 7);
   CHECK(s.editor.cursor() == 6);  // bytes: c a f é(2) space
-  s.press(EditKey::Backspace);  // removes the space
-  s.press(EditKey::Backspace);  // removes é whole
+  s.press(EditKey::Backspace);    // removes the space
+  s.press(EditKey::Backspace);    // removes é whole
   CHECK(s.line() == "caf\u2603!");
   CHECK(s.term.row(0) == "> caf☃!");
   s.press(EditKey::Delete);  // removes ☃ whole
@@ -294,12 +293,12 @@ TEST_CASE("Editing through serial escape sequences", "[line][serial]") {
   s.serial("\x1b[D\x1b[D");  // two lefts: after "eco"
   s.serial("\x7f");          // DEL is Backspace: removes o
   s.serial("h\x1b[C");       // h, then right: after "echx"
-  s.serial("\x08o\x1b[3~");   // BS removes x, o, Delete removes the last h
+  s.serial("\x08o\x1b[3~");  // BS removes x, o, Delete removes the last h
   CHECK(s.line() == "echo");
   CHECK(s.term.row(0) == "> echo");
   s.serial("\x1b[H");
   s.serial("X");
-  s.serial("\x1bOF!");  // SS3 End
+  s.serial("\x1bOF!");         // SS3 End
   s.serial("\x1b[1~\x1b[3~");  // Home, Delete: removes X
   CHECK(s.line() == "echo!");
   CHECK(s.serial("\r\n") == LineEditor::Outcome::Submitted);

@@ -1,11 +1,10 @@
 // Edit inputs from the keyboard's key events and from a serial terminal's bytes
 // (libk/line_input.hpp): both sources bind the same keys to the same actions.
 #include <catch2/catch.hpp>
-
-#include <libk/line_input.hpp>
-
 #include <string>
 #include <vector>
+
+#include <libk/line_input.hpp>
 
 using namespace libk::line;
 using libk::keyboard::Key;
@@ -43,7 +42,8 @@ TEST_CASE("Serial: printable ASCII and UTF-8 become inserts", "[line][serial]") 
 
 TEST_CASE("Serial: malformed UTF-8 is dropped, the next character survives", "[line][serial]") {
   CHECK(decode("\xc3x") == std::vector<EditInput>{ch('x')});
-  CHECK(decode("\xff\xfe" "a") == std::vector<EditInput>{ch('a')});
+  CHECK(decode("\xff\xfe"
+               "a") == std::vector<EditInput>{ch('a')});
 }
 
 TEST_CASE("Serial: CR, LF and CR LF are each one Enter", "[line][serial]") {
@@ -66,15 +66,19 @@ TEST_CASE("Serial: DEL and BS erase backwards; control keys follow readline", "[
 
 TEST_CASE("Serial: VT100 and xterm cursor-key sequences", "[line][serial]") {
   CHECK(decode("\x1b[A\x1b[B\x1b[C\x1b[D") ==
-        std::vector<EditInput>{k(EditKey::Up), k(EditKey::Down), k(EditKey::Right), k(EditKey::Left)});
-  CHECK(decode("\x1bOA\x1bOD\x1bOH\x1bOF") ==
-        std::vector<EditInput>{k(EditKey::Up), k(EditKey::Left), k(EditKey::Home), k(EditKey::End)});
+        std::vector<EditInput>{k(EditKey::Up), k(EditKey::Down), k(EditKey::Right),
+                               k(EditKey::Left)});
+  CHECK(
+      decode("\x1bOA\x1bOD\x1bOH\x1bOF") ==
+      std::vector<EditInput>{k(EditKey::Up), k(EditKey::Left), k(EditKey::Home), k(EditKey::End)});
   CHECK(decode("\x1b[H\x1b[F\x1b[1~\x1b[4~\x1b[7~\x1b[8~\x1b[3~") ==
         std::vector<EditInput>{k(EditKey::Home), k(EditKey::End), k(EditKey::Home), k(EditKey::End),
                                k(EditKey::Home), k(EditKey::End), k(EditKey::Delete)});
   CHECK(decode("\x1b[1;5C\x1b[1;5D") ==
         std::vector<EditInput>{k(EditKey::WordRight), k(EditKey::WordLeft)});
-  CHECK(decode("\x1b" "b\x1b" "f") == std::vector<EditInput>{k(EditKey::WordLeft), k(EditKey::WordRight)});
+  CHECK(decode("\x1b"
+               "b\x1b"
+               "f") == std::vector<EditInput>{k(EditKey::WordLeft), k(EditKey::WordRight)});
 }
 
 TEST_CASE("Serial: unknown sequences are swallowed whole", "[line][serial]") {
@@ -107,9 +111,10 @@ TEST_CASE("Keyboard: characters, Enter, Backspace, Tab", "[line][keyboard]") {
 }
 
 TEST_CASE("Keyboard: grey cursor keys, Home, End, Delete, Ctrl+arrows", "[line][keyboard]") {
-  CHECK(keys({0xE0, 0x4B, 0xE0, 0x4D, 0xE0, 0x48, 0xE0, 0x50, 0xE0, 0x47, 0xE0, 0x4F, 0xE0, 0x53}) ==
-        std::vector<EditInput>{k(EditKey::Left), k(EditKey::Right), k(EditKey::Up), k(EditKey::Down),
-                               k(EditKey::Home), k(EditKey::End), k(EditKey::Delete)});
+  CHECK(
+      keys({0xE0, 0x4B, 0xE0, 0x4D, 0xE0, 0x48, 0xE0, 0x50, 0xE0, 0x47, 0xE0, 0x4F, 0xE0, 0x53}) ==
+      std::vector<EditInput>{k(EditKey::Left), k(EditKey::Right), k(EditKey::Up), k(EditKey::Down),
+                             k(EditKey::Home), k(EditKey::End), k(EditKey::Delete)});
   CHECK(keys({0x1D, 0xE0, 0x4B, 0xE0, 0x4D, 0x9D}) ==
         std::vector<EditInput>{k(EditKey::WordLeft), k(EditKey::WordRight)});
 }

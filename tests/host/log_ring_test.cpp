@@ -1,9 +1,9 @@
 // The log ring buffer (libk/log_ring.hpp) behind the kernel log and a later dmesg.
 #include <catch2/catch.hpp>
-#include <libk/log_ring.hpp>
-
 #include <string>
 #include <vector>
+
+#include <libk/log_ring.hpp>
 
 namespace {
 

@@ -1,6 +1,4 @@
 // boot/memory_map.hpp: turning a raw UEFI memory map into the kernel's compact map.
-#include <boot/memory_map.hpp>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <ostream>
@@ -9,14 +7,16 @@
 #include <string>
 #include <vector>
 
+#include <boot/memory_map.hpp>
+
 #include "string_sink.hpp"
 
+using boot::check_memory_map;
+using boot::classify_uefi;
 using boot::MapError;
 using boot::MemoryMapBuilder;
 using boot::MemoryRange;
 using boot::MemoryType;
-using boot::check_memory_map;
-using boot::classify_uefi;
 
 namespace Catch {
 template <>
@@ -26,8 +26,9 @@ struct StringMaker<MemoryType> {
 template <>
 struct StringMaker<MapError> {
   static std::string convert(MapError e) {
-    return e == MapError::Full ? "Full" : e == MapError::BadDescriptorSize ? "BadDescriptorSize"
-                                                                          : "?";
+    return e == MapError::Full                ? "Full"
+           : e == MapError::BadDescriptorSize ? "BadDescriptorSize"
+                                              : "?";
   }
 };
 }  // namespace Catch
@@ -50,7 +51,7 @@ struct Desc {
 std::vector<u8> uefi_map(const std::vector<Desc>& descs, usize stride) {
   std::vector<u8> raw(descs.size() * stride, 0xA5);
   for (usize i = 0; i < descs.size(); ++i) {
-    boot::UefiMemoryDescriptor d{descs[i].type, 0, descs[i].start, 0, descs[i].pages,
+    boot::UefiMemoryDescriptor d{descs[i].type,     0, descs[i].start, 0, descs[i].pages,
                                  descs[i].attribute};
     std::memcpy(raw.data() + i * stride, &d, sizeof(d));
   }
@@ -166,10 +167,11 @@ TEST_CASE("Descriptors with zero pages are ignored") {
 
 TEST_CASE("Descriptors whose range overflows are skipped and counted") {
   Map map;
-  map.add({{boot::kEfiConventionalMemory, 0x0, 4},
-           {boot::kEfiConventionalMemory, 0x100000, u64{1} << 52},        // pages * 4096 overflows
-           {boot::kEfiReservedMemoryType, 0xffff'ffff'ffff'e000, 2},      // ends exactly at 2^64
-           {boot::kEfiMemoryMappedIO, 0xffff'ffff'f000'0000, 0x1000'0000}});  // start + length wraps
+  map.add(
+      {{boot::kEfiConventionalMemory, 0x0, 4},
+       {boot::kEfiConventionalMemory, 0x100000, u64{1} << 52},            // pages * 4096 overflows
+       {boot::kEfiReservedMemoryType, 0xffff'ffff'ffff'e000, 2},          // ends exactly at 2^64
+       {boot::kEfiMemoryMappedIO, 0xffff'ffff'f000'0000, 0x1000'0000}});  // start + length wraps
   CHECK(map.ranges() == std::vector<R>{{0x0, 0x4000, Usable}});
   CHECK(map.builder.skipped() == 3);
 }
@@ -229,8 +231,8 @@ TEST_CASE("Descriptor size below 40 bytes is rejected") {
 
 TEST_CASE("A trailing partial descriptor is ignored") {
   Map map;
-  auto raw = uefi_map({{boot::kEfiConventionalMemory, 0, 1}, {boot::kEfiACPIMemoryNVS, 0x1000, 1}},
-                      48);
+  auto raw =
+      uefi_map({{boot::kEfiConventionalMemory, 0, 1}, {boot::kEfiACPIMemoryNVS, 0x1000, 1}}, 48);
   raw.resize(48 + 40);  // the second descriptor's 40 bytes are there, its stride is not
   REQUIRE(map.builder.add_uefi_map({raw.data(), raw.size()}, 48).ok());
   CHECK(map.ranges() == std::vector<R>{{0x0, 0x1000, Usable}});
@@ -400,8 +402,8 @@ TEST_CASE("Reserved memory without write-back is classified as Mmio") {
 }
 
 TEST_CASE("PAL code, unaccepted and OEM types are treated like reserved memory") {
-  for (u32 type : {u32(boot::kEfiPalCode), u32(boot::kEfiUnacceptedMemoryType), 0x7000'0000u,
-                   0x8000'0001u}) {
+  for (u32 type :
+       {u32(boot::kEfiPalCode), u32(boot::kEfiUnacceptedMemoryType), 0x7000'0000u, 0x8000'0001u}) {
     CAPTURE(type);
     CHECK(classify_uefi(type, kWB) == Reserved);
     CHECK(classify_uefi(type, 0) == Mmio);
@@ -416,9 +418,7 @@ TEST_CASE("Reserved descriptor without write-back becomes an Mmio range") {
 
 // --- check_memory_map -------------------------------------------------------------------------
 
-TEST_CASE("check_memory_map accepts an empty map") {
-  CHECK(check_memory_map({}) == nullptr);
-}
+TEST_CASE("check_memory_map accepts an empty map") { CHECK(check_memory_map({}) == nullptr); }
 
 TEST_CASE("check_memory_map accepts a built map") {
   Map map;
@@ -507,9 +507,9 @@ namespace {
 
 // The documented precedence where firmware ranges overlap, lowest first.
 int reference_rank(MemoryType t) {
-  const MemoryType order[] = {Usable,      BootServices,    LoaderReclaimable, AcpiReclaimable,
-                              Persistent,  KernelImage,     Framebuffer,       FirmwareRuntime,
-                              AcpiNvs,     Mmio,            Reserved,          Bad};
+  const MemoryType order[] = {Usable,     BootServices, LoaderReclaimable, AcpiReclaimable,
+                              Persistent, KernelImage,  Framebuffer,       FirmwareRuntime,
+                              AcpiNvs,    Mmio,         Reserved,          Bad};
   for (int i = 0; i < 12; ++i)
     if (order[i] == t) return i;
   FAIL("no rank for type " << u32(t));
@@ -545,7 +545,8 @@ PageTypes expand(libk::Span<const MemoryRange> ranges) {
 TEST_CASE("Random firmware maps build valid maps that keep the highest-ranked type per page") {
   std::mt19937_64 rng(0x5eed'e3be'12);
   auto below = [&](u64 n) { return u64(rng() % n); };
-  const u32 uefi_types[] = {0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x8000'0000};
+  const u32 uefi_types[] = {0, 1, 2,  3,  4,  5,  6,  7,  7,          7,
+                            8, 9, 10, 11, 12, 13, 14, 15, 0x8000'0000};
   const usize strides[] = {40, 48, 56, 64};
 
   for (int iteration = 0; iteration < 3000; ++iteration) {

@@ -1,14 +1,13 @@
 // Changing mappings with hal::paging::PageTables (unmap, protect, guard pages, large-page
 // splitting) and classifying page faults, against a fake physical memory.
 #include <catch2/catch.hpp>
-
-#include <hal/page_fault.hpp>
-#include <hal/paging.hpp>
-
 #include <map>
 #include <memory>
 #include <random>
 #include <vector>
+
+#include <hal/page_fault.hpp>
+#include <hal/paging.hpp>
 
 namespace {
 
@@ -199,11 +198,16 @@ TEST_CASE("A split that runs out of table memory fails cleanly", "[paging]") {
   CHECK(f.tables.translate(kVa)->size == PageSize::Size2M);  // untouched
 }
 
-TEST_CASE("Random map/unmap/protect agrees with a model of the address space", "[paging][property]") {
+TEST_CASE("Random map/unmap/protect agrees with a model of the address space",
+          "[paging][property]") {
   Fixture f;
   std::mt19937_64 rng(3);
   constexpr u64 kPages = 2048;  // 8 MiB window, 2 MiB pages possible
-  struct Page { bool mapped; u64 phys; bool writable; };
+  struct Page {
+    bool mapped;
+    u64 phys;
+    bool writable;
+  };
   std::vector<Page> model(kPages);
   for (int step = 0; step < 3000; ++step) {
     u64 first = rng() % kPages, count = 1 + rng() % 600;
@@ -250,9 +254,9 @@ TEST_CASE("Random map/unmap/protect agrees with a model of the address space", "
 
 TEST_CASE("Page faults are classified from the error code and the tables", "[paging][fault]") {
   Fixture f;
-  REQUIRE(f.tables.map(kVa, 0x100000, 4 * KiB, kRx).ok());              // text
-  REQUIRE(f.tables.map(kVa + 4 * KiB, 0x101000, 4 * KiB, kRw).ok());    // data / heap
-  REQUIRE(f.tables.map_guard(kVa + 8 * KiB, 4 * KiB).ok());             // stack guard
+  REQUIRE(f.tables.map(kVa, 0x100000, 4 * KiB, kRx).ok());            // text
+  REQUIRE(f.tables.map(kVa + 4 * KiB, 0x101000, 4 * KiB, kRw).ok());  // data / heap
+  REQUIRE(f.tables.map_guard(kVa + 8 * KiB, 4 * KiB).ok());           // stack guard
   constexpr u64 kPresent = 1, kWrite = 2, kUser = 4, kRsvd = 8, kFetch = 16;
   auto kind = [&](u64 address, u64 error) {
     return classify_fault(f.tables, address, PageFaultError(error)).kind;

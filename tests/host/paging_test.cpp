@@ -1,10 +1,10 @@
 // hal/paging.hpp: the page-table builder, driven over a fake physical memory.
-#include <hal/paging.hpp>
-
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <hal/paging.hpp>
 
 #include "string_sink.hpp"
 
@@ -211,8 +211,8 @@ TEST_CASE("translate of an unmapped address finds nothing") {
   Fixture f;
   CHECK_FALSE(f.tables.translate(kKernel).has_value());
   f.map(kKernel, 0x7000, k4K);
-  CHECK_FALSE(f.tables.translate(kKernel + k4K).has_value());        // same page table
-  CHECK_FALSE(f.tables.translate(kKernel + k1G).has_value());        // no page directory
+  CHECK_FALSE(f.tables.translate(kKernel + k4K).has_value());          // same page table
+  CHECK_FALSE(f.tables.translate(kKernel + k1G).has_value());          // no page directory
   CHECK_FALSE(f.tables.translate(0x0000'0000'0040'0000).has_value());  // no PDPT
 }
 

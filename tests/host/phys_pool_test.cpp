@@ -1,10 +1,9 @@
 // From the BootInfo memory map to the page allocator's sections and free ranges
 // (boot/phys_pool.hpp): the conversion edge cases.
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include <boot/phys_pool.hpp>
-
-#include <vector>
 
 namespace {
 
@@ -69,7 +68,8 @@ TEST_CASE("Unaligned exclusions are widened to the pages they touch", "[phys_poo
 }
 
 TEST_CASE("Overlapping and nested exclusions cut once", "[phys_pool]") {
-  auto pieces = subtract({0, 64 * KiB}, {{8 * KiB, 16 * KiB}, {12 * KiB, 4 * KiB}, {20 * KiB, 12 * KiB}});
+  auto pieces =
+      subtract({0, 64 * KiB}, {{8 * KiB, 16 * KiB}, {12 * KiB, 4 * KiB}, {20 * KiB, 12 * KiB}});
   CHECK(same(pieces, {{0, 8 * KiB}, {32 * KiB, 32 * KiB}}));
 }
 
@@ -84,7 +84,7 @@ TEST_CASE("Exclusions touching the range edges do not cut it", "[phys_pool]") {
 }
 
 TEST_CASE("Ranges and exclusions at the top of the address space do not overflow", "[phys_pool]") {
-  u64 top = ~u64{0} - 0xfff;  // last page
+  u64 top = ~u64{0} - 0xfff;                          // last page
   CHECK(subtract({top, ~u64{0} - top}, {}).empty());  // no whole page fits below 2^64
   CHECK(subtract({top - 0x2000, 0x2000}, {{top - 0x1000, ~u64{0}}}).size() == 1);
 }

@@ -1,9 +1,9 @@
 // libk/pixel.hpp: packing RGB colours into framebuffer pixels.
-#include <libk/pixel.hpp>
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <ostream>
+
+#include <libk/pixel.hpp>
 
 using libk::PixelPacker;
 using libk::Rgb;

@@ -1,5 +1,6 @@
 // PSF font parsing (libk/psf.hpp) and the code point -> glyph map (libk/glyph_map.hpp).
 #include <catch2/catch.hpp>
+
 #include <fonts/embedded_fonts.hpp>
 #include <libk/glyph_map.hpp>
 #include <libk/psf.hpp>
@@ -74,8 +75,8 @@ TEST_CASE("PSF2 header fields and glyph bitmaps are read as written", "[psf]") {
   CHECK(g5[0] == fixtures::glyph_byte(5, 0, 0));
   CHECK(g5[39] == fixtures::glyph_byte(5, 19, 1));
   CHECK(f.glyph(8).empty());
-  uint32_t expected = uint32_t(fixtures::glyph_byte(5, 3, 0)) << 24 |
-                      uint32_t(fixtures::glyph_byte(5, 3, 1)) << 16;
+  uint32_t expected =
+      uint32_t(fixtures::glyph_byte(5, 3, 0)) << 24 | uint32_t(fixtures::glyph_byte(5, 3, 1)) << 16;
   CHECK(f.row_bits(g5, 3) == expected);
 }
 
@@ -99,7 +100,7 @@ TEST_CASE("The Unicode table yields single code points in order, skipping sequen
   auto font = libk::psf::parse(bytes_of(data));
   REQUIRE(font.ok());
   using P = std::pair<char32_t, uint32_t>;
-  std::vector<P> expected = {{U' ', 0}, {U'A', 1}, {U'a', 1}, {U'B', 2}, {U'?', 3},
+  std::vector<P> expected = {{U' ', 0},   {U'A', 1},   {U'a', 1}, {U'B', 2}, {U'?', 3},
                              {0x2500, 4}, {0xFFFD, 4}, {U'é', 5}, {U'Z', 7}};
   CHECK(all_mappings(font.value()) == expected);
   CHECK(font.value().mapping_count == expected.size());
@@ -146,7 +147,7 @@ TEST_CASE("Fonts with a wrong header are rejected with the specific error", "[ps
   CHECK(parse_error(with(24, 65)) == Error::GlyphTooLarge);
   CHECK(parse_error(with(16, 70000)) == Error::TooManyGlyphs);
   CHECK(parse_error(with(20, 17)) == Error::CharsizeMismatch);
-  CHECK(parse_error(with(16, 0x10000)) == Error::GlyphsPastEnd);  // 65536 * 16 bytes: not there
+  CHECK(parse_error(with(16, 0x10000)) == Error::GlyphsPastEnd);    // 65536 * 16 bytes: not there
   CHECK(parse_error({0x36, 0x04, 0x00, 0x00}) == Error::ZeroSize);  // PSF1 with 0-row glyphs
   CHECK(parse_error({0x36, 0x04, 0x00, 0x41}) == Error::GlyphTooLarge);
 }
@@ -204,8 +205,8 @@ TEST_CASE("Unknown code points get the font's U+FFFD glyph", "[glyph_map]") {
   libk::GlyphMap map;
   map.init(font, {storage.data(), storage.size()});
   CHECK(map.replacement_glyph() == 4);
-  CHECK(map.lookup(U'q') == 4);       // Latin-1 fast path
-  CHECK(map.lookup(0x1F600) == 4);    // emoji: binary search misses
+  CHECK(map.lookup(U'q') == 4);     // Latin-1 fast path
+  CHECK(map.lookup(0x1F600) == 4);  // emoji: binary search misses
   CHECK(map.lookup(0x10FFFF) == 4);
 }
 

@@ -2,14 +2,14 @@
 // interactive (run, sleep, run...) threads with random priorities and slices, driving the
 // real RunQueue the way the kernel's scheduler does, and checking the policy's promises
 // (libk/include/sched/run_queue.hpp) at every step.
-#include <sched/run_queue.hpp>
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <random>
 #include <vector>
+
+#include <sched/run_queue.hpp>
 
 using sched::Entity;
 using sched::RunQueue;
@@ -55,7 +55,9 @@ struct Simulation {
     return next;
   }
 
-  SimThread* running_thread() { return rq.is_idle(*current) ? nullptr : static_cast<SimThread*>(current); }
+  SimThread* running_thread() {
+    return rq.is_idle(*current) ? nullptr : static_cast<SimThread*>(current);
+  }
 
   void switch_to_next() {
     current = &rq.pick_next();
@@ -154,8 +156,7 @@ TEST_CASE("Always-runnable threads each get exactly their slice in every round",
   }
 }
 
-TEST_CASE("No thread ever runs more than its slice in one round",
-          "[sched][run_queue][property]") {
+TEST_CASE("No thread ever runs more than its slice in one round", "[sched][run_queue][property]") {
   for (u64 seed = 1; seed <= 100; ++seed) {
     INFO("seed " << seed);
     std::mt19937_64 rng(seed * 7919);
@@ -203,8 +204,7 @@ TEST_CASE("Equal always-runnable threads wait exactly one round for their turn",
   }
 }
 
-TEST_CASE("The idle entity runs only when no thread is runnable",
-          "[sched][run_queue][property]") {
+TEST_CASE("The idle entity runs only when no thread is runnable", "[sched][run_queue][property]") {
   for (u64 seed = 1; seed <= 100; ++seed) {
     INFO("seed " << seed);
     std::mt19937_64 rng(seed * 31337);
@@ -229,17 +229,24 @@ TEST_CASE("Run queue bookkeeping survives random enqueue, remove, pick and repri
     Entity idle;
     RunQueue rq(idle);
     std::vector<std::unique_ptr<Entity>> pool;
-    for (int i = 0; i < 24; ++i) pool.push_back(std::make_unique<Entity>(sched::Priority(rng() % 32)));
+    for (int i = 0; i < 24; ++i)
+      pool.push_back(std::make_unique<Entity>(sched::Priority(rng() % 32)));
     usize queued = 0;
     for (int step = 0; step < 3000; ++step) {
       Entity& e = *pool[rng() % pool.size()];
       bool on_queue = e.queue() == Entity::Queue::Runnable;
       switch (rng() % 4) {
         case 0:
-          if (!on_queue) { rq.enqueue(e); ++queued; }
+          if (!on_queue) {
+            rq.enqueue(e);
+            ++queued;
+          }
           break;
         case 1:
-          if (on_queue) { rq.remove(e); --queued; }
+          if (on_queue) {
+            rq.remove(e);
+            --queued;
+          }
           break;
         case 2: {
           Entity& picked = rq.pick_next();

@@ -1,9 +1,9 @@
 // The run-queue policy, behaviour by behaviour (libk/include/sched/run_queue.hpp).
 // tests/host/sched_run_queue_property_test.cpp checks the same policy under random load.
-#include <sched/run_queue.hpp>
-
 #include <catch2/catch.hpp>
 #include <vector>
+
+#include <sched/run_queue.hpp>
 
 using sched::Entity;
 using sched::RunQueue;
@@ -157,8 +157,7 @@ TEST_CASE("A woken entity with slice left runs before those waiting for the next
   CHECK(f.rq.slice_left_ns(sleeper) == sleeper.slice_ns() - 1 * kMs);
 }
 
-TEST_CASE("Sleeping does not bank CPU time: a slice belongs to one round",
-          "[sched][run_queue]") {
+TEST_CASE("Sleeping does not bank CPU time: a slice belongs to one round", "[sched][run_queue]") {
   Fixture f;
   Entity sleeper, spinner;
   f.rq.enqueue(sleeper);
@@ -176,7 +175,7 @@ TEST_CASE("Waking up in a later round gives a fresh slice", "[sched][run_queue]"
   Entity sleeper, spinner;
   f.rq.enqueue(sleeper);
   f.rq.enqueue(spinner);
-  f.run(sleeper.slice_ns());  // sleeper exhausts its slice in round 1 and blocks
+  f.run(sleeper.slice_ns());     // sleeper exhausts its slice in round 1 and blocks
   for (int i = 0; i < 2; ++i) {  // spinner alone for two rounds
     f.run(spinner.slice_ns());
     f.rq.enqueue(spinner);
@@ -187,8 +186,7 @@ TEST_CASE("Waking up in a later round gives a fresh slice", "[sched][run_queue]"
   CHECK(sleeper.budget_ns() == i64(sleeper.slice_ns()));
 }
 
-TEST_CASE("A woken higher-priority entity preempts; an equal one does not",
-          "[sched][run_queue]") {
+TEST_CASE("A woken higher-priority entity preempts; an equal one does not", "[sched][run_queue]") {
   Fixture f;
   Entity running(10), equal(10), higher(11), lower(9);
   f.rq.enqueue(running);

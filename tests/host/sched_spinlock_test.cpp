@@ -1,10 +1,10 @@
 // Spinlock guards and the interrupt flag (libk/include/sched/spinlock.hpp), on a fake CPU.
-#include <sched/spinlock.hpp>
-
 #include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+
+#include <sched/spinlock.hpp>
 
 namespace {
 

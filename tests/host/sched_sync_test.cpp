@@ -1,13 +1,13 @@
 // Wait-list ordering and the bookkeeping of mutexes and semaphores
 // (libk/include/sched/{wait_list,mutex_core,semaphore_core}.hpp).
-#include <sched/mutex_core.hpp>
-#include <sched/semaphore_core.hpp>
-#include <sched/wait_list.hpp>
-
 #include <catch2/catch.hpp>
 #include <memory>
 #include <random>
 #include <vector>
+
+#include <sched/mutex_core.hpp>
+#include <sched/semaphore_core.hpp>
+#include <sched/wait_list.hpp>
 
 using sched::Entity;
 using sched::MutexCore;
@@ -90,7 +90,8 @@ TEST_CASE("A wait list pops in (priority desc, arrival) order under random use",
     std::vector<std::unique_ptr<Entity>> pool;
     std::vector<std::pair<Entity*, u64>> model;  // waiter, arrival number
     u64 arrivals = 0;
-    for (int i = 0; i < 20; ++i) pool.push_back(std::make_unique<Entity>(sched::Priority(rng() % 4)));
+    for (int i = 0; i < 20; ++i)
+      pool.push_back(std::make_unique<Entity>(sched::Priority(rng() % 4)));
     for (int step = 0; step < 2000; ++step) {
       Entity& e = *pool[rng() % pool.size()];
       if (rng() % 3 != 0) {
@@ -210,8 +211,7 @@ TEST_CASE("A semaphore gives out its initial units without waiting", "[sched][se
   CHECK(s.waiters().contains(c));
 }
 
-TEST_CASE("A semaphore hands a released unit straight to the first waiter",
-          "[sched][semaphore]") {
+TEST_CASE("A semaphore hands a released unit straight to the first waiter", "[sched][semaphore]") {
   SemaphoreCore s(0);
   Entity a, b, high(25);
   REQUIRE_FALSE(s.down(a));

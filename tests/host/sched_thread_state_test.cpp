@@ -1,8 +1,8 @@
 // The thread life cycle (libk/include/sched/thread_state.hpp).
-#include <sched/thread_state.hpp>
-
 #include <catch2/catch.hpp>
 #include <string>
+
+#include <sched/thread_state.hpp>
 
 TEST_CASE("Thread states allow exactly the documented transitions", "[sched][thread_state]") {
   using S = sched::ThreadState;

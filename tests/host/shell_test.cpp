@@ -1,11 +1,10 @@
 // The shell's command language (libk/shell.hpp): words and quoting, dispatch with help,
 // usage checks and suggestions, against a small command table.
 #include <catch2/catch.hpp>
-
-#include <libk/shell.hpp>
-
 #include <string>
 #include <vector>
+
+#include <libk/shell.hpp>
 
 #include "string_sink.hpp"
 
@@ -51,7 +50,8 @@ Status picky(const Invocation& call) {
 
 constexpr Command kCommands[] = {
     {"help", "[COMMAND]", "list commands, or describe one", "", 0, 1, record},
-    {"echo", "[TEXT...]", "print the arguments", "Words are separated by one space.", 0, 15, record},
+    {"echo", "[TEXT...]", "print the arguments", "Words are separated by one space.", 0, 15,
+     record},
     {"shutdown", "", "power off", "", 0, 0, record},
     {"power", "on|off", "switch", "", 1, 1, picky},
     {"dmesg", "[COUNT]", "the kernel log", "", 0, 1, record},
@@ -112,7 +112,8 @@ TEST_CASE("help lists every command with its summary", "[shell]") {
 TEST_CASE("help NAME and NAME --help show usage and details", "[shell]") {
   Fixture f;
   CHECK(f.run("help echo") == Status::Ok);
-  CHECK(f.out.out == "usage: echo [TEXT...]\nprint the arguments\nWords are separated by one space.\n");
+  CHECK(f.out.out ==
+        "usage: echo [TEXT...]\nprint the arguments\nWords are separated by one space.\n");
   CHECK(f.run("dmesg --help") == Status::Ok);
   CHECK(f.out.out == "usage: dmesg [COUNT]\nthe kernel log\n");
   CHECK(f.run("shutdown -h") == Status::Ok);
@@ -156,8 +157,7 @@ TEST_CASE("A line that does not tokenize is reported", "[shell]") {
   CHECK(f.out.out == "error: unterminated quote\n");
 }
 
-TEST_CASE("Edit distance counts insertions, deletions, substitutions, transpositions",
-          "[shell]") {
+TEST_CASE("Edit distance counts insertions, deletions, substitutions, transpositions", "[shell]") {
   CHECK(edit_distance("echo", "echo", 3) == 0);
   CHECK(edit_distance("ehco", "echo", 3) == 1);
   CHECK(edit_distance("ech", "echo", 3) == 1);

@@ -1,14 +1,13 @@
 // Slab caches and the size-class heap (libk/slab.hpp), over slabs from aligned_alloc.
 #include <catch2/catch.hpp>
-
-#include <libk/slab.hpp>
-
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <random>
 #include <set>
 #include <vector>
+
+#include <libk/slab.hpp>
 
 namespace {
 
@@ -61,19 +60,22 @@ TEST_CASE("Size classes round up to the next class", "[slab]") {
   for (usize size = 1; size <= SlabHeap::kMaxSmall; ++size) {
     u32 c = SlabHeap::kClassSizes[SlabHeap::class_index(size)];
     REQUIRE(c >= size);
-    if (SlabHeap::class_index(size) > 0) REQUIRE(SlabHeap::kClassSizes[SlabHeap::class_index(size) - 1] < size);
+    if (SlabHeap::class_index(size) > 0)
+      REQUIRE(SlabHeap::kClassSizes[SlabHeap::class_index(size) - 1] < size);
   }
 }
 
-TEST_CASE("Slab heap random alloc/free: no overlap, aligned, back to nothing",
-          "[slab][property]") {
+TEST_CASE("Slab heap random alloc/free: no overlap, aligned, back to nothing", "[slab][property]") {
   bool debug = GENERATE(false, true);
   HostSlabs slabs;
   {
     SlabHeap heap;
     heap.init(slabs, debug);
     std::mt19937_64 rng(debug ? 11 : 12);
-    struct Live { usize size; u8 fill; };
+    struct Live {
+      usize size;
+      u8 fill;
+    };
     std::map<u8*, Live> live;
     for (int step = 0; step < 30000; ++step) {
       if (live.empty() || rng() % 100 < 52) {
@@ -82,7 +84,8 @@ TEST_CASE("Slab heap random alloc/free: no overlap, aligned, back to nothing",
         REQUIRE(reinterpret_cast<uptr>(p) % 16 == 0);
         auto next = live.lower_bound(p);
         if (next != live.end()) REQUIRE(p + size <= next->first);
-        if (next != live.begin()) REQUIRE(std::prev(next)->first + std::prev(next)->second.size <= p);
+        if (next != live.begin())
+          REQUIRE(std::prev(next)->first + std::prev(next)->second.size <= p);
         u8 fill = u8(rng());
         std::memset(p, fill, size);
         live[p] = {size, fill};
@@ -255,7 +258,7 @@ TEST_CASE("Slab debug mode poisons freed objects and catches a write after free"
   auto* p = static_cast<u8*>(must_allocate(heap, 128));
   REQUIRE(SlabHeap::free(p).ok());
   for (int i = 0; i < 128; ++i) REQUIRE(p[i] == SlabCache::kPoison);
-  p[77] = 1;  // use after free
+  p[77] = 1;                    // use after free
   auto r = heap.allocate(128);  // LIFO: the same slot comes back first
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().error == HeapError::WriteAfterFree);

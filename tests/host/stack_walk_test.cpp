@@ -1,9 +1,8 @@
 // Frame-pointer stack walking (hal/stack_walk.hpp) on fake stacks, including corrupt ones.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include <hal/stack_walk.hpp>
-
-#include <map>
 
 namespace {
 

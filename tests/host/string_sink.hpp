@@ -1,12 +1,12 @@
 // Test helpers: format into a std::string and compare libk views with Catch2.
 #pragma once
 
-#include <libk/format.hpp>
-#include <libk/string_view.hpp>
-
 #include <catch2/catch.hpp>
 #include <ostream>
 #include <string>
+
+#include <libk/format.hpp>
+#include <libk/string_view.hpp>
 
 namespace test {
 

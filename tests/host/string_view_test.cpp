@@ -1,13 +1,13 @@
 // libk/string_view.hpp (StringView, parse_u64) and the small vocabulary types that go with
 // it: Optional, Result and TRY, Span.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
 #include <libk/optional.hpp>
 #include <libk/result.hpp>
 #include <libk/span.hpp>
 #include <libk/string_view.hpp>
-
-#include <catch2/catch.hpp>
-#include <string>
-#include <vector>
 
 #include "string_sink.hpp"
 
@@ -126,8 +126,8 @@ TEST_CASE("parse_u64 rejects empty text and a bare prefix") {
 }
 
 TEST_CASE("parse_u64 rejects anything that is not entirely a number") {
-  for (const char* text : {"12a", "a12", "-1", "+1", " 1", "1 ", "0x1g", "ff", "1.5", "0b101",
-                           "0x-1", "1_000"}) {
+  for (const char* text :
+       {"12a", "a12", "-1", "+1", " 1", "1 ", "0x1g", "ff", "1.5", "0b101", "0x-1", "1_000"}) {
     CAPTURE(text);
     CHECK_FALSE(parses(text));
   }

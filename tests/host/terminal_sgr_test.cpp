@@ -56,7 +56,8 @@ TEST_CASE("SGR 0 and an empty SGR reset everything", "[terminal][sgr]") {
   }
 }
 
-TEST_CASE("SGR 30-37 / 40-47 select the 8 colours, 90-97 / 100-107 the bright ones", "[terminal][sgr]") {
+TEST_CASE("SGR 30-37 / 40-47 select the 8 colours, 90-97 / 100-107 the bright ones",
+          "[terminal][sgr]") {
   for (uint32_t i = 0; i < 8; ++i) {
     CHECK(cell_after("\x1b[" + std::to_string(30 + i) + "m").fg == kEmberTheme.ansi[i]);
     CHECK(cell_after("\x1b[" + std::to_string(40 + i) + "m").bg == kEmberTheme.ansi[i]);
@@ -77,10 +78,10 @@ TEST_CASE("256 colours: the theme, the 6x6x6 cube and the grey ramp", "[terminal
   CHECK(cell_after("\x1b[38;5;1m").fg == kEmberTheme.ansi[1]);
   CHECK(cell_after("\x1b[38;5;15m").fg == kEmberTheme.ansi[15]);
   CHECK(cell_after("\x1b[38;5;16m").fg == 0x000000);
-  CHECK(cell_after("\x1b[38;5;196m").fg == 0xFF0000);   // 16 + 36 * 5
-  CHECK(cell_after("\x1b[38;5;46m").fg == 0x00FF00);    // 16 + 6 * 5
+  CHECK(cell_after("\x1b[38;5;196m").fg == 0xFF0000);  // 16 + 36 * 5
+  CHECK(cell_after("\x1b[38;5;46m").fg == 0x00FF00);   // 16 + 6 * 5
   CHECK(cell_after("\x1b[38;5;21m").fg == 0x0000FF);
-  CHECK(cell_after("\x1b[38;5;110m").fg == 0x87AFD7);   // 16 + 36*2 + 6*3 + 4
+  CHECK(cell_after("\x1b[38;5;110m").fg == 0x87AFD7);  // 16 + 36*2 + 6*3 + 4
   CHECK(cell_after("\x1b[38;5;231m").fg == 0xFFFFFF);
   CHECK(cell_after("\x1b[38;5;232m").fg == 0x080808);
   CHECK(cell_after("\x1b[38;5;255m").fg == 0xEEEEEE);
@@ -92,8 +93,8 @@ TEST_CASE("Truecolor foreground and background, ';' and ':' forms", "[terminal][
   CHECK(cell_after("\x1b[38;2;1;2;3m").fg == 0x010203);
   CHECK(cell_after("\x1b[48;2;255;128;0m").bg == 0xFF8000);
   CHECK(cell_after("\x1b[38:2:10:20:30m").fg == 0x0A141E);
-  CHECK(cell_after("\x1b[38:2::10:20:30m").fg == 0x0A141E);    // empty colour space id
-  CHECK(cell_after("\x1b[48:2:0:10:20:30m").bg == 0x0A141E);   // colour space id 0
+  CHECK(cell_after("\x1b[38:2::10:20:30m").fg == 0x0A141E);   // empty colour space id
+  CHECK(cell_after("\x1b[48:2:0:10:20:30m").bg == 0x0A141E);  // colour space id 0
 }
 
 TEST_CASE("Parameters after an extended colour still apply", "[terminal][sgr]") {
@@ -109,9 +110,9 @@ TEST_CASE("Parameters after an extended colour still apply", "[terminal][sgr]") 
 TEST_CASE("Malformed extended colours are ignored without eating other state", "[terminal][sgr]") {
   CHECK(cell_after("\x1b[38;5;256m").fg == kEmberTheme.foreground);
   CHECK(cell_after("\x1b[38;2;300;0;0m").fg == kEmberTheme.foreground);
-  CHECK(cell_after("\x1b[38;2;1;2m").fg == kEmberTheme.foreground);    // too few
+  CHECK(cell_after("\x1b[38;2;1;2m").fg == kEmberTheme.foreground);  // too few
   CHECK(cell_after("\x1b[38m").fg == kEmberTheme.foreground);
-  CHECK(cell_after("\x1b[38;9;1m").attrs == libk::kAttrBold);         // unknown kind 9
+  CHECK(cell_after("\x1b[38;9;1m").attrs == libk::kAttrBold);  // unknown kind 9
   CHECK(cell_after("\x1b[48;5m").bg == kEmberTheme.background);
   CHECK(cell_after("\x1b[58;2;1;2;3;4m").attrs == libk::kAttrUnderline);  // underline colour
 }

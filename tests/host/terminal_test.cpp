@@ -253,7 +253,10 @@ TEST_CASE("ECH erases n characters from the cursor without moving it", "[termina
 
 TEST_CASE("ESC 7 / ESC 8 save and restore position and attributes", "[terminal]") {
   TestTerminal t(10, 5, vt_options());
-  t.write("\x1b[2;3H\x1b[31;1m\x1b" "7\x1b[0m\x1b[5;9Hx\x1b" "8y");
+  t.write(
+      "\x1b[2;3H\x1b[31;1m\x1b"
+      "7\x1b[0m\x1b[5;9Hx\x1b"
+      "8y");
   CHECK((t.at(2, 1).code_point == U'y'));
   CHECK(t.at(2, 1).fg == libk::kEmberTheme.ansi[1]);
   CHECK(t.at(2, 1).attrs == libk::kAttrBold);
@@ -268,25 +271,35 @@ TEST_CASE("CSI s / CSI u save and restore the cursor", "[terminal]") {
 
 TEST_CASE("Restore without a save goes home", "[terminal]") {
   TestTerminal t(10, 5, vt_options());
-  t.write("\x1b[3;4H\x1b" "8");
+  t.write(
+      "\x1b[3;4H\x1b"
+      "8");
   CHECK((t.x() == 0 && t.y() == 0));
 }
 
 TEST_CASE("IND, NEL and RI move by a line, scrolling at the edges", "[terminal]") {
   TestTerminal t(4, 3, vt_options());
-  t.write("ab\x1b" "Dc");
+  t.write(
+      "ab\x1b"
+      "Dc");
   CHECK(t.screen() == "ab|  c||");
-  t.write("\x1b" "Ed");
+  t.write(
+      "\x1b"
+      "Ed");
   CHECK(t.screen() == "ab|  c|d|");
   t.write("\x1b[H\x1bMz");
   CHECK(t.screen() == "z|ab|  c|");
-  t.write("\x1b[3;1H\x1b" "D");
+  t.write(
+      "\x1b[3;1H\x1b"
+      "D");
   CHECK(t.screen() == "ab|  c||");
 }
 
 TEST_CASE("RIS clears the screen and resets cursor, colours and modes", "[terminal]") {
   TestTerminal t(5, 2, vt_options());
-  t.write("abc\x1b[41m\x1b[?25l\x1b[?7l\x1b" "c");
+  t.write(
+      "abc\x1b[41m\x1b[?25l\x1b[?7l\x1b"
+      "c");
   CHECK(t.screen() == "||");
   CHECK((t.x() == 0 && t.y() == 0));
   CHECK(t.term.cursor_visible());
@@ -304,7 +317,8 @@ TEST_CASE("DECTCEM shows and hides the cursor", "[terminal]") {
   CHECK(t.term.cursor_visible());
 }
 
-TEST_CASE("Malformed UTF-8 becomes U+FFFD, one per maximal ill-formed subpart", "[terminal][utf8]") {
+TEST_CASE("Malformed UTF-8 becomes U+FFFD, one per maximal ill-formed subpart",
+          "[terminal][utf8]") {
   struct Case {
     const char* bytes;
     std::u32string expected;
@@ -314,19 +328,20 @@ TEST_CASE("Malformed UTF-8 becomes U+FFFD, one per maximal ill-formed subpart", 
       {"\xF0\x9F\x98\x80", U"\U0001F600"},
       {"\xFF", U"\uFFFD"},
       {"\x80", U"\uFFFD"},
-      {"\xC0\xAF", U"\uFFFD\uFFFD"},              // overlong '/': C0 is never valid
-      {"\xE0\x80\xAF", U"\uFFFD\uFFFD\uFFFD"},    // overlong three-byte form
-      {"\xED\xA0\x80", U"\uFFFD\uFFFD\uFFFD"},    // a surrogate
+      {"\xC0\xAF", U"\uFFFD\uFFFD"},                      // overlong '/': C0 is never valid
+      {"\xE0\x80\xAF", U"\uFFFD\uFFFD\uFFFD"},            // overlong three-byte form
+      {"\xED\xA0\x80", U"\uFFFD\uFFFD\uFFFD"},            // a surrogate
       {"\xF4\x90\x80\x80", U"\uFFFD\uFFFD\uFFFD\uFFFD"},  // above U+10FFFF
-      {"\xE2\x82x", U"\uFFFDx"},                  // truncated, then ASCII
-      {"\xC3\xC3\xA4", U"\uFFFDä"},               // a new lead byte ends the sequence
+      {"\xE2\x82x", U"\uFFFDx"},                          // truncated, then ASCII
+      {"\xC3\xC3\xA4", U"\uFFFDä"},                       // a new lead byte ends the sequence
   };
   for (const Case& c : cases) {
     TestTerminal t(10, 1, vt_options());
     t.write(c.bytes);
     INFO("input " << c.bytes);
     REQUIRE(t.x() == c.expected.size());
-    for (size_t i = 0; i < c.expected.size(); ++i) CHECK(t.at(uint32_t(i), 0).code_point == c.expected[i]);
+    for (size_t i = 0; i < c.expected.size(); ++i)
+      CHECK(t.at(uint32_t(i), 0).code_point == c.expected[i]);
   }
 }
 
@@ -347,23 +362,27 @@ TEST_CASE("A UTF-8 sequence split across writes is reassembled", "[terminal][utf
 
 TEST_CASE("C1 control code points are not printed", "[terminal][utf8]") {
   TestTerminal t(10, 1, vt_options());
-  t.write("a\xC2\x9B" "b");  // U+009B (CSI as a C1 control) is ignored
+  t.write(
+      "a\xC2\x9B"
+      "b");  // U+009B (CSI as a C1 control) is ignored
   CHECK(t.row(0) == "ab");
 }
 
 TEST_CASE("Unknown and malformed sequences are consumed without output", "[terminal]") {
   TestTerminal t(30, 2, vt_options());
-  t.write("a\x1b[?1049hb");                 // unsupported private mode
-  t.write("\x1b]0;window title\x07" "c");   // OSC ended by BEL
-  t.write("\x1b]8;;http://x\x1b\\d");       // OSC ended by ST
-  t.write("\x1bPq#0;2;0;0;0\x1b\\e");       // DCS (sixel)
-  t.write("\x1b_apc\x1b\\f");               // APC
-  t.write("\x1b[5zg");                      // unknown CSI final
-  t.write("\x1b[1;2;3?h");                  // private marker after parameters
-  t.write("\x1b[ qh");                      // DECSCUSR (intermediate): ignored
-  t.write("\x1b(Bi");                       // charset designation
-  t.write("\x1b#8j");                       // DECALN: ignored
-  t.write("\x1b[>0ck");                     // secondary DA: no reply channel
+  t.write("a\x1b[?1049hb");  // unsupported private mode
+  t.write(
+      "\x1b]0;window title\x07"
+      "c");                            // OSC ended by BEL
+  t.write("\x1b]8;;http://x\x1b\\d");  // OSC ended by ST
+  t.write("\x1bPq#0;2;0;0;0\x1b\\e");  // DCS (sixel)
+  t.write("\x1b_apc\x1b\\f");          // APC
+  t.write("\x1b[5zg");                 // unknown CSI final
+  t.write("\x1b[1;2;3?h");             // private marker after parameters
+  t.write("\x1b[ qh");                 // DECSCUSR (intermediate): ignored
+  t.write("\x1b(Bi");                  // charset designation
+  t.write("\x1b#8j");                  // DECALN: ignored
+  t.write("\x1b[>0ck");                // secondary DA: no reply channel
   CHECK(t.row(0) == "abcdefghijk");
 }
 

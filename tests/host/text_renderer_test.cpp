@@ -2,10 +2,10 @@
 // per-pixel model of what the screen must show, checked for every pixel format the loader
 // reports, with padded pitches, both fonts, after scrolling, and with damage tracking.
 #include <catch2/catch.hpp>
+#include <sstream>
+
 #include <fonts/embedded_fonts.hpp>
 #include <libk/text_console.hpp>
-
-#include <sstream>
 
 #include "image/host_screen.hpp"
 
@@ -21,7 +21,8 @@ struct Format {
 const Format kFormats[] = {
     {"BGRX", libk::PixelPacker::bgrx()},
     {"RGBX", libk::PixelPacker::rgbx()},
-    {"bitmask 8:8:8 at bits 8/16/24", libk::PixelPacker::from_masks({0xFF00, 0xFF0000, 0xFF000000})},
+    {"bitmask 8:8:8 at bits 8/16/24",
+     libk::PixelPacker::from_masks({0xFF00, 0xFF0000, 0xFF000000})},
     {"bitmask 5:6:5", libk::PixelPacker::from_masks({0xF800, 0x07E0, 0x001F})},
 };
 
@@ -39,8 +40,10 @@ libk::Rgb reference_pixel(const libk::TextConsole& console, uint32_t px, uint32_
   uint32_t fg = cell.fg, bg = cell.bg;
   if (cell.attrs & libk::kAttrReverse) std::swap(fg, bg);
   if (term.cursor_visible() && col == term.cursor_x() && row == term.cursor_y()) std::swap(fg, bg);
-  if (cell.attrs & libk::kAttrConceal) fg = bg;
-  else if (cell.attrs & libk::kAttrFaint) fg = ((fg & 0xFEFEFE) >> 1) + ((bg & 0xFEFEFE) >> 1);
+  if (cell.attrs & libk::kAttrConceal)
+    fg = bg;
+  else if (cell.attrs & libk::kAttrFaint)
+    fg = ((fg & 0xFEFEFE) >> 1) + ((bg & 0xFEFEFE) >> 1);
   libk::Bytes glyph = font.glyph(console.glyphs().lookup(cell.code_point));
   auto bit = [&](uint32_t x) {
     return (glyph[gy * font.bytes_per_row + x / 8] >> (7 - x % 8)) & 1;
@@ -48,7 +51,8 @@ libk::Rgb reference_pixel(const libk::TextConsole& console, uint32_t px, uint32_
   bool on = bit(gx) || ((cell.attrs & libk::kAttrBold) && gx > 0 && bit(gx - 1));
   uint32_t thickness = font.height >= 32 ? 2 : 1;
   uint32_t underline = font.height - 1 - font.height / 16, strike = font.height / 2;
-  if ((cell.attrs & libk::kAttrUnderline) && gy >= underline && gy < underline + thickness) on = true;
+  if ((cell.attrs & libk::kAttrUnderline) && gy >= underline && gy < underline + thickness)
+    on = true;
   if ((cell.attrs & libk::kAttrStrike) && gy >= strike && gy < strike + thickness) on = true;
   return rgb_of(on ? fg : bg);
 }
@@ -66,8 +70,7 @@ std::string compare_with_reference(HostScreen& screen) {
       if (packer.unpack(got) == packer.unpack(want)) continue;
       if (mismatches++ == 0)
         first << "pixel (" << x << "," << y << ") in cell (" << x / console.font().width << ","
-              << y / console.font().height << "): got 0x" << std::hex << got << ", want 0x"
-              << want;
+              << y / console.font().height << "): got 0x" << std::hex << got << ", want 0x" << want;
     }
   if (mismatches == 0) return "";
   return std::to_string(mismatches) + " pixels differ; first: " + first.str();
@@ -87,7 +90,8 @@ void render_sample(HostScreen& screen, bool cursor) {
   screen.console().present();
 }
 
-HostScreen::Config config_for(const Format& f, const char* font, uint32_t w, uint32_t h, uint32_t pitch) {
+HostScreen::Config config_for(const Format& f, const char* font, uint32_t w, uint32_t h,
+                              uint32_t pitch) {
   HostScreen::Config c;
   c.width = w;
   c.height = h;
@@ -119,7 +123,9 @@ TEST_CASE("After many scrolls the screen still matches the reference", "[rendere
     HostScreen screen;
     REQUIRE(screen.init(config_for(format, "terminus16", 320, 96, 0)) == "");
     for (int i = 0; i < 50; ++i) {
-      screen.console().write((std::string("\x1b[3") + std::to_string(i % 8) + "mline " + std::to_string(i) + "\n").c_str());
+      screen.console().write(
+          (std::string("\x1b[3") + std::to_string(i % 8) + "mline " + std::to_string(i) + "\n")
+              .c_str());
       if (i % 7 == 0) screen.console().present();  // present at irregular points
     }
     screen.console().write("\x1b[?25h\x1b[1;1H\x1bM top");  // reverse-scroll at the top too

@@ -1,12 +1,11 @@
 // The pure pieces behind the kernel's clock and timers: tick conversion
 // (libk/tick_converter.hpp) and the deadline-ordered timer queue (libk/timer_queue.hpp).
 #include <catch2/catch.hpp>
+#include <random>
+#include <vector>
 
 #include <libk/tick_converter.hpp>
 #include <libk/timer_queue.hpp>
-
-#include <random>
-#include <vector>
 
 using libk::TickConverter;
 
@@ -67,8 +66,8 @@ TEST_CASE("timers pop in deadline order; equal deadlines in insertion order", "[
   t[1].deadline = 10;
   t[2].deadline = 20;
   t[3].deadline = 20;
-  CHECK(q.insert(t[0]));   // first: earliest
-  CHECK(q.insert(t[1]));   // new earliest
+  CHECK(q.insert(t[0]));  // first: earliest
+  CHECK(q.insert(t[1]));  // new earliest
   CHECK_FALSE(q.insert(t[2]));
   CHECK_FALSE(q.insert(t[3]));
   CHECK(q.size() == 4);

@@ -1,11 +1,11 @@
 // libk/utf8.hpp: the streaming decoder against Unicode 15 §3.9 — the well-formed byte
 // sequences of Table 3-7 and the worked examples of "U+FFFD substitution of maximal subparts".
-#include <libk/utf8.hpp>
-
 #include <catch2/catch.hpp>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include <libk/utf8.hpp>
 
 namespace {
 
@@ -135,19 +135,23 @@ TEST_CASE("A sequence interrupted by another sequence's lead byte keeps the new 
 // --- Unicode §3.9 worked examples -------------------------------------------------------------
 
 TEST_CASE("Unicode section 3.9 example: U+FFFD for a mix of ill-formed sequences") {
-  CHECK(decoded({0x61, 0xF1, 0x80, 0x80, 0xE1, 0x80, 0xC2, 0x62, 0x80, 0x63, 0x80, 0xBF, 0x64}) == U{0x61, R, R, R, 0x62, R, 0x63, R, R, 0x64});
+  CHECK(decoded({0x61, 0xF1, 0x80, 0x80, 0xE1, 0x80, 0xC2, 0x62, 0x80, 0x63, 0x80, 0xBF, 0x64}) ==
+        U{0x61, R, R, R, 0x62, R, 0x63, R, R, 0x64});
 }
 
 TEST_CASE("Unicode section 3.9 example: U+FFFD for non-shortest form sequences") {
-  CHECK(decoded({0xC0, 0xAF, 0xE0, 0x80, 0xBF, 0xF0, 0x81, 0x82, 0x41}) == U{R, R, R, R, R, R, R, R, 0x41});
+  CHECK(decoded({0xC0, 0xAF, 0xE0, 0x80, 0xBF, 0xF0, 0x81, 0x82, 0x41}) ==
+        U{R, R, R, R, R, R, R, R, 0x41});
 }
 
 TEST_CASE("Unicode section 3.9 example: U+FFFD for ill-formed sequences for surrogates") {
-  CHECK(decoded({0xED, 0xA0, 0x80, 0xED, 0xBF, 0xBF, 0xED, 0xAF, 0x41}) == U{R, R, R, R, R, R, R, R, 0x41});
+  CHECK(decoded({0xED, 0xA0, 0x80, 0xED, 0xBF, 0xBF, 0xED, 0xAF, 0x41}) ==
+        U{R, R, R, R, R, R, R, R, 0x41});
 }
 
 TEST_CASE("Unicode section 3.9 example: U+FFFD for other ill-formed sequences") {
-  CHECK(decoded({0xF4, 0x91, 0x92, 0x93, 0xFF, 0x41, 0x80, 0xBF, 0x42}) == U{R, R, R, R, R, 0x41, R, R, 0x42});
+  CHECK(decoded({0xF4, 0x91, 0x92, 0x93, 0xFF, 0x41, 0x80, 0xBF, 0x42}) ==
+        U{R, R, R, R, R, 0x41, R, R, 0x42});
 }
 
 TEST_CASE("Unicode section 3.9 example: U+FFFD for truncated sequences") {
@@ -212,10 +216,10 @@ TEST_CASE("encode_utf8 uses the shortest form at every length boundary") {
     char32_t cp;
     std::string bytes;
   };
-  for (const Case& c : {Case{0x0, std::string(1, '\0')}, Case{0x7F, "\x7F"},
-                        Case{0x80, "\xC2\x80"}, Case{0x7FF, "\xDF\xBF"},
-                        Case{0x800, "\xE0\xA0\x80"}, Case{0xFFFF, "\xEF\xBF\xBF"},
-                        Case{0x10000, "\xF0\x90\x80\x80"}, Case{0x10FFFF, "\xF4\x8F\xBF\xBF"}}) {
+  for (const Case& c :
+       {Case{0x0, std::string(1, '\0')}, Case{0x7F, "\x7F"}, Case{0x80, "\xC2\x80"},
+        Case{0x7FF, "\xDF\xBF"}, Case{0x800, "\xE0\xA0\x80"}, Case{0xFFFF, "\xEF\xBF\xBF"},
+        Case{0x10000, "\xF0\x90\x80\x80"}, Case{0x10FFFF, "\xF4\x8F\xBF\xBF"}}) {
     CAPTURE(u32(c.cp));
     char out[4];
     usize n = libk::encode_utf8(c.cp, out);
@@ -224,8 +228,8 @@ TEST_CASE("encode_utf8 uses the shortest form at every length boundary") {
 }
 
 TEST_CASE("encode_utf8 replaces surrogates and values above U+10FFFF with U+FFFD") {
-  for (char32_t cp : {char32_t(0xD800), char32_t(0xDFFF), char32_t(0x110000),
-                      char32_t(0xFFFFFFFF)}) {
+  for (char32_t cp :
+       {char32_t(0xD800), char32_t(0xDFFF), char32_t(0x110000), char32_t(0xFFFFFFFF)}) {
     CAPTURE(u32(cp));
     char out[4];
     usize n = libk::encode_utf8(cp, out);

@@ -1,10 +1,10 @@
 // libk/video_mode.hpp: choosing the GOP mode, and the preferred resolution from EDID.
-#include <libk/video_mode.hpp>
-
 #include <array>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
+
+#include <libk/video_mode.hpp>
 
 #include "string_sink.hpp"
 
@@ -23,12 +23,9 @@ namespace {
 
 // Mode numbers deliberately differ from indices.
 const VideoMode kModes[] = {
-    {10, 640, 480, false},   // BltOnly
-    {11, 800, 600, true},
-    {12, 1024, 768, true},
-    {13, 1920, 1080, false},  // BltOnly
-    {14, 1280, 800, true},
-    {15, 1920, 1080, true},
+    {10, 640, 480, false},                                                   // BltOnly
+    {11, 800, 600, true},  {12, 1024, 768, true},  {13, 1920, 1080, false},  // BltOnly
+    {14, 1280, 800, true}, {15, 1920, 1080, true},
 };
 
 struct Choice {
@@ -104,8 +101,8 @@ TEST_CASE("No linear mode means no choice") {
 
 TEST_CASE("Every mode reason has its own text") {
   std::set<std::string> texts;
-  for (ModeReason r : {ModeReason::Configured, ModeReason::Native, ModeReason::Current,
-                       ModeReason::FirstLinear})
+  for (ModeReason r :
+       {ModeReason::Configured, ModeReason::Native, ModeReason::Current, ModeReason::FirstLinear})
     texts.insert(test::str(libk::mode_reason_text(r)));
   CHECK(texts.size() == 4);
 }
@@ -124,8 +121,8 @@ std::array<u8, 128> edid(u32 width, u32 height) {
   u8* dtd = e.data() + 54;
   dtd[0] = 0x02, dtd[1] = 0x3a;  // pixel clock 148.50 MHz, in 10 kHz units
   dtd[2] = u8(width);
-  dtd[3] = 0x18;                                      // horizontal blanking, low 8 bits
-  dtd[4] = u8(((width >> 8) & 0xF) << 4 | 0x1);       // active high | blanking high
+  dtd[3] = 0x18;                                 // horizontal blanking, low 8 bits
+  dtd[4] = u8(((width >> 8) & 0xF) << 4 | 0x1);  // active high | blanking high
   dtd[5] = u8(height);
   dtd[6] = 0x2d;
   dtd[7] = u8(((height >> 8) & 0xF) << 4 | 0x0);

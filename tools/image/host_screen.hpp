@@ -3,12 +3,12 @@
 // (pitch bytes per line, 32-bit pixels in `packer`'s format).
 #pragma once
 
-#include <fonts/embedded_fonts.hpp>
-#include <libk/text_console.hpp>
-
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <fonts/embedded_fonts.hpp>
+#include <libk/text_console.hpp>
 
 #include "png.hpp"
 
@@ -21,7 +21,7 @@ class HostScreen {
     uint32_t height = 768;
     uint32_t pitch = 0;  // 0: width * 4
     libk::PixelPacker packer = libk::PixelPacker::bgrx();
-    std::string font;    // empty: libk::default_console_font(width)
+    std::string font;  // empty: libk::default_console_font(width)
     libk::Terminal::Options options = libk::console_terminal_options();
     uint8_t fill = 0xA5;  // initial framebuffer bytes, so unwritten pixels stand out
   };
@@ -40,7 +40,8 @@ class HostScreen {
     const fonts::EmbeddedFont* embedded = fonts::find(libk::StringView(name.c_str()));
     if (!embedded) return "unknown font " + name;
     auto font = libk::psf::parse(embedded->data);
-    if (!font) return std::string("font ") + name + ": " + libk::psf::error_text(font.error()).data();
+    if (!font)
+      return std::string("font ") + name + ": " + libk::psf::error_text(font.error()).data();
     framebuffer_.assign(size_t(config_.pitch) * config_.height, config_.fill);
     libk::FramebufferView view{framebuffer_.data(), config_.width, config_.height, config_.pitch,
                                config_.packer};

@@ -44,7 +44,8 @@ struct CpuidResult {
 };
 inline CpuidResult cpuid(u32 leaf, u32 subleaf = 0) {
   CpuidResult r;
-  asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                : "a"(leaf), "c"(subleaf));
   return r;
 }
@@ -58,17 +59,45 @@ inline void wrmsr(u32 msr, u64 v) {
   asm volatile("wrmsr" : : "c"(msr), "a"(u32(v)), "d"(u32(v >> 32)) : "memory");
 }
 
-inline u64 read_cr0() { u64 v; asm volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-inline u64 read_cr2() { u64 v; asm volatile("mov %%cr2, %0" : "=r"(v)); return v; }
-inline u64 read_cr3() { u64 v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-inline u64 read_cr4() { u64 v; asm volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+inline u64 read_cr0() {
+  u64 v;
+  asm volatile("mov %%cr0, %0" : "=r"(v));
+  return v;
+}
+inline u64 read_cr2() {
+  u64 v;
+  asm volatile("mov %%cr2, %0" : "=r"(v));
+  return v;
+}
+inline u64 read_cr3() {
+  u64 v;
+  asm volatile("mov %%cr3, %0" : "=r"(v));
+  return v;
+}
+inline u64 read_cr4() {
+  u64 v;
+  asm volatile("mov %%cr4, %0" : "=r"(v));
+  return v;
+}
 inline void write_cr0(u64 v) { asm volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 inline void write_cr3(u64 v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 inline void write_cr4(u64 v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
 
-inline u64 read_rflags() { u64 v; asm volatile("pushfq; popq %0" : "=r"(v)); return v; }
-inline u64 read_rbp() { u64 v; asm volatile("mov %%rbp, %0" : "=r"(v)); return v; }
-inline u64 read_rsp() { u64 v; asm volatile("mov %%rsp, %0" : "=r"(v)); return v; }
+inline u64 read_rflags() {
+  u64 v;
+  asm volatile("pushfq; popq %0" : "=r"(v));
+  return v;
+}
+inline u64 read_rbp() {
+  u64 v;
+  asm volatile("mov %%rbp, %0" : "=r"(v));
+  return v;
+}
+inline u64 read_rsp() {
+  u64 v;
+  asm volatile("mov %%rsp, %0" : "=r"(v));
+  return v;
+}
 
 inline void cli() { asm volatile("cli" ::: "memory"); }
 inline void sti() { asm volatile("sti" ::: "memory"); }
@@ -84,7 +113,11 @@ inline void lidt(const void* pointer) { asm volatile("lidt (%0)" : : "r"(pointer
 inline void sidt(void* pointer) { asm volatile("sidt (%0)" : : "r"(pointer) : "memory"); }
 inline void sgdt(void* pointer) { asm volatile("sgdt (%0)" : : "r"(pointer) : "memory"); }
 inline void ltr(u16 selector) { asm volatile("ltr %0" : : "r"(selector) : "memory"); }
-inline u16 str() { u16 v; asm volatile("str %0" : "=r"(v)); return v; }
+inline u16 str() {
+  u16 v;
+  asm volatile("str %0" : "=r"(v));
+  return v;
+}
 // Loads ES (used by a test to provoke a selector #GP; the kernel never changes ES).
 inline void write_es(u16 selector) { asm volatile("mov %0, %%es" : : "r"(selector) : "memory"); }
 

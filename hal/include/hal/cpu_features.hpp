@@ -10,10 +10,10 @@
 namespace hal {
 
 struct FeatureLeaves {
-  u32 leaf1_ecx, leaf1_edx;                 // CPUID.1
-  u32 leaf7_ebx, leaf7_ecx, leaf7_edx;      // CPUID.(EAX=7,ECX=0), zero if absent
-  u32 ext1_ecx, ext1_edx;                   // CPUID.80000001H, zero if absent
-  u32 ext7_edx;                             // CPUID.80000007H
+  u32 leaf1_ecx, leaf1_edx;             // CPUID.1
+  u32 leaf7_ebx, leaf7_ecx, leaf7_edx;  // CPUID.(EAX=7,ECX=0), zero if absent
+  u32 ext1_ecx, ext1_edx;               // CPUID.80000001H, zero if absent
+  u32 ext7_edx;                         // CPUID.80000007H
 
   // Executes CPUID, leaving absent leaves zero.
   static FeatureLeaves read();
@@ -39,7 +39,8 @@ u32 value(const FeatureLeaves& leaves, Reg reg);
 template <typename F>
 void for_each_feature(const FeatureLeaves& leaves, F&& f) {
   for (const auto& flag : cpu_features_detail::table())
-    if (cpu_features_detail::value(leaves, flag.reg) >> flag.bit & 1) f(libk::StringView(flag.name));
+    if (cpu_features_detail::value(leaves, flag.reg) >> flag.bit & 1)
+      f(libk::StringView(flag.name));
 }
 
 }  // namespace hal

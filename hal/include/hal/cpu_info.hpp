@@ -10,12 +10,12 @@
 namespace hal {
 
 struct CpuidLeaves {
-  u32 max_basic;     // CPUID.0:EAX
-  u32 vendor[3];     // CPUID.0:EBX, EDX, ECX ("GenuineIntel")
+  u32 max_basic;  // CPUID.0:EAX
+  u32 vendor[3];  // CPUID.0:EBX, EDX, ECX ("GenuineIntel")
   cpu::CpuidResult leaf1;
   cpu::CpuidResult leaf15;  // zero if max_basic < 0x15
   cpu::CpuidResult leaf16;  // zero if max_basic < 0x16
-  u32 max_extended;          // CPUID.80000000H:EAX
+  u32 max_extended;         // CPUID.80000000H:EAX
   cpu::CpuidResult leaf80000007;
   char brand[49];  // CPUID.80000002H-80000004H, NUL-terminated ("" if absent)
 
@@ -25,19 +25,19 @@ struct CpuidLeaves {
 struct TscFrequency {
   u64 hz;
   enum class Source : u8 { Leaf15Crystal, Leaf16BaseFrequency } source;
-  u32 crystal_hz;  // CPUID.15H:ECX, 0 if not enumerated
-  u32 numerator;   // CPUID.15H:EBX
-  u32 denominator; // CPUID.15H:EAX
+  u32 crystal_hz;   // CPUID.15H:ECX, 0 if not enumerated
+  u32 numerator;    // CPUID.15H:EBX
+  u32 denominator;  // CPUID.15H:EAX
 };
 
 struct CpuInfo {
   char vendor[13];
   u8 family, model, stepping;
-  bool apic;          // CPUID.1:EDX[9]
-  bool x2apic;        // CPUID.1:ECX[21]
-  bool tsc_deadline;  // CPUID.1:ECX[24]
-  bool hypervisor;    // CPUID.1:ECX[31]
-  bool invariant_tsc; // CPUID.80000007H:EDX[8]
+  bool apic;                                   // CPUID.1:EDX[9]
+  bool x2apic;                                 // CPUID.1:ECX[21]
+  bool tsc_deadline;                           // CPUID.1:ECX[24]
+  bool hypervisor;                             // CPUID.1:ECX[31]
+  bool invariant_tsc;                          // CPUID.80000007H:EDX[8]
   libk::Optional<TscFrequency> tsc_frequency;  // from leaves 0x15/0x16 when they give it
 
   static CpuInfo decode(const CpuidLeaves& leaves);

@@ -23,8 +23,8 @@ enum class Error : u8 {
 libk::StringView error_text(Error e);
 
 struct Status {
-  u8 self_test;     // the controller's self-test answer (0x55)
-  u8 config;        // the configuration byte now in force
+  u8 self_test;  // the controller's self-test answer (0x55)
+  u8 config;     // the configuration byte now in force
 };
 
 // Initializes the controller and the keyboard: both ports disabled, buffer flushed,

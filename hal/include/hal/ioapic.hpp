@@ -35,7 +35,10 @@ class RedirectionEntry : public detail::BitRegister<RedirectionEntry> {
   using BitRegister::BitRegister;
   static RedirectionEntry masked() { return RedirectionEntry(1ull << 16); }
   u8 vector() const { return u8(raw_); }
-  RedirectionEntry& set_vector(u8 v) { raw_ = (raw_ & ~0xFFull) | v; return *this; }
+  RedirectionEntry& set_vector(u8 v) {
+    raw_ = (raw_ & ~0xFFull) | v;
+    return *this;
+  }
   u8 delivery_mode() const { return u8(raw_ >> 8 & 7); }  // 0 = fixed
   bool logical_destination() const { return bit(11); }
   bool active_low() const { return bit(13); }

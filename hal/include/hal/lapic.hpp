@@ -81,9 +81,15 @@ class LvtEntry : public detail::BitRegister<LvtEntry> {
   using BitRegister::BitRegister;
   static LvtEntry masked() { return LvtEntry(1u << 16); }
   u8 vector() const { return u8(raw_); }
-  LvtEntry& set_vector(u8 v) { raw_ = (raw_ & ~0xFFull) | v; return *this; }
+  LvtEntry& set_vector(u8 v) {
+    raw_ = (raw_ & ~0xFFull) | v;
+    return *this;
+  }
   Delivery delivery() const { return Delivery(raw_ >> 8 & 7); }
-  LvtEntry& set_delivery(Delivery d) { raw_ = (raw_ & ~0x700ull) | u64(d) << 8; return *this; }
+  LvtEntry& set_delivery(Delivery d) {
+    raw_ = (raw_ & ~0x700ull) | u64(d) << 8;
+    return *this;
+  }
   bool active_low() const { return bit(13); }
   LvtEntry& set_active_low(bool v) { return set_bit(13, v); }
   bool level_triggered() const { return bit(15); }
@@ -98,8 +104,16 @@ class LvtEntry : public detail::BitRegister<LvtEntry> {
 };
 
 // Timer divide configuration — SDM Vol. 3A §11.5.4, Figure 11-10 (bits 0, 1 and 3).
-enum class ApicTimerDivide : u8 { By1 = 0xB, By2 = 0x0, By4 = 0x1, By8 = 0x2, By16 = 0x3,
-                                  By32 = 0x8, By64 = 0x9, By128 = 0xA };
+enum class ApicTimerDivide : u8 {
+  By1 = 0xB,
+  By2 = 0x0,
+  By4 = 0x1,
+  By8 = 0x2,
+  By16 = 0x3,
+  By32 = 0x8,
+  By64 = 0x9,
+  By128 = 0xA
+};
 
 class LocalApic {
  public:

@@ -19,7 +19,7 @@ inline constexpr u64 kWriteThrough = 1ull << 3;  // PWT
 inline constexpr u64 kCacheDisable = 1ull << 4;  // PCD
 inline constexpr u64 kAccessed = 1ull << 5;
 inline constexpr u64 kDirty = 1ull << 6;
-inline constexpr u64 kHuge = 1ull << 7;      // PS in a PDPTE/PDE; PAT in a 4 KiB PTE
+inline constexpr u64 kHuge = 1ull << 7;  // PS in a PDPTE/PDE; PAT in a 4 KiB PTE
 inline constexpr u64 kPat4K = 1ull << 7;
 inline constexpr u64 kGlobal = 1ull << 8;
 inline constexpr u64 kPatLarge = 1ull << 12;  // PAT in a 2 MiB / 1 GiB entry
@@ -141,8 +141,8 @@ class PageTables {
  private:
   struct Slot {
     u64* entry;
-    u32 level;       // the entry maps (or would map) a page of level_bytes(level)
-    u64* path[5];    // path[l]: the entry at level l on the way down (l >= level)
+    u32 level;     // the entry maps (or would map) a page of level_bytes(level)
+    u64* path[5];  // path[l]: the entry at level l on the way down (l >= level)
   };
   libk::Result<u64*, MapError> walk_create(u64 virt, u32 target_level);
   bool slot_empty(u64 virt, u32 level) const;

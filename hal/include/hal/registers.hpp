@@ -64,9 +64,9 @@ class Efer : public detail::BitRegister<Efer> {
 
 // CPUID feature bits used early (SDM Vol. 2A, CPUID instruction, Tables 3-8 to 3-10).
 struct CpuFeatures {
-  bool huge_pages_1g;  // CPUID.80000001H:EDX[26]
-  bool nx;             // CPUID.80000001H:EDX[20]
-  bool invariant_tsc;  // CPUID.80000007H:EDX[8]
+  bool huge_pages_1g;        // CPUID.80000001H:EDX[26]
+  bool nx;                   // CPUID.80000001H:EDX[20]
+  bool invariant_tsc;        // CPUID.80000007H:EDX[8]
   u8 physical_address_bits;  // CPUID.80000008H:EAX[7:0]
 
   static CpuFeatures detect() {

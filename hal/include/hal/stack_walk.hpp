@@ -22,8 +22,8 @@ class StackReader {
 };
 
 struct StackWalk {
-  usize count;      // return addresses stored
-  bool truncated;   // the chain went on past the output's capacity
+  usize count;     // return addresses stored
+  bool truncated;  // the chain went on past the output's capacity
 };
 
 // Follows the chain from `rbp`, storing return addresses (innermost first) into `out`. Stops

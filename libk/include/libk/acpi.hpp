@@ -47,26 +47,26 @@ inline constexpr u32 kMaxTableLength = 1 << 20;
 inline constexpr usize kMaxTables = 64;
 
 enum class Problem : u8 {
-  RsdpUnreadable,       // the RSDP address is not readable memory
-  RsdpInvalid,          // signature, checksum or length (value: RsdpProblem)
-  NoRootTable,          // neither an XSDT nor an RSDT address
-  TableUnreadable,      // the header or body is not readable memory
-  TableTooShort,        // length below the header or the table type's minimum (value, limit)
-  TableTooLong,         // length above kMaxTableLength
-  BadChecksum,          // value: the byte sum
-  BadSignature,         // not the signature the pointer promised
+  RsdpUnreadable,         // the RSDP address is not readable memory
+  RsdpInvalid,            // signature, checksum or length (value: RsdpProblem)
+  NoRootTable,            // neither an XSDT nor an RSDT address
+  TableUnreadable,        // the header or body is not readable memory
+  TableTooShort,          // length below the header or the table type's minimum (value, limit)
+  TableTooLong,           // length above kMaxTableLength
+  BadChecksum,            // value: the byte sum
+  BadSignature,           // not the signature the pointer promised
   RootLengthNotMultiple,  // XSDT/RSDT body not a whole number of entries (value: length)
-  NullEntry,            // a zero pointer in the root table
-  DuplicateTable,       // the same table listed twice
-  OverlappingTables,    // value: the address of the table it overlaps
-  TooManyTables,        // more than kMaxTables entries (value: count)
-  EntryTooShort,        // an MADT entry shorter than its type requires (value: type)
-  EntryPastEnd,         // an MADT entry runs past the end of the table (value: offset)
-  TooManyEntries,       // more entries of one kind than Ember keeps (value: type)
-  DuplicateIoApic,      // two I/O APICs with the same ID or address (value: ID)
-  BadFlags,             // reserved MPS INTI polarity/trigger encoding (value: flags)
-  BadAddressSpace,      // a Generic Address Structure not in system memory/I/O (value: space)
-  BadAddress,           // zero or misaligned register block address (value: address)
+  NullEntry,              // a zero pointer in the root table
+  DuplicateTable,         // the same table listed twice
+  OverlappingTables,      // value: the address of the table it overlaps
+  TooManyTables,          // more than kMaxTables entries (value: count)
+  EntryTooShort,          // an MADT entry shorter than its type requires (value: type)
+  EntryPastEnd,           // an MADT entry runs past the end of the table (value: offset)
+  TooManyEntries,         // more entries of one kind than Ember keeps (value: type)
+  DuplicateIoApic,        // two I/O APICs with the same ID or address (value: ID)
+  BadFlags,               // reserved MPS INTI polarity/trigger encoding (value: flags)
+  BadAddressSpace,        // a Generic Address Structure not in system memory/I/O (value: space)
+  BadAddress,             // zero or misaligned register block address (value: address)
 };
 
 struct Diagnostic {

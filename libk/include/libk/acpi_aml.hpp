@@ -31,14 +31,14 @@ struct SleepType {
 };
 
 enum class AmlProblem : u8 {
-  NotAmlTable,     // shorter than a table header
-  NotFound,        // no `Name (_Sx, ...)` in the table
-  NotAPackage,     // _Sx is defined, but not as a package (a method, a reference...)
-  BadPackageLength,  // PkgLength malformed or running past the table
-  TooFewElements,  // the package declares no elements
-  ElementPastEnd,  // an element runs past the package
+  NotAmlTable,         // shorter than a table header
+  NotFound,            // no `Name (_Sx, ...)` in the table
+  NotAPackage,         // _Sx is defined, but not as a package (a method, a reference...)
+  BadPackageLength,    // PkgLength malformed or running past the table
+  TooFewElements,      // the package declares no elements
+  ElementPastEnd,      // an element runs past the package
   UnsupportedElement,  // an element that is not an integer constant
-  ValueTooLarge,   // an SLP_TYP value wider than the 3-bit field
+  ValueTooLarge,       // an SLP_TYP value wider than the 3-bit field
 };
 
 StringView aml_problem_text(AmlProblem p);

@@ -20,7 +20,7 @@ inline constexpr u32 kFadtResetRegisterSupported = 1 << 10;
 inline constexpr u32 kFadtHardwareReduced = 1 << 20;
 
 struct Fadt {
-  u8 revision = 0;        // header revision (1 = ACPI 1.0, 116-byte table)
+  u8 revision = 0;  // header revision (1 = ACPI 1.0, 116-byte table)
   u32 flags = 0;
   u16 sci_interrupt = 0;  // an ISA IRQ / GSI
   u64 dsdt = 0;           // X_DSDT when present, else DSDT

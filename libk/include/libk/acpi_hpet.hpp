@@ -7,14 +7,14 @@
 namespace libk::acpi {
 
 struct HpetTable {
-  u64 address;         // physical address of the register block (system memory)
+  u64 address;  // physical address of the register block (system memory)
   u8 hardware_revision;
   u8 comparators;      // in the first timer block
   bool counter_64bit;  // COUNT_SIZE_CAP
   bool legacy_replacement;
   u16 vendor_id;
-  u8 number;           // HPET sequence number
-  u16 minimum_tick;    // main counter minimum clock tick in periodic mode
+  u8 number;         // HPET sequence number
+  u16 minimum_tick;  // main counter minimum clock tick in periodic mode
 };
 
 // Parses a validated HPET table: at least 56 bytes, registers in system memory at a non-zero,

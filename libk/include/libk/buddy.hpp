@@ -31,15 +31,15 @@
 namespace libk {
 
 enum class BuddyError : u8 {
-  BadSections,     // sections unsorted, overlapping, misaligned or too many
+  BadSections,  // sections unsorted, overlapping, misaligned or too many
   MetadataTooSmall,
-  BadOrder,        // order > kMaxOrder
-  NotManaged,      // the address is in no section
-  Misaligned,      // not 4 KiB-aligned, or not aligned to the block's order
-  NotAllocated,    // double free, or an address that was never handed out
-  WrongOrder,      // freed with an order other than the one it was allocated with
-  InsideBlock,     // points into the middle of a block
-  NotReserved,     // add_free() of frames that are already in the pool or allocated
+  BadOrder,      // order > kMaxOrder
+  NotManaged,    // the address is in no section
+  Misaligned,    // not 4 KiB-aligned, or not aligned to the block's order
+  NotAllocated,  // double free, or an address that was never handed out
+  WrongOrder,    // freed with an order other than the one it was allocated with
+  InsideBlock,   // points into the middle of a block
+  NotReserved,   // add_free() of frames that are already in the pool or allocated
 };
 
 StringView buddy_error_text(BuddyError e);
@@ -76,12 +76,12 @@ class BuddyAllocator {
 
   struct Stats {
     u64 managed_frames;  // frames in all sections (pool + reserved + allocated)
-    u64 free_frames;  // including the cached ones
+    u64 free_frames;     // including the cached ones
     u64 cached_frames;
     u64 allocated_frames;
     u64 allocations;  // successful allocate() calls
     u64 frees;
-    u64 failures;  // allocate() calls that found nothing
+    u64 failures;              // allocate() calls that found nothing
     u64 free_blocks[kOrders];  // blocks on the free lists (cached frames not included)
   };
 
@@ -138,7 +138,9 @@ class BuddyAllocator {
   };
 
   const SectionInfo* section_of(u64 pfn) const;
-  u32 index_of(const SectionInfo& s, u64 pfn) const { return s.first_index + u32(pfn - s.first_frame); }
+  u32 index_of(const SectionInfo& s, u64 pfn) const {
+    return s.first_index + u32(pfn - s.first_frame);
+  }
   u64 pfn_of_index(u32 index) const;
   void push(u32 order, u32 index);
   void unlink(u32 index);

@@ -19,7 +19,7 @@ enum CellAttr : u32 {
   kAttrFaint = 1u << 1,
   kAttrItalic = 1u << 2,  // recorded; the console has no italic font and draws it upright
   kAttrUnderline = 1u << 3,
-  kAttrBlink = 1u << 4,   // recorded; nothing blinks
+  kAttrBlink = 1u << 4,  // recorded; nothing blinks
   kAttrReverse = 1u << 5,
   kAttrConceal = 1u << 6,
   kAttrStrike = 1u << 7,
@@ -27,8 +27,8 @@ enum CellAttr : u32 {
 
 struct Cell {
   char32_t code_point;
-  u32 fg;  // 0x00RRGGBB
-  u32 bg;  // 0x00RRGGBB
+  u32 fg;     // 0x00RRGGBB
+  u32 bg;     // 0x00RRGGBB
   u32 attrs;  // CellAttr bits
   constexpr bool operator==(const Cell&) const = default;
 };

@@ -35,11 +35,11 @@ struct Symbol64 {
 };
 static_assert(sizeof(Symbol64) == 24);
 
-inline constexpr u32 kSectionSymbolTable = 2;  // SHT_SYMTAB
-inline constexpr u32 kSectionStringTable = 3;  // SHT_STRTAB
-inline constexpr u64 kSectionExecutable = 4;   // SHF_EXECINSTR
+inline constexpr u32 kSectionSymbolTable = 2;                // SHT_SYMTAB
+inline constexpr u32 kSectionStringTable = 3;                // SHT_STRTAB
+inline constexpr u64 kSectionExecutable = 4;                 // SHF_EXECINSTR
 inline constexpr u8 kSymbolNoType = 0, kSymbolFunction = 2;  // STT_NOTYPE, STT_FUNC
-inline constexpr u16 kSectionIndexReserved = 0xFF00;        // SHN_LORESERVE
+inline constexpr u16 kSectionIndexReserved = 0xFF00;         // SHN_LORESERVE
 
 enum class SymbolProblem : u8 {
   NotElf64,                   // no ELF64 little-endian header
@@ -49,7 +49,7 @@ enum class SymbolProblem : u8 {
   NoSymbolTable,              // no SHT_SYMTAB section (a stripped file)
   BadSymbolEntrySize,         // sh_entsize != 24 or sh_size not a multiple of it
   SymbolTableOutsideFile,
-  BadStringTableLink,         // sh_link does not name an SHT_STRTAB section
+  BadStringTableLink,  // sh_link does not name an SHT_STRTAB section
   StringTableOutsideFile,
 };
 

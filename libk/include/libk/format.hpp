@@ -65,27 +65,45 @@ struct Formatter;  // specialise for your own types
 
 namespace format_detail {
 
-template <typename T> inline constexpr bool kIsSignedInt = false;
-template <> inline constexpr bool kIsSignedInt<signed char> = true;
-template <> inline constexpr bool kIsSignedInt<short> = true;
-template <> inline constexpr bool kIsSignedInt<int> = true;
-template <> inline constexpr bool kIsSignedInt<long> = true;
-template <> inline constexpr bool kIsSignedInt<long long> = true;
+template <typename T>
+inline constexpr bool kIsSignedInt = false;
+template <>
+inline constexpr bool kIsSignedInt<signed char> = true;
+template <>
+inline constexpr bool kIsSignedInt<short> = true;
+template <>
+inline constexpr bool kIsSignedInt<int> = true;
+template <>
+inline constexpr bool kIsSignedInt<long> = true;
+template <>
+inline constexpr bool kIsSignedInt<long long> = true;
 
-template <typename T> inline constexpr bool kIsUnsignedInt = false;
-template <> inline constexpr bool kIsUnsignedInt<unsigned char> = true;
-template <> inline constexpr bool kIsUnsignedInt<unsigned short> = true;
-template <> inline constexpr bool kIsUnsignedInt<unsigned int> = true;
-template <> inline constexpr bool kIsUnsignedInt<unsigned long> = true;
-template <> inline constexpr bool kIsUnsignedInt<unsigned long long> = true;
-template <> inline constexpr bool kIsUnsignedInt<char16_t> = true;
-template <> inline constexpr bool kIsUnsignedInt<char32_t> = true;
+template <typename T>
+inline constexpr bool kIsUnsignedInt = false;
+template <>
+inline constexpr bool kIsUnsignedInt<unsigned char> = true;
+template <>
+inline constexpr bool kIsUnsignedInt<unsigned short> = true;
+template <>
+inline constexpr bool kIsUnsignedInt<unsigned int> = true;
+template <>
+inline constexpr bool kIsUnsignedInt<unsigned long> = true;
+template <>
+inline constexpr bool kIsUnsignedInt<unsigned long long> = true;
+template <>
+inline constexpr bool kIsUnsignedInt<char16_t> = true;
+template <>
+inline constexpr bool kIsUnsignedInt<char32_t> = true;
 
-template <typename T> inline constexpr bool kIsCharArray = false;
-template <usize N> inline constexpr bool kIsCharArray<char[N]> = true;
+template <typename T>
+inline constexpr bool kIsCharArray = false;
+template <usize N>
+inline constexpr bool kIsCharArray<char[N]> = true;
 
-template <typename T> inline constexpr bool kIsPointer = false;
-template <typename T> inline constexpr bool kIsPointer<T*> = true;
+template <typename T>
+inline constexpr bool kIsPointer = false;
+template <typename T>
+inline constexpr bool kIsPointer<T*> = true;
 
 template <typename T>
 concept HasFormatter = requires(Sink& s, const T& v, const FormatSpec& spec) {
@@ -94,17 +112,25 @@ concept HasFormatter = requires(Sink& s, const T& v, const FormatSpec& spec) {
 
 template <typename T>
 consteval ArgKind kind_of() {
-  if constexpr (kIsSame<T, bool>) return ArgKind::Bool;
-  else if constexpr (kIsSame<T, char>) return ArgKind::Char;
-  else if constexpr (kIsSignedInt<T>) return ArgKind::Signed;
-  else if constexpr (kIsUnsignedInt<T>) return ArgKind::Unsigned;
+  if constexpr (kIsSame<T, bool>)
+    return ArgKind::Bool;
+  else if constexpr (kIsSame<T, char>)
+    return ArgKind::Char;
+  else if constexpr (kIsSignedInt<T>)
+    return ArgKind::Signed;
+  else if constexpr (kIsUnsignedInt<T>)
+    return ArgKind::Unsigned;
   else if constexpr (kIsSame<T, const char*> || kIsSame<T, char*> || kIsCharArray<T> ||
                      kIsSame<T, StringView>)
     return ArgKind::String;
-  else if constexpr (HasFormatter<T>) return ArgKind::Custom;
-  else if constexpr (__is_enum(T)) return kind_of<__underlying_type(T)>();
-  else if constexpr (kIsPointer<T> || kIsSame<T, decltype(nullptr)>) return ArgKind::Pointer;
-  else return ArgKind::Custom;  // fails later with "no Formatter" if none exists
+  else if constexpr (HasFormatter<T>)
+    return ArgKind::Custom;
+  else if constexpr (__is_enum(T))
+    return kind_of<__underlying_type(T)>();
+  else if constexpr (kIsPointer<T> || kIsSame<T, decltype(nullptr)>)
+    return ArgKind::Pointer;
+  else
+    return ArgKind::Custom;  // fails later with "no Formatter" if none exists
 }
 
 // Parses one replacement field's spec starting after '{' (and ':' if any) up to '}'.
@@ -146,8 +172,7 @@ constexpr bool spec_fits(ArgKind kind, char type) {
   switch (kind) {
     case ArgKind::Signed:
     case ArgKind::Unsigned:
-      return type == 'd' || type == 'x' || type == 'X' || type == 'b' || type == 'o' ||
-             type == 'c';
+      return type == 'd' || type == 'x' || type == 'X' || type == 'b' || type == 'o' || type == 'c';
     case ArgKind::Bool: return type == 's' || type == 'd';
     case ArgKind::Char: return type == 'c' || type == 'd' || type == 'x' || type == 'X';
     case ArgKind::String: return type == 's';
@@ -168,11 +193,17 @@ consteval void check_format(StringView fmt) {
   usize next_arg = 0;
   for (usize i = 0; i < fmt.size(); ++i) {
     if (fmt[i] == '}') {
-      if (i + 1 < fmt.size() && fmt[i + 1] == '}') { ++i; continue; }
+      if (i + 1 < fmt.size() && fmt[i + 1] == '}') {
+        ++i;
+        continue;
+      }
       format_string_error("unmatched '}' in format string");
     }
     if (fmt[i] != '{') continue;
-    if (i + 1 < fmt.size() && fmt[i + 1] == '{') { ++i; continue; }
+    if (i + 1 < fmt.size() && fmt[i + 1] == '{') {
+      ++i;
+      continue;
+    }
     FormatSpec spec;
     usize close = parse_spec(fmt, i + 1, spec);
     if (close == StringView::npos) format_string_error("malformed replacement field");
@@ -213,10 +244,14 @@ FormatArg make_arg(const T& v) {
   constexpr ArgKind kind = kind_of<T>();
   FormatArg a;
   a.kind = kind;
-  if constexpr (kind == ArgKind::Bool) a.b = v;
-  else if constexpr (kind == ArgKind::Char) a.c = v;
-  else if constexpr (kind == ArgKind::Signed) a.s = i64(v);
-  else if constexpr (kind == ArgKind::Unsigned) a.u = u64(v);
+  if constexpr (kind == ArgKind::Bool)
+    a.b = v;
+  else if constexpr (kind == ArgKind::Char)
+    a.c = v;
+  else if constexpr (kind == ArgKind::Signed)
+    a.s = i64(v);
+  else if constexpr (kind == ArgKind::Unsigned)
+    a.u = u64(v);
   else if constexpr (kind == ArgKind::String) {
     if constexpr (kIsSame<T, StringView>) {
       a.str = {v.data(), v.size()};
@@ -229,8 +264,10 @@ FormatArg make_arg(const T& v) {
       a.str = {s, cstring_length(s)};
     }
   } else if constexpr (kind == ArgKind::Pointer) {
-    if constexpr (kIsSame<T, decltype(nullptr)>) a.u = 0;
-    else a.u = reinterpret_cast<uptr>(v);
+    if constexpr (kIsSame<T, decltype(nullptr)>)
+      a.u = 0;
+    else
+      a.u = reinterpret_cast<uptr>(v);
   } else {
     a.custom.object = &v;
     a.custom.fn = [](Sink& sink, const void* obj, const FormatSpec& spec) {

@@ -62,9 +62,9 @@ enum Modifier : u8 {
 
 struct KeyEvent {
   Key key;
-  bool pressed;    // false: released
-  u8 modifiers;    // the state after this event
-  u32 codepoint;   // the character typed (presses only), 0 if none; Ctrl+letter gives 1-26
+  bool pressed;   // false: released
+  u8 modifiers;   // the state after this event
+  u32 codepoint;  // the character typed (presses only), 0 if none; Ctrl+letter gives 1-26
 };
 
 class ScancodeDecoder {

@@ -90,8 +90,8 @@ class LineEditor {
   char buffer_[kCapacity] = {};
   usize length_ = 0;
   usize cursor_ = 0;
-  usize scroll_ = 0;       // code points hidden left of the visible part
-  isize history_at_ = -1;  // entry being shown, -1: the line being typed
+  usize scroll_ = 0;            // code points hidden left of the visible part
+  isize history_at_ = -1;       // entry being shown, -1: the line being typed
   char saved_[kCapacity] = {};  // the line being typed, while browsing the history
   usize saved_length_ = 0;
 };

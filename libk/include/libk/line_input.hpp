@@ -15,14 +15,18 @@
 namespace libk::line {
 
 enum class EditKey : u8 {
-  Insert,          // insert `codepoint`
-  Enter,           // submit the line
-  Backspace,       // delete the character before the cursor
-  Delete,          // delete the character under the cursor (Delete, Ctrl-D)
-  Left, Right,     // one character (Ctrl-B, Ctrl-F)
-  WordLeft, WordRight,  // one word (Ctrl+arrows, Alt-B, Alt-F)
-  Home, End,       // start / end of the line (Ctrl-A, Ctrl-E)
-  Up, Down,        // history (Ctrl-P, Ctrl-N)
+  Insert,     // insert `codepoint`
+  Enter,      // submit the line
+  Backspace,  // delete the character before the cursor
+  Delete,     // delete the character under the cursor (Delete, Ctrl-D)
+  Left,
+  Right,  // one character (Ctrl-B, Ctrl-F)
+  WordLeft,
+  WordRight,  // one word (Ctrl+arrows, Alt-B, Alt-F)
+  Home,
+  End,  // start / end of the line (Ctrl-A, Ctrl-E)
+  Up,
+  Down,            // history (Ctrl-P, Ctrl-N)
   KillToStart,     // Ctrl-U
   KillToEnd,       // Ctrl-K
   KillWordBefore,  // Ctrl-W

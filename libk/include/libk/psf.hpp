@@ -27,18 +27,18 @@ inline constexpr u32 kMaxHeight = 64;
 inline constexpr u32 kMaxGlyphs = 65536;
 
 enum class Error : u8 {
-  TooShort,             // shorter than its header
-  BadMagic,             // neither PSF1 nor PSF2
-  UnsupportedVersion,   // PSF2 version other than 0
-  BadHeaderSize,        // PSF2 headersize < 32 or past the end of the data
-  ZeroSize,             // no glyphs, or a glyph of zero width or height
-  GlyphTooLarge,        // wider than kMaxWidth or taller than kMaxHeight
-  TooManyGlyphs,        // more than kMaxGlyphs
-  CharsizeMismatch,     // PSF2 charsize != height * ceil(width / 8)
-  GlyphsPastEnd,        // the glyph bitmaps extend past the end of the data
-  TableTruncated,       // the Unicode table ends before every glyph's terminator
-  TableBadUtf8,         // a PSF2 table entry is not well-formed UTF-8
-  TableBadCodePoint,    // a surrogate or a value above U+10FFFF
+  TooShort,            // shorter than its header
+  BadMagic,            // neither PSF1 nor PSF2
+  UnsupportedVersion,  // PSF2 version other than 0
+  BadHeaderSize,       // PSF2 headersize < 32 or past the end of the data
+  ZeroSize,            // no glyphs, or a glyph of zero width or height
+  GlyphTooLarge,       // wider than kMaxWidth or taller than kMaxHeight
+  TooManyGlyphs,       // more than kMaxGlyphs
+  CharsizeMismatch,    // PSF2 charsize != height * ceil(width / 8)
+  GlyphsPastEnd,       // the glyph bitmaps extend past the end of the data
+  TableTruncated,      // the Unicode table ends before every glyph's terminator
+  TableBadUtf8,        // a PSF2 table entry is not well-formed UTF-8
+  TableBadCodePoint,   // a surrogate or a value above U+10FFFF
 };
 
 StringView error_text(Error e);
@@ -50,8 +50,8 @@ struct Font {
   u32 glyph_count = 0;
   u32 bytes_per_row = 0;
   u32 bytes_per_glyph = 0;
-  Bytes glyphs;         // glyph_count * bytes_per_glyph bytes
-  Bytes unicode_table;  // empty when the font has none
+  Bytes glyphs;           // glyph_count * bytes_per_glyph bytes
+  Bytes unicode_table;    // empty when the font has none
   u32 mapping_count = 0;  // single-code-point mappings in the table (sequences excluded)
 
   bool has_unicode_table() const { return !unicode_table.empty(); }

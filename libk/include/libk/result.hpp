@@ -26,22 +26,32 @@ class [[nodiscard]] Result {
   constexpr Result(const T& v) : ok_(true) { new (&value_) T(v); }
   constexpr Result(T&& v) : ok_(true) { new (&value_) T(libk::move(v)); }
   template <typename F>
-  constexpr Result(Unexpected<F>&& u) : ok_(false) { new (&error_) E(libk::move(u.error)); }
+  constexpr Result(Unexpected<F>&& u) : ok_(false) {
+    new (&error_) E(libk::move(u.error));
+  }
   template <typename F>
-  constexpr Result(const Unexpected<F>& u) : ok_(false) { new (&error_) E(u.error); }
+  constexpr Result(const Unexpected<F>& u) : ok_(false) {
+    new (&error_) E(u.error);
+  }
 
   Result(const Result& o) : ok_(o.ok_) {
-    if (ok_) new (&value_) T(o.value_);
-    else new (&error_) E(o.error_);
+    if (ok_)
+      new (&value_) T(o.value_);
+    else
+      new (&error_) E(o.error_);
   }
   Result(Result&& o) : ok_(o.ok_) {
-    if (ok_) new (&value_) T(libk::move(o.value_));
-    else new (&error_) E(libk::move(o.error_));
+    if (ok_)
+      new (&value_) T(libk::move(o.value_));
+    else
+      new (&error_) E(libk::move(o.error_));
   }
   Result& operator=(const Result&) = delete;
   ~Result() {
-    if (ok_) value_.~T();
-    else error_.~E();
+    if (ok_)
+      value_.~T();
+    else
+      error_.~E();
   }
 
   constexpr bool ok() const { return ok_; }
@@ -87,9 +97,9 @@ class [[nodiscard]] Result<void, E> {
 
 // Evaluates a Result expression; on error returns the error from the enclosing function,
 // otherwise yields the value (nothing for Result<void, E>). Uses a GNU statement expression.
-#define TRY(expr)                                                   \
-  ({                                                                \
-    auto&& try_result_ = (expr);                                    \
+#define TRY(expr)                                                          \
+  ({                                                                       \
+    auto&& try_result_ = (expr);                                           \
     if (!try_result_.ok()) return ::libk::unexpected(try_result_.error()); \
-    try_result_.release_value();                                    \
+    try_result_.release_value();                                           \
   })

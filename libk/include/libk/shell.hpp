@@ -73,8 +73,9 @@ class Dispatcher {
 
   // Tokenizes and runs `line`. Empty lines do nothing (Ok). `help [NAME]` and
   // `NAME --help` / `NAME -h` are handled here for every command (a table entry named
-  // "help" only gives `help` its place and text in the list; its handler is not called). An unknown command gets
-  // a message naming the closest known one, a wrong number of arguments the usage line.
+  // "help" only gives `help` its place and text in the list; its handler is not called). An unknown
+  // command gets a message naming the closest known one, a wrong number of arguments the usage
+  // line.
   Status execute(StringView line, Sink& out, void* context = nullptr) const;
 
   const Command* find(StringView name) const;

@@ -55,28 +55,28 @@ class SlabCache;
 // What went wrong, where: enough for a panic message that names the culprit.
 struct HeapFault {
   HeapError error;
-  const void* pointer;      // the object (or the pointer passed to free)
-  const SlabCache* cache;   // nullptr for ForeignPointer
-  isize offset;             // for corruption: offset of the first bad byte from `pointer`
+  const void* pointer;     // the object (or the pointer passed to free)
+  const SlabCache* cache;  // nullptr for ForeignPointer
+  isize offset;            // for corruption: offset of the first bad byte from `pointer`
 };
 
 struct SlabStats {
-  u64 slabs;        // slabs held (including empty ones kept for reuse)
-  u64 in_use;       // objects allocated now
+  u64 slabs;   // slabs held (including empty ones kept for reuse)
+  u64 in_use;  // objects allocated now
   u64 peak_in_use;
   u64 allocations;
   u64 frees;
-  u64 failures;     // allocations that found no memory
+  u64 failures;  // allocations that found no memory
 };
 
 class SlabCache {
  public:
   static constexpr usize kSlabBytes = 32 * KiB;
-  static constexpr usize kRedzone = 16;      // debug mode, each side
-  static constexpr usize kKeepEmpty = 1;     // empty slabs kept per cache
-  static constexpr u32 kMagazine = 32;       // recently freed objects kept per cache
-  static constexpr u8 kPoison = 0x6b;        // freed object bytes (debug mode)
-  static constexpr u8 kRedzoneByte = 0xbb;   // redzone bytes (debug mode)
+  static constexpr usize kRedzone = 16;     // debug mode, each side
+  static constexpr usize kKeepEmpty = 1;    // empty slabs kept per cache
+  static constexpr u32 kMagazine = 32;      // recently freed objects kept per cache
+  static constexpr u8 kPoison = 0x6b;       // freed object bytes (debug mode)
+  static constexpr u8 kRedzoneByte = 0xbb;  // redzone bytes (debug mode)
 
   constexpr SlabCache() = default;
   SlabCache(const SlabCache&) = delete;

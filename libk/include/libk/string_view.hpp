@@ -89,10 +89,14 @@ constexpr bool parse_u64(StringView text, u64& out) {
   for (; i < text.size(); ++i) {
     char c = text[i];
     u64 digit;
-    if (c >= '0' && c <= '9') digit = u64(c - '0');
-    else if (base == 16 && c >= 'a' && c <= 'f') digit = u64(c - 'a' + 10);
-    else if (base == 16 && c >= 'A' && c <= 'F') digit = u64(c - 'A' + 10);
-    else return false;
+    if (c >= '0' && c <= '9')
+      digit = u64(c - '0');
+    else if (base == 16 && c >= 'a' && c <= 'f')
+      digit = u64(c - 'a' + 10);
+    else if (base == 16 && c >= 'A' && c <= 'F')
+      digit = u64(c - 'A' + 10);
+    else
+      return false;
     if (__builtin_mul_overflow(value, base, &value)) return false;
     if (__builtin_add_overflow(value, digit, &value)) return false;
   }

@@ -6,24 +6,54 @@
 
 namespace libk {
 
-template <typename T> struct RemoveReference { using Type = T; };
-template <typename T> struct RemoveReference<T&> { using Type = T; };
-template <typename T> struct RemoveReference<T&&> { using Type = T; };
-template <typename T> using RemoveReferenceT = typename RemoveReference<T>::Type;
+template <typename T>
+struct RemoveReference {
+  using Type = T;
+};
+template <typename T>
+struct RemoveReference<T&> {
+  using Type = T;
+};
+template <typename T>
+struct RemoveReference<T&&> {
+  using Type = T;
+};
+template <typename T>
+using RemoveReferenceT = typename RemoveReference<T>::Type;
 
-template <typename T> struct RemoveCv { using Type = T; };
-template <typename T> struct RemoveCv<const T> { using Type = T; };
-template <typename T> struct RemoveCv<volatile T> { using Type = T; };
-template <typename T> struct RemoveCv<const volatile T> { using Type = T; };
-template <typename T> using RemoveCvRefT = typename RemoveCv<RemoveReferenceT<T>>::Type;
+template <typename T>
+struct RemoveCv {
+  using Type = T;
+};
+template <typename T>
+struct RemoveCv<const T> {
+  using Type = T;
+};
+template <typename T>
+struct RemoveCv<volatile T> {
+  using Type = T;
+};
+template <typename T>
+struct RemoveCv<const volatile T> {
+  using Type = T;
+};
+template <typename T>
+using RemoveCvRefT = typename RemoveCv<RemoveReferenceT<T>>::Type;
 
-template <typename T> struct TypeIdentity { using Type = T; };
-template <typename T> using TypeIdentityT = typename TypeIdentity<T>::Type;
+template <typename T>
+struct TypeIdentity {
+  using Type = T;
+};
+template <typename T>
+using TypeIdentityT = typename TypeIdentity<T>::Type;
 
-template <typename A, typename B> inline constexpr bool kIsSame = false;
-template <typename A> inline constexpr bool kIsSame<A, A> = true;
+template <typename A, typename B>
+inline constexpr bool kIsSame = false;
+template <typename A>
+inline constexpr bool kIsSame<A, A> = true;
 
-template <typename T> inline constexpr bool kIsVoid = kIsSame<RemoveCvRefT<T>, void>;
+template <typename T>
+inline constexpr bool kIsVoid = kIsSame<RemoveCvRefT<T>, void>;
 
 template <typename T>
 constexpr RemoveReferenceT<T>&& move(T&& value) noexcept {
@@ -47,8 +77,14 @@ constexpr void swap(T& a, T& b) noexcept {
   b = move(tmp);
 }
 
-template <typename T> constexpr const T& min(const T& a, const T& b) { return b < a ? b : a; }
-template <typename T> constexpr const T& max(const T& a, const T& b) { return a < b ? b : a; }
+template <typename T>
+constexpr const T& min(const T& a, const T& b) {
+  return b < a ? b : a;
+}
+template <typename T>
+constexpr const T& max(const T& a, const T& b) {
+  return a < b ? b : a;
+}
 
 constexpr bool is_power_of_two(u64 v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -77,7 +113,9 @@ template <typename T>
 }
 
 template <typename T, usize N>
-constexpr usize array_size(const T (&)[N]) { return N; }
+constexpr usize array_size(const T (&)[N]) {
+  return N;
+}
 
 // Half-open ranges [a_begin, a_end) and [b_begin, b_end) overlap.
 constexpr bool ranges_overlap(u64 a_begin, u64 a_end, u64 b_begin, u64 b_end) {

@@ -60,8 +60,15 @@ class VtParser {
 
  private:
   enum class State : u8 {
-    Ground, Escape, EscapeIntermediate, CsiEntry, CsiParam, CsiIntermediate, CsiIgnore,
-    String, StringEscape,
+    Ground,
+    Escape,
+    EscapeIntermediate,
+    CsiEntry,
+    CsiParam,
+    CsiIntermediate,
+    CsiIgnore,
+    String,
+    StringEscape,
   };
 
   template <typename Handler>
@@ -107,8 +114,10 @@ class VtParser {
 
   template <typename Handler>
   void ground(char32_t c, Handler& h) {
-    if (is_c0(c)) h.execute(u8(c));
-    else if (c != 0x7F) h.print(c);
+    if (is_c0(c))
+      h.execute(u8(c));
+    else if (c != 0x7F)
+      h.print(c);
   }
 
   // A code point that cannot be part of a sequence (non-ASCII text) ends it; the text is
@@ -216,8 +225,10 @@ class VtParser {
   }
 
   void string(char32_t c) {
-    if (c == 0x07) state_ = State::Ground;  // BEL ends an OSC (xterm)
-    else if (c == 0x1B) state_ = State::StringEscape;
+    if (c == 0x07)
+      state_ = State::Ground;  // BEL ends an OSC (xterm)
+    else if (c == 0x1B)
+      state_ = State::StringEscape;
   }
 
   template <typename Handler>
