@@ -56,3 +56,14 @@ void panic_message(const char* file, int line, const char* function, libk::Strin
 }
 
 }  // namespace kernel
+
+namespace libk {
+
+// VERIFY and DEBUG_ASSERT in kernel code (libk/include/libk/assert.hpp).
+void verify_failed(const char* expression, const char* file, int line, const char* function) {
+  char message[256];
+  libk::format_into(message, sizeof(message), "{} failed", expression);
+  kernel::panic_message(file, line, function, message);
+}
+
+}  // namespace libk

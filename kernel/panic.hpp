@@ -1,6 +1,7 @@
 // panic: report a broken invariant and stop. Not for bad input, which is an error value.
 #pragma once
 
+#include <libk/assert.hpp>  // VERIFY and DEBUG_ASSERT end in panic_message
 #include <libk/format.hpp>
 
 namespace kernel {
@@ -26,10 +27,3 @@ template <typename... Args>
 }  // namespace kernel
 
 #define PANIC(...) ::kernel::panic_at(__FILE__, __LINE__, __func__, __VA_ARGS__)
-
-// Always-on check of an invariant whose failure would corrupt state.
-#define VERIFY(cond)                                                                     \
-  do {                                                                                   \
-    if (!(cond)) [[unlikely]]                                                            \
-      ::kernel::panic_message(__FILE__, __LINE__, __func__, "VERIFY(" #cond ") failed"); \
-  } while (0)

@@ -88,6 +88,7 @@ Expected<void> exit_boot_services(HandoffBlock& block, const LoadedKernel& kerne
   if (EFI_ERROR(s)) return fail(s, "cannot read the memory map ({})", Status{s});
   if (!convert_map(block, snap, kernel, fb, builder))
     return fail(EFI_BUFFER_TOO_SMALL, "memory map has too many entries ({} bytes)", snap.size);
+  firmware.exiting_boot_services = true;
   for (u32 attempt = 0; attempt < kMaxExitAttempts; ++attempt) {
     s = firmware.boot->ExitBootServices(firmware.image, snap.key);
     if (s == EFI_SUCCESS) {

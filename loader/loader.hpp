@@ -15,6 +15,9 @@ struct Firmware {
   EFI_HANDLE image;
   EFI_SYSTEM_TABLE* system;
   EFI_BOOT_SERVICES* boot;
+  // Set before the first ExitBootServices call: from then on the firmware may be half shut
+  // down, and only COM1 is left for reporting.
+  bool exiting_boot_services;
 };
 extern constinit Firmware firmware;
 
@@ -35,6 +38,10 @@ libk::Unexpected<Failure> fail(EFI_STATUS status, libk::FormatString<Args...> fm
   libk::format_into(f.text, sizeof(f.text), fmt, args...);
   return {f};
 }
+
+// Says that booting stopped and waits a few seconds so the message can be read; the caller
+// then returns to the firmware. Only before ExitBootServices.
+void report_cannot_boot();
 
 // The firmware console (ConOut): UTF-8 in, UCS-2 out, "\n" becomes "\r\n". OVMF mirrors it
 // to the serial port. Only usable before ExitBootServices.

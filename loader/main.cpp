@@ -27,7 +27,6 @@ constinit Firmware firmware{};
 namespace {
 
 constexpr u64 kMaxKernelFile = 512 * libk::MiB;
-constexpr u64 kFailureDelayMicroseconds = 5'000'000;
 constinit EFI_GUID kLoadedImageGuid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 
 // Checks the CPU state the kernel's page tables depend on, before anything is committed.
@@ -115,18 +114,23 @@ Expected<void> boot(u64 entry_tsc) {
 
 }  // namespace
 
+void report_cannot_boot() {
+  constexpr u64 kFailureDelayMicroseconds = 5'000'000;
+  print("{}: cannot boot; returning to the firmware in {} seconds\n", kName,
+        kFailureDelayMicroseconds / 1'000'000);
+  firmware.boot->Stall(kFailureDelayMicroseconds);
+}
+
 }  // namespace loader
 
 extern "C" EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE* system) {
   u64 entry_tsc = hal::cpu::rdtsc();
-  loader::firmware = {image, system, system->BootServices};
+  loader::firmware = {image, system, system->BootServices, false};
   system->BootServices->SetWatchdogTimer(0, 0, 0, nullptr);  // else a reset after 5 minutes
   loader::print("{} {}\n", loader::kName, EMBER_VERSION);
   auto result = loader::boot(entry_tsc);
   // Only failures come back here.
   loader::print("{}: {}\n", loader::kName, result.error().text);
-  loader::print("{}: cannot boot; returning to the firmware in {} seconds\n", loader::kName,
-                loader::kFailureDelayMicroseconds / 1'000'000);
-  system->BootServices->Stall(loader::kFailureDelayMicroseconds);
+  loader::report_cannot_boot();
   return result.error().status;
 }
