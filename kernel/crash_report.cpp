@@ -80,7 +80,10 @@ void describe_page_fault_default(libk::Sink& out, u64 address, u64 error_code) {
 }
 
 void register_stack(const char* name, u64 bottom, u64 top, bool guard_below) {
-  stacks.push_back({name, bottom, top, guard_below});
+  bool added = stacks.push_back({name, bottom, top, guard_below});
+  // The registry is sized for the stacks the boot sequence registers; one more is a bug, and
+  // a stack the crash report could not name would go unnoticed until it overflowed.
+  VERIFY(added);
 }
 
 void set_stack_finder(StackFinder f) { finder = f; }

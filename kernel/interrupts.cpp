@@ -118,7 +118,11 @@ void add_io_apic(const libk::acpi::IoApicEntry& entry) {
     return;
   }
   io.mask_all();
-  io_apics.push_back({entry.id, entry.gsi_base, inputs, regs});
+  if (!io_apics.push_back({entry.id, entry.gsi_base, inputs, regs})) {
+    log::warn("interrupts: more than {} I/O APICs; I/O APIC {} skipped", io_apics.capacity(),
+              entry.id);
+    return;
+  }
   log::info("interrupts: I/O APIC {} at {:#x}, version {:#x}, GSIs {}-{}", entry.id, entry.address,
             io.version(), entry.gsi_base, entry.gsi_base + inputs - 1);
 }

@@ -20,6 +20,15 @@ constinit libk::SpscRing<KeyEvent, 128> events;
 constinit bool keyboard_present = false;
 constinit WaitQueue readers;
 constinit void (*event_listener)() = nullptr;
+constinit u64 dropped_events = 0;
+
+// Nobody read the queue for 128 key events: say so, at the first drop and at each power of
+// two after it, so a stuck reader shows in the log without flooding it.
+void note_dropped_event() {
+  ++dropped_events;
+  if (libk::is_power_of_two(dropped_events))
+    log::warn("keyboard: the event queue is full; {} key events dropped so far", dropped_events);
+}
 
 // IRQ 1: one byte per interrupt (the i8042 raises one per byte). A waiting reader wakes;
 // the switch to it, if it has the higher priority, happens at the interrupt's exit.
@@ -27,7 +36,7 @@ void on_irq() {
   u8 byte = 0;
   if (!hal::i8042::read_keyboard_byte(byte)) return;
   if (auto event = decoder.feed(byte)) {
-    events.push(*event);
+    if (!events.push(*event)) note_dropped_event();
     if (Scheduler::running()) readers.wake_all();
     if (event_listener) event_listener();
   }

@@ -47,10 +47,21 @@ bool input_pending() {
          __atomic_load_n(&log_signal, __ATOMIC_ACQUIRE);
 }
 
+constinit u64 dropped_bytes = 0;
+
+// The shell did not keep up with serial input: say so, at the first lost byte and at each
+// power of two after it.
+void note_dropped_byte() {
+  ++dropped_bytes;
+  if (libk::is_power_of_two(dropped_bytes))
+    log::warn("shell: serial input ring full; {} bytes dropped so far", dropped_bytes);
+}
+
 // Moves what the UART's receive FIFO holds (up to 16 bytes) into the ring.
 void drain_uart() {
   u8 byte = 0;
-  while (console::serial_port().try_read(byte)) serial_bytes.push(byte);
+  while (console::serial_port().try_read(byte))
+    if (!serial_bytes.push(byte)) note_dropped_byte();
 }
 
 // IRQ 4: received data is waiting.

@@ -57,12 +57,13 @@ class Completions final : public libk::line::Completer {
   void complete(StringView before, StringView word, Candidates& out) override {
     StringView command = before.trim();
     if (command.empty() || command == "help") {
+      // A full list stops there: the editor lists the first kMaxCandidates.
       for (const libk::shell::Command& c : commands())
-        if (c.name.starts_with(word)) out.push_back(c.name);
+        if (c.name.starts_with(word) && !out.push_back(c.name)) return;
     } else if (command == "reboot") {
       constexpr StringView kMethods[] = {"acpi", "kbd", "triple"};
       for (StringView m : kMethods)
-        if (m.starts_with(word)) out.push_back(m);
+        if (m.starts_with(word) && !out.push_back(m)) return;
     }
   }
 };

@@ -1,4 +1,5 @@
 #include <libk/acpi.hpp>
+#include <libk/assert.hpp>
 
 namespace libk::acpi {
 
@@ -77,7 +78,8 @@ void add_table(PhysicalMemory& memory, u64 address, Tables& out, Diagnostics& di
   ref.address = address;
   ref.length = u32(bytes.size());
   ref.revision = bytes[8];
-  out.tables.push_back(ref);
+  bool added = out.tables.push_back(ref);
+  VERIFY(added);  // checked for room above
 }
 
 }  // namespace

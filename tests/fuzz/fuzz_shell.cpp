@@ -31,7 +31,7 @@ struct Names final : line::Completer {
   void complete(StringView before, StringView word, Candidates& out) override {
     if (!before.empty()) return;
     for (const shell::Command& c : kCommands)
-      if (c.name.starts_with(word)) out.push_back(c.name);
+      if (c.name.starts_with(word) && !out.push_back(c.name)) return;
   }
 };
 

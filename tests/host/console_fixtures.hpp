@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include <libk/cell_grid.hpp>
 #include <libk/psf.hpp>
 #include <libk/terminal.hpp>
@@ -76,7 +78,9 @@ struct TestTerminal {
                         libk::Terminal::Options options = libk::Terminal::Options())
       : cells(size_t(columns) * rows), damage(rows) {
     libk::Cell blank{U' ', options.theme.foreground, options.theme.background, 0};
-    grid.init({cells.data(), cells.size()}, {damage.data(), damage.size()}, columns, rows, blank);
+    bool ok = grid.init({cells.data(), cells.size()}, {damage.data(), damage.size()}, columns,
+                        rows, blank);
+    REQUIRE(ok);
     term.init(grid, options);
   }
   TestTerminal(const TestTerminal&) = delete;

@@ -3,8 +3,27 @@
 #include <catch2/catch.hpp>
 
 #include <libk/assert.hpp>
+#include <libk/fixed_vector.hpp>
+#include <libk/intrusive_list.hpp>
+#include <libk/optional.hpp>
+#include <libk/result.hpp>
+#include <libk/span.hpp>
 
 #include "death_test.hpp"
+
+namespace {
+
+struct Item : libk::ListNode<> {
+  int value = 0;
+};
+
+enum class Error { Bad };
+
+libk::Result<int, Error> good() { return 7; }
+libk::Result<int, Error> bad() { return libk::unexpected(Error::Bad); }
+libk::Result<void, Error> bad_void() { return libk::unexpected(Error::Bad); }
+
+}  // namespace
 
 TEST_CASE("A VERIFY that holds does nothing; one that fails reports where and aborts") {
   int x = 2;
@@ -32,4 +51,69 @@ TEST_CASE("DEBUG_ASSERT checks in debug builds and is compiled away with NDEBUG"
 #else
   DEBUG_ASSERT(1 + 1 == 3);
 #endif
+}
+
+TEST_CASE("Reading a Result's value when it holds an error fails a VERIFY") {
+  CHECK(good().value() == 7);
+  CHECK_DIES_WITH((void)bad().value(), "VERIFY(ok_)");
+  CHECK_DIES_WITH((void)bad().release_value(), "VERIFY(ok_)");
+  CHECK_DIES_WITH(bad_void().release_value(), "VERIFY(ok_)");
+}
+
+TEST_CASE("Reading a Result's error when it holds a value fails a VERIFY") {
+  CHECK(bad().error() == Error::Bad);
+  CHECK_DIES_WITH((void)good().error(), "VERIFY(!ok_)");
+  libk::Result<void, Error> fine;
+  CHECK_DIES_WITH((void)fine.error(), "VERIFY(!ok_)");
+}
+
+TEST_CASE("Reading an empty Optional fails a VERIFY") {
+  libk::Optional<int> some = 5, none;
+  CHECK(*some == 5);
+  CHECK(none.value_or(9) == 9);
+  CHECK_DIES_WITH((void)none.value(), "VERIFY(has_)");
+  CHECK_DIES_WITH((void)*none, "VERIFY(has_)");
+  libk::Optional<Item*> no_item;
+  CHECK_DIES_WITH((void)no_item.operator->(), "VERIFY(has_)");
+}
+
+TEST_CASE("Pushing a node that is already on a list fails a VERIFY") {
+  libk::IntrusiveList<Item> a, b;
+  Item item;
+  a.push_back(item);
+  CHECK_DIES_WITH(b.push_back(item), "VERIFY(!n->linked())");
+  CHECK_DIES_WITH(a.push_front(item), "VERIFY(!n->linked())");
+  a.remove(item);
+  CHECK(a.empty());
+}
+
+TEST_CASE("Removing a node that is on no list fails a VERIFY") {
+  libk::IntrusiveList<Item> list;
+  Item on, off;
+  list.push_back(on);
+  CHECK_DIES_WITH(list.remove(off), "VERIFY(n->linked())");
+  list.remove(on);
+  CHECK_DIES_WITH(list.remove(on), "VERIFY(n->linked())");
+}
+
+TEST_CASE("Indexing a Span or a FixedVector past its size fails a DEBUG_ASSERT") {
+  int storage[3] = {1, 2, 3};
+  libk::Span<int> span(storage, 2);
+  CHECK(span[1] == 2);
+  libk::FixedVector<int, 4> vector;
+  REQUIRE(vector.push_back(10));
+  CHECK(vector[0] == 10);
+#if EMBER_DEBUG_ASSERTS
+  CHECK_DIES_WITH((void)span[2], "DEBUG_ASSERT(i < size_)");
+  CHECK_DIES_WITH((void)vector[1], "DEBUG_ASSERT(i < size_)");
+#endif
+}
+
+TEST_CASE("A full FixedVector refuses an element and says so") {
+  libk::FixedVector<int, 2> vector;
+  CHECK(vector.push_back(1));
+  CHECK(vector.push_back(2));
+  CHECK_FALSE(vector.push_back(3));
+  CHECK(vector.size() == 2);
+  CHECK(vector[1] == 2);
 }

@@ -312,7 +312,7 @@ TEST_CASE("Tab completes a unique command and lists ambiguous ones", "[line]") {
     void complete(libk::StringView before, libk::StringView word, Candidates& out) override {
       if (!before.empty()) return;
       for (const char* n : {"help", "mem", "reboot", "reset"})
-        if (libk::StringView(n).starts_with(word)) out.push_back(n);
+        if (libk::StringView(n).starts_with(word) && !out.push_back(n)) return;
     }
   } names;
   Session s;

@@ -20,7 +20,7 @@ class EarlyAllocator {
   constexpr EarlyAllocator() = default;
 
   // Picks the largest Usable range of `map` as the arena. Returns false if there is none.
-  bool init(libk::Span<const MemoryRange> map);
+  [[nodiscard]] bool init(libk::Span<const MemoryRange> map);
 
   // `bytes` rounded up to pages, aligned to `align` (a power of two >= 4096). Physical
   // address, or nullopt when the arena is exhausted.

@@ -2,6 +2,7 @@
 // full. For trivially copyable element types (tables parsed from firmware, fixed registries).
 #pragma once
 
+#include <libk/assert.hpp>
 #include <libk/span.hpp>
 #include <libk/types.hpp>
 
@@ -13,7 +14,7 @@ class FixedVector {
   constexpr FixedVector() = default;
 
   // Appends `value`; false (and no change) when full.
-  constexpr bool push_back(const T& value) {
+  [[nodiscard]] constexpr bool push_back(const T& value) {
     if (size_ == N) return false;
     items_[size_++] = value;
     return true;
@@ -24,8 +25,14 @@ class FixedVector {
   static constexpr usize capacity() { return N; }
   constexpr bool empty() const { return size_ == 0; }
   constexpr bool full() const { return size_ == N; }
-  constexpr T& operator[](usize i) { return items_[i]; }
-  constexpr const T& operator[](usize i) const { return items_[i]; }
+  constexpr T& operator[](usize i) {
+    DEBUG_ASSERT(i < size_);
+    return items_[i];
+  }
+  constexpr const T& operator[](usize i) const {
+    DEBUG_ASSERT(i < size_);
+    return items_[i];
+  }
   constexpr T* begin() { return items_; }
   constexpr T* end() { return items_ + size_; }
   constexpr const T* begin() const { return items_; }

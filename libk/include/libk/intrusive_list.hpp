@@ -10,9 +10,11 @@
 // derives from ListNode<TagA> and ListNode<TagB> and names the tag in each list type. The
 // list does not own its elements: destroying a list that still has elements, or an element
 // that is still on a list, is a bug the owner must prevent (the kernel VERIFYs it where an
-// object dies, e.g. a thread being freed).
+// object dies, e.g. a thread being freed). Pushing a node that is already on a list, or
+// removing one that is on none, fails a VERIFY: either would corrupt two lists at once.
 #pragma once
 
+#include <libk/assert.hpp>
 #include <libk/types.hpp>
 
 namespace libk {
@@ -71,6 +73,8 @@ class IntrusiveList {
   // Removes `item`, which must be on this list.
   void remove(T& item) {
     Node* n = node(item);
+    VERIFY(n->linked());
+    DEBUG_ASSERT(size_ > 0);
     n->prev_->next_ = n->next_;
     n->next_->prev_ = n->prev_;
     n->prev_ = n->next_ = nullptr;
@@ -108,6 +112,7 @@ class IntrusiveList {
   static const T* element(const Node* n) { return static_cast<const T*>(n); }
 
   void link_before(Node* position, Node* n) {
+    VERIFY(!n->linked());
     n->next_ = position;
     n->prev_ = position->prev_;
     position->prev_->next_ = n;

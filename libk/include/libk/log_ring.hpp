@@ -29,7 +29,7 @@ class LogRing {
 
   // Uses `storage` (8-byte aligned, at least 64 bytes) for records. Returns false if it is
   // unusable; append() then does nothing.
-  bool init(Span<u8> storage);
+  [[nodiscard]] bool init(Span<u8> storage);
 
   // Stores a record; returns its sequence number.
   u64 append(u8 level, u8 flags, u64 timestamp_ns, StringView text);

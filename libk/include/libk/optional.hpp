@@ -1,6 +1,8 @@
-// Optional<T>: a value or nothing, for trivially-destructible and movable T.
+// Optional<T>: a value or nothing, for trivially-destructible and movable T. Reading the
+// value of an empty Optional fails a VERIFY.
 #pragma once
 
+#include <libk/assert.hpp>
 #include <libk/new.hpp>
 #include <libk/utility.hpp>
 
@@ -19,12 +21,18 @@ class Optional {
 
   constexpr bool has_value() const { return has_; }
   constexpr explicit operator bool() const { return has_; }
-  constexpr T& value() { return value_; }
-  constexpr const T& value() const { return value_; }
-  constexpr T& operator*() { return value_; }
-  constexpr const T& operator*() const { return value_; }
-  constexpr T* operator->() { return &value_; }
-  constexpr const T* operator->() const { return &value_; }
+  constexpr T& value() {
+    VERIFY(has_);
+    return value_;
+  }
+  constexpr const T& value() const {
+    VERIFY(has_);
+    return value_;
+  }
+  constexpr T& operator*() { return value(); }
+  constexpr const T& operator*() const { return value(); }
+  constexpr T* operator->() { return &value(); }
+  constexpr const T* operator->() const { return &value(); }
   constexpr T value_or(T fallback) const { return has_ ? value_ : fallback; }
 
  private:

@@ -1,7 +1,9 @@
 // Errors as values. Result<T, E> holds either a T or an E; TRY(expr) unwraps a Result or
 // returns its error from the enclosing function. No exceptions anywhere in Ember.
+// Reading the value of an error, or the error of a value, fails a VERIFY.
 #pragma once
 
+#include <libk/assert.hpp>
 #include <libk/new.hpp>
 #include <libk/utility.hpp>
 
@@ -56,11 +58,26 @@ class [[nodiscard]] Result {
 
   constexpr bool ok() const { return ok_; }
   constexpr explicit operator bool() const { return ok_; }
-  constexpr T& value() { return value_; }
-  constexpr const T& value() const { return value_; }
-  constexpr E& error() { return error_; }
-  constexpr const E& error() const { return error_; }
-  T release_value() { return libk::move(value_); }
+  constexpr T& value() {
+    VERIFY(ok_);
+    return value_;
+  }
+  constexpr const T& value() const {
+    VERIFY(ok_);
+    return value_;
+  }
+  constexpr E& error() {
+    VERIFY(!ok_);
+    return error_;
+  }
+  constexpr const E& error() const {
+    VERIFY(!ok_);
+    return error_;
+  }
+  T release_value() {
+    VERIFY(ok_);
+    return libk::move(value_);
+  }
 
  private:
   bool ok_;
@@ -84,9 +101,15 @@ class [[nodiscard]] Result<void, E> {
 
   constexpr bool ok() const { return ok_; }
   constexpr explicit operator bool() const { return ok_; }
-  constexpr E& error() { return error_; }
-  constexpr const E& error() const { return error_; }
-  void release_value() {}
+  constexpr E& error() {
+    VERIFY(!ok_);
+    return error_;
+  }
+  constexpr const E& error() const {
+    VERIFY(!ok_);
+    return error_;
+  }
+  void release_value() { VERIFY(ok_); }
 
  private:
   bool ok_;

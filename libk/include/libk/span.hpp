@@ -2,6 +2,7 @@
 // reads outside the view (used by every parser of untrusted bytes).
 #pragma once
 
+#include <libk/assert.hpp>
 #include <libk/types.hpp>
 
 namespace libk {
@@ -20,7 +21,10 @@ class Span {
   constexpr T* data() const { return data_; }
   constexpr usize size() const { return size_; }
   constexpr bool empty() const { return size_ == 0; }
-  constexpr T& operator[](usize i) const { return data_[i]; }
+  constexpr T& operator[](usize i) const {
+    DEBUG_ASSERT(i < size_);
+    return data_[i];
+  }
   constexpr T* begin() const { return data_; }
   constexpr T* end() const { return data_ + size_; }
 

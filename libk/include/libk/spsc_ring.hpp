@@ -18,7 +18,7 @@ class SpscRing {
   constexpr SpscRing() = default;
 
   // Producer side. False if the ring was full (the element is dropped).
-  bool push(const T& value) {
+  [[nodiscard]] bool push(const T& value) {
     u32 head = __atomic_load_n(&head_, __ATOMIC_RELAXED);
     u32 tail = __atomic_load_n(&tail_, __ATOMIC_ACQUIRE);
     if (head - tail == N) {

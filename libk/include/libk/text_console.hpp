@@ -48,7 +48,7 @@ class TextConsole {
 
   // `memory` is layout(fb, font).bytes long and 8-byte aligned; it must outlive the
   // console, as must `font`'s bytes. Returns false if the framebuffer is unusable.
-  bool init(const FramebufferView& fb, const psf::Font& font, Span<u8> memory,
+  [[nodiscard]] bool init(const FramebufferView& fb, const psf::Font& font, Span<u8> memory,
             const Terminal::Options& options = console_terminal_options(), CopyFn copy = nullptr);
   bool ready() const { return renderer_.ready(); }
 

@@ -59,7 +59,7 @@ class TextRenderer {
   // `font` and `glyphs` must outlive the renderer; `shadow` holds shadow_pixels() pixels.
   // `copy` defaults to a plain memory copy. Returns false if the grid does not fit `fb` or
   // the shadow is too small.
-  bool init(const FramebufferView& fb, const psf::Font& font, const GlyphMap& glyphs,
+  [[nodiscard]] bool init(const FramebufferView& fb, const psf::Font& font, const GlyphMap& glyphs,
             Span<u32> shadow, u32 columns, u32 rows, CopyFn copy = nullptr);
   bool ready() const { return shadow_ != nullptr; }
 
