@@ -8,6 +8,8 @@
 #include <libk/optional.hpp>
 #include <libk/result.hpp>
 #include <libk/span.hpp>
+#include <sched/run_queue.hpp>
+#include <sched/wait_list.hpp>
 
 #include "death_test.hpp"
 
@@ -116,4 +118,28 @@ TEST_CASE("A full FixedVector refuses an element and says so") {
   CHECK_FALSE(vector.push_back(3));
   CHECK(vector.size() == 2);
   CHECK(vector[1] == 2);
+}
+
+TEST_CASE("An entity on a wait list can be put neither on another one nor on the run queue") {
+  sched::Entity idle, waiter;
+  sched::RunQueue run_queue(idle);
+  sched::WaitList first, second;
+  first.add(waiter);
+  CHECK_DIES_WITH(second.add(waiter), "VERIFY(e.queue_ == Entity::Queue::None");
+  CHECK_DIES_WITH(run_queue.enqueue(waiter), "VERIFY(e.queue_ == Entity::Queue::None)");
+  CHECK(first.pop() == &waiter);
+  second.add(waiter);
+  CHECK(second.remove(waiter));
+}
+
+TEST_CASE("A runnable entity cannot wait before it is taken off the run queue") {
+  sched::Entity idle, runnable;
+  sched::RunQueue run_queue(idle);
+  sched::WaitList list;
+  run_queue.enqueue(runnable);
+  CHECK_DIES_WITH(list.add(runnable), "VERIFY(e.queue_ == Entity::Queue::None");
+  CHECK_DIES_WITH(run_queue.enqueue(runnable), "VERIFY(e.queue_ == Entity::Queue::None)");
+  CHECK(&run_queue.pick_next() == &runnable);
+  list.add(runnable);
+  CHECK(list.size() == 1);
 }

@@ -1,5 +1,7 @@
 #include <sched/run_queue.hpp>
 
+#include <libk/assert.hpp>
+
 namespace sched {
 
 void RunQueue::Round::push(Entity& e) {
@@ -31,6 +33,7 @@ void RunQueue::refresh_budget(Entity& e) const {
 }
 
 void RunQueue::push(Entity& e, u8 slot) {
+  VERIFY(e.queue_ == Entity::Queue::None);  // a waiter or a queued entity cannot be queued
   e.queue_ = Entity::Queue::Runnable;
   e.run_slot_ = slot;
   rounds_[slot].push(e);
