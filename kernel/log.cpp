@@ -1,6 +1,7 @@
 #include "log.hpp"
 
 #include <hal/interrupts.hpp>
+#include <libk/atomic.hpp>
 
 #include "console.hpp"
 #include "sched/wait_queue.hpp"
@@ -16,10 +17,26 @@ constinit libk::LogRing ring;
 constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
 // The ring is being appended to or read, with interrupts off. Only what ignores the interrupt
-// flag (an NMI, a machine check, an exception inside the ring code) can find it set, and must
-// then leave the ring alone. Volatile: the compiler must not drop or move the set/clear
-// pair around the (possibly inlined) ring code, since the reader is an interrupt handler.
-constinit volatile bool ring_busy = false;
+// flag (an NMI, a machine check, an exception inside the ring code) can find it taken, and
+// must then leave the ring alone. Taking it is one atomic exchange, so an NMI cannot slip
+// between a check and a set; acquire/release keep every ring access inside the claim (the
+// compiler may not move them across it, even with the ring code inlined).
+constinit libk::Atomic<bool> ring_busy{false};
+
+// Claims the ring for the guard's lifetime, if nobody on this CPU has it already.
+class [[nodiscard]] RingClaim {
+ public:
+  RingClaim() : claimed_(!ring_busy.exchange(true, libk::MemoryOrder::Acquire)) {}
+  ~RingClaim() {
+    if (claimed_) ring_busy.store(false, libk::MemoryOrder::Release);
+  }
+  RingClaim(const RingClaim&) = delete;
+  RingClaim& operator=(const RingClaim&) = delete;
+  explicit operator bool() const { return claimed_; }
+
+ private:
+  bool claimed_;
+};
 
 // The screen writer (start_screen_writer): the next record to draw on the screen, and the
 // queue the writer thread sleeps on. Before the writer starts, write() keeps screen_next up
@@ -107,13 +124,12 @@ void write(Level level, libk::StringView text) {
     hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
     Clock now = registered_clock;
     u64 timestamp = now ? now() : 0;
-    if (ring_busy) {  // interrupted the ring mid-update: serial only, the ring untouched
+    if (RingClaim claim; claim) {
+      ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
+    } else {  // interrupted the ring mid-update: serial only, the ring untouched
       emit(level, timestamp, text, console::kSerial);
       return;
     }
-    ring_busy = true;
-    ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
-    ring_busy = false;
     bool to_screen = level >= screen_threshold;
     if (writer_running) {
       emit(level, timestamp, text, console::kSerial);
@@ -158,11 +174,9 @@ u64 next_sequence() { return ring.next_sequence(); }
 
 bool read(u64 sequence, libk::LogRecord& out, char* buffer, usize capacity) {
   hal::interrupts::Guard no_interrupts;
-  if (ring_busy) return false;  // an NMI's report reading the ring it interrupted
-  ring_busy = true;
-  bool found = ring.read(sequence, out, buffer, capacity);
-  ring_busy = false;
-  return found;
+  RingClaim claim;
+  if (!claim) return false;  // an NMI's report reading the ring it interrupted
+  return ring.read(sequence, out, buffer, capacity);
 }
 
 void format_record(libk::Sink& out, const libk::LogRecord& record) {
