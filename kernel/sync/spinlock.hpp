@@ -13,7 +13,7 @@
 // be held across a context switch, by design.
 #pragma once
 
-#include <hal/cpu.hpp>
+#include <hal/interrupts.hpp>
 #include <sched/spinlock.hpp>
 
 namespace kernel {
@@ -21,15 +21,9 @@ namespace kernel {
 namespace detail {
 
 struct KernelLockArch {
-  using IrqState = bool;  // RFLAGS.IF before the guard
-  static IrqState irq_save_disable() {
-    bool was_enabled = hal::cpu::interrupts_enabled();
-    hal::cpu::cli();
-    return was_enabled;
-  }
-  static void irq_restore(IrqState was_enabled) {
-    if (was_enabled) hal::cpu::sti();
-  }
+  using IrqState = hal::interrupts::SavedState;
+  static IrqState irq_save_disable() { return hal::interrupts::save_and_disable(); }
+  static void irq_restore(IrqState state) { hal::interrupts::restore(state); }
   static void relax() { hal::cpu::pause(); }
   // Panics: "spinlock \"<name>\" is held and never released (self-deadlock?)".
   [[noreturn]] static void deadlock(const char* lock_name);
