@@ -3,6 +3,7 @@
 // when it ends; it is [[nodiscard]] and neither copyable nor movable.
 //
 //   constinit SpinLock table_lock{"table"};
+//   constinit Table table GUARDED_BY(table_lock);
 //   void add(Entry& e) {
 //     SpinLockGuard guard(table_lock);
 //     ...
@@ -14,6 +15,7 @@
 #pragma once
 
 #include <hal/interrupts.hpp>
+#include <libk/thread_safety.hpp>
 #include <sched/spinlock.hpp>
 
 namespace kernel {
@@ -25,8 +27,11 @@ struct KernelLockArch {
   static IrqState irq_save_disable() { return hal::interrupts::save_and_disable(); }
   static void irq_restore(IrqState state) { hal::interrupts::restore(state); }
   static void relax() { hal::cpu::pause(); }
-  // Panics: "spinlock \"<name>\" is held and never released (self-deadlock?)".
-  [[noreturn]] static void deadlock(const char* lock_name);
+  // Ember runs on one CPU (the bootstrap processor).
+  static u32 cpu_id() { return 0; }
+  // Panics, naming the lock, the misuse and the function that made it.
+  [[noreturn]] static void lock_error(const char* lock_name, sched::LockError error, u32 owner,
+                                      const char* function);
 };
 
 }  // namespace detail

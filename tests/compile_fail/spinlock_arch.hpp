@@ -8,7 +8,10 @@ struct NoCpu {
   static IrqState irq_save_disable() { return false; }
   static void irq_restore(IrqState) {}
   static void relax() {}
-  [[noreturn]] static void deadlock(const char*) { __builtin_trap(); }
+  static u32 cpu_id() { return 0; }
+  [[noreturn]] static void lock_error(const char*, sched::LockError, u32, const char*) {
+    __builtin_trap();
+  }
 };
 
 using Lock = sched::BasicSpinLock<NoCpu>;
