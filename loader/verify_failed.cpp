@@ -18,8 +18,8 @@ void verify_failed(const char* expression, const char* file, int line, const cha
                     expression, file, line, function);
     hal::cpu::halt_forever();
   }
-  loader::print("{}: internal error: {} failed at {}:{} in {}()\n", loader::kName, expression,
-                file, line, function);
+  loader::print("{}: internal error: {} failed at {}:{} in {}()\n", loader::kName, expression, file,
+                line, function);
   loader::report_cannot_boot();
   firmware.boot->Exit(firmware.image, EFI_ABORTED, 0, nullptr);
   hal::cpu::halt_forever();  // Exit does not return

@@ -1,11 +1,10 @@
 // Shared fixtures for the console tests: synthetic PSF fonts and a terminal on a small grid.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include <libk/cell_grid.hpp>
 #include <libk/psf.hpp>
@@ -78,8 +77,8 @@ struct TestTerminal {
                         libk::Terminal::Options options = libk::Terminal::Options())
       : cells(size_t(columns) * rows), damage(rows) {
     libk::Cell blank{U' ', options.theme.foreground, options.theme.background, 0};
-    bool ok = grid.init({cells.data(), cells.size()}, {damage.data(), damage.size()}, columns,
-                        rows, blank);
+    bool ok = grid.init({cells.data(), cells.size()}, {damage.data(), damage.size()}, columns, rows,
+                        blank);
     REQUIRE(ok);
     term.init(grid, options);
   }

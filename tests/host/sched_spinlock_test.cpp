@@ -12,7 +12,7 @@ struct FakeCpu {
   using IrqState = bool;
   static inline bool interrupts = true;
   static inline int relaxes = 0;
-  static inline u32 id = 0;  // the CPU the test code runs on
+  static inline u32 id = 0;         // the CPU the test code runs on
   static inline std::string error;  // "<lock> <error> owner=<cpu> in <function>"
 
   static IrqState irq_save_disable() {
@@ -26,8 +26,9 @@ struct FakeCpu {
   [[noreturn]] static void lock_error(const char* name, sched::LockError e, u32 owner,
                                       const char* function) {
     static constexpr const char* kNames[] = {"recursion", "never-released", "not-held"};
-    error = std::string(name) + " " + kNames[int(e)] + " owner=" +
-            (owner == ~0u ? std::string("none") : std::to_string(owner)) + " in " + function;
+    error = std::string(name) + " " + kNames[int(e)] +
+            " owner=" + (owner == ~0u ? std::string("none") : std::to_string(owner)) + " in " +
+            function;
     throw std::runtime_error(error);
   }
   static void reset() {

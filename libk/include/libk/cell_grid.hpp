@@ -49,7 +49,8 @@ class CellGrid {
 
   // `cells` holds columns * rows cells and `damage` one entry per row. Every cell starts
   // as `blank` and damaged. Returns false (and stays unusable) if the sizes do not fit.
-  [[nodiscard]] bool init(Span<Cell> cells, Span<RowDamage> damage, u32 columns, u32 rows, const Cell& blank);
+  [[nodiscard]] bool init(Span<Cell> cells, Span<RowDamage> damage, u32 columns, u32 rows,
+                          const Cell& blank);
   bool ready() const { return cells_ != nullptr; }
 
   u32 columns() const { return columns_; }

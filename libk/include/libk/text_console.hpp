@@ -49,7 +49,8 @@ class TextConsole {
   // `memory` is layout(fb, font).bytes long and 8-byte aligned; it must outlive the
   // console, as must `font`'s bytes. Returns false if the framebuffer is unusable.
   [[nodiscard]] bool init(const FramebufferView& fb, const psf::Font& font, Span<u8> memory,
-            const Terminal::Options& options = console_terminal_options(), CopyFn copy = nullptr);
+                          const Terminal::Options& options = console_terminal_options(),
+                          CopyFn copy = nullptr);
   bool ready() const { return renderer_.ready(); }
 
   // Feeds UTF-8 text with escape sequences to the terminal (nothing is drawn yet).

@@ -60,7 +60,7 @@ class TextRenderer {
   // `copy` defaults to a plain memory copy. Returns false if the grid does not fit `fb` or
   // the shadow is too small.
   [[nodiscard]] bool init(const FramebufferView& fb, const psf::Font& font, const GlyphMap& glyphs,
-            Span<u32> shadow, u32 columns, u32 rows, CopyFn copy = nullptr);
+                          Span<u32> shadow, u32 columns, u32 rows, CopyFn copy = nullptr);
   bool ready() const { return shadow_ != nullptr; }
 
   // Draws what changed in `terminal` (whose grid must have the init() size) and copies it

@@ -1,6 +1,5 @@
-#include <sched/run_queue.hpp>
-
 #include <libk/assert.hpp>
+#include <sched/run_queue.hpp>
 
 namespace sched {
 

@@ -1,6 +1,5 @@
-#include <sched/wait_list.hpp>
-
 #include <libk/assert.hpp>
+#include <sched/wait_list.hpp>
 
 namespace sched {
 
