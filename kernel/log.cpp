@@ -141,7 +141,7 @@ void write(Level level, libk::StringView text) {
   }
   // Holding the scheduler lock means logging from inside the scheduler (a crash there):
   // waking would deadlock; the record is drawn with the next one, or by the panic.
-  if (Scheduler::lock().is_locked()) return;
+  if (scheduler_lock.held_by_this_cpu()) return;
   if (wake_writer) writer_queue.wake_one();
   if (record_listener) record_listener();
 }

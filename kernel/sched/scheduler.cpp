@@ -2,6 +2,7 @@
 
 #include <hal/context.hpp>
 #include <hal/interrupts.hpp>
+#include <libk/atomic.hpp>
 #include <sched/run_queue.hpp>
 
 #include "interrupts.hpp"
@@ -14,26 +15,34 @@
 
 namespace kernel {
 
+constinit SpinLock scheduler_lock{"scheduler"};
+
 namespace {
 
 using sched::ThreadState;
 
-constinit SpinLock scheduler_lock{"scheduler"};
 constinit Thread main_thread;  // the boot context, adopted by init()
 constinit Thread idle_thread;
-constinit sched::RunQueue run_queue{idle_thread};
-constinit libk::IntrusiveList<Thread, AllThreadsTag> all_threads;
+constinit sched::RunQueue run_queue GUARDED_BY(scheduler_lock){idle_thread};
+constinit libk::IntrusiveList<Thread, AllThreadsTag> all_threads GUARDED_BY(scheduler_lock);
+// Changed only by switch_locked() (lock held, interrupts off), and read without the lock by
+// the running thread, which always finds itself.
 constinit Thread* current_thread = nullptr;
-constinit bool need_resched = false;
+// A time slice ended or a wake-up outranks the running thread. Set under the lock, read
+// without it where a switch may happen (interrupt exit, preempt_if_needed).
+constinit libk::Atomic<bool> need_resched{false};
 // The thread whose wake-up set need_resched, if that is why (statistics: wake preemptions).
-constinit Thread* preempt_for = nullptr;
-constinit u64 last_account_ns = 0;  // CPU time up to here is charged
-constinit libk::Timer slice_timer;
+constinit Thread* preempt_for GUARDED_BY(scheduler_lock) = nullptr;
+constinit u64 last_account_ns GUARDED_BY(scheduler_lock) = 0;  // CPU time up to here is charged
+constinit libk::Timer slice_timer GUARDED_BY(scheduler_lock);
 // A detached thread that exited; freed by the next thread to run (it cannot free its own
 // stack while running on it).
-constinit Thread* exited_detached = nullptr;
-constinit ThreadId next_id = 1;
-constinit SchedulerStats counters{};
+constinit Thread* exited_detached GUARDED_BY(scheduler_lock) = nullptr;
+constinit ThreadId next_id GUARDED_BY(scheduler_lock) = 1;
+constinit SchedulerStats counters GUARDED_BY(scheduler_lock){};
+
+void request_resched() { need_resched.store(true, libk::MemoryOrder::Relaxed); }
+bool resched_requested() { return need_resched.load(libk::MemoryOrder::Relaxed); }
 
 Thread& as_thread(sched::Entity& e) { return static_cast<Thread&>(e); }
 
@@ -42,6 +51,7 @@ Thread& as_thread(sched::Entity& e) { return static_cast<Thread&>(e); }
 // --- Switching ------------------------------------------------------------------------------
 
 void Scheduler::account_locked() {
+  scheduler_lock.assert_held();
   u64 now = time::now_ns();
   run_queue.charge(*current_thread, now - last_account_ns);
   last_account_ns = now;
@@ -51,6 +61,7 @@ void Scheduler::account_locked() {
 // (preempted or yielding: it goes back on the run queue), Blocked (on a wait list or
 // sleeping) or Exited. Returns when the current thread is picked again.
 void Scheduler::switch_locked() {
+  scheduler_lock.assert_held();
   Thread* prev = current_thread;
   account_locked();
   if (prev->state_ == ThreadState::Running) {
@@ -61,7 +72,7 @@ void Scheduler::switch_locked() {
   next.set_state(ThreadState::Running);
   if (&next == preempt_for) ++counters.wake_preemptions;
   preempt_for = nullptr;
-  need_resched = false;
+  need_resched.store(false, libk::MemoryOrder::Relaxed);
   arm_slice_timer_locked(next);
   if (&next == prev) return;
   current_thread = &next;
@@ -74,6 +85,7 @@ void Scheduler::switch_locked() {
 
 // Whatever a thread must do right after it was switched to (also run by new threads).
 void Scheduler::finish_switch_locked() {
+  scheduler_lock.assert_held();
   if (exited_detached != nullptr && exited_detached != current_thread) {
     Thread* t = exited_detached;
     exited_detached = nullptr;
@@ -86,6 +98,7 @@ void Scheduler::finish_switch_locked() {
 // This keeps timer reprogramming off the common switch path (a yield ping-pong re-arms
 // about once per slice, not once per switch).
 void Scheduler::arm_slice_timer_locked(Thread& next) {
+  scheduler_lock.assert_held();
   u64 left = run_queue.slice_left_ns(next);
   if (left == 0) return;  // the idle thread: no slice (a pending slice timer is harmless)
   u64 deadline = last_account_ns + left;
@@ -100,7 +113,7 @@ void Scheduler::on_slice_timer(libk::Timer&, void*) {
   SpinLockGuard guard(scheduler_lock);
   account_locked();
   if (run_queue.slice_expired(*current_thread)) {
-    need_resched = true;
+    request_resched();
     ++counters.slice_expiries;
   } else {
     arm_slice_timer_locked(*current_thread);
@@ -108,7 +121,7 @@ void Scheduler::on_slice_timer(libk::Timer&, void*) {
 }
 
 void Scheduler::on_interrupt_exit() {
-  if (!need_resched || current_thread == nullptr) return;
+  if (!resched_requested() || current_thread == nullptr) return;
   SpinLockGuard guard(scheduler_lock);
   switch_locked();
 }
@@ -116,7 +129,7 @@ void Scheduler::on_interrupt_exit() {
 // Interrupts off means the caller is not preemptible (an interrupt handler, or code that
 // disabled them on purpose): the switch waits for the interrupt exit or the next chance.
 void Scheduler::preempt_if_needed() {
-  if (need_resched && hal::cpu::interrupts_enabled()) yield();
+  if (resched_requested() && hal::interrupts::enabled()) yield();
 }
 
 void Scheduler::yield() {
@@ -127,6 +140,7 @@ void Scheduler::yield() {
 // --- Blocking and waking ------------------------------------------------------------------
 
 bool Scheduler::block_locked(u64 deadline_ns) {
+  scheduler_lock.assert_held();
   Thread& self = *current_thread;
   bool timed = deadline_ns != kNoDeadline;
   self.timed_out_ = false;
@@ -139,12 +153,13 @@ bool Scheduler::block_locked(u64 deadline_ns) {
 }
 
 void Scheduler::wake_locked(Thread& t) {
+  scheduler_lock.assert_held();
   t.set_state(ThreadState::Ready);
   t.woken_at_ns_ = time::now_ns();
   run_queue.enqueue(t);
   ++counters.wakeups;
   if (run_queue.should_preempt(*current_thread, t)) {
-    need_resched = true;
+    request_resched();
     preempt_for = &t;
   }
 }
@@ -183,10 +198,10 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
   t->stack_ = *stack;
   t->entry_ = entry;
   t->arg_ = arg;
-  t->detached_ = options.detached;
-  t->saved_sp_ = hal::context::prepare(stack->top(), thread_start, t);
   {
     SpinLockGuard guard(scheduler_lock);
+    t->detached_ = options.detached;
+    t->saved_sp_ = hal::context::prepare(stack->top(), thread_start, t);
     run_queue.set_priority(*t, options.priority, options.slice_ns);
     t->id_ = next_id++;
     all_threads.push_back(*t);
@@ -194,7 +209,7 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
     ++counters.threads_live;
     t->set_state(ThreadState::Ready);
     run_queue.enqueue(*t);
-    if (run_queue.should_preempt(*current_thread, *t)) need_resched = true;
+    if (run_queue.should_preempt(*current_thread, *t)) request_resched();
   }
   preempt_if_needed();
   return t;
@@ -251,6 +266,7 @@ void Scheduler::detach(Thread& t) {
 
 // Lock held. `t` has exited and no CPU is on its stack.
 void Scheduler::free_thread(Thread& t) {
+  scheduler_lock.assert_held();
   VERIFY(t.state_ == ThreadState::Exited);
   all_threads.remove(t);
   --counters.threads_live;
@@ -267,9 +283,9 @@ void Scheduler::set_priority(Thread& t, sched::Priority priority, u64 slice_ns) 
       arm_slice_timer_locked(t);
       // Lowered: a waiting thread may now come first (the switch re-decides; if none does,
       // the current thread goes on behind its new equals).
-      if (t.priority() < old && run_queue.runnable() > 0) need_resched = true;
+      if (t.priority() < old && run_queue.runnable() > 0) request_resched();
     } else if (t.state_ == ThreadState::Ready && run_queue.should_preempt(*current_thread, t)) {
-      need_resched = true;
+      request_resched();
     }
   }
   preempt_if_needed();
@@ -293,7 +309,12 @@ void Scheduler::thread_start(void* arg) {
 void Scheduler::idle_loop(void*) {
   for (;;) {
     hal::interrupts::disable();
-    if (run_queue.runnable() > 0) {
+    bool work;
+    {
+      SpinLockGuard guard(scheduler_lock);  // restores "disabled": no wake-up slips in
+      work = run_queue.runnable() > 0;
+    }
+    if (work) {
       hal::interrupts::enable();
       yield();
       continue;
@@ -304,26 +325,26 @@ void Scheduler::idle_loop(void*) {
 
 void Scheduler::init() {
   VERIFY(current_thread == nullptr);
-  main_thread.set_name("main");
-  main_thread.id_ = next_id++;
-  main_thread.stack_ = memory::boot_stack();  // never freed: main runs forever
-  main_thread.state_ = ThreadState::Ready;
-  all_threads.push_back(main_thread);
-
   // The idle thread's stack also holds the frames of the interrupts that arrive while the
   // CPU idles: the default size.
   auto stack = stacks::allocate();
   if (!stack) PANIC("scheduler: no memory for the idle thread's stack");
-  idle_thread.set_name("idle");
-  idle_thread.id_ = 0;
-  idle_thread.stack_ = *stack;
-  idle_thread.entry_ = idle_loop;
-  idle_thread.saved_sp_ = hal::context::prepare(stack->top(), thread_start, &idle_thread);
-  idle_thread.state_ = ThreadState::Ready;
-  all_threads.push_back(idle_thread);
-
   {
     SpinLockGuard guard(scheduler_lock);
+    main_thread.set_name("main");
+    main_thread.id_ = next_id++;
+    main_thread.stack_ = memory::boot_stack();  // never freed: main runs forever
+    main_thread.state_ = ThreadState::Ready;
+    all_threads.push_back(main_thread);
+
+    idle_thread.set_name("idle");
+    idle_thread.id_ = 0;
+    idle_thread.stack_ = *stack;
+    idle_thread.entry_ = idle_loop;
+    idle_thread.saved_sp_ = hal::context::prepare(stack->top(), thread_start, &idle_thread);
+    idle_thread.state_ = ThreadState::Ready;
+    all_threads.push_back(idle_thread);
+
     // main becomes the running thread the regular way, which gives it its first slice.
     run_queue.enqueue(main_thread);
     VERIFY(&run_queue.pick_next() == &main_thread);
@@ -345,11 +366,9 @@ Thread& Scheduler::current() {
   return *current_thread;
 }
 
-SpinLock& Scheduler::lock() { return scheduler_lock; }
-
 void Scheduler::check_can_block(const char* what) {
   if (current_thread == nullptr) PANIC("{}: blocking before the scheduler runs", what);
-  if (!hal::cpu::interrupts_enabled())
+  if (!hal::interrupts::enabled())
     PANIC(
         "{}: thread {} \"{}\" would block with interrupts disabled (interrupt handler or "
         "spinlock held)",
@@ -374,7 +393,8 @@ void Scheduler::for_each(void (*visit)(const Thread& t, void* context), void* co
   for (Thread& t : all_threads) visit(t, context);
 }
 
-const Thread* Scheduler::thread_with_stack_at(u64 address) {
+// Without the lock, on purpose: a crash report may run while this CPU holds it.
+const Thread* Scheduler::thread_with_stack_at(u64 address) NO_THREAD_SAFETY_ANALYSIS {
   for (Thread& t : all_threads)
     if (t.stack_or_guard_holds(address)) return &t;
   return nullptr;

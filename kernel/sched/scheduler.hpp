@@ -4,11 +4,12 @@
 // the scheduler lock, context switches, CPU-time accounting, time slices, sleeping,
 // blocking and waking. docs/scheduling.md has the whole picture.
 //
-// The scheduler lock protects the run queue, every thread's state and every wait list
-// (wait queues, mutexes, semaphores, condition variables, joins). It is a spinlock whose
-// guard disables interrupts, and the only lock held across a context switch: the thread
-// that switches away takes it, the thread that resumes releases it (returning from its own
-// switch, or in thread_start for a new thread).
+// The scheduler lock (scheduler_lock.hpp) protects the run queue, every thread's state and
+// every wait list (wait queues, mutexes, semaphores, condition variables, joins). It is a
+// spinlock whose guard disables interrupts, and the only lock held across a context switch:
+// the thread that switches away takes it, the thread that resumes releases it (returning
+// from its own switch, or in thread_start for a new thread). Functions named `_locked`
+// require it (REQUIRES, checked by the compiler) and check it at run time in debug builds.
 //
 // Preemption: the slice timer or a wake-up sets "reschedule needed"; the switch happens on
 // the way out of the interrupt (after the EOI: on_interrupt_exit) or, in thread context,
@@ -17,9 +18,11 @@
 // them (or holds a spinlock, which does).
 #pragma once
 
+#include <libk/thread_safety.hpp>
+
 #include "crash_report.hpp"
+#include "sched/scheduler_lock.hpp"
 #include "sched/thread.hpp"
-#include "sync/spinlock.hpp"
 
 namespace kernel {
 
@@ -48,16 +51,15 @@ class Scheduler {
 
   // Thread context: gives up the CPU to the next runnable thread of the same or higher
   // priority (returns at once if there is none).
-  static void yield();
-  static void sleep_until(u64 deadline_ns);
+  static void yield() EXCLUDES(scheduler_lock);
+  static void sleep_until(u64 deadline_ns) EXCLUDES(scheduler_lock);
 
   // Interrupt context, interrupts disabled, after the EOI: switches threads if a time slice
   // ended or a more urgent thread woke up during the interrupt.
-  static void on_interrupt_exit();
+  static void on_interrupt_exit() EXCLUDES(scheduler_lock);
 
   // --- For wait queues and synchronization primitives ---------------------------------
 
-  static SpinLock& lock();
   // Panics unless the caller may block: a thread (the scheduler runs) with interrupts
   // enabled, so not an interrupt handler nor a spinlock holder. `what` names the operation.
   static void check_can_block(const char* what);
@@ -66,36 +68,41 @@ class Scheduler {
   // the CPU switches away. Returns, with the lock held again, once the thread was woken and
   // picked: true if by wake_locked(), false if `deadline_ns` (monotonic clock) passed first,
   // in which case it was also taken off the wait list it was on.
-  static bool block_locked(u64 deadline_ns = kNoDeadline);
+  static bool block_locked(u64 deadline_ns = kNoDeadline) REQUIRES(scheduler_lock);
   // Lock held. Makes a Blocked thread Ready; notes if it should preempt the current one.
-  static void wake_locked(Thread& t);
+  static void wake_locked(Thread& t) REQUIRES(scheduler_lock);
   // Lock not held: switches if a wake-up asked for it and the caller is preemptible
   // (interrupts enabled); otherwise leaves it to the interrupt exit. Context: any.
-  static void preempt_if_needed();
+  static void preempt_if_needed() EXCLUDES(scheduler_lock);
 
   // --- For thread.cpp ---------------------------------------------------------------------
 
   static libk::Result<Thread*, ThreadError> create(libk::StringView name, Thread::Entry entry,
-                                                   void* arg, const ThreadOptions& options);
-  [[noreturn]] static void exit(i64 status);
-  static i64 join(Thread& t);
-  static void detach(Thread& t);
-  static void set_priority(Thread& t, sched::Priority priority, u64 slice_ns);
-  static void for_each(void (*visit)(const Thread& t, void* context), void* context);
+                                                   void* arg, const ThreadOptions& options)
+      EXCLUDES(scheduler_lock);
+  [[noreturn]] static void exit(i64 status) EXCLUDES(scheduler_lock);
+  static i64 join(Thread& t) EXCLUDES(scheduler_lock);
+  static void detach(Thread& t) EXCLUDES(scheduler_lock);
+  static void set_priority(Thread& t, sched::Priority priority, u64 slice_ns)
+      EXCLUDES(scheduler_lock);
+  static void for_each(void (*visit)(const Thread& t, void* context), void* context)
+      EXCLUDES(scheduler_lock);
   // The thread whose stack, or the guard page below it, holds `address`, if any (crash
   // reports). Walks the thread list without the lock: only for a CPU that is about to stop.
   static const Thread* thread_with_stack_at(u64 address);
 
  private:
-  static void switch_locked();
-  static void finish_switch_locked();
-  static void account_locked();
-  static void arm_slice_timer_locked(Thread& next);
-  static void on_slice_timer(libk::Timer& timer, void* context);
-  static void on_wake_timer(libk::Timer& timer, void* context);
-  [[noreturn]] static void thread_start(void* thread);
-  [[noreturn]] static void idle_loop(void* unused);
-  static void free_thread(Thread& t);
+  static void switch_locked() REQUIRES(scheduler_lock);
+  static void finish_switch_locked() REQUIRES(scheduler_lock);
+  static void account_locked() REQUIRES(scheduler_lock);
+  static void arm_slice_timer_locked(Thread& next) REQUIRES(scheduler_lock);
+  static void on_slice_timer(libk::Timer& timer, void* context) EXCLUDES(scheduler_lock);
+  static void on_wake_timer(libk::Timer& timer, void* context) EXCLUDES(scheduler_lock);
+  // A new thread's first code, switched to with the scheduler lock held by switch_locked()
+  // in the thread that switched away: it releases that lock.
+  [[noreturn]] static void thread_start(void* thread) RELEASE(scheduler_lock);
+  [[noreturn]] static void idle_loop(void* unused) EXCLUDES(scheduler_lock);
+  static void free_thread(Thread& t) REQUIRES(scheduler_lock);
   static bool find_stack_for_crash_report(u64 address, crash::KnownStack& out);
 };
 

@@ -7,6 +7,7 @@
 namespace kernel {
 
 void Thread::set_state(sched::ThreadState next) {
+  scheduler_lock.assert_held();
   if (!sched::can_transition(state_, next))
     PANIC("thread {} \"{}\": invalid state change {} -> {}", id_, name(), sched::state_name(state_),
           sched::state_name(next));

@@ -15,12 +15,14 @@
 #include <libk/intrusive_list.hpp>
 #include <libk/result.hpp>
 #include <libk/string_view.hpp>
+#include <libk/thread_safety.hpp>
 #include <libk/timer_queue.hpp>
 #include <sched/entity.hpp>
 #include <sched/thread_state.hpp>
 #include <sched/wait_list.hpp>
 
 #include "memory/stacks.hpp"
+#include "sched/scheduler_lock.hpp"
 
 namespace kernel {
 
@@ -36,19 +38,22 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   Thread(const Thread&) = delete;
   Thread& operator=(const Thread&) = delete;
 
+  // Set once, before the thread is visible to others.
   ThreadId id() const { return id_; }
   libk::StringView name() const { return libk::StringView(name_); }
-  sched::ThreadState state() const { return state_; }
-  const char* state_name() const { return sched::state_name(state_); }
+  // The accessors below read scheduler state without the lock: a snapshot, exact only for
+  // a caller that holds the scheduler lock (for_each visitors do) or for the thread itself.
+  sched::ThreadState state() const NO_THREAD_SAFETY_ANALYSIS { return state_; }
+  const char* state_name() const { return sched::state_name(state()); }
   // CPU time the thread has used, in nanoseconds: measured with the monotonic clock at
   // every switch, plus, for the running thread, the time since it was last charged.
   u64 cpu_time_ns() const;
   // How many times the scheduler switched to it.
-  u64 switches() const { return switches_; }
+  u64 switches() const NO_THREAD_SAFETY_ANALYSIS { return switches_; }
   // When it was last made Ready from Blocked (monotonic ns): the wake-up latency of a
   // thread is the time from this to when it runs.
-  u64 woken_at_ns() const { return woken_at_ns_; }
-  bool detached() const { return detached_; }
+  u64 woken_at_ns() const NO_THREAD_SAFETY_ANALYSIS { return woken_at_ns_; }
+  bool detached() const NO_THREAD_SAFETY_ANALYSIS { return detached_; }
 
   // Its stack: [stack_base, stack_top), the guard page is the page below stack_base. Zero
   // for the boot thread, whose stack the memory manager set up.
@@ -61,24 +66,29 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
  private:
   friend class Scheduler;
 
-  void set_state(sched::ThreadState next);
+  void set_state(sched::ThreadState next) REQUIRES(scheduler_lock);
   void set_name(libk::StringView name);
 
+  // Set while the thread is being made, before anyone else can see it.
   ThreadId id_ = 0;
   char name_[kNameCapacity] = {};
-  sched::ThreadState state_ = sched::ThreadState::Created;
-  u64 saved_sp_ = 0;  // while not running: its context (hal/include/hal/context.hpp)
   stacks::KernelStack stack_{0, 0};
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
-  i64 exit_status_ = 0;
-  bool detached_ = false;
-  bool joining_ = false;     // someone called join: a second join is a bug
-  sched::WaitList joiners_;  // the thread waiting in join()
-  libk::Timer wake_timer_;   // the deadline of a sleep or a timed wait
-  bool timed_out_ = false;   // the last block ended by its deadline
-  u64 switches_ = 0;
-  u64 woken_at_ns_ = 0;
+  // The scheduler's, under its lock.
+  sched::ThreadState state_ GUARDED_BY(scheduler_lock) = sched::ThreadState::Created;
+  // While not running: its context (hal/include/hal/context.hpp).
+  u64 saved_sp_ GUARDED_BY(scheduler_lock) = 0;
+  i64 exit_status_ GUARDED_BY(scheduler_lock) = 0;
+  bool detached_ GUARDED_BY(scheduler_lock) = false;
+  // Someone called join: a second join is a bug.
+  bool joining_ GUARDED_BY(scheduler_lock) = false;
+  sched::WaitList joiners_ GUARDED_BY(scheduler_lock);  // the thread waiting in join()
+  // The deadline of a sleep or a timed wait.
+  libk::Timer wake_timer_ GUARDED_BY(scheduler_lock);
+  bool timed_out_ GUARDED_BY(scheduler_lock) = false;  // the last block ended by its deadline
+  u64 switches_ GUARDED_BY(scheduler_lock) = 0;
+  u64 woken_at_ns_ GUARDED_BY(scheduler_lock) = 0;
 };
 
 struct ThreadOptions {

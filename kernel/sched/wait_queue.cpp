@@ -3,11 +3,13 @@
 namespace kernel {
 
 bool WaitQueue::wait_locked(u64 deadline_ns) {
+  scheduler_lock.assert_held();
   list_.add(Scheduler::current());
   return Scheduler::block_locked(deadline_ns);
 }
 
 bool WaitQueue::wake_one_locked() {
+  scheduler_lock.assert_held();
   sched::Entity* e = list_.pop();
   if (e == nullptr) return false;
   Scheduler::wake_locked(static_cast<Thread&>(*e));
@@ -23,7 +25,7 @@ usize WaitQueue::wake_all_locked() {
 bool WaitQueue::wake_one() {
   bool woken;
   {
-    SpinLockGuard guard(Scheduler::lock());
+    SpinLockGuard guard(scheduler_lock);
     woken = wake_one_locked();
   }
   Scheduler::preempt_if_needed();
@@ -33,7 +35,7 @@ bool WaitQueue::wake_one() {
 usize WaitQueue::wake_all() {
   usize woken;
   {
-    SpinLockGuard guard(Scheduler::lock());
+    SpinLockGuard guard(scheduler_lock);
     woken = wake_all_locked();
   }
   Scheduler::preempt_if_needed();

@@ -5,7 +5,7 @@ namespace kernel {
 void ConditionVariable::wait(Mutex& mutex) {
   Scheduler::check_can_block("condition variable wait");
   {
-    SpinLockGuard guard(Scheduler::lock());
+    SpinLockGuard guard(scheduler_lock);
     mutex.unlock_locked();  // may hand the mutex to a waiter; we block right after anyway
     waiters_.wait_locked();
   }

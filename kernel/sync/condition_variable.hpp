@@ -25,9 +25,9 @@ class ConditionVariable {
   ConditionVariable& operator=(const ConditionVariable&) = delete;
 
   // Panics (through Mutex) if the caller does not hold `mutex`.
-  void wait(Mutex& mutex);
-  void signal() { waiters_.wake_one(); }
-  void broadcast() { waiters_.wake_all(); }
+  void wait(Mutex& mutex) REQUIRES(mutex) EXCLUDES(scheduler_lock);
+  void signal() EXCLUDES(scheduler_lock) { waiters_.wake_one(); }
+  void broadcast() EXCLUDES(scheduler_lock) { waiters_.wake_all(); }
 
  private:
   WaitQueue waiters_;

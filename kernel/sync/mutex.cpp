@@ -22,7 +22,7 @@ void Mutex::report_relock() const {
 
 void Mutex::lock() {
   Scheduler::check_can_block("mutex lock");
-  SpinLockGuard guard(Scheduler::lock());
+  SpinLockGuard guard(scheduler_lock);
   Thread& self = Scheduler::current();
   switch (core_.lock(self)) {
     case LockResult::Acquired: return;
@@ -36,39 +36,52 @@ void Mutex::lock() {
 }
 
 bool Mutex::try_lock() {
-  SpinLockGuard guard(Scheduler::lock());
+  SpinLockGuard guard(scheduler_lock);
   LockResult r = core_.try_lock(Scheduler::current());
   if (r == LockResult::AlreadyOwner) report_relock();
   return r == LockResult::Acquired;
 }
 
 void Mutex::unlock_locked() {
+  scheduler_lock.assert_held();
   Thread& self = Scheduler::current();
   switch (core_.unlock(self)) {
     case UnlockResult::Released: return;
     case UnlockResult::HandedOff: Scheduler::wake_locked(*as_thread(core_.owner())); return;
     case UnlockResult::NotOwner: break;
   }
+  report_not_owner("unlocks it");
+}
+
+// Reads the owner without the lock: the report only names it.
+void Mutex::report_not_owner(const char* what) const NO_THREAD_SAFETY_ANALYSIS {
+  Thread& self = Scheduler::current();
   Thread* owner = as_thread(core_.owner());
   if (owner == nullptr)
-    PANIC("mutex \"{}\": thread {} \"{}\" unlocks it, but it is not locked", name_, self.id(),
-          self.name());
-  PANIC("mutex \"{}\": thread {} \"{}\" unlocks it, but thread {} \"{}\" holds it", name_,
-        self.id(), self.name(), owner->id(), owner->name());
+    PANIC("mutex \"{}\": thread {} \"{}\" {}, but it is not locked", name_, self.id(), self.name(),
+          what);
+  PANIC("mutex \"{}\": thread {} \"{}\" {}, but thread {} \"{}\" holds it", name_, self.id(),
+        self.name(), what, owner->id(), owner->name());
+}
+
+void Mutex::assert_held() const {
+  if (!held_by_current()) report_not_owner("needs it held");
 }
 
 void Mutex::unlock() {
   {
-    SpinLockGuard guard(Scheduler::lock());
+    SpinLockGuard guard(scheduler_lock);
     unlock_locked();
   }
   Scheduler::preempt_if_needed();
 }
 
-Thread* Mutex::owner() const { return as_thread(core_.owner()); }
+// A snapshot, so no lock: the owner pointer changes only under the scheduler lock, and a
+// thread comparing it with itself gets an exact answer (only it can make itself owner).
+Thread* Mutex::owner() const NO_THREAD_SAFETY_ANALYSIS { return as_thread(core_.owner()); }
 
 bool Mutex::held_by_current() const {
-  return Scheduler::running() && core_.owner() == &Scheduler::current();
+  return Scheduler::running() && owner() == &Scheduler::current();
 }
 
 }  // namespace kernel

@@ -13,45 +13,49 @@
 // Context: thread only (it may block); never with a spinlock held or interrupts disabled.
 #pragma once
 
+#include <libk/thread_safety.hpp>
 #include <sched/mutex_core.hpp>
 
 #include "sched/thread.hpp"
 
 namespace kernel {
 
-class Mutex {
+class CAPABILITY("mutex") Mutex {
  public:
   constexpr explicit Mutex(const char* name) : name_(name) {}
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
-  void lock();
+  void lock() ACQUIRE() EXCLUDES(scheduler_lock);
   // Takes the mutex if it is free; never blocks. Panics if the caller already owns it.
-  bool try_lock();
-  void unlock();
+  bool try_lock() TRY_ACQUIRE(true) EXCLUDES(scheduler_lock);
+  void unlock() RELEASE() EXCLUDES(scheduler_lock);
 
   // The owner, or nullptr. A snapshot: only the owner itself can rely on the answer.
   Thread* owner() const;
   bool held_by_current() const;
+  // Returns only if the calling thread owns the mutex (panics otherwise, naming the owner).
+  void assert_held() const ASSERT_CAPABILITY(this);
   const char* name() const { return name_; }
   // How many lock() calls had to wait (statistics; tests use it to see contention).
   u64 contended_locks() const { return contended_; }
 
   // Scheduler lock held: releases the mutex for ConditionVariable::wait.
-  void unlock_locked();
+  void unlock_locked() RELEASE() REQUIRES(scheduler_lock);
 
  private:
   [[noreturn]] void report_relock() const;
+  [[noreturn]] void report_not_owner(const char* what) const;
   const char* name_;
-  sched::MutexCore core_;
+  sched::MutexCore core_ GUARDED_BY(scheduler_lock);
   u64 contended_ = 0;
 };
 
 // Holds a mutex for a scope.
-class [[nodiscard]] MutexLocker {
+class [[nodiscard]] SCOPED_CAPABILITY MutexLocker {
  public:
-  explicit MutexLocker(Mutex& mutex) : mutex_(mutex) { mutex_.lock(); }
-  ~MutexLocker() { mutex_.unlock(); }
+  explicit MutexLocker(Mutex& mutex) ACQUIRE(mutex) : mutex_(mutex) { mutex_.lock(); }
+  ~MutexLocker() RELEASE() { mutex_.unlock(); }
   MutexLocker(const MutexLocker&) = delete;
   MutexLocker& operator=(const MutexLocker&) = delete;
 

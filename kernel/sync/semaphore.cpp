@@ -7,19 +7,19 @@ namespace kernel {
 
 void Semaphore::down() {
   Scheduler::check_can_block("semaphore down");
-  SpinLockGuard guard(Scheduler::lock());
+  SpinLockGuard guard(scheduler_lock);
   if (core_.down(Scheduler::current())) return;
   Scheduler::block_locked();  // woken by up(), which handed us its unit
 }
 
 bool Semaphore::try_down() {
-  SpinLockGuard guard(Scheduler::lock());
+  SpinLockGuard guard(scheduler_lock);
   return core_.try_down();
 }
 
 void Semaphore::up() {
   {
-    SpinLockGuard guard(Scheduler::lock());
+    SpinLockGuard guard(scheduler_lock);
     if (core_.up_would_overflow()) PANIC("semaphore \"{}\": count overflow", name_);
     if (sched::Entity* waiter = core_.up()) Scheduler::wake_locked(static_cast<Thread&>(*waiter));
   }

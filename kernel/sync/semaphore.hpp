@@ -17,17 +17,18 @@ class Semaphore {
   Semaphore(const Semaphore&) = delete;
   Semaphore& operator=(const Semaphore&) = delete;
 
-  void down();
-  bool try_down();
+  void down() EXCLUDES(scheduler_lock);
+  bool try_down() EXCLUDES(scheduler_lock);
   // Panics if the count would overflow 2^64 - 1 (a runaway producer).
-  void up();
+  void up() EXCLUDES(scheduler_lock);
 
-  u64 count() const { return core_.count(); }
+  // A snapshot: exact only under the scheduler lock.
+  u64 count() const NO_THREAD_SAFETY_ANALYSIS { return core_.count(); }
   const char* name() const { return name_; }
 
  private:
   const char* name_;
-  sched::SemaphoreCore core_;
+  sched::SemaphoreCore core_ GUARDED_BY(scheduler_lock);
 };
 
 }  // namespace kernel

@@ -100,7 +100,7 @@ KTEST_MANUAL("bench.sched.yield_pingpong") {
   u64 before = Scheduler::stats().switches;
   Measurement start = Measurement::now();
   {
-    SpinLockGuard guard(Scheduler::lock());
+    SpinLockGuard guard(scheduler_lock);
     started = true;
     start_gate.wake_all_locked();
   }

@@ -10,18 +10,24 @@ namespace {
 
 constinit Mutex misuse_mutex{"misuse"};
 
-void unlock_someone_elses(void*) { misuse_mutex.unlock(); }
+// The compiler's lock analysis rejects these patterns (that is its job): these functions
+// make the mistakes on purpose, so that the run-time checks can be seen to catch them.
+void unlock_someone_elses(void*) NO_THREAD_SAFETY_ANALYSIS { misuse_mutex.unlock(); }
+void lock_twice() NO_THREAD_SAFETY_ANALYSIS {
+  misuse_mutex.lock();
+  misuse_mutex.lock();  // panics: "mutex "misuse": thread 1 "main" locks it again ..."
+}
+void lock_and_keep() NO_THREAD_SAFETY_ANALYSIS { misuse_mutex.lock(); }
 
 }  // namespace
 
 KTEST_MANUAL("sync.mutex.relock_panics") {
-  misuse_mutex.lock();
-  misuse_mutex.lock();  // panics: "mutex "misuse": thread 1 "main" locks it again ..."
+  lock_twice();
   KEXPECT(!"a second lock() returned");
 }
 
 KTEST_MANUAL("sync.mutex.unlock_by_non_owner_panics") {
-  misuse_mutex.lock();
+  lock_and_keep();
   ThreadOptions high;
   high.priority = sched::kDefaultPriority + 1;  // runs at once
   auto r = thread::create("intruder", unlock_someone_elses, nullptr, high);
