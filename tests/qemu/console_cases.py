@@ -32,6 +32,8 @@ TIMESTAMP_CELLS = len("[    0.000000] ")
 # clock measurements.
 VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
                                      r"^pmm: reclaimed .* kept the kernel file",
+                                     # the loader's allocations grow with the kernel file
+                                     r"^pmm: \S+ \S+ free of \S+ \S+ usable",
                                      r"^time: (TSC|local APIC timer) ")]
 DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
