@@ -5,18 +5,22 @@
 #include "cpu.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
+#include "sync/irq_lock.hpp"
 #include "time.hpp"
 
 namespace kernel::timers {
 
 namespace {
 
-constinit libk::TimerQueue queue;
-constinit bool deadline_mode = false;
-constinit u64 fired = 0;
+// Lock order: the scheduler lock before this one (the scheduler arms timers under its lock);
+// callbacks run without it, so they may take the scheduler lock and arm or cancel timers.
+constinit IrqLock timer_lock{"timers"};
+constinit libk::TimerQueue queue GUARDED_BY(timer_lock);
+constinit bool deadline_mode = false;  // set once by init()
+constinit u64 fired GUARDED_BY(timer_lock) = 0;
 
-// Programs the hardware for the earliest deadline. Interrupts disabled.
-void program() {
+// Programs the hardware for the earliest deadline.
+void program() REQUIRES(timer_lock) {
   hal::LocalApic& lapic = interrupts::local_apic();
   auto next = queue.next_deadline();
   if (deadline_mode) {
@@ -34,10 +38,18 @@ void program() {
   lapic.start_one_shot(interrupts::kTimerVector, u32(ticks), hal::ApicTimerDivide::By16);
 }
 
+libk::Timer* pop_expired(u64 now) {
+  IrqLockGuard guard(timer_lock);
+  return queue.pop_expired(now);
+}
+
+// Interrupt context. `now` is read once: a callback that re-arms its timer for a deadline
+// already past runs again at the next interrupt, not in an endless loop here.
 void on_timer() {
-  ++fired;
   u64 now = time::now_ns();
-  while (libk::Timer* t = queue.pop_expired(now)) t->callback(*t, t->context);
+  while (libk::Timer* t = pop_expired(now)) t->callback(*t, t->context);
+  IrqLockGuard guard(timer_lock);
+  ++fired;
   program();
 }
 
@@ -54,7 +66,7 @@ void init() {
 }
 
 void arm(libk::Timer& timer, u64 deadline_ns, libk::Timer::Callback callback, void* context) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(timer_lock);
   timer.deadline = deadline_ns;
   timer.callback = callback;
   timer.context = context;
@@ -62,7 +74,7 @@ void arm(libk::Timer& timer, u64 deadline_ns, libk::Timer::Callback callback, vo
 }
 
 bool cancel(libk::Timer& timer) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(timer_lock);
   bool was_armed = queue.remove(timer);
   if (was_armed) program();
   return was_armed;
@@ -74,6 +86,9 @@ void sleep_ns(u64 ns) {
 }
 
 bool tsc_deadline_mode() { return deadline_mode; }
-u64 interrupts_seen() { return fired; }
+u64 interrupts_seen() {
+  IrqLockGuard guard(timer_lock);
+  return fired;
+}
 
 }  // namespace kernel::timers

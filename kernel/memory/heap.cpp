@@ -1,6 +1,5 @@
 #include "memory/heap.hpp"
 
-#include <hal/interrupts.hpp>
 #include <libk/utility.hpp>
 
 #include "boot.hpp"
@@ -8,6 +7,7 @@
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
 #include "panic.hpp"
+#include "sync/irq_lock.hpp"
 
 namespace kernel::heap {
 
@@ -32,10 +32,12 @@ class PmmSlabs final : public libk::SlabPageSource {
   static_assert((libk::kPageSize << kOrder) == SlabCache::kSlabBytes);
 };
 
+// Lock order: heap before pmm (a slab cache refills from pmm with the heap lock held).
+constinit IrqLock heap_lock{"heap"};
 constinit PmmSlabs slabs;
-constinit libk::SlabHeap small;
+constinit libk::SlabHeap small GUARDED_BY(heap_lock);
 constinit bool debug = false;
-constinit LargeStats large = {};
+constinit LargeStats large GUARDED_BY(heap_lock) = {};
 
 bool in_heap_area(u64 address) {
   return address >= layout::kHeapAreaBase && address - layout::kHeapAreaBase < layout::kAreaSize;
@@ -51,7 +53,7 @@ bool in_heap_area(u64 address) {
 
 void* allocate_large(usize size) {
   auto block = vm::allocate_area(vm::Area::Heap, size, 1, u16(pmm::Owner::HeapLarge));
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   if (!block) {
     ++large.failures;
     return nullptr;
@@ -66,7 +68,7 @@ void* allocate_large(usize size) {
 void free_large(void* pointer) {
   u64 bytes = vm::free_area(vm::Area::Heap, reinterpret_cast<u64>(pointer), 1);
   if (bytes == 0) PANIC("heap: double free or not the start of a large block: {:p}", pointer);
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   ++large.frees;
   --large.live_blocks;
   large.live_bytes -= bytes;
@@ -76,6 +78,7 @@ void free_large(void* pointer) {
 
 void init(bool debug_checks) {
   debug = debug_checks;
+  IrqLockGuard guard(heap_lock);
   small.init(slabs, debug_checks);
 }
 
@@ -83,7 +86,7 @@ bool debug_checks() { return debug; }
 
 void* allocate(usize size) {
   if (size > libk::SlabHeap::kMaxSmall) return allocate_large(size);
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   auto r = small.allocate(size);
   if (r) return r.value();
   if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
@@ -109,25 +112,27 @@ void free(void* pointer) {
   u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
   if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))
     report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   auto r = libk::SlabHeap::free(pointer);
   if (!r) report(r.error());
 }
 
 void trim() {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   small.trim();
 }
 
 LargeStats large_stats() {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   return large;
 }
 
-libk::Span<const libk::SlabCache> caches() { return small.caches(); }
+// The caches live as long as the kernel; their counters are read without the lock, as a
+// snapshot for statistics (`mem`).
+libk::Span<const libk::SlabCache> caches() NO_THREAD_SAFETY_ANALYSIS { return small.caches(); }
 
 const char* check_invariants() {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(heap_lock);
   return small.check_invariants();
 }
 

@@ -8,6 +8,7 @@
 #include "boot.hpp"
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
+#include "sync/irq_lock.hpp"
 
 namespace kernel::vm::detail {
 
@@ -32,9 +33,11 @@ hal::paging::Cache direct_map_cache(boot::MemoryType type);
 // boot stack (at the same address, with its guard page). Returns false after logging why.
 bool build_kernel_tables(hal::paging::PageTables& tables, bool global_pages);
 
-// vm.cpp's state, for the other vm_*.cpp files. Callers hold a hal::interrupts::Guard.
-hal::paging::PageTables& kernel_tables();
-libk::ExtentAllocator& area_allocator(Area area);
-AreaStats& area_counters(Area area);
+// vm.cpp's state, for the other vm_*.cpp files, under the IrqLock "vm". Lock order: vm
+// before pmm (page tables and area pages come from pmm with the vm lock held).
+extern IrqLock vm_lock;
+hal::paging::PageTables& kernel_tables() REQUIRES(vm_lock);
+libk::ExtentAllocator& area_allocator(Area area) REQUIRES(vm_lock);
+AreaStats& area_counters(Area area) REQUIRES(vm_lock);
 
 }  // namespace kernel::vm::detail

@@ -1,13 +1,13 @@
 #include "memory/pmm.hpp"
 
 #include <boot/memory_map.hpp>
-#include <hal/interrupts.hpp>
 #include <libk/utility.hpp>
 
 #include "boot.hpp"
 #include "early_memory.hpp"
 #include "log.hpp"
 #include "panic.hpp"
+#include "sync/irq_lock.hpp"
 
 namespace kernel::pmm {
 
@@ -21,10 +21,11 @@ using libk::BuddyAllocator;
 // metadata, less than splitting hairs over firmware holes below 4 GiB.
 constexpr u64 kSectionGap = 64 * libk::MiB;
 
-constinit BuddyAllocator buddy;
+constinit IrqLock pmm_lock{"pmm"};
+constinit BuddyAllocator buddy GUARDED_BY(pmm_lock);
 constinit bool initialised = false;
-constinit Accounting totals = {};
-constinit u64 owned[u32(Owner::Count)] = {};
+constinit Accounting totals GUARDED_BY(pmm_lock) = {};
+constinit u64 owned[u32(Owner::Count)] GUARDED_BY(pmm_lock) = {};
 
 u64 bytes_of(MemoryType type) {
   return boot::total_bytes(boot_info::memory_map(), [type](MemoryType t) { return t == type; });
@@ -37,14 +38,14 @@ u64 low_bytes_of(MemoryType type) {
   return sum;
 }
 
-void add_to_pool(PhysRange r) {
+void add_to_pool(PhysRange r) REQUIRES(pmm_lock) {
   auto added = buddy.add_free(r.base, r.length);
   if (!added)
     PANIC("pmm: cannot pool {:#x}+{:#x}: {}", r.base, r.length,
           libk::buddy_error_text(added.error()));
 }
 
-bool set_up_sections() {
+bool set_up_sections() REQUIRES(pmm_lock) {
   BuddyAllocator::Section sections[BuddyAllocator::kMaxSections];
   usize count = boot::plan_sections(boot_info::memory_map(), kSectionGap, sections);
   if (count == 0) {
@@ -77,6 +78,7 @@ libk::StringView owner_name(Owner owner) {
 }
 
 bool init() {
+  IrqLockGuard guard(pmm_lock);  // nothing else runs yet; the analysis wants it all the same
   if (!set_up_sections()) return false;
   auto early = early_memory::allocated();
   PhysRange exclusions[8];
@@ -85,7 +87,7 @@ bool init() {
   VERIFY(early.size() < libk::array_size(exclusions));
   for (const auto& e : early) exclusions[n++] = {e.base, e.length};
   boot::for_each_free_range(boot_info::memory_map(), MemoryType::Usable, {exclusions, n},
-                            add_to_pool);
+                            [](PhysRange r) NO_THREAD_SAFETY_ANALYSIS { add_to_pool(r); });
 
   totals.usable = bytes_of(MemoryType::Usable);
   totals.boot_services = bytes_of(MemoryType::BootServices);
@@ -104,14 +106,14 @@ bool init() {
 bool ready() { return initialised; }
 
 libk::Optional<u64> allocate(u32 order, Owner owner) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   auto block = buddy.allocate(order, u16(owner));
   if (block) owned[u32(owner)] += u64{1} << order;
   return block;
 }
 
 void free(u64 phys, u32 order) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   auto info = buddy.block_at(phys);
   auto r = buddy.free(phys, order);
   if (!r)
@@ -120,7 +122,7 @@ void free(u64 phys, u32 order) {
 }
 
 bool is_allocated(u64 phys, u32 order, Owner owner) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   auto info = buddy.block_at(phys);
   return info && info.value().state == BuddyAllocator::State::Allocated &&
          info.value().order == order && info.value().tag == u16(owner);
@@ -148,13 +150,14 @@ u64 reclaim_boot_memory() {
     log::warn("pmm: {} boot modules, more than {} tracked; loader memory is not reclaimed",
               info.module_count, libk::array_size(keep) - 2);
 
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   u64 before = buddy.stats().free_frames;
-  boot::for_each_free_range(boot_info::memory_map(), MemoryType::BootServices, {keep, n},
-                            add_to_pool);
+  // The callbacks run inside this function, under the guard; the analysis cannot see that.
+  auto pool = [](PhysRange r) NO_THREAD_SAFETY_ANALYSIS { add_to_pool(r); };
+  boot::for_each_free_range(boot_info::memory_map(), MemoryType::BootServices, {keep, n}, pool);
   if (!keep_loader)
     boot::for_each_free_range(boot_info::memory_map(), MemoryType::LoaderReclaimable, {keep, n},
-                              add_to_pool);
+                              pool);
   totals.reclaimed = (buddy.stats().free_frames - before) * libk::kPageSize;
   for (usize i = 1; i < n; ++i)
     if (keep[i].length)
@@ -163,22 +166,28 @@ u64 reclaim_boot_memory() {
   return totals.reclaimed;
 }
 
-const Accounting& accounting() { return totals; }
+Accounting accounting() {
+  IrqLockGuard guard(pmm_lock);
+  return totals;
+}
 
 BuddyAllocator::Stats stats() {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   return buddy.stats();
 }
 
 void drain_cache() {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   buddy.drain_cache();
 }
 
-u64 pages_owned_by(Owner owner) { return owned[u32(owner)]; }
+u64 pages_owned_by(Owner owner) {
+  IrqLockGuard guard(pmm_lock);
+  return owned[u32(owner)];
+}
 
 const char* check_invariants() {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(pmm_lock);
   return buddy.check_invariants();
 }
 

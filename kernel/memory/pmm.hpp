@@ -5,7 +5,7 @@
 // kernel::early_memory handed out (those stay allocated for good). reclaim_boot_memory()
 // later adds boot-services and loader memory, except the kernel ELF file (kept for symbols).
 //
-// Context: any, once init() ran; callers are serialised with interrupts disabled.
+// Context: any but NMI, once init() ran; the pool is under the IrqLock "pmm".
 #pragma once
 
 #include <boot/phys_pool.hpp>
@@ -51,7 +51,7 @@ struct Accounting {
   u64 kept;           // kernel file and modules, kept at reclaim
   u64 reclaimed;      // bytes added by reclaim_boot_memory()
 };
-const Accounting& accounting();
+Accounting accounting();
 libk::BuddyAllocator::Stats stats();
 // Merges the cache of recently freed single frames back into the free lists.
 void drain_cache();

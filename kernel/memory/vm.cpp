@@ -1,6 +1,5 @@
 #include "memory/vm.hpp"
 
-#include <hal/interrupts.hpp>
 #include <hal/pat.hpp>
 #include <hal/registers.hpp>
 #include <hal/tlb.hpp>
@@ -13,6 +12,8 @@
 
 namespace kernel::vm {
 
+constinit IrqLock detail::vm_lock{"vm"};
+
 namespace {
 
 using hal::paging::PageState;
@@ -23,9 +24,9 @@ constexpr u32 kAreaCount = u32(Area::Count);
 constexpr u64 kExtentPages = 4;  // extent table per area: 1024 free ranges
 
 constinit detail::PmmTableMemory table_memory;
-constinit PageTables tables(table_memory, 0);
-constinit ExtentAllocator areas[kAreaCount];
-constinit AreaStats area_counts[kAreaCount] = {};
+constinit PageTables tables GUARDED_BY(detail::vm_lock)(table_memory, 0);
+constinit ExtentAllocator areas[kAreaCount] GUARDED_BY(detail::vm_lock);
+constinit AreaStats area_counts[kAreaCount] GUARDED_BY(detail::vm_lock) = {};
 
 constexpr u64 kAreaBases[kAreaCount] = {layout::kHeapAreaBase, layout::kStackAreaBase,
                                         layout::kMmioAreaBase};
@@ -37,7 +38,7 @@ void enable_cpu_features(bool global_pages) {
   if (global_pages) hal::Cr4::read().set_pge(true).write();
 }
 
-bool init_areas() {
+bool init_areas() REQUIRES(detail::vm_lock) {
   for (u32 i = 0; i < kAreaCount; ++i) {
     auto frames = pmm::allocate(pmm::order_for(kExtentPages * libk::kPageSize), pmm::Owner::Other);
     if (!frames) return false;
@@ -51,12 +52,16 @@ bool init_areas() {
 }  // namespace
 
 namespace detail {
-PageTables& kernel_tables() { return tables; }
+PageTables& kernel_tables() {
+  vm_lock.assert_held();
+  return tables;
+}
 ExtentAllocator& area_allocator(Area area) { return areas[u32(area)]; }
 AreaStats& area_counters(Area area) { return area_counts[u32(area)]; }
 }  // namespace detail
 
 bool init() {
+  IrqLockGuard guard(detail::vm_lock);
   auto created = PageTables::create(table_memory);
   if (!created) {
     log::error("vm: out of memory for the top-level page table");
@@ -82,31 +87,31 @@ void drop_boot_stack() {
 
 libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,
                                  hal::paging::PageSize largest) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   return tables.map(virt, phys, size, perms, largest);
 }
 
 libk::Result<u64, MapError> unmap(u64 virt, u64 size) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   auto r = tables.unmap(virt, size);
   hal::tlb::flush_range(virt, size);  // also after a partial failure: some pages may be gone
   return r;
 }
 
 libk::Result<void, MapError> protect(u64 virt, u64 size, Permissions perms) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   auto r = tables.protect(virt, size, perms);
   hal::tlb::flush_range(virt, size);
   return r;
 }
 
 libk::Optional<Translation> translate(u64 virt) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   return tables.translate(virt);
 }
 
 PageState lookup(u64 virt, Translation* out) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   return tables.lookup(virt, out);
 }
 
@@ -116,7 +121,7 @@ libk::StringView area_name(Area area) {
 }
 
 AreaStats area_stats(Area area) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   AreaStats s = area_counts[u32(area)];
   s.free_address_space = areas[u32(area)].free_bytes();
   return s;

@@ -1,6 +1,5 @@
 // The kernel virtual area: page-granular blocks with guard pages (large heap blocks, kernel
 // stacks) and MMIO windows. See docs/memory.md.
-#include <hal/interrupts.hpp>
 #include <hal/tlb.hpp>
 #include <libk/utility.hpp>
 
@@ -23,8 +22,8 @@ using libk::kPageSize;
 constexpr Permissions kData{.writable = true};
 
 // Unmaps the pages [start, start + pages * 4 KiB) and gives their frames back. The caller
-// holds a hal::interrupts::Guard and flushes the TLB before anything can reuse the frames.
-void release_pages(u64 start, u64 pages) {
+// holds the vm lock and flushes the TLB before anything can reuse the frames.
+void release_pages(u64 start, u64 pages) REQUIRES(detail::vm_lock) {
   for (u64 i = 0; i < pages; ++i) {
     Translation t;
     VERIFY(kernel_tables().lookup(start + i * kPageSize, &t) == PageState::Mapped);
@@ -37,7 +36,7 @@ void release_pages(u64 start, u64 pages) {
 
 libk::Optional<u64> allocate_area(Area area, u64 size, u32 guard_pages, u16 owner) {
   VERIFY(guard_pages >= 1);  // free_area finds a block's end at the next guard or hole
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   u64 pages = libk::align_up(size, kPageSize) / kPageSize;
   if (pages == 0) return libk::nullopt;
   auto base = area_allocator(area).allocate((pages + guard_pages) * kPageSize);
@@ -63,7 +62,7 @@ libk::Optional<u64> allocate_area(Area area, u64 size, u32 guard_pages, u16 owne
 }
 
 u64 free_area(Area area, u64 base, u32 guard_pages) {
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   if (!libk::is_aligned(base, kPageSize) || !area_allocator(area).contains(base) ||
       kernel_tables().lookup(base) != PageState::Mapped ||
       kernel_tables().lookup(base - kPageSize) != PageState::Guard)
@@ -87,7 +86,7 @@ u64 free_area(Area area, u64 base, u32 guard_pages) {
 namespace {
 
 // True if every page of [begin, end) is in the direct map with the uncached memory type.
-bool direct_map_uncached(u64 begin, u64 end) {
+bool direct_map_uncached(u64 begin, u64 end) REQUIRES(detail::vm_lock) {
   if (end > 4 * libk::GiB) return false;
   for (u64 pa = begin; pa < end;) {
     Translation t;
@@ -107,7 +106,7 @@ volatile void* map_mmio(u64 phys, u64 size) {
   if (size == 0 || !libk::checked_add(phys, size, end) ||
       !libk::checked_align_up(end, kPageSize, end))
     return nullptr;
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   if (direct_map_uncached(begin, end)) return boot_info::physical_to_virtual<volatile u8>(phys);
   auto base = area_allocator(Area::Mmio).allocate(end - begin + kPageSize);
   if (!base) return nullptr;
@@ -130,7 +129,7 @@ volatile void* map_mmio(u64 phys, u64 size) {
 void unmap_mmio(volatile void* virt, u64 size) {
   u64 va = reinterpret_cast<u64>(virt);
   if (va >= layout::kDirectMapBase && va < layout::kDirectMapLimit) return;  // nothing was mapped
-  hal::interrupts::Guard guard;
+  IrqLockGuard guard(detail::vm_lock);
   u64 begin = libk::align_down(va, kPageSize);
   u64 end = libk::align_up(va + size, kPageSize);
   VERIFY(area_allocator(Area::Mmio).contains(begin));

@@ -1,6 +1,5 @@
 #include "shell/input.hpp"
 
-#include <hal/interrupts.hpp>
 #include <libk/spsc_ring.hpp>
 
 #include "console.hpp"
@@ -8,6 +7,7 @@
 #include "keyboard.hpp"
 #include "log.hpp"
 #include "sched/wait_queue.hpp"
+#include "sync/irq_lock.hpp"
 #include "time.hpp"
 
 namespace kernel::shell::input {
@@ -16,6 +16,10 @@ namespace {
 
 constexpr u64 kPollNs = 10 * time::kNsPerMs;  // serial polling period without the interrupt
 
+// The producer side of serial input: reading COM1's receive FIFO into serial_bytes, done by
+// the IRQ 4 handler or, without the interrupt, by the shell thread polling. The ring has one
+// producer at a time because both hold this lock; its consumer (take) needs none.
+constinit IrqLock uart_receive_lock{"uart receive"};
 constinit libk::SpscRing<u8, 1024> serial_bytes;
 constinit libk::line::SerialInputDecoder decoder;
 constinit bool serial_irq = false;
@@ -47,18 +51,18 @@ bool input_pending() {
          __atomic_load_n(&log_signal, __ATOMIC_ACQUIRE);
 }
 
-constinit u64 dropped_bytes = 0;
+constinit u64 dropped_bytes GUARDED_BY(uart_receive_lock) = 0;
 
 // The shell did not keep up with serial input: say so, at the first lost byte and at each
 // power of two after it.
-void note_dropped_byte() {
+void note_dropped_byte() REQUIRES(uart_receive_lock) {
   ++dropped_bytes;
   if (libk::is_power_of_two(dropped_bytes))
     log::warn("shell: serial input ring full; {} bytes dropped so far", dropped_bytes);
 }
 
 // Moves what the UART's receive FIFO holds (up to 16 bytes) into the ring.
-void drain_uart() {
+void drain_uart() REQUIRES(uart_receive_lock) {
   u8 byte = 0;
   while (console::serial_port().try_read(byte))
     if (!serial_bytes.push(byte)) note_dropped_byte();
@@ -66,14 +70,17 @@ void drain_uart() {
 
 // IRQ 4: received data is waiting.
 void on_serial_irq() {
-  drain_uart();
+  {
+    IrqLockGuard guard(uart_receive_lock);
+    drain_uart();
+  }
   wake_reader();
 }
 
 // One input from what is already buffered, if any. Context: the shell thread.
 libk::Optional<libk::line::EditInput> take() {
   if (!serial_irq) {  // no interrupt: poll the FIFO
-    hal::interrupts::Guard guard;
+    IrqLockGuard guard(uart_receive_lock);
     drain_uart();
   }
   while (auto byte = serial_bytes.pop())
