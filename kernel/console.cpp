@@ -4,6 +4,7 @@
 #include <hal/cpu.hpp>
 #include <hal/interrupts.hpp>
 #include <hal/uart.hpp>
+#include <libk/claim.hpp>
 #include <libk/text_console.hpp>
 
 #include "boot.hpp"
@@ -15,10 +16,13 @@ namespace kernel::console {
 namespace {
 
 constinit hal::Uart16550 com1(hal::Uart16550::kCom1);
-constinit libk::TextConsole screen;
-constinit bool screen_ready = false;
-constinit bool screen_busy = false;  // a write to the screen is in progress
-constinit u32 batch_depth = 0;
+// The screen is drawn with interrupts off and its claim taken; code that interrupts a
+// drawing anyway (an NMI, an exception in the console code) finds the claim taken and
+// leaves the screen alone. A panic takes the claim for good (emergency_write).
+constinit libk::ClaimFlag screen_claim;
+constinit libk::TextConsole screen GUARDED_BY(screen_claim);
+constinit bool screen_ready = false;  // set once, by init_screen()
+constinit u32 batch_depth GUARDED_BY(screen_claim) = 0;
 constinit libk::StringView font_name;
 
 class BothSink final : public libk::Sink {
@@ -76,7 +80,7 @@ libk::Optional<libk::psf::Font> pick_font(libk::StringView option, u32 width) {
   return libk::nullopt;
 }
 
-void present_unless_batched() {
+void present_unless_batched() REQUIRES(screen_claim) {
   if (batch_depth == 0) screen.present();
 }
 
@@ -114,8 +118,14 @@ bool init_screen(libk::StringView font_option) {
     return false;
   }
   libk::Span<u8> block(boot_info::physical_to_virtual<u8>(*memory), layout.bytes);
-  if (!screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer))
-    return false;
+  {
+    hal::interrupts::Guard no_interrupts;
+    VERIFY(screen_claim.try_claim());  // nobody draws before screen_ready
+    bool ready =
+        screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer);
+    screen_claim.release();
+    if (!ready) return false;
+  }
   screen_ready = true;
   {
     Batch batch;
@@ -131,35 +141,43 @@ bool has_screen() { return screen_ready; }
 void write(libk::StringView text, Target to) {
   hal::interrupts::Guard no_interrupts;
   if (to & kSerial) com1.write(text);
-  if (!(to & kScreen) || !screen_ready || screen_busy) return;
-  screen_busy = true;
+  if (!(to & kScreen) || !screen_ready || !screen_claim.try_claim()) return;
   screen.write(text);
   present_unless_batched();
-  screen_busy = false;
+  screen_claim.release();
 }
 
 libk::Sink& sink() { return both_sink; }
 
+// A batch is thread context: the claim is free unless a panic took it for good, and then the
+// batch has nothing to do.
 Batch::Batch() {
   hal::interrupts::Guard no_interrupts;
+  if (!screen_claim.try_claim()) return;
   ++batch_depth;
+  screen_claim.release();
 }
 
 Batch::~Batch() {
   hal::interrupts::Guard no_interrupts;
-  if (--batch_depth == 0 && screen_ready && !screen_busy) screen.present();
+  if (!screen_claim.try_claim()) return;
+  if (batch_depth > 0 && --batch_depth == 0 && screen_ready) screen.present();
+  screen_claim.release();
 }
 
-void emergency_write(libk::StringView text) {
+// The panic path: whatever drawing it interrupted is abandoned, and the claim is never given
+// back, so normal writers stay off the screen from now on. Outside the analysis on purpose.
+void emergency_write(libk::StringView text) NO_THREAD_SAFETY_ANALYSIS {
   if (!screen_ready) return;
-  screen_busy = true;  // for good: normal writers stay off the screen from now on
+  screen_claim.take_for_good();
   batch_depth = 0;
   screen.terminal().abort_sequence();
   screen.write(text);
   screen.present();
 }
 
-ScreenInfo screen_info() {
+// The geometry and font are fixed once init_screen() is done: no claim needed to read them.
+ScreenInfo screen_info() NO_THREAD_SAFETY_ANALYSIS {
   if (!screen_ready) return {};
   const libk::Terminal& t = screen.terminal();
   return {
@@ -171,6 +189,9 @@ ScreenInfo screen_info() {
       u64(t.grid().columns()) * screen.font().width * t.grid().rows() * screen.font().height * 4};
 }
 
-libk::TextConsole* text_console() { return screen_ready ? &screen : nullptr; }
+// For the console tests, which inspect the screen between writes of their own.
+libk::TextConsole* text_console() NO_THREAD_SAFETY_ANALYSIS {
+  return screen_ready ? &screen : nullptr;
+}
 
 }  // namespace kernel::console

@@ -2,6 +2,7 @@
 
 #include <hal/interrupts.hpp>
 #include <libk/atomic.hpp>
+#include <libk/claim.hpp>
 
 #include "console.hpp"
 #include "sched/wait_queue.hpp"
@@ -12,31 +13,14 @@ namespace {
 
 constexpr usize kRingBytes = 64 * 1024;
 
+// The ring is appended to and read with interrupts off and its claim taken. Only what
+// ignores the interrupt flag (an NMI, a machine check, an exception inside the ring code)
+// can find the claim taken, and must then leave the ring alone (libk/include/libk/claim.hpp).
+constinit libk::ClaimFlag ring_claim;
 alignas(8) constinit u8 ring_storage[kRingBytes] = {};
-constinit libk::LogRing ring;
+constinit libk::LogRing ring GUARDED_BY(ring_claim);
 constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
-// The ring is being appended to or read, with interrupts off. Only what ignores the interrupt
-// flag (an NMI, a machine check, an exception inside the ring code) can find it taken, and
-// must then leave the ring alone. Taking it is one atomic exchange, so an NMI cannot slip
-// between a check and a set; acquire/release keep every ring access inside the claim (the
-// compiler may not move them across it, even with the ring code inlined).
-constinit libk::Atomic<bool> ring_busy{false};
-
-// Claims the ring for the guard's lifetime, if nobody on this CPU has it already.
-class [[nodiscard]] RingClaim {
- public:
-  RingClaim() : claimed_(!ring_busy.exchange(true, libk::MemoryOrder::Acquire)) {}
-  ~RingClaim() {
-    if (claimed_) ring_busy.store(false, libk::MemoryOrder::Release);
-  }
-  RingClaim(const RingClaim&) = delete;
-  RingClaim& operator=(const RingClaim&) = delete;
-  explicit operator bool() const { return claimed_; }
-
- private:
-  bool claimed_;
-};
 
 // The screen writer (start_screen_writer): the next record to draw on the screen, and the
 // queue the writer thread sleeps on. Before the writer starts, write() keeps screen_next up
@@ -113,8 +97,23 @@ void emit(Level level, u64 timestamp_ns, libk::StringView text, console::Target 
 
 void init() {
   console::init_serial();
-  (void)ring.init(libk::Span<u8>(ring_storage, sizeof(ring_storage)));
+  VERIFY(ring_claim.try_claim());  // the first thing the kernel does: nobody else runs
+  bool ready = ring.init(libk::Span<u8>(ring_storage, sizeof(ring_storage)));
+  ring_claim.release();
+  VERIFY(ready);  // the storage is static, aligned and large enough
 }
+
+namespace {
+
+// Appends a record, unless the ring is being updated by the code this one interrupted.
+bool append_to_ring(Level level, u32 flags, u64 timestamp, libk::StringView text) {
+  if (!ring_claim.try_claim()) return false;
+  ring.append(u8(level), flags, timestamp, text);
+  ring_claim.release();
+  return true;
+}
+
+}  // namespace
 
 libk::Sink& serial() { return console::serial(); }
 
@@ -124,9 +123,8 @@ void write(Level level, libk::StringView text) {
     hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
     Clock now = registered_clock;
     u64 timestamp = now ? now() : 0;
-    if (RingClaim claim; claim) {
-      ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
-    } else {  // interrupted the ring mid-update: serial only, the ring untouched
+    if (!append_to_ring(level, now ? 0 : kNoClock, timestamp, text)) {
+      // Interrupted the ring mid-update: serial only, the ring untouched.
       emit(level, timestamp, text, console::kSerial);
       return;
     }
@@ -136,7 +134,7 @@ void write(Level level, libk::StringView text) {
       wake_writer = to_screen;
     } else {
       emit(level, timestamp, text, to_screen ? console::kBoth : console::kSerial);
-      screen_next = ring.next_sequence();
+      screen_next = next_sequence();
     }
   }
   // Holding the scheduler lock means logging from inside the scheduler (a crash there):
@@ -169,14 +167,17 @@ bool parse_level(libk::StringView text, Level& out) {
   return true;
 }
 
-u64 first_sequence() { return ring.first_sequence(); }
-u64 next_sequence() { return ring.next_sequence(); }
+// Sequence numbers are single words written inside the claim: reading one without it gives
+// a snapshot, which is all a reader asking "is there more?" needs.
+u64 first_sequence() NO_THREAD_SAFETY_ANALYSIS { return ring.first_sequence(); }
+u64 next_sequence() NO_THREAD_SAFETY_ANALYSIS { return ring.next_sequence(); }
 
 bool read(u64 sequence, libk::LogRecord& out, char* buffer, usize capacity) {
   hal::interrupts::Guard no_interrupts;
-  RingClaim claim;
-  if (!claim) return false;  // an NMI's report reading the ring it interrupted
-  return ring.read(sequence, out, buffer, capacity);
+  if (!ring_claim.try_claim()) return false;  // an NMI's report reading the ring it interrupted
+  bool found = ring.read(sequence, out, buffer, capacity);
+  ring_claim.release();
+  return found;
 }
 
 void format_record(libk::Sink& out, const libk::LogRecord& record) {
@@ -216,7 +217,7 @@ void draw_pending(Draw draw) {
 
 [[noreturn]] void screen_writer(void*) {
   for (;;) {
-    writer_queue.wait_until([] { return screen_next < ring.next_sequence(); });
+    writer_queue.wait_until([] { return screen_next < next_sequence(); });
     draw_pending([](libk::StringView line) { console::write(line, console::kScreen); });
     drawn_queue.wake_all();
   }
@@ -245,7 +246,7 @@ void wait_screen_drawn() {
   // Callers that cannot block (interrupts off: a test measuring with them disabled prints
   // its result) write at once; the order on screen may then differ from serial.
   if (!hal::cpu::interrupts_enabled()) return;
-  u64 target = ring.next_sequence();
+  u64 target = next_sequence();
   drawn_queue.wait_until([target] { return screen_next >= target; });
 }
 
