@@ -205,13 +205,16 @@ void draw_pending(Draw draw) {
   char text[libk::LogRing::kMaxText];
   char line[kLineMax];
   libk::LogRecord record;
-  for (u64 seq = screen_next; seq < next_sequence(); seq = ++screen_next) {
+  for (u64 seq = screen_next; seq < next_sequence(); seq = screen_next) {
     if (seq < first_sequence()) seq = screen_next = first_sequence();  // overwritten: skip
-    if (!read(seq, record, text, sizeof(text))) continue;
-    if (Level(record.level) < screen_threshold) continue;
+    bool shown = read(seq, record, text, sizeof(text)) && Level(record.level) >= screen_threshold;
     libk::BufferSink sink(line, sizeof(line));
-    format_record(sink, record);
-    draw(sink.view());
+    if (shown) format_record(sink, record);
+    // Drawing a record and moving past it are one step: a writer preempted between them
+    // (its slice ended) would have a panic's flush draw the record a second time.
+    hal::interrupts::Guard no_interrupts;
+    if (shown) draw(sink.view());
+    screen_next = seq + 1;
   }
 }
 
