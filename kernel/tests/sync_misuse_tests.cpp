@@ -1,8 +1,13 @@
 // Deliberate misuse that must panic with a clear message (KTEST_MANUAL: each ends the boot;
 // tests/qemu/boot_tests.py runs them one per boot and checks the message).
+#include <libk/optional.hpp>
+
 #include "ktest.hpp"
 #include "sched/scheduler.hpp"
+#include "sched/wait_queue.hpp"
+#include "sync/irq_lock.hpp"
 #include "sync/mutex.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel {
 
@@ -19,6 +24,22 @@ void lock_twice() NO_THREAD_SAFETY_ANALYSIS {
 }
 void lock_and_keep() NO_THREAD_SAFETY_ANALYSIS { misuse_mutex.lock(); }
 
+constinit SpinLock misuse_spinlock{"misuse"};
+constinit IrqLock misuse_irq_lock{"misuse"};
+constinit WaitQueue misuse_queue;
+
+void take_spinlock_twice() NO_THREAD_SAFETY_ANALYSIS {
+  SpinLockGuard first(misuse_spinlock);
+  SpinLockGuard second(misuse_spinlock);  // panics: recursion, naming this function
+}
+
+void take_irq_lock_twice() NO_THREAD_SAFETY_ANALYSIS {
+  IrqLockGuard first(misuse_irq_lock);
+  IrqLockGuard second(misuse_irq_lock);  // panics: recursion, naming this function
+}
+
+void wake_without_the_lock() NO_THREAD_SAFETY_ANALYSIS { (void)misuse_queue.wake_one_locked(); }
+
 }  // namespace
 
 KTEST_MANUAL("sync.mutex.relock_panics") {
@@ -33,6 +54,29 @@ KTEST_MANUAL("sync.mutex.unlock_by_non_owner_panics") {
   auto r = thread::create("intruder", unlock_someone_elses, nullptr, high);
   KEXPECT(r.ok());
   KEXPECT(!"the intruder's unlock() returned");
+}
+
+KTEST_MANUAL("sync.spinlock.recursion_panics") {
+  take_spinlock_twice();
+  KEXPECT(!"a second acquisition returned");
+}
+
+KTEST_MANUAL("sync.irq_lock.recursion_panics") {
+  take_irq_lock_twice();
+  KEXPECT(!"a second acquisition returned");
+}
+
+// The compiler rejects this call without the lock; debug builds also catch it at run time.
+KTEST_MANUAL("sync.locked_function_without_lock_panics") {
+  wake_without_the_lock();
+  KEXPECT(!EMBER_DEBUG_ASSERTS);  // a release build has no run-time check to stop it
+}
+
+// A libk contract (here: reading an empty Optional) ends in a kernel panic naming it.
+KTEST_MANUAL("libk.verify_failure_panics") {
+  libk::Optional<int> none;
+  KEXPECT(none.value() == 0);
+  KEXPECT(!"reading an empty Optional returned");
 }
 
 }  // namespace kernel

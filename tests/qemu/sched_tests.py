@@ -8,6 +8,10 @@ thread-stack-overflow    a thread recurses into its stack's guard page: the cras
                          the backtrace runs from the recursion down to the thread's start.
 mutex-relock             locking a mutex its owner holds panics naming mutex and thread.
 mutex-unlock-non-owner   unlocking someone else's mutex panics naming both threads.
+spinlock-recursion       taking a spinlock the CPU holds panics at once, naming the function.
+irq-lock-recursion       the same for an IrqLock (interrupts-off lock).
+locked-without-lock      a _locked function called without its lock panics (debug builds).
+verify-failure           a libk VERIFY in the kernel panics with the expression and place.
 bench                    the in-kernel scheduler benchmarks (KTEST_MANUAL "bench.sched.*"):
                          prints the KBENCH lines (run by `meson test --benchmark`).
 
@@ -68,6 +72,38 @@ def case_mutex_unlock_non_owner(ctx):
     print("PASS: a foreign unlock panicked in %.1f s" % r.elapsed)
 
 
+def case_spinlock_recursion(ctx):
+    r = boot_panic(ctx, "sync.spinlock.recursion_panics")
+    expect(r, r'^KTEST FAIL sync\.spinlock\.recursion_panics: panic: spinlock "misuse": '
+              r'take_spinlock_twice\(\) takes it again on CPU 0, which holds it \(recursion\)$',
+           "the panic naming the lock, the function and the CPU")
+    print("PASS: spinlock recursion panicked in %.1f s" % r.elapsed)
+
+
+def case_irq_lock_recursion(ctx):
+    r = boot_panic(ctx, "sync.irq_lock.recursion_panics")
+    expect(r, r'^KTEST FAIL sync\.irq_lock\.recursion_panics: panic: irq lock "misuse": '
+              r'take_irq_lock_twice\(\) takes it again while it is held \(recursion\)$',
+           "the panic naming the lock and the function")
+    print("PASS: irq lock recursion panicked in %.1f s" % r.elapsed)
+
+
+def case_locked_without_lock(ctx):
+    r = boot_panic(ctx, "sync.locked_function_without_lock_panics")
+    expect(r, r'^KTEST FAIL sync\.locked_function_without_lock_panics: panic: spinlock '
+              r'"scheduler": wake_one_locked\(\) needs it held, but it is free$',
+           "the panic naming the lock and the _locked function")
+    print("PASS: a _locked call without the lock panicked in %.1f s" % r.elapsed)
+
+
+def case_verify_failure(ctx):
+    r = boot_panic(ctx, "libk.verify_failure_panics")
+    expect(r, r"^\s*VERIFY\(has_\) failed\s*$", "the failed expression in the banner")
+    expect(r, r"^\s*at libk/include/libk/optional\.hpp:\d+ in value\(\)\s*$",
+           "the place of the check in the banner")
+    print("PASS: a libk VERIFY panicked in %.1f s" % r.elapsed)
+
+
 def case_bench(ctx):
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
                                cmdline="test=" + ",".join(BENCHMARKS))
@@ -86,6 +122,10 @@ CASES = {
     "thread-stack-overflow": case_thread_stack_overflow,
     "mutex-relock": case_mutex_relock,
     "mutex-unlock-non-owner": case_mutex_unlock_non_owner,
+    "spinlock-recursion": case_spinlock_recursion,
+    "irq-lock-recursion": case_irq_lock_recursion,
+    "locked-without-lock": case_locked_without_lock,
+    "verify-failure": case_verify_failure,
     "bench": case_bench,
 }
 
