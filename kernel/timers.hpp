@@ -32,6 +32,9 @@ bool halt_until(u64 deadline_ns, Ready ready);
 
 bool tsc_deadline_mode();
 u64 interrupts_seen();
+// Timers that expired after a later deadline than theirs had been programmed: the hardware
+// was not re-armed when they became the earliest. A correctness counter; always 0.
+u64 missed_programming();
 
 namespace detail {
 void set_flag(libk::Timer&, void* flag);  // a timer callback: *(volatile bool*)flag = true
