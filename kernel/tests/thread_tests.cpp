@@ -285,28 +285,22 @@ bool run_two_spinners(ktest::Context& t, Turns& out) {
   return true;
 }
 
-constexpr int kFairnessSeries = 3;
-
 }  // namespace
 
 // The turns are exact: with one slice per round each, the two take turns, and their numbers
-// of turns differ by at most one; every series must show that. CPU time is measured with
-// the wall clock, so a host stall of QEMU is charged to whichever thread was running and
-// eats the 60 ms without turns (a loaded host once gave 8.6 ms in 2 turns against 53 ms in
-// 2 turns). So the amounts, at least 5 turns each (60 ms of 4.25 ms slices) and at least a
-// quarter of the CPU time each, must hold in one of up to three series.
+// of turns differ by at most one; each gets at least one (main, woken at an equal priority,
+// queues behind the one waiting). How much CPU time each gets is the policy's, tested exactly
+// on the host with a fake clock ("Always-runnable threads each get exactly their slice in
+// every round"). Here CPU time is measured with the wall clock, so a host stall of QEMU is
+// charged to whichever thread was running (a loaded host once gave 8.6 ms in 2 turns against
+// 53 ms in 2 turns): the amounts are reported, not asserted.
 KTEST("sched.fairness.equal_spinners_take_turns") {
-  bool fair = false;
-  for (int series = 0; series < kFairnessSeries && !fair; ++series) {
-    Turns r;
-    if (!run_two_spinners(t, r)) return;
-    log::info("sched: two spinners ran {} us in {} turns and {} us in {} turns", r.ns_a / 1000,
-              r.turns_a, r.ns_b / 1000, r.turns_b);
-    KEXPECT(r.turns_a <= r.turns_b + 1 && r.turns_b <= r.turns_a + 1);
-    u64 total = r.ns_a + r.ns_b;
-    fair = r.turns_a >= 5 && r.turns_b >= 5 && r.ns_a * 4 >= total && r.ns_b * 4 >= total;
-  }
-  KEXPECT(fair);
+  Turns r;
+  if (!run_two_spinners(t, r)) return;
+  log::info("sched: two spinners ran {} us in {} turns and {} us in {} turns", r.ns_a / 1000,
+            r.turns_a, r.ns_b / 1000, r.turns_b);
+  KEXPECT(r.turns_a >= 1 && r.turns_b >= 1);
+  KEXPECT(r.turns_a <= r.turns_b + 1 && r.turns_b <= r.turns_a + 1);
 }
 
 namespace {
