@@ -1,6 +1,6 @@
 // Kernel stacks in the kernel virtual area, each with an unmapped guard page below it: an
 // overflow faults (reported as a guard-page hit) instead of corrupting the next stack.
-// Threads (issue 6) allocate one each; the boot sequence moves onto one (memory::init).
+// Threads allocate one each; the boot sequence moves onto one (memory::init).
 //
 // Context: any, once vm::init() ran.
 #pragma once

@@ -67,7 +67,8 @@ struct FaultReport {
 FaultReport explain_fault(u64 address, u64 error_code);
 // One line, e.g. "protection violation: write to a read-only page in kernel text (write
 // from kernel mode); mapped to physical 0x...". The signature of the crash reporter's
-// page-fault describer hook (CPU issue), which prints the address before it.
+// page-fault describer hook (crash::set_page_fault_describer), which prints the address
+// before it.
 void describe_fault(libk::Sink& out, u64 address, u64 error_code);
 
 // Region name of a kernel address (layout.hpp), for reports.

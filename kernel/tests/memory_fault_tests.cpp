@@ -1,7 +1,6 @@
 // Accesses the kernel's page tables must stop. Manual tests: each faults on purpose, and
-// tests/qemu checks the #PF crash report (kernel::vm::describe_fault via the CPU issue's
-// exception handler) names the right kind of fault. Without an exception handler the fault
-// escalates to a triple fault, which still shows the access did not go through.
+// tests/qemu/boot_tests.py checks that the #PF crash report (the exception handler calls
+// kernel::vm::describe_fault) names the right kind of fault.
 #include "ktest.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"

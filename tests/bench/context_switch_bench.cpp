@@ -21,7 +21,7 @@
 // After the runs it prints each routine's time relative to fcontext in the same shape
 // (lower is faster), comparing the fastest repetition of each by CPU time: noise on a
 // shared machine only ever adds time, and wall time would also count the time the
-// benchmark was not running at all. Target (issue 6): ember <= 1.0x fcontext.
+// benchmark was not running at all. Target: ember <= 1.0x fcontext (docs/scheduling.md).
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <memory>

@@ -1,6 +1,6 @@
 // Ember's slab heap and buddy allocator against glibc malloc and mimalloc, same workload,
 // same run (docs/memory.md, "Numbers"). Workloads:
-//   pairs: allocate then free at once, sizes uniformly random in 16..512 B (the issue's);
+//   pairs: allocate then free at once, sizes uniformly random in 16..512 B (the target's);
 //   churn: a live set of 1024 objects, each step frees a random one and allocates anew.
 // The slab heap runs without debug checks (the fast path) and, separately, with them.
 // mimalloc is called through its own API (mi_malloc/mi_free), not as a malloc override.
