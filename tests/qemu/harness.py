@@ -300,22 +300,30 @@ class Context:
         self.term, self.update_golden = term, update_golden
 
 
-def main(cases):
-    """Command line of every tests/qemu/*_tests.py: `--loader L --kernel K CASE`; runs the
-    case in a scratch directory and exits 1 with the reason if it fails."""
+def main(cases, benchmarks=None):
+    """Command line of every tests/qemu/*_tests.py:
+      SCRIPT --list                     the test case names, one per line: tests/meson.build
+                                        registers one meson test per name (`PREFIX-NAME`)
+      SCRIPT --loader L --kernel K CASE runs the case in a scratch directory and exits 1 with
+                                        the reason if it fails
+    `benchmarks` are cases too, but not listed: meson registers them as benchmarks."""
     import argparse
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(cases))
+        return
+    runnable = {**cases, **(benchmarks or {})}
     p = argparse.ArgumentParser()
     p.add_argument("--loader", required=True)
     p.add_argument("--kernel", required=True)
     p.add_argument("--term", help="build/tools/ember-term (for the screen cases)")
     p.add_argument("--update-golden", action="store_true",
                    help="rewrite the golden images of the screen cases from this boot")
-    p.add_argument("case", choices=sorted(cases))
+    p.add_argument("case", choices=sorted(runnable))
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="ember-case-") as work:
         try:
-            cases[args.case](Context(args.loader, args.kernel, work, args.term,
-                                     args.update_golden))
+            runnable[args.case](Context(args.loader, args.kernel, work, args.term,
+                                        args.update_golden))
         except Failure as e:
             print("FAIL: %s" % e)
             sys.exit(1)
