@@ -69,6 +69,18 @@ void run_one(const TestCase& test) {
   }
 }
 
+// The one selection loop: runs, in registry order, every test `patterns` selects; returns
+// how many that was.
+u32 run_selected(libk::StringView patterns) {
+  u32 count = 0;
+  for (const TestCase& test : registry()) {
+    if (!selected(patterns, test)) continue;
+    ++count;
+    run_one(test);
+  }
+  return count;
+}
+
 [[noreturn]] void finish() {
   libk::format_to(log::serial(), "KTEST SUMMARY passed={} failed={}\n", passed, failed_count);
   bool ok = failed_count == 0 && passed > 0;
@@ -88,13 +100,7 @@ bool Context::check(bool ok, const char* what, const char* file, int line) {
 
 void run(libk::StringView patterns) {
   running = true;
-  u32 selected_count = 0;
-  for (const TestCase& test : registry()) {
-    if (!selected(patterns, test)) continue;
-    ++selected_count;
-    run_one(test);
-  }
-  if (selected_count == 0) {
+  if (run_selected(patterns) == 0) {
     libk::format_to(log::serial(), "KTEST FAIL {}: no test matches; known tests:\n", patterns);
     for (const TestCase& test : registry())
       libk::format_to(log::serial(), "  {}{}\n", test.name,
@@ -110,12 +116,7 @@ Summary run_from_shell(libk::StringView patterns, libk::Sink& sink, bool manual_
   output = &sink;
   include_manual_prefixes = manual_prefixes;
   passed = failed_count = 0;
-  u32 selected_count = 0;
-  for (const TestCase& test : registry()) {
-    if (!selected(patterns, test)) continue;
-    ++selected_count;
-    run_one(test);
-  }
+  u32 selected_count = run_selected(patterns);
   Summary summary{selected_count, passed, failed_count};
   output = nullptr;
   include_manual_prefixes = false;

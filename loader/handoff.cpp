@@ -7,6 +7,7 @@
 
 #include "config.hpp"
 #include "files.hpp"
+#include "firmware_map.hpp"
 
 extern "C" void ember_handoff(u64 cr3, u64 stack_top, u64 entry, u64 boot_info);
 
@@ -14,22 +15,11 @@ namespace loader {
 
 namespace {
 
-constexpr usize kRawSlackDescriptors = 32;
 constexpr u32 kMaxExitAttempts = 8;
 
-struct MapSnapshot {
-  UINTN key;
-  UINTN descriptor_size;
-  UINTN size;
-};
-
-// Only memory-allocation services may run between ExitBootServices attempts: this one.
+// Between ExitBootServices attempts only GetMemoryMap may run: no allocation, no printing.
 EFI_STATUS read_map(HandoffBlock& block, MapSnapshot& snap) {
-  snap.size = block.raw_capacity;
-  UINT32 version = 0;
-  return firmware.boot->GetMemoryMap(&snap.size,
-                                     reinterpret_cast<EFI_MEMORY_DESCRIPTOR*>(block.raw_map),
-                                     &snap.key, &snap.descriptor_size, &version);
+  return read_memory_map(block.raw_map, block.raw_capacity, snap);
 }
 
 bool convert_map(HandoffBlock& block, const MapSnapshot& snap, const LoadedKernel& kernel,
@@ -59,15 +49,11 @@ bool convert_map(HandoffBlock& block, const MapSnapshot& snap, const LoadedKerne
 }  // namespace
 
 Expected<HandoffBlock> allocate_handoff_block() {
-  UINTN size = 0, key = 0, descriptor_size = 0;
-  UINT32 version = 0;
-  EFI_STATUS s = firmware.boot->GetMemoryMap(&size, nullptr, &key, &descriptor_size, &version);
-  if (s != EFI_BUFFER_TOO_SMALL || descriptor_size < sizeof(boot::UefiMemoryDescriptor))
-    return fail(s, "cannot size the memory map ({})", Status{s});
+  MapSizing sizing = TRY(size_memory_map());
   HandoffBlock block{};
-  block.raw_capacity = size + kRawSlackDescriptors * descriptor_size;
+  block.raw_capacity = sizing.capacity;
   // Each descriptor yields at most one range; each of the two overlays adds at most two.
-  block.map_capacity = block.raw_capacity / descriptor_size + 8;
+  block.map_capacity = block.raw_capacity / sizing.descriptor_size + 8;
   u64 info_bytes = libk::align_up(sizeof(boot::BootInfo), 64);
   u64 cmdline_bytes = libk::align_up(Config::kMaxCmdline + 1, 64);
   u64 map_bytes = block.map_capacity * sizeof(boot::MemoryRange);

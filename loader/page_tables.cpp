@@ -5,6 +5,7 @@
 #include <hal/registers.hpp>
 
 #include "files.hpp"
+#include "firmware_map.hpp"
 
 extern "C" void ember_handoff(u64 cr3, u64 stack_top, u64 entry, u64 boot_info);
 
@@ -53,18 +54,15 @@ Expected<void> map_kernel(hal::paging::PageTables& tables, const LoadedKernel& k
 }  // namespace
 
 Expected<u64> highest_physical_address() {
-  UINTN size = 0, key = 0, descriptor_size = 0;
-  UINT32 version = 0;
-  EFI_STATUS s = firmware.boot->GetMemoryMap(&size, nullptr, &key, &descriptor_size, &version);
-  if (s != EFI_BUFFER_TOO_SMALL) return fail(s, "cannot size the memory map ({})", Status{s});
-  size += 4 * descriptor_size;
+  MapSizing sizing = TRY(size_memory_map());
   void* buffer = nullptr;
-  s = firmware.boot->AllocatePool(EfiLoaderData, size, &buffer);
+  EFI_STATUS s = firmware.boot->AllocatePool(EfiLoaderData, sizing.capacity, &buffer);
   if (EFI_ERROR(s)) return fail(s, "out of memory for the memory map");
-  s = firmware.boot->GetMemoryMap(&size, static_cast<EFI_MEMORY_DESCRIPTOR*>(buffer), &key,
-                                  &descriptor_size, &version);
+  MapSnapshot map{};
+  s = read_memory_map(buffer, sizing.capacity, map);
   u64 highest = 4 * libk::GiB;
-  for (UINTN off = 0; !EFI_ERROR(s) && off + descriptor_size <= size; off += descriptor_size) {
+  for (UINTN off = 0; !EFI_ERROR(s) && off + map.descriptor_size <= map.size;
+       off += map.descriptor_size) {
     boot::UefiMemoryDescriptor d;
     __builtin_memcpy(&d, static_cast<u8*>(buffer) + off, sizeof(d));
     if (!boot::is_ram(boot::classify_uefi(d.type, d.attribute))) continue;

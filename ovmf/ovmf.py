@@ -3,10 +3,14 @@
 OVMF comes in two files: the code (read-only pflash, shared) and the variables (writable
 pflash, so each QEMU run gets its own copy). Debian's `ovmf` package installs them under
 /usr/share/OVMF; the 4 MiB build is preferred, the 2 MiB one is the fallback.
+
+Run as a program, prints the code and the variables template, one per line (Meson finds
+them this way and passes them to the tests as EMBER_OVMF_CODE and EMBER_OVMF_VARS).
 """
 
 import os
 import shutil
+import sys
 
 SEARCH_DIRS = ("/usr/share/OVMF", "/usr/share/ovmf", "/usr/share/qemu")
 PAIRS = (("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd"), ("OVMF_CODE.fd", "OVMF_VARS.fd"))
@@ -47,3 +51,11 @@ def pflash_args(code, vars_copy):
         "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + code,
         "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy,
     ]
+
+
+if __name__ == "__main__":
+    try:
+        print("\n".join(find()))
+    except FirmwareNotFound as e:
+        print(e, file=sys.stderr)
+        sys.exit(1)

@@ -24,7 +24,19 @@ GPT_BACKUP_SECTORS = 34
 VOLUME_ID = "454d4252"  # fixed, so images differ only in content
 
 
+def program(name):
+    """The path of `name` (mkfs.fat, mmd, mcopy, sgdisk): EMBER_<NAME> (Meson passes what it
+    found, tools/meson.build), else PATH, /usr/sbin and /sbin, where mkfs.fat and sgdisk
+    live but a normal user's PATH does not look."""
+    override = os.environ.get("EMBER_" + name.upper().replace(".", "_"))
+    if override:
+        return override
+    path = os.environ.get("PATH", os.defpath) + os.pathsep + "/usr/sbin:/sbin"
+    return shutil.which(name, path=path) or name
+
+
 def run(cmd, env=None):
+    cmd = [program(cmd[0])] + cmd[1:]
     try:
         subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     except FileNotFoundError:

@@ -3,6 +3,9 @@
 #
 # Environment: EMBER_BUILD_DIR (default build), EMBER_NO_INSTALL=1 to never call apt-get.
 
+# Everything the build and the tests use must come from these packages or their
+# dependencies: the host test packages-from-setup checks each tool Meson found
+# (build/packages-manifest.txt, docs/build.md "Packages") and names what is missing.
 EMBER_PACKAGES=(
   clang clang-format lld llvm meson ninja-build pkg-config python3
   gnu-efi ovmf qemu-system-x86

@@ -1,4 +1,5 @@
 #include <libk/psf.hpp>
+#include <libk/utf8.hpp>
 
 namespace libk::psf {
 
@@ -20,27 +21,22 @@ Unexpected<Error> fail(Error e) { return unexpected(e); }
 
 bool is_valid_code_point(char32_t cp) { return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF); }
 
-// Decodes one well-formed UTF-8 sequence (Unicode 15 §3.9, Table 3-7) at t[pos].
-Result<char32_t, Error> decode_strict_utf8(Bytes t, usize& pos) {
-  u8 lead = t[pos];
-  u32 extra = lead < 0x80                    ? 0
-              : lead >= 0xC2 && lead <= 0xDF ? 1
-              : lead >= 0xE0 && lead <= 0xEF ? 2
-              : lead >= 0xF0 && lead <= 0xF4 ? 3
-                                             : 4;
-  if (extra == 4) return fail(Error::TableBadUtf8);
-  if (!t.contains_range(pos + 1, extra)) return fail(Error::TableTruncated);
-  char32_t cp = extra == 0 ? lead : lead & (0x3F >> extra);
-  for (u32 i = 1; i <= extra; ++i) {
-    u8 b = t[pos + i];
-    if ((b & 0xC0) != 0x80) return fail(Error::TableBadUtf8);
-    cp = (cp << 6) | (b & 0x3F);
+// Decodes the code point at t[pos] with libk's UTF-8 decoder, strictly: what the decoder
+// would replace with U+FFFD is an error here.
+Result<char32_t, Error> decode_table_utf8(Bytes t, usize& pos) {
+  Utf8Decoder decoder;
+  char32_t out[2];
+  for (usize i = pos; i < t.size(); ++i) {
+    if (decoder.feed(t[i], out) == 0) continue;
+    switch (decoder.last_error()) {
+      case Utf8Error::None: pos = i + 1; return out[0];
+      case Utf8Error::Surrogate:
+      case Utf8Error::TooLarge: return fail(Error::TableBadCodePoint);
+      case Utf8Error::IllFormed: return fail(Error::TableBadUtf8);
+      case Utf8Error::Truncated: return fail(Error::TableTruncated);
+    }
   }
-  static constexpr char32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
-  if (cp < kSmallest[extra]) return fail(Error::TableBadUtf8);  // overlong
-  if (!is_valid_code_point(cp)) return fail(Error::TableBadCodePoint);
-  pos += 1 + extra;
-  return cp;
+  return fail(Error::TableTruncated);
 }
 
 // Checks the whole table: every glyph's entry list must end with a separator inside it.
@@ -83,7 +79,7 @@ Result<u32, Error> validate_psf2_table(Bytes t, u32 glyph_count) {
         in_sequence = true;
         continue;
       }
-      TRY(decode_strict_utf8(t, pos));
+      TRY(decode_table_utf8(t, pos));
       if (!in_sequence) ++mappings;
     }
   }
@@ -216,7 +212,7 @@ bool MappingReader::next_psf2(char32_t& code_point, u32& glyph) {
         in_sequence_ = true;
       continue;
     }
-    auto cp = decode_strict_utf8(t, pos_);
+    auto cp = decode_table_utf8(t, pos_);
     if (!cp) return false;  // cannot happen after parse(); stop rather than loop
     if (!in_sequence_) {
       code_point = cp.value();

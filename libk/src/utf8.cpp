@@ -2,6 +2,15 @@
 
 namespace libk {
 
+namespace {
+
+// Table 3-7's upper bounds for the byte after ED (no surrogates) and after F4 (nothing
+// above U+10FFFF).
+constexpr u8 kBelowSurrogates = 0x9F;
+constexpr u8 kBelowTooLarge = 0x8F;
+
+}  // namespace
+
 usize Utf8Decoder::start(u8 b, char32_t* out) {
   lower_ = 0x80;
   upper_ = 0xBF;
@@ -14,25 +23,39 @@ usize Utf8Decoder::start(u8 b, char32_t* out) {
   } else if (b >= 0xE0 && b <= 0xEF) {
     needed_ = 2, code_point_ = b & 0x0F;
     if (b == 0xE0) lower_ = 0xA0;  // no overlongs
-    if (b == 0xED) upper_ = 0x9F;  // no surrogates
+    if (b == 0xED) upper_ = kBelowSurrogates;
   } else if (b >= 0xF0 && b <= 0xF4) {
     needed_ = 3, code_point_ = b & 0x07;
     if (b == 0xF0) lower_ = 0x90;  // no overlongs
-    if (b == 0xF4) upper_ = 0x8F;  // nothing above U+10FFFF
+    if (b == 0xF4) upper_ = kBelowTooLarge;
   } else {
-    out[0] = kReplacementCharacter;  // C0, C1, F5..FF, or a stray continuation byte
+    error_ = Utf8Error::IllFormed;  // C0, C1, F5..FF, or a stray continuation byte
+    out[0] = kReplacementCharacter;
     return 1;
   }
   return 0;
 }
 
+// `b` came in the middle of a sequence and lies outside [lower_, upper_].
+Utf8Error Utf8Decoder::why_rejected(u8 b) const {
+  bool continuation = b >= 0x80 && b <= 0xBF;
+  if (continuation && b > upper_ && upper_ == kBelowSurrogates) return Utf8Error::Surrogate;
+  if (continuation && b > upper_ && upper_ == kBelowTooLarge) return Utf8Error::TooLarge;
+  return Utf8Error::IllFormed;  // not a continuation byte, or an overlong form (E0, F0)
+}
+
 usize Utf8Decoder::feed(u8 b, char32_t out[2]) {
+  error_ = Utf8Error::None;
   if (needed_ == 0) return start(b, out);
   if (b < lower_ || b > upper_) {
-    // The sequence so far is ill-formed: replace it, then reprocess this byte.
+    // The sequence so far is ill-formed: replace it, then reprocess this byte (whose own
+    // error, if any, concerns out[1]).
+    Utf8Error why = why_rejected(b);
     needed_ = 0;
     out[0] = kReplacementCharacter;
-    return 1 + start(b, out + 1);
+    usize n = 1 + start(b, out + 1);
+    error_ = why;
+    return n;
   }
   lower_ = 0x80;
   upper_ = 0xBF;
@@ -45,8 +68,10 @@ usize Utf8Decoder::feed(u8 b, char32_t out[2]) {
 }
 
 usize Utf8Decoder::flush(char32_t out[1]) {
+  error_ = Utf8Error::None;
   if (needed_ == 0) return 0;
   needed_ = 0;
+  error_ = Utf8Error::Truncated;
   out[0] = kReplacementCharacter;
   return 1;
 }

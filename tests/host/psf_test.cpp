@@ -177,6 +177,31 @@ TEST_CASE("Malformed Unicode tables are rejected", "[psf]") {
   CHECK(parse_error(psf1) == Error::TableBadCodePoint);
 }
 
+TEST_CASE("A PSF2 table is decoded strictly: what a terminal would replace is an error", "[psf]") {
+  auto font_with_table_bytes = [](std::vector<uint8_t> table) {
+    auto f = fixtures::make_psf2(8, 4, 2, nullptr);
+    f[12] = 1;  // has table
+    f.insert(f.end(), table.begin(), table.end());
+    return f;
+  };
+  // A sequence cut short by the table's own separator or sequence marker.
+  CHECK(parse_error(font_with_table_bytes({0xE2, 0x82, 0xFF, 0xFF})) == Error::TableBadUtf8);
+  CHECK(parse_error(font_with_table_bytes({0xF0, 0x9F, 0xFE, 0xFF, 0xFF})) == Error::TableBadUtf8);
+  CHECK(parse_error(font_with_table_bytes({0xE0, 0x80, 0x80, 0xFF, 0xFF})) ==
+        Error::TableBadUtf8);  // overlong
+  CHECK(parse_error(font_with_table_bytes({0xF5, 0x80, 0x80, 0x80, 0xFF, 0xFF})) ==
+        Error::TableBadUtf8);
+  CHECK(parse_error(font_with_table_bytes({'a', 0xFF, 0xED, 0xBF, 0xBF, 0xFF})) ==
+        Error::TableBadCodePoint);  // in the second glyph's entry
+
+  // U+FFFD spelled out is a mapping like any other; so is a four-byte sequence.
+  auto data = font_with_table_bytes({0xEF, 0xBF, 0xBD, 0xFF, 0xF0, 0x9F, 0x98, 0x80, 0xFF});
+  auto font = libk::psf::parse(bytes_of(data));
+  REQUIRE(font.ok());
+  using P = std::pair<char32_t, uint32_t>;
+  CHECK(all_mappings(font.value()) == std::vector<P>{{0xFFFD, 0}, {0x1F600, 1}});
+}
+
 TEST_CASE("Every error has a description", "[psf]") {
   for (int e = 0; e <= int(Error::TableBadCodePoint); ++e)
     CHECK(libk::psf::error_text(Error(e)).size() > 10);

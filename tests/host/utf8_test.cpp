@@ -209,6 +209,41 @@ TEST_CASE("Decoder recovers after an invalid second byte for a restricted lead")
   CHECK(out[0] == 0x1000);
 }
 
+TEST_CASE("The decoder says why it replaced a sequence") {
+  struct Case {
+    std::vector<u8> bytes;
+    libk::Utf8Error why;
+  };
+  using E = libk::Utf8Error;
+  for (const Case& c :
+       {Case{{0x41}, E::None}, Case{{0xEF, 0xBF, 0xBD}, E::None},  // U+FFFD
+        Case{{0x80}, E::IllFormed}, Case{{0xC0}, E::IllFormed}, Case{{0xF5}, E::IllFormed},
+        Case{{0xC3, 0x41}, E::IllFormed}, Case{{0xE0, 0x9F}, E::IllFormed},  // overlong
+        Case{{0xF0, 0x8F}, E::IllFormed},                                    // overlong
+        Case{{0xED, 0xA0}, E::Surrogate}, Case{{0xED, 0xBF}, E::Surrogate},
+        Case{{0xF4, 0x90}, E::TooLarge}, Case{{0xF4, 0xBF}, E::TooLarge},
+        Case{{0xED, 0xC0}, E::IllFormed}, Case{{0xF4, 0x41}, E::IllFormed}}) {
+    CAPTURE(c.bytes);
+    libk::Utf8Decoder d;
+    char32_t out[2];
+    usize produced = 0;
+    for (u8 b : c.bytes) produced = d.feed(b, out);
+    REQUIRE(produced >= 1);
+    CHECK(d.last_error() == c.why);
+    CHECK((out[0] == R) == (c.why != E::None || c.bytes.size() == 3));
+  }
+}
+
+TEST_CASE("flush reports a truncated sequence, and the next code point clears the error") {
+  libk::Utf8Decoder d;
+  char32_t out[2];
+  d.feed(0xE2, out);
+  REQUIRE(d.flush(out) == 1);
+  CHECK(d.last_error() == libk::Utf8Error::Truncated);
+  REQUIRE(d.feed('a', out) == 1);
+  CHECK(d.last_error() == libk::Utf8Error::None);
+}
+
 // --- Encoding ---------------------------------------------------------------------------------
 
 TEST_CASE("encode_utf8 uses the shortest form at every length boundary") {

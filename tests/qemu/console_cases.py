@@ -18,7 +18,6 @@ serial-only) and show the banner's red bar across the whole width.
 import os
 import re
 import subprocess
-import time
 
 import harness
 import screen
@@ -67,36 +66,45 @@ def run_term(ctx, data, width, height, *args):
     return result.stdout.decode("utf-8", errors="replace")
 
 
-def capture(ctx, width, height, cmdline="", done=DONE, **machine):
-    """Boots, waits for `done` on serial, and returns (screenshot, transcript bytes,
-    expected image) once the screen shows what the transcript says (the screen is drawn
-    just after serial, so a first screenshot may be a moment behind)."""
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline,
-                               resolution="%dx%d" % (width, height))
+def wait_screen_shows_serial(ctx, qmp, read_serial, width, height, name):
+    """Waits until a screendump equals ember-term's rendering of what the kernel wrote on
+    serial (the same libk terminal and font): every pixel. The screen is drawn just after
+    serial, so a first screendump may be a moment behind. Returns {transcript, shot,
+    expected}; after 10 s, keeps both images (save_artifacts) and fails."""
     dump = os.path.join(ctx.work, "screen.ppm")
     expected_path = os.path.join(ctx.work, "expected.ppm")
+    last = {}
+
+    def screen_matches():
+        # Serial first, then the screen: once they agree, the screendump shows everything
+        # the transcript holds.
+        last["transcript"] = transcript(read_serial(raw=True))
+        run_term(ctx, last["transcript"], width, height, "--ppm", expected_path)
+        last["expected"] = screen.read_ppm(expected_path)
+        qmp.execute("screendump", filename=dump)
+        last["shot"] = screen.read_ppm(dump)
+        last["problem"] = screen.differences(last["shot"], last["expected"])
+        return last["problem"] is None
+
+    try:
+        harness.poll_until(screen_matches, 10, "the screen to show the serial log", interval=0.2)
+    except Failure as e:
+        save_artifacts(name, {"screen": last["shot"], "expected": last["expected"]})
+        raise Failure("%s; it differs from ember-term's rendering: %s" % (e, last["problem"]))
+    print("ok: the screen equals the rendering of the kernel's log")
+    return last
+
+
+def capture(ctx, name, width, height, cmdline="", done=DONE, **machine):
+    """Boots, waits for `done` on serial and then for the screen to show the serial log
+    (wait_screen_shows_serial); returns {transcript, shot, expected}."""
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline,
+                               resolution="%dx%d" % (width, height))
     out = {}
 
     def interact(qmp, read_serial):
-        deadline = time.time() + 120
-        while done not in read_serial():
-            if time.time() > deadline:
-                raise Failure("no %r on serial within 120 s" % done)
-            time.sleep(0.1)
-        settle = time.time() + 10
-        while True:
-            # Serial first, then the screen: the screen is drawn after serial, so once they
-            # agree, the screenshot shows everything the transcript holds.
-            out["transcript"] = transcript(read_serial(raw=True))
-            run_term(ctx, out["transcript"], width, height, "--ppm", expected_path)
-            expected = screen.read_ppm(expected_path)
-            qmp.execute("screendump", filename=dump)
-            shot = screen.read_ppm(dump)
-            problem = screen.differences(shot, expected)
-            if problem is None or time.time() > settle:
-                break
-            time.sleep(0.2)
-        out.update(shot=shot, expected=expected, problem=problem)
+        harness.poll_until(lambda: done in read_serial(), 120, "%r on serial" % done, 0.1)
+        out.update(wait_screen_shows_serial(ctx, qmp, read_serial, width, height, name))
 
     result = harness.boot(image, interact=interact, stop_on=re.escape(done), timeout=150,
                           **machine)
@@ -113,14 +121,6 @@ def save_artifacts(name, images):
         path = os.path.abspath("%s-%s.png" % (name, label))
         screen.write_png(path, img)
         print("saved %s" % path)
-
-
-def check_transcript(name, out):
-    if out["problem"]:
-        save_artifacts(name, {"screen": out["shot"], "expected": out["expected"]})
-        raise Failure("the screen differs from ember-term's rendering of the serial log: "
-                      + out["problem"])
-    print("PASS: the screen equals the rendering of the kernel's log")
 
 
 def stable_rows(rows):
@@ -190,27 +190,24 @@ def check_golden(ctx, out, rows, width, height):
 
 def case_boot_screen(ctx):
     width, height = 1024, 768
-    out = capture(ctx, width, height)
+    out = capture(ctx, "boot-screen", width, height)
     rows = run_term(ctx, out["transcript"], width, height, "--text").splitlines()
     print("screen text:\n  " + "\n  ".join(r for r in rows if r))
-    check_transcript("boot-screen", out)
     if ctx.update_golden:
         update_golden(ctx, out, rows, width, height)
     check_golden(ctx, out, rows, width, height)
 
 
 def case_boot_screen_large(ctx):
-    out = capture(ctx, 1920, 1080)
+    out = capture(ctx, "boot-screen-large", 1920, 1080)
     if b"font terminus32 (16x32)" not in out["transcript"]:
         raise Failure("at 1920x1080 the console did not pick the 16x32 font")
-    check_transcript("boot-screen-large", out)
 
 
 def case_panic_screen(ctx):
     width, height = 800, 600
-    out = capture(ctx, width, height, cmdline="test=harness.panic", done="KTEST SUMMARY",
-                  debug_exit=False)
-    check_transcript("panic-screen", out)
+    out = capture(ctx, "panic-screen", width, height, cmdline="test=harness.panic",
+                  done="KTEST SUMMARY", debug_exit=False)
     rows = run_term(ctx, out["transcript"], width, height, "--text").splitlines()
     title = next((y for y, r in enumerate(rows) if "*** KERNEL PANIC ***" in r), None)
     if title is None or "deliberate panic from harness.panic" not in rows[title + 1]:

@@ -17,7 +17,6 @@ keyboard     QMP send-key types a line; the kernel echoes it (KTEST_MANUAL "keyb
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -163,12 +162,8 @@ def qcodes(text):
 
 
 def wait_for(read_serial, pattern, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if re.search(pattern, read_serial(), re.MULTILINE):
-            return
-        time.sleep(0.05)
-    raise Failure("waited %d s for %r on serial" % (timeout, pattern))
+    harness.poll_until(lambda: re.search(pattern, read_serial(), re.MULTILINE), timeout,
+                       "%r on serial" % pattern)
 
 
 def send(qmp, *keys):

@@ -48,6 +48,22 @@ class Failure(Exception):
     pass
 
 
+def poll_until(condition, timeout, what, interval=0.05):
+    """Calls `condition()` until it returns a true value, and returns that value. After
+    `timeout` seconds without one, raises Failure naming `what` (what was awaited: a string,
+    or a function returning one, called only then) and the time waited. A condition may
+    raise Failure itself to stop waiting for something that can no longer happen."""
+    start = time.monotonic()
+    while True:
+        value = condition()
+        if value:
+            return value
+        waited = time.monotonic() - start
+        if waited > timeout:
+            raise Failure("waited %.1f s for %s" % (waited, what() if callable(what) else what))
+        time.sleep(interval)
+
+
 def make_image(workdir, loader, kernel=None, cmdline="", no_kernel=False, name="test.img",
                **extra):
     out = os.path.join(workdir, name)
@@ -66,20 +82,21 @@ class Qmp:
     """A minimal QMP client (JSON lines over a unix socket)."""
 
     def __init__(self, path, timeout=10):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.time() > deadline:
-                    raise Failure("cannot connect to QMP at " + path)
-                time.sleep(0.05)
+        self.sock = poll_until(lambda: self._connect(path), timeout, "QMP at " + path)
         self.file = self.sock.makefile("rwb")
         self._read()  # greeting
         self.execute("qmp_capabilities")
+
+    @staticmethod
+    def _connect(path):
+        """A socket connected to QEMU's QMP server, or None while QEMU is not listening."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            return None
 
     def _read(self):
         while True:
@@ -207,14 +224,18 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
                     interact(qmp, read_serial, terminal)
                 else:
                     interact(qmp, read_serial)
-            while proc.poll() is None:
-                if stop_on and re.search(stop_on, read_serial()):
+            def ended():
+                """QEMU exited (True), or stop_on appeared (its match)."""
+                if proc.poll() is not None:
+                    return True
+                return stop_on and re.search(stop_on, read_serial())
+
+            remaining = timeout - (time.time() - start)
+            try:
+                if poll_until(ended, remaining, "the boot to end") is not True:
                     stopped_on = stop_on
-                    break
-                if time.time() - start > timeout:
-                    timed_out = True
-                    break
-                time.sleep(0.05)
+            except Failure:
+                timed_out = True
         finally:
             if qmp:
                 qmp.close()
@@ -279,22 +300,30 @@ class Context:
         self.term, self.update_golden = term, update_golden
 
 
-def main(cases):
-    """Command line of every tests/qemu/*_tests.py: `--loader L --kernel K CASE`; runs the
-    case in a scratch directory and exits 1 with the reason if it fails."""
+def main(cases, benchmarks=None):
+    """Command line of every tests/qemu/*_tests.py:
+      SCRIPT --list                     the test case names, one per line: tests/meson.build
+                                        registers one meson test per name (`PREFIX-NAME`)
+      SCRIPT --loader L --kernel K CASE runs the case in a scratch directory and exits 1 with
+                                        the reason if it fails
+    `benchmarks` are cases too, but not listed: meson registers them as benchmarks."""
     import argparse
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(cases))
+        return
+    runnable = {**cases, **(benchmarks or {})}
     p = argparse.ArgumentParser()
     p.add_argument("--loader", required=True)
     p.add_argument("--kernel", required=True)
     p.add_argument("--term", help="build/tools/ember-term (for the screen cases)")
     p.add_argument("--update-golden", action="store_true",
                    help="rewrite the golden images of the screen cases from this boot")
-    p.add_argument("case", choices=sorted(cases))
+    p.add_argument("case", choices=sorted(runnable))
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="ember-case-") as work:
         try:
-            cases[args.case](Context(args.loader, args.kernel, work, args.term,
-                                     args.update_golden))
+            runnable[args.case](Context(args.loader, args.kernel, work, args.term,
+                                        args.update_golden))
         except Failure as e:
             print("FAIL: %s" % e)
             sys.exit(1)

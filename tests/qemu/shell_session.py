@@ -8,9 +8,8 @@ newline after the typed line, up to the next prompt at the start of a line.
 """
 
 import re
-import time
 
-from harness import Failure
+from harness import Failure, poll_until
 
 PROMPT = "ember> "
 READY = r"Welcome to Ember\. Type 'help'"
@@ -24,15 +23,13 @@ class Shell:
         self.timeout = timeout
 
     def wait_for(self, pattern, timeout=None, start=0):
-        deadline = time.time() + (timeout or self.timeout)
-        while time.time() < deadline:
-            m = re.search(pattern, self.read_serial()[start:], re.MULTILINE)
-            if m:
-                return m
+        """The first match of `pattern` in the serial log after offset `start`."""
+        def found():
             self.check_alive()
-            time.sleep(0.05)
-        raise Failure("waited %d s for %r on serial; the end of it:\n%s"
-                      % (timeout or self.timeout, pattern, self.read_serial()[-2000:]))
+            return re.search(pattern, self.read_serial()[start:], re.MULTILINE)
+        return poll_until(found, timeout or self.timeout,
+                          lambda: "%r on serial; the end of it:\n%s"
+                          % (pattern, self.read_serial()[-2000:]))
 
     def wait_ready(self, timeout=120, start=0):
         """Waits for the shell's welcome (after serial offset `start`) and its first prompt."""
@@ -50,13 +47,11 @@ class Shell:
             raise Failure("the kernel panicked:\n" + self.read_serial()[-3000:])
 
     def wait_prompt(self, count_before, timeout=None):
-        deadline = time.time() + (timeout or self.timeout)
-        while self.prompts() <= count_before:
+        def new_prompt():
             self.check_alive()
-            if time.time() > deadline:
-                raise Failure("no new prompt within %d s; the end of serial:\n%s"
-                              % (timeout or self.timeout, self.read_serial()[-2000:]))
-            time.sleep(0.05)
+            return self.prompts() > count_before
+        poll_until(new_prompt, timeout or self.timeout,
+                   lambda: "a new prompt; the end of serial:\n%s" % self.read_serial()[-2000:])
 
     def output_since(self, start):
         """What the command printed: after the first newline following `start` (the end

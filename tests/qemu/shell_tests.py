@@ -19,12 +19,10 @@ reboot-pc  `reboot` on -machine pc, whose FADT offers no reset register: the 804
 import os
 import re
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_cases  # noqa: E402
 import harness  # noqa: E402
-import screen  # noqa: E402
 from harness import Failure  # noqa: E402
 from shell_session import Shell, expect_in, qcodes  # noqa: E402
 
@@ -181,26 +179,11 @@ SCREEN = (1024, 768)
 
 def check_screen_matches_serial(ctx, qmp, read_serial):
     """The framebuffer shows what serial shows: ember-term's rendering of the serial log
-    (the same libk terminal and font) equals a screendump, every pixel. Retries while the
-    screen catches up (a condition, not a sleep)."""
+    equals a screendump, every pixel."""
     if not ctx.term:
         raise Failure("--term (build/tools/ember-term) is needed for the screen check")
-    dump = os.path.join(ctx.work, "screen.ppm")
-    expected_path = os.path.join(ctx.work, "expected.ppm")
-    deadline = time.time() + 10
-    while True:
-        data = console_cases.transcript(read_serial(raw=True))
-        console_cases.run_term(ctx, data, SCREEN[0], SCREEN[1], "--ppm", expected_path)
-        qmp.execute("screendump", filename=dump)
-        shot, expected = screen.read_ppm(dump), screen.read_ppm(expected_path)
-        problem = screen.differences(shot, expected)
-        if problem is None:
-            print("ok: the screen shows the session exactly as the serial log does")
-            return
-        if time.time() > deadline:
-            console_cases.save_artifacts("shell-keyboard", {"screen": shot, "expected": expected})
-            raise Failure("the screen differs from the serial session: " + problem)
-        time.sleep(0.2)
+    console_cases.wait_screen_shows_serial(ctx, qmp, read_serial, SCREEN[0], SCREEN[1],
+                                           "shell-keyboard")
 
 
 def reboot_with(sh, command, method_text):

@@ -10,6 +10,17 @@ namespace libk {
 
 inline constexpr char32_t kReplacementCharacter = 0xFFFD;
 
+// Why the decoder replaced a sequence, for callers that must reject ill-formed input instead
+// (a font's Unicode table). Table 3-7 makes surrogates and values above U+10FFFF ill-formed
+// byte sequences; they are told apart because they are well-formed in shape.
+enum class Utf8Error : u8 {
+  None,       // a real code point (U+FFFD included, when the input spelled it)
+  IllFormed,  // a byte that cannot start or continue a sequence here (overlong forms too)
+  Surrogate,  // ED A0..BF: U+D800..U+DFFF
+  TooLarge,   // F4 90..BF: above U+10FFFF
+  Truncated,  // the stream ended inside a sequence (flush)
+};
+
 class Utf8Decoder {
  public:
   // Feeds one byte. Returns the number of code points produced (0, 1 or 2) in out[].
@@ -23,10 +34,16 @@ class Utf8Decoder {
   // Ends the stream: a truncated sequence becomes U+FFFD. Returns 0 or 1 code points.
   usize flush(char32_t out[1]);
 
+  // Right after a feed() or flush() that produced code points: why out[0] is U+FFFD, or
+  // None if the input spelled it.
+  Utf8Error last_error() const { return error_; }
+
  private:
   usize start(u8 byte, char32_t* out);
+  Utf8Error why_rejected(u8 byte) const;
 
   char32_t code_point_ = 0;
+  Utf8Error error_ = Utf8Error::None;
   u8 needed_ = 0;
   u8 lower_ = 0x80;  // allowed range for the next continuation byte
   u8 upper_ = 0xBF;
