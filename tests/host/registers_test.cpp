@@ -1,0 +1,86 @@
+// The typed register helper (hal/bit_register.hpp) and the registers declared with it: each
+// bit and field reads and writes exactly its own bits.
+#include <catch2/catch.hpp>
+
+#include <hal/exceptions.hpp>
+#include <hal/registers.hpp>
+
+#include "string_sink.hpp"
+
+namespace {
+
+enum class Colour : u8 { Red = 1, Green = 2, Blue = 5 };
+
+class Sample : public hal::detail::BitRegister<Sample> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_BIT(0, low);
+  HAL_BIT(63, top);
+  HAL_FIELD(u8, 11, 4, byte);
+  HAL_FIELD(Colour, 14, 12, colour);
+  HAL_ADDRESS(51, 12, frame);
+};
+
+}  // namespace
+
+TEST_CASE("a declared bit reads and writes only its own position", "[registers]") {
+  Sample s(0);
+  CHECK(s.set_top(true).raw() == 1ull << 63);
+  CHECK(s.top());
+  CHECK_FALSE(s.low());
+  CHECK(s.set_low(true).set_top(false).raw() == 1);
+  CHECK(Sample(~u64{0}).set_low(false).raw() == ~u64{1});
+}
+
+TEST_CASE("a field is shifted to bit 0 and never spills into its neighbours", "[registers]") {
+  Sample s(0);
+  s.set_byte(0xAB);
+  CHECK(s.raw() == 0xAB0);
+  CHECK(s.byte() == 0xAB);
+  CHECK(Sample(~u64{0}).set_byte(0).raw() == ~u64{0xFF0});
+  s.set_colour(Colour::Blue);
+  CHECK(s.colour() == Colour::Blue);
+  CHECK(s.byte() == 0xAB);
+  CHECK(s.raw() == (0xAB0 | 5u << 12));
+  // A value wider than the field: the extra bits are dropped, not written next door.
+  Sample t(0);
+  t.set_colour(Colour(0xFF));
+  CHECK(t.raw() == 7u << 12);
+}
+
+TEST_CASE("an address field keeps the address in place and ignores other bits", "[registers]") {
+  Sample s(0xFFF);  // low bits already set
+  s.set_frame(0x1234'5678'9ABC'DEF0);
+  CHECK(s.frame() == 0x0004'5678'9ABC'D000);  // bits 51:12 only
+  CHECK((s.raw() & 0xFFF) == 0xFFF);          // the flags below the frame untouched
+  CHECK_FALSE(s.top());
+}
+
+TEST_CASE("the field mask covers exactly high:low", "[registers]") {
+  CHECK(Sample::mask(0, 0) == 1);
+  CHECK(Sample::mask(63, 0) == ~u64{0});
+  CHECK(Sample::mask(63, 63) == 1ull << 63);
+  CHECK(Sample::mask(51, 12) == 0x000F'FFFF'FFFF'F000);
+}
+
+TEST_CASE("CR0, CR4, EFER and RFLAGS bits sit where the SDM puts them", "[registers]") {
+  CHECK(hal::Cr0(0).set_wp(true).raw() == 1u << 16);
+  CHECK(hal::Cr0(0x8001'0033).pg());
+  CHECK(hal::Cr0(0x8001'0033).ne());
+  CHECK_FALSE(hal::Cr0(0x8001'0033).cd());
+  CHECK(hal::Cr4(0).set_pge(true).set_mce(true).raw() == (1u << 7 | 1u << 6));
+  CHECK(hal::Cr4(1u << 17).pcide());
+  CHECK(hal::Efer(0).set_nxe(true).raw() == 1u << 11);
+  CHECK(hal::Efer(0x500).lma());
+  CHECK(hal::Efer(0x500).lme());
+  CHECK(hal::Rflags(0x202).interrupt_enable());
+  CHECK(hal::Rflags(0x3000).iopl() == 3);
+}
+
+TEST_CASE("CR0 and CR4 are printed with their bit names", "[registers][exceptions]") {
+  test::StringSink cr0, cr4;
+  hal::exceptions::describe_cr0(cr0, 0x8001'0033);
+  CHECK(cr0.out == "0x80010033 [PE MP ET NE WP PG]");
+  hal::exceptions::describe_cr4(cr4, 0x668);
+  CHECK(cr4.out == "0x668 [DE PAE MCE OSFXSR OSXMMEXCPT]");
+}
