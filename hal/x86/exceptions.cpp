@@ -90,20 +90,20 @@ void describe_selector(libk::Sink& out, SelectorError e) {
     libk::format_to(out, "IDT vector {}", e.index());
   } else {
     libk::format_to(out, "{} selector index {} ({:#x})", e.ldt() ? "LDT" : "GDT", e.index(),
-                    e.raw & ~u64{7});
+                    e.raw() & ~u64{7});
   }
   if (e.external()) out.write(", external event");
 }
 
 void describe_error_code(libk::Sink& out, u8 vector, u64 error_code) {
   if (!info(vector).has_error_code) return;
-  if (vector == kPageFault) return describe_page_fault(out, {error_code});
+  if (vector == kPageFault) return describe_page_fault(out, PageFaultError(error_code));
   if (uses_selector_error(vector)) {
     if (error_code == 0) {
       out.write(vector == kDoubleFault ? "always 0" : "no selector involved");
       return;
     }
-    return describe_selector(out, {error_code});
+    return describe_selector(out, SelectorError(error_code));
   }
   libk::format_to(out, "{:#x}", error_code);
 }

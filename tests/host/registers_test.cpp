@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <hal/exceptions.hpp>
+#include <hal/hpet.hpp>
+#include <hal/pat.hpp>
 #include <hal/registers.hpp>
 
 #include "string_sink.hpp"
@@ -83,4 +85,33 @@ TEST_CASE("CR0 and CR4 are printed with their bit names", "[registers][exception
   CHECK(cr0.out == "0x80010033 [PE MP ET NE WP PG]");
   hal::exceptions::describe_cr4(cr4, 0x668);
   CHECK(cr4.out == "0x668 [DE PAE MCE OSFXSR OSXMMEXCPT]");
+}
+
+TEST_CASE("HPET capabilities decode QEMU's register", "[registers]") {
+  hal::HpetCapabilities caps(0x0098'9680'8086'A201);
+  CHECK(caps.revision() == 1);
+  CHECK(caps.timers() == 3);
+  CHECK(caps.counter_64bit());
+  CHECK(caps.legacy_replacement());
+  CHECK(caps.vendor() == 0x8086);
+  CHECK(caps.period_fs() == 10'000'000);
+  CHECK_FALSE(hal::HpetCapabilities(0x0098'9680'8086'8201).counter_64bit());
+}
+
+TEST_CASE("Ember's PAT layout changes only entry 4, to write-combining", "[registers]") {
+  CHECK(hal::Pat::ember_layout() == 0x0007'0401'0007'0406);
+  hal::Pat pat(hal::Pat::ember_layout());
+  CHECK(pat.entry(4) == hal::MemoryType::WriteCombining);
+  CHECK(pat.entry(0) == hal::MemoryType::WriteBack);
+  CHECK(pat.entry(3) == hal::MemoryType::Uncacheable);
+  CHECK(pat.entry(7) == hal::MemoryType::Uncacheable);
+}
+
+TEST_CASE("selector error codes split into flags and a 13-bit index", "[registers]") {
+  hal::exceptions::SelectorError e(0xFFFF);
+  CHECK(e.index() == 0x1FFF);
+  CHECK(e.external());
+  CHECK(e.idt());
+  CHECK(e.ldt());
+  CHECK(hal::exceptions::SelectorError(0x1230).index() == 582);
 }

@@ -37,10 +37,6 @@ class BitRegister {
     return static_cast<Derived&>(*this);
   }
 
-  // Transitional: the register types not yet declared with HAL_BIT still use these.
-  constexpr bool bit(u32 n) const { return field(n, n) != 0; }
-  constexpr Derived& set_bit(u32 n, bool v) { return set_field(n, n, v ? 1 : 0); }
-
   u64 raw_;
 };
 

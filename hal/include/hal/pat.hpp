@@ -29,15 +29,15 @@ class Pat : public detail::BitRegister<Pat> {
   static Pat read() { return Pat(cpu::rdmsr(kMsr)); }
   void write() const { cpu::wrmsr(kMsr, raw_); }
 
-  MemoryType entry(u32 index) const { return MemoryType((raw_ >> (8 * index)) & 7); }
+  // Entry `index` (0-7): byte `index`, of which bits 2:0 hold the type and 7:3 are reserved.
+  MemoryType entry(u32 index) const { return MemoryType(field(8 * index + 2, 8 * index)); }
   Pat& set_entry(u32 index, MemoryType type) {
-    raw_ = (raw_ & ~(u64{0xff} << (8 * index))) | (u64(type) << (8 * index));
-    return *this;
+    return set_field(8 * index + 7, 8 * index, u64(type));
   }
 
   // Ember's layout: power-on entries with entry 4 = write-combining.
   static constexpr u64 ember_layout() {
-    return (kPowerOn & ~(u64{0xff} << 32)) | (u64(MemoryType::WriteCombining) << 32);
+    return Pat(kPowerOn).set_entry(4, MemoryType::WriteCombining).raw();
   }
 };
 
