@@ -12,6 +12,7 @@ using detail::is_leaf;
 using detail::leaf_frame;
 using detail::level_bytes;
 using detail::size_at;
+using detail::table_entry;
 using libk::Result;
 using libk::unexpected;
 
@@ -33,7 +34,7 @@ Result<void, MapError> PageTables::split_large(u64* entry, u32 level) {
     flags |= pat ? kPatLarge : 0;
   u64* child = memory_->table_at(*frame);
   for (u64 i = 0; i < 512; ++i) child[i] = (base + i * child_bytes) | flags;
-  *entry = *frame | kPresent | kWritable | kUser;  // the leaves decide (as in walk_create)
+  *entry = table_entry(*frame);
   return {};
 }
 

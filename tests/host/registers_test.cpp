@@ -4,6 +4,7 @@
 
 #include <hal/exceptions.hpp>
 #include <hal/hpet.hpp>
+#include <hal/paging.hpp>
 #include <hal/pat.hpp>
 #include <hal/registers.hpp>
 
@@ -114,4 +115,35 @@ TEST_CASE("selector error codes split into flags and a 13-bit index", "[register
   CHECK(e.idt());
   CHECK(e.ldt());
   CHECK(hal::exceptions::SelectorError(0x1230).index() == 582);
+}
+
+TEST_CASE("page-table entry masks come from the typed entry at the SDM's positions",
+          "[registers][paging]") {
+  using namespace hal::paging;
+  CHECK(kPresent == 1);
+  CHECK(kWritable == 2);
+  CHECK(kUser == 4);
+  CHECK(kWriteThrough == 8);
+  CHECK(kCacheDisable == 0x10);
+  CHECK(kHuge == 0x80);
+  CHECK(kPat4K == 0x80);
+  CHECK(kGlobal == 0x100);
+  CHECK(kPatLarge == 0x1000);
+  CHECK(kNoExecute == 1ull << 63);
+  CHECK(kAddressMask == 0x000F'FFFF'FFFF'F000);
+  PageEntry e = PageEntry(0).set_address(0x1234'5000).set_present(true).set_no_execute(true);
+  CHECK(e.raw() == (0x1234'5000 | 1 | 1ull << 63));
+  CHECK(e.address() == 0x1234'5000);
+}
+
+TEST_CASE("a write-combining leaf puts PAT at bit 7 in a PTE and bit 12 in a large page",
+          "[registers][paging]") {
+  using namespace hal::paging;
+  Permissions wc{.writable = true, .cache = Cache::WriteCombining};
+  CHECK(PageTables::leaf_flags(wc, PageSize::Size4K) ==
+        (kPresent | kWritable | kNoExecute | kPat4K));
+  CHECK(PageTables::leaf_flags(wc, PageSize::Size2M) ==
+        (kPresent | kWritable | kNoExecute | kHuge | kPatLarge));
+  Permissions uc{.executable = true, .cache = Cache::Uncached};
+  CHECK(PageTables::leaf_flags(uc, PageSize::Size4K) == (kPresent | kCacheDisable | kWriteThrough));
 }
