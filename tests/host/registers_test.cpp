@@ -2,6 +2,7 @@
 // bit and field reads and writes exactly its own bits.
 #include <catch2/catch.hpp>
 
+#include <hal/descriptors.hpp>
 #include <hal/exceptions.hpp>
 #include <hal/hpet.hpp>
 #include <hal/paging.hpp>
@@ -146,4 +147,33 @@ TEST_CASE("a write-combining leaf puts PAT at bit 7 in a PTE and bit 12 in a lar
         (kPresent | kWritable | kNoExecute | kHuge | kPatLarge));
   Permissions uc{.executable = true, .cache = Cache::Uncached};
   CHECK(PageTables::leaf_flags(uc, PageSize::Size4K) == (kPresent | kCacheDisable | kWriteThrough));
+}
+
+TEST_CASE("a TSS descriptor splits its base and limit where the SDM says", "[registers]") {
+  u64 base = 0xFFFF'FFFF'8012'3456;
+  hal::SegmentDescriptor d = hal::SegmentDescriptor(0)
+                                 .set_base(base)
+                                 .set_limit(103)
+                                 .set_type(hal::SegmentDescriptor::kTypeTssAvailable)
+                                 .set_present(true);
+  // Limit 15:0 | base 23:0 << 16 | type << 40 | P | limit 19:16 << 48 | base 31:24 << 56.
+  CHECK(d.raw() == (103 | 0x12'3456ull << 16 | 0x9ull << 40 | 1ull << 47 | 0x80ull << 56));
+  CHECK(d.base() == 0x8012'3456);
+  CHECK(d.limit() == 103);
+  CHECK_FALSE(d.code_or_data());
+}
+
+TEST_CASE("an interrupt gate splits its offset over three places", "[registers]") {
+  u64 handler = 0xFFFF'FFFF'8000'1234;
+  hal::GateDescriptor g = hal::GateDescriptor(0)
+                              .set_offset(handler)
+                              .set_selector(0x08)
+                              .set_ist(2)
+                              .set_type(hal::GateDescriptor::kTypeInterruptGate)
+                              .set_present(true);
+  CHECK(g.raw() ==
+        (0x1234 | 0x08ull << 16 | 2ull << 32 | 0xEull << 40 | 1ull << 47 | 0x8000ull << 48));
+  CHECK(g.offset() == 0x8000'1234);
+  CHECK(g.ist() == 2);
+  CHECK(g.dpl() == 0);
 }
