@@ -112,7 +112,7 @@ bool map_direct(PageTables& t, bool global) {
 bool map_boot_stack(PageTables& t) {
   const boot::BootInfo& info = boot_info::get();
   PmmTableMemory view;
-  PageTables loader(view, hal::cpu::read_cr3() & hal::paging::kAddressMask);
+  PageTables loader(view, hal::Cr3::read().base());
   u64 bottom = info.boot_stack_top - info.boot_stack_size;
   for (u64 va = bottom; va < info.boot_stack_top; va += libk::kPageSize) {
     auto page = loader.translate(va);

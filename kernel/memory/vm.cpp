@@ -71,7 +71,7 @@ bool init() {
   bool global_pages = hal::global_pages_supported();
   if (!detail::build_kernel_tables(tables, global_pages) || !init_areas()) return false;
   enable_cpu_features(global_pages);
-  hal::cpu::write_cr3(tables.root());
+  hal::Cr3(0).set_base(tables.root()).write();
   hal::tlb::flush_all();  // drops global entries the firmware may have left
   log::info("vm: kernel page tables active ({} table pages); PAT {}, global pages {}",
             tables.tables_allocated(), hal::Pat::supported() ? "programmed (WC at 4)" : "absent",

@@ -77,7 +77,7 @@ KTEST("memory.vm.kernel_sections_w_xor_x") {
 
 KTEST("memory.vm.nothing_writable_is_executable") {
   u64 leaves = 0;
-  u64 bad = count_wx_leaves(hal::cpu::read_cr3() & kAddressMask, 4, leaves);
+  u64 bad = count_wx_leaves(hal::Cr3::read().base(), 4, leaves);
   KEXPECT_EQ(bad, u64{0});
   KEXPECT(leaves > 10);
 }

@@ -177,3 +177,15 @@ TEST_CASE("an interrupt gate splits its offset over three places", "[registers]"
   CHECK(g.ist() == 2);
   CHECK(g.dpl() == 0);
 }
+
+TEST_CASE("CR3's base() is the top-level table's address without PCID or cache bits",
+          "[registers]") {
+  hal::Cr3 cr3(0x8000'0000'1E53'1018);  // no-flush bit, PML4 at 0x1e531000, PCD, PWT
+  CHECK(cr3.base() == 0x1E53'1000);
+  CHECK(cr3.write_through());
+  CHECK(cr3.cache_disable());
+  CHECK(cr3.pcid() == 0x018);  // the same low bits read as a PCID under CR4.PCIDE
+  CHECK(cr3.keep_tlb());
+  CHECK(hal::Cr3(0).set_base(0x1E53'1000).raw() == 0x1E53'1000);
+  CHECK(hal::Cr3(0xFFF).set_base(0x0012'3456'7000).raw() == 0x0012'3456'7FFF);
+}

@@ -26,6 +26,20 @@ class Cr0 : public detail::BitRegister<Cr0> {
   HAL_BIT(31, pg);  // paging
 };
 
+// CR3 — Intel SDM Vol. 3A §4.5, Table 4-12 (CR4.PCIDE = 0) and Table 4-13 (CR4.PCIDE = 1).
+class Cr3 : public detail::BitRegister<Cr3> {
+ public:
+  using BitRegister::BitRegister;
+  static Cr3 read() { return Cr3(cpu::read_cr3()); }
+  // Loading CR3 switches address spaces and flushes the non-global TLB entries (§4.10.4.1).
+  void write() const { cpu::write_cr3(raw_); }
+  HAL_BIT(3, write_through);    // PWT of the top-level table, with CR4.PCIDE = 0
+  HAL_BIT(4, cache_disable);    // PCD of the top-level table, with CR4.PCIDE = 0
+  HAL_FIELD(u16, 11, 0, pcid);  // the process-context identifier, with CR4.PCIDE = 1
+  HAL_ADDRESS(51, 12, base);    // the top-level (PML4) table's physical address
+  HAL_BIT(63, keep_tlb);        // written with CR4.PCIDE = 1: keep the PCID's TLB entries
+};
+
 // CR4 — Intel SDM Vol. 3A §2.5, Figure 2-7.
 class Cr4 : public detail::BitRegister<Cr4> {
  public:
