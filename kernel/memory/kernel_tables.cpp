@@ -5,6 +5,7 @@
 #include <hal/registers.hpp>
 #include <libk/utility.hpp>
 
+#include "cpu.hpp"
 #include "log.hpp"
 #include "memory/layout.hpp"
 
@@ -89,7 +90,7 @@ class DirectMap {
 bool map_direct(PageTables& t, bool global) {
   const u64 limit = boot_info::get().direct_map_size;
   constexpr u64 kLowMmioEnd = 4 * libk::GiB;
-  PageSize largest = hal::CpuFeatures::detect().huge_pages_1g ? PageSize::Size1G : PageSize::Size2M;
+  PageSize largest = cpu::info().huge_pages_1g ? PageSize::Size1G : PageSize::Size2M;
   DirectMap dm(t, largest, global);
   u64 cursor = 0;
   for (const boot::MemoryRange& r : boot_info::memory_map()) {

@@ -2,7 +2,8 @@
 // A page's PAT, PCD and PWT bits select one of eight entries; each entry holds a memory
 // type. Ember's layout (see hal/paging.hpp, Cache): entries 0-3 keep their power-on values
 // WB, WT, UC-, UC, so tables built before the PAT is programmed mean the same thing after,
-// and entry 4 becomes write-combining for the framebuffer.
+// and entry 4 becomes write-combining for the framebuffer. Only when CPUID says the CPU has a
+// PAT (hal::CpuInfo::pat).
 #pragma once
 
 #include <hal/registers.hpp>
@@ -24,8 +25,6 @@ class Pat : public detail::BitRegister<Pat> {
   static constexpr u64 kPowerOn = 0x0007'0406'0007'0406ull;  // SDM §11.12.4
   using BitRegister::BitRegister;
 
-  // CPUID.01H:EDX[16].
-  static bool supported() { return (cpu::cpuid(1).edx >> 16) & 1; }
   static Pat read() { return Pat(cpu::rdmsr(kMsr)); }
   void write() const { cpu::wrmsr(kMsr, raw_); }
 
@@ -40,8 +39,5 @@ class Pat : public detail::BitRegister<Pat> {
     return Pat(kPowerOn).set_entry(4, MemoryType::WriteCombining).raw();
   }
 };
-
-// CPUID.01H:EDX[13]: global pages (CR4.PGE).
-inline bool global_pages_supported() { return (cpu::cpuid(1).edx >> 13) & 1; }
 
 }  // namespace hal

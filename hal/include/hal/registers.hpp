@@ -82,25 +82,4 @@ class Efer : public detail::BitRegister<Efer> {
   HAL_BIT(11, nxe);  // no-execute enable
 };
 
-// CPUID feature bits used early (SDM Vol. 2A, CPUID instruction, Tables 3-8 to 3-10).
-struct CpuFeatures {
-  bool huge_pages_1g;        // CPUID.80000001H:EDX[26]
-  bool nx;                   // CPUID.80000001H:EDX[20]
-  bool invariant_tsc;        // CPUID.80000007H:EDX[8]
-  u8 physical_address_bits;  // CPUID.80000008H:EAX[7:0]
-
-  static CpuFeatures detect() {
-    CpuFeatures f{};
-    u32 max_ext = cpu::cpuid(0x8000'0000).eax;
-    if (max_ext >= 0x8000'0001) {
-      auto r = cpu::cpuid(0x8000'0001);
-      f.huge_pages_1g = (r.edx >> 26) & 1;
-      f.nx = (r.edx >> 20) & 1;
-    }
-    if (max_ext >= 0x8000'0007) f.invariant_tsc = (cpu::cpuid(0x8000'0007).edx >> 8) & 1;
-    f.physical_address_bits = max_ext >= 0x8000'0008 ? u8(cpu::cpuid(0x8000'0008).eax) : 36;
-    return f;
-  }
-};
-
 }  // namespace hal
