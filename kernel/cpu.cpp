@@ -6,12 +6,15 @@ namespace kernel::cpu {
 
 namespace {
 constinit hal::CpuInfo cpu_info = {};
-constinit hal::CpuidLeaves leaves = {};
+constinit hal::CpuidSnapshot leaves = {};
 }  // namespace
 
 void init() {
-  leaves = hal::CpuidLeaves::read();
+  leaves = hal::CpuidSnapshot::read();
   cpu_info = hal::CpuInfo::decode(leaves);
+}
+
+void log_summary() {
   const hal::CpuInfo& c = cpu_info;
   log::info("cpu: {} family {:#x} model {:#x} stepping {} \"{}\"", c.vendor, c.family, c.model,
             c.stepping, libk::StringView(leaves.brand).trim());
@@ -23,5 +26,6 @@ void init() {
 }
 
 const hal::CpuInfo& info() { return cpu_info; }
+const hal::CpuidSnapshot& cpuid() { return leaves; }
 
 }  // namespace kernel::cpu

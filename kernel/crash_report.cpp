@@ -30,7 +30,7 @@ void describe_mapping(libk::Sink& out, u64 address, u64 error_code) {
     out.write(hal::paging::is_canonical(address) ? "not mapped" : "non-canonical address");
     return;
   }
-  hal::exceptions::PageFaultError e{error_code};
+  hal::exceptions::PageFaultError e(error_code);
   libk::format_to(out, "mapped to physical {:#x} ({}{}{})", t->physical,
                   t->flags & hal::paging::kWritable ? "writable" : "read-only",
                   t->flags & hal::paging::kNoExecute ? ", no-execute" : ", executable",

@@ -7,6 +7,7 @@
 #include <hal/pit.hpp>
 
 #include "boot.hpp"
+#include "cpu.hpp"
 #include "crash_report.hpp"
 #include "log.hpp"
 #include "panic.hpp"
@@ -83,7 +84,7 @@ void init() {
     auto range = hal::gdt::ist_stack(ist);
     crash::register_stack(kNames[ist - 1], range.bottom, range.top, false);
   }
-  if (!hal::machine_check::enable())
+  if (!hal::machine_check::enable(cpu::info()))
     log::warn("exceptions: no machine-check exception support (CPUID.1:EDX.MCE)");
 }
 

@@ -71,7 +71,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   crash::register_stack("kernel boot stack", memory::boot_stack().base, memory::boot_stack().top(),
                         true);
   log_boot_summary();
-  cpu::init();
+  cpu::log_summary();  // what cpu::init() read from CPUID
   acpi::init();
   power::init();                 // \_S5 from the DSDT, for shutdown
   interrupts::init();            // 8259s masked, local APIC, I/O APICs
@@ -100,6 +100,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   hal::gdt::init();    // the firmware's GDT is not mapped any more; TSS with IST stacks
   log::init();         // serial first: everything after this can report problems
+  cpu::init();         // CPUID, read once: every CPU-feature decision below uses it
   exceptions::init();  // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {

@@ -1,6 +1,6 @@
 #include "memory_probe.hpp"
 
-#include <hal/cpu.hpp>
+#include <hal/registers.hpp>
 
 #include "boot.hpp"
 
@@ -19,7 +19,7 @@ class DirectMapTables final : public hal::paging::TableMemory {
 
 libk::Optional<hal::paging::Translation> translate(u64 address) {
   DirectMapTables memory;
-  hal::paging::PageTables tables(memory, hal::cpu::read_cr3() & hal::paging::kAddressMask);
+  hal::paging::PageTables tables(memory, hal::Cr3::read().base());
   return tables.translate(address);
 }
 

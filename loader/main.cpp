@@ -8,6 +8,7 @@
 //   5. ExitBootServices, then jump to the kernel on its boot stack
 #include <boot/boot_info.hpp>
 #include <hal/cpu.hpp>
+#include <hal/cpu_info.hpp>
 #include <hal/registers.hpp>
 #include <libk/utf8.hpp>
 
@@ -30,8 +31,8 @@ constexpr u64 kMaxKernelFile = 512 * libk::MiB;
 constinit EFI_GUID kLoadedImageGuid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 
 // Checks the CPU state the kernel's page tables depend on, before anything is committed.
-Expected<void> check_cpu() {
-  if (!hal::CpuFeatures::detect().nx)
+Expected<void> check_cpu(const hal::CpuInfo& cpu) {
+  if (!cpu.nx)
     return fail(EFI_UNSUPPORTED,
                 "this CPU has no NX (execute-disable) bit; Ember needs it for W^X");
   if (hal::Cr4::read().la57())
@@ -87,7 +88,8 @@ void record_loader_image(boot::BootInfo& info) {
 }
 
 Expected<void> boot(u64 entry_tsc) {
-  TRY(check_cpu());
+  const hal::CpuInfo cpu = hal::CpuInfo::decode(hal::CpuidSnapshot::read());  // CPUID, once
+  TRY(check_cpu(cpu));
   EFI_FILE_PROTOCOL* root = TRY(open_boot_volume());
   static Config config;
   load_config(root, config);
@@ -100,7 +102,7 @@ Expected<void> boot(u64 entry_tsc) {
   FirmwareTables tables = find_firmware_tables();
   u64 highest = TRY(highest_physical_address());
   if (fb.format != boot::PixelFormat::None) highest = libk::max(highest, fb.base + fb.size);
-  AddressSpace space = TRY(build_address_space(kernel, highest));
+  AddressSpace space = TRY(build_address_space(kernel, highest, cpu));
   HandoffBlock block = TRY(allocate_handoff_block());
   fill_boot_info(block, config, kernel, kernel_file, fb, tables, space);
   record_loader_image(*block.info);

@@ -76,7 +76,8 @@ Expected<u64> highest_physical_address() {
   return highest;
 }
 
-Expected<AddressSpace> build_address_space(const LoadedKernel& kernel, u64 highest_address) {
+Expected<AddressSpace> build_address_space(const LoadedKernel& kernel, u64 highest_address,
+                                           const hal::CpuInfo& cpu) {
   static FirmwareTableMemory memory;
   auto created = hal::paging::PageTables::create(memory);
   if (!created) return fail(EFI_OUT_OF_RESOURCES, "out of memory for page tables");
@@ -85,9 +86,8 @@ Expected<AddressSpace> build_address_space(const LoadedKernel& kernel, u64 highe
 
   TRY(map_kernel(tables, kernel));
 
-  bool gigantic = hal::CpuFeatures::detect().huge_pages_1g;
   TRY(check(tables.map(boot::kDirectMapBase, 0, space.direct_map_size, {.writable = true},
-                       gigantic ? PageSize::Size1G : PageSize::Size2M),
+                       cpu.huge_pages_1g ? PageSize::Size1G : PageSize::Size2M),
             "direct map"));
 
   space.stack_physical = TRY(allocate_pages(boot::kBootStackSize, "boot stack"));

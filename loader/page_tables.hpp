@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boot/boot_info.hpp>
+#include <hal/cpu_info.hpp>
 
 #include "kernel_image.hpp"
 
@@ -16,8 +17,10 @@ struct AddressSpace {
 // Builds: kernel segments at their link addresses with their own permissions (W^X), the
 // direct map of [0, direct_map_size) at kDirectMapBase (RW, NX, largest pages available),
 // the boot stack below kBootStackTop with an unmapped guard page, and an identity mapping of
-// the one page holding the handoff routine. Nothing else is mapped.
-Expected<AddressSpace> build_address_space(const LoadedKernel& kernel, u64 highest_address);
+// the one page holding the handoff routine. Nothing else is mapped. 1 GiB pages for the
+// direct map when `cpu` has them.
+Expected<AddressSpace> build_address_space(const LoadedKernel& kernel, u64 highest_address,
+                                           const hal::CpuInfo& cpu);
 
 // The highest physical address the direct map must cover: all RAM the firmware reports,
 // at least 4 GiB (local APIC, I/O APIC, HPET and other low MMIO live below it).

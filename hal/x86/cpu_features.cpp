@@ -51,38 +51,20 @@ constexpr Flag kFlags[] = {
 
 libk::Span<const Flag> table() { return kFlags; }
 
-u32 value(const FeatureLeaves& l, Reg reg) {
+u32 value(const CpuidSnapshot& l, Reg reg) {
   switch (reg) {
-    case Reg::L1Ecx: return l.leaf1_ecx;
-    case Reg::L1Edx: return l.leaf1_edx;
-    case Reg::L7Ebx: return l.leaf7_ebx;
-    case Reg::L7Ecx: return l.leaf7_ecx;
-    case Reg::L7Edx: return l.leaf7_edx;
-    case Reg::E1Ecx: return l.ext1_ecx;
-    case Reg::E1Edx: return l.ext1_edx;
-    case Reg::E7Edx: return l.ext7_edx;
+    case Reg::L1Ecx: return l.leaf1.ecx;
+    case Reg::L1Edx: return l.leaf1.edx;
+    case Reg::L7Ebx: return l.leaf7.ebx;
+    case Reg::L7Ecx: return l.leaf7.ecx;
+    case Reg::L7Edx: return l.leaf7.edx;
+    case Reg::E1Ecx: return l.leaf80000001.ecx;
+    case Reg::E1Edx: return l.leaf80000001.edx;
+    case Reg::E7Edx: return l.leaf80000007.edx;
   }
   return 0;
 }
 
 }  // namespace cpu_features_detail
-
-FeatureLeaves FeatureLeaves::read() {
-  FeatureLeaves l{};
-  u32 max_basic = cpu::cpuid(0).eax;
-  cpu::CpuidResult leaf1 = cpu::cpuid(1);
-  l.leaf1_ecx = leaf1.ecx, l.leaf1_edx = leaf1.edx;
-  if (max_basic >= 7) {
-    cpu::CpuidResult leaf7 = cpu::cpuid(7, 0);
-    l.leaf7_ebx = leaf7.ebx, l.leaf7_ecx = leaf7.ecx, l.leaf7_edx = leaf7.edx;
-  }
-  u32 max_extended = cpu::cpuid(0x8000'0000).eax;
-  if (max_extended >= 0x8000'0001) {
-    cpu::CpuidResult e1 = cpu::cpuid(0x8000'0001);
-    l.ext1_ecx = e1.ecx, l.ext1_edx = e1.edx;
-  }
-  if (max_extended >= 0x8000'0007) l.ext7_edx = cpu::cpuid(0x8000'0007).edx;
-  return l;
-}
 
 }  // namespace hal

@@ -4,6 +4,9 @@ namespace hal {
 
 namespace {
 
+// Without leaf 80000008H the physical address width is 36 bits (SDM Vol. 3A §4.1.4).
+constexpr u8 kDefaultPhysicalAddressBits = 36;
+
 void copy_u32(char* out, u32 v) {
   for (int i = 0; i < 4; ++i) out[i] = char(v >> (8 * i));
 }
@@ -25,7 +28,7 @@ libk::Optional<TscFrequency> tsc_frequency_from_cpuid(u32 max_basic, cpu::CpuidR
   return f;
 }
 
-CpuInfo CpuInfo::decode(const CpuidLeaves& l) {
+CpuInfo CpuInfo::decode(const CpuidSnapshot& l) {
   CpuInfo info{};
   copy_u32(info.vendor + 0, l.vendor[0]);
   copy_u32(info.vendor + 4, l.vendor[1]);
@@ -45,32 +48,15 @@ CpuInfo CpuInfo::decode(const CpuidLeaves& l) {
   info.hypervisor = l.leaf1.ecx >> 31 & 1;
   info.invariant_tsc = l.max_extended >= 0x8000'0007 && (l.leaf80000007.edx >> 8 & 1);
   info.tsc_frequency = tsc_frequency_from_cpuid(l.max_basic, l.leaf15, l.leaf16);
+  info.machine_check_exception = l.leaf1.edx >> 7 & 1;
+  info.machine_check_architecture = l.leaf1.edx >> 14 & 1;
+  info.global_pages = l.leaf1.edx >> 13 & 1;
+  info.pat = l.leaf1.edx >> 16 & 1;
+  info.nx = l.leaf80000001.edx >> 20 & 1;
+  info.huge_pages_1g = l.leaf80000001.edx >> 26 & 1;
+  info.physical_address_bits =
+      l.max_extended >= 0x8000'0008 ? u8(l.leaf80000008.eax) : kDefaultPhysicalAddressBits;
   return info;
-}
-
-CpuidLeaves CpuidLeaves::read() {
-  CpuidLeaves l{};
-  auto r0 = cpu::cpuid(0);
-  l.max_basic = r0.eax;
-  l.vendor[0] = r0.ebx;
-  l.vendor[1] = r0.edx;
-  l.vendor[2] = r0.ecx;
-  if (l.max_basic >= 1) l.leaf1 = cpu::cpuid(1);
-  if (l.max_basic >= 0x15) l.leaf15 = cpu::cpuid(0x15);
-  if (l.max_basic >= 0x16) l.leaf16 = cpu::cpuid(0x16);
-  l.max_extended = cpu::cpuid(0x8000'0000).eax;
-  if (l.max_extended >= 0x8000'0007) l.leaf80000007 = cpu::cpuid(0x8000'0007);
-  if (l.max_extended >= 0x8000'0004) {
-    for (u32 i = 0; i < 3; ++i) {
-      auto r = cpu::cpuid(0x8000'0002 + i);
-      copy_u32(l.brand + 16 * i + 0, r.eax);
-      copy_u32(l.brand + 16 * i + 4, r.ebx);
-      copy_u32(l.brand + 16 * i + 8, r.ecx);
-      copy_u32(l.brand + 16 * i + 12, r.edx);
-    }
-  }
-  l.brand[48] = '\0';
-  return l;
 }
 
 }  // namespace hal

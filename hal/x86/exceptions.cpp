@@ -1,4 +1,5 @@
 #include <hal/exceptions.hpp>
+#include <hal/registers.hpp>
 
 namespace hal::exceptions {
 
@@ -40,17 +41,21 @@ constexpr Info kInfo[kExceptionCount] = {
     {"-", "reserved vector 31", false},
 };
 
-struct Flag {
-  u8 bit;
+// A named flag of a typed register: its getter (which knows the bit) and its manual name.
+template <typename Register>
+struct NamedBit {
+  bool (Register::*get)() const;
   const char* name;
 };
 
-void describe_flags(libk::Sink& out, u64 value, const Flag* flags, usize count) {
-  libk::format_to(out, "{:#x} [", value);
+// "0x80010033 [PE MP ET NE WP PG]": the value and the names of its set flags, in table order.
+template <typename Register, usize N>
+void describe_flags(libk::Sink& out, Register value, const NamedBit<Register> (&flags)[N]) {
+  libk::format_to(out, "{:#x} [", value.raw());
   bool first = true;
-  for (usize i = 0; i < count; ++i) {
-    if (!(value >> flags[i].bit & 1)) continue;
-    libk::format_to(out, "{}{}", first ? "" : " ", flags[i].name);
+  for (const NamedBit<Register>& flag : flags) {
+    if (!(value.*flag.get)()) continue;
+    libk::format_to(out, "{}{}", first ? "" : " ", flag.name);
     first = false;
   }
   out.write("]");
@@ -85,46 +90,77 @@ void describe_selector(libk::Sink& out, SelectorError e) {
     libk::format_to(out, "IDT vector {}", e.index());
   } else {
     libk::format_to(out, "{} selector index {} ({:#x})", e.ldt() ? "LDT" : "GDT", e.index(),
-                    e.raw & ~u64{7});
+                    e.raw() & ~u64{7});
   }
   if (e.external()) out.write(", external event");
 }
 
 void describe_error_code(libk::Sink& out, u8 vector, u64 error_code) {
   if (!info(vector).has_error_code) return;
-  if (vector == kPageFault) return describe_page_fault(out, {error_code});
+  if (vector == kPageFault) return describe_page_fault(out, PageFaultError(error_code));
   if (uses_selector_error(vector)) {
     if (error_code == 0) {
       out.write(vector == kDoubleFault ? "always 0" : "no selector involved");
       return;
     }
-    return describe_selector(out, {error_code});
+    return describe_selector(out, SelectorError(error_code));
   }
   libk::format_to(out, "{:#x}", error_code);
 }
 
 void describe_rflags(libk::Sink& out, u64 rflags) {
-  constexpr Flag kFlags[] = {{0, "CF"},  {2, "PF"},   {4, "AF"},   {6, "ZF"},
-                             {7, "SF"},  {8, "TF"},   {9, "IF"},   {10, "DF"},
-                             {11, "OF"}, {14, "NT"},  {16, "RF"},  {17, "VM"},
-                             {18, "AC"}, {19, "VIF"}, {20, "VIP"}, {21, "ID"}};
-  describe_flags(out, rflags, kFlags, libk::array_size(kFlags));
-  libk::format_to(out, " IOPL={}", rflags >> 12 & 3);
+  using R = Rflags;
+  constexpr NamedBit<R> kFlags[] = {{&R::carry, "CF"},
+                                    {&R::parity, "PF"},
+                                    {&R::auxiliary_carry, "AF"},
+                                    {&R::zero, "ZF"},
+                                    {&R::sign, "SF"},
+                                    {&R::trap, "TF"},
+                                    {&R::interrupt_enable, "IF"},
+                                    {&R::direction, "DF"},
+                                    {&R::overflow, "OF"},
+                                    {&R::nested_task, "NT"},
+                                    {&R::resume, "RF"},
+                                    {&R::virtual_8086, "VM"},
+                                    {&R::alignment_check, "AC"},
+                                    {&R::virtual_interrupt, "VIF"},
+                                    {&R::virtual_interrupt_pending, "VIP"},
+                                    {&R::id, "ID"}};
+  describe_flags(out, R(rflags), kFlags);
+  libk::format_to(out, " IOPL={}", R(rflags).iopl());
 }
 
 void describe_cr0(libk::Sink& out, u64 cr0) {
-  constexpr Flag kFlags[] = {{0, "PE"},  {1, "MP"},  {2, "EM"},  {3, "TS"},  {4, "ET"}, {5, "NE"},
-                             {16, "WP"}, {18, "AM"}, {29, "NW"}, {30, "CD"}, {31, "PG"}};
-  describe_flags(out, cr0, kFlags, libk::array_size(kFlags));
+  constexpr NamedBit<Cr0> kFlags[] = {{&Cr0::pe, "PE"}, {&Cr0::mp, "MP"}, {&Cr0::em, "EM"},
+                                      {&Cr0::ts, "TS"}, {&Cr0::et, "ET"}, {&Cr0::ne, "NE"},
+                                      {&Cr0::wp, "WP"}, {&Cr0::am, "AM"}, {&Cr0::nw, "NW"},
+                                      {&Cr0::cd, "CD"}, {&Cr0::pg, "PG"}};
+  describe_flags(out, Cr0(cr0), kFlags);
 }
 
 void describe_cr4(libk::Sink& out, u64 cr4) {
-  constexpr Flag kFlags[] = {
-      {0, "VME"},   {1, "PVI"},   {2, "TSD"},       {3, "DE"},     {4, "PSE"},         {5, "PAE"},
-      {6, "MCE"},   {7, "PGE"},   {8, "PCE"},       {9, "OSFXSR"}, {10, "OSXMMEXCPT"}, {11, "UMIP"},
-      {12, "LA57"}, {13, "VMXE"}, {16, "FSGSBASE"}, {17, "PCIDE"}, {18, "OSXSAVE"},    {20, "SMEP"},
-      {21, "SMAP"}, {22, "PKE"},  {23, "CET"}};
-  describe_flags(out, cr4, kFlags, libk::array_size(kFlags));
+  constexpr NamedBit<Cr4> kFlags[] = {{&Cr4::vme, "VME"},
+                                      {&Cr4::pvi, "PVI"},
+                                      {&Cr4::tsd, "TSD"},
+                                      {&Cr4::de, "DE"},
+                                      {&Cr4::pse, "PSE"},
+                                      {&Cr4::pae, "PAE"},
+                                      {&Cr4::mce, "MCE"},
+                                      {&Cr4::pge, "PGE"},
+                                      {&Cr4::pce, "PCE"},
+                                      {&Cr4::osfxsr, "OSFXSR"},
+                                      {&Cr4::osxmmexcpt, "OSXMMEXCPT"},
+                                      {&Cr4::umip, "UMIP"},
+                                      {&Cr4::la57, "LA57"},
+                                      {&Cr4::vmxe, "VMXE"},
+                                      {&Cr4::fsgsbase, "FSGSBASE"},
+                                      {&Cr4::pcide, "PCIDE"},
+                                      {&Cr4::osxsave, "OSXSAVE"},
+                                      {&Cr4::smep, "SMEP"},
+                                      {&Cr4::smap, "SMAP"},
+                                      {&Cr4::pke, "PKE"},
+                                      {&Cr4::cet, "CET"}};
+  describe_flags(out, Cr4(cr4), kFlags);
 }
 
 void write_registers(libk::Sink& out, const TrapFrame& f, const ControlRegisters& cr) {

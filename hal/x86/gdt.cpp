@@ -1,4 +1,5 @@
 #include <hal/cpu.hpp>
+#include <hal/descriptors.hpp>
 #include <hal/gdt.hpp>
 
 extern "C" void hal_load_gdt(const void* gdtr, u64 code_selector, u64 data_selector);
@@ -24,14 +25,22 @@ struct [[gnu::packed]] Tss {
 };
 static_assert(sizeof(Tss) == 104);
 
-// Segment descriptors (SDM Vol. 3A §3.4.5): in long mode base and limit are ignored; what
-// matters is P, DPL, S, type, and L for code.
-constexpr u64 kCodeKernel = 0x00AF'9A00'0000'FFFFull;  // P, DPL0, code exec/read, L=1
-constexpr u64 kDataKernel = 0x00CF'9200'0000'FFFFull;  // P, DPL0, data read/write
-
-// TSS descriptor, 16 bytes (SDM Vol. 3A §8.2.3, Figure 8-4): type 9 = available 64-bit TSS.
-constexpr u64 kTssTypeAvailable = 0x9;
-constexpr u64 kDescriptorPresent = 1ull << 47;
+// Flat ring-0 segments (hal/descriptors.hpp): in long mode only P, DPL, S, type and L count;
+// base 0 and a 4 GiB limit keep them meaningful to anything that still looks.
+constexpr SegmentDescriptor flat_segment(u8 type) {
+  return SegmentDescriptor(0)
+      .set_limit(0xF'FFFF)
+      .set_granularity_4k(true)
+      .set_type(type)
+      .set_code_or_data(true)
+      .set_present(true);
+}
+constexpr u64 kCodeKernel =
+    flat_segment(SegmentDescriptor::kTypeCodeExecuteRead).set_long_mode(true).raw();
+constexpr u64 kDataKernel =
+    flat_segment(SegmentDescriptor::kTypeDataReadWrite).set_default_32bit(true).raw();
+static_assert(kCodeKernel == 0x00AF'9A00'0000'FFFF);
+static_assert(kDataKernel == 0x00CF'9200'0000'FFFF);
 
 constexpr usize kEntries = 7;  // null, code, data, (user data), (user code), TSS low, TSS high
 
@@ -39,10 +48,15 @@ constinit u64 table[kEntries] = {0, kCodeKernel, kDataKernel, 0, 0, 0, 0};
 constinit Tss tss = {};
 alignas(16) constinit u8 ist_stacks[kIstCount][kIstStackSize] = {};
 
+// The 16-byte TSS descriptor (SDM Vol. 3A §8.2.3, Figure 8-4): a system segment of type
+// "available 64-bit TSS", base bits 63:32 in the second 8 bytes.
 void set_tss_descriptor(u64 base, u32 limit) {
-  u64 low = (limit & 0xFFFFull) | ((base & 0xFF'FFFFull) << 16) | (kTssTypeAvailable << 40) |
-            kDescriptorPresent | ((u64(limit) >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
-  table[kTss / 8] = low;
+  table[kTss / 8] = SegmentDescriptor(0)
+                        .set_base(base)
+                        .set_limit(limit)
+                        .set_type(SegmentDescriptor::kTypeTssAvailable)
+                        .set_present(true)
+                        .raw();
   table[kTss / 8 + 1] = base >> 32;
 }
 

@@ -10,12 +10,11 @@ constexpr u64 kConfiguration = 0x010;
 constexpr u64 kMainCounter = 0x0F0;
 constexpr u64 kTimerConfiguration = 0x100;  // timer n at 0x100 + 0x20 * n
 constexpr u64 kTimerStride = 0x20;
-constexpr u64 kEnable = 1u << 0;                // ENABLE_CNF
-constexpr u64 kLegacyReplacement = 1u << 1;     // LEG_RT_CNF
-constexpr u64 kTimerInterruptEnable = 1u << 2;  // Tn_INT_ENB_CNF
 }  // namespace
 
-HpetCapabilities Hpet::capabilities() const { return {mmio::read64(regs_, kCapabilities)}; }
+HpetCapabilities Hpet::capabilities() const {
+  return HpetCapabilities(mmio::read64(regs_, kCapabilities));
+}
 
 bool Hpet::enable() {
   HpetCapabilities caps = capabilities();
@@ -23,10 +22,11 @@ bool Hpet::enable() {
   mask_ = caps.counter_64bit() ? ~u64{0} : 0xFFFF'FFFFull;
   for (u32 t = 0; t < caps.timers(); ++t) {
     u64 offset = kTimerConfiguration + kTimerStride * t;
-    mmio::write64(regs_, offset, mmio::read64(regs_, offset) & ~kTimerInterruptEnable);
+    auto timer = HpetTimerConfiguration(mmio::read64(regs_, offset));
+    mmio::write64(regs_, offset, timer.set_interrupt_enable(false).raw());
   }
-  u64 config = mmio::read64(regs_, kConfiguration);
-  mmio::write64(regs_, kConfiguration, (config & ~kLegacyReplacement) | kEnable);
+  auto config = HpetConfiguration(mmio::read64(regs_, kConfiguration));
+  mmio::write64(regs_, kConfiguration, config.set_legacy_replacement(false).set_enable(true).raw());
   return true;
 }
 

@@ -1,4 +1,5 @@
 #include <hal/cpu.hpp>
+#include <hal/descriptors.hpp>
 #include <hal/gdt.hpp>
 #include <hal/idt.hpp>
 
@@ -14,17 +15,14 @@ struct [[gnu::packed]] IdtPointer {
   u64 base;
 };
 
-// 64-bit IDT gate descriptor — SDM Vol. 3A §6.14.1, Figure 6-8.
-struct GateDescriptor {
+// A 16-byte IDT entry: the typed low half (hal/descriptors.hpp) and offset bits 63:32.
+struct IdtEntry {
   u64 low;
   u64 high;
 };
-static_assert(sizeof(GateDescriptor) == 16);
+static_assert(sizeof(IdtEntry) == 16);
 
-constexpr u64 kTypeInterruptGate = 0xE;
-constexpr u64 kPresent = 1ull << 47;
-
-alignas(16) constinit GateDescriptor table[kVectorCount] = {};
+alignas(16) constinit IdtEntry table[kVectorCount] = {};
 constinit Handler handlers[kVectorCount] = {};
 constinit Handler fallback = nullptr;
 
@@ -37,10 +35,14 @@ u8 ist_for(u8 vector) {
   }
 }
 
-GateDescriptor make_gate(u64 offset, u8 ist) {
-  u64 low = (offset & 0xFFFF) | (u64(gdt::kKernelCode) << 16) | (u64(ist & 7) << 32) |
-            (kTypeInterruptGate << 40) | kPresent | ((offset >> 16 & 0xFFFF) << 48);
-  return {low, offset >> 32};
+IdtEntry make_gate(u64 offset, u8 ist) {
+  GateDescriptor low = GateDescriptor(0)
+                           .set_offset(offset)
+                           .set_selector(gdt::kKernelCode)
+                           .set_ist(ist)
+                           .set_type(GateDescriptor::kTypeInterruptGate)
+                           .set_present(true);
+  return {low.raw(), offset >> 32};
 }
 
 }  // namespace
@@ -63,14 +65,10 @@ void set_fallback(Handler handler) { __atomic_store_n(&fallback, handler, __ATOM
 Gate gate(u8 vector) {
   IdtPointer ptr{};
   cpu::sidt(&ptr);
-  const auto* live = reinterpret_cast<const GateDescriptor*>(ptr.base);
-  GateDescriptor d = live[vector];
-  return {(d.low & 0xFFFF) | (d.low >> 48 & 0xFFFF) << 16 | d.high << 32,
-          u16(d.low >> 16),
-          u8(d.low >> 32 & 7),
-          u8(d.low >> 40 & 0xF),
-          u8(d.low >> 45 & 3),
-          (d.low & kPresent) != 0};
+  const auto* live = reinterpret_cast<const IdtEntry*>(ptr.base);
+  GateDescriptor d(live[vector].low);
+  return {
+      d.offset() | live[vector].high << 32, d.selector(), d.ist(), d.type(), d.dpl(), d.present()};
 }
 
 }  // namespace hal::idt

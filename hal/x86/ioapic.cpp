@@ -28,13 +28,13 @@ RedirectionEntry IoApic::entry(u32 index) {
 void IoApic::set_entry(u32 index, RedirectionEntry entry) {
   u8 reg = u8(kRegisterRedirectionBase + 2 * index);
   u32 low = u32(entry.raw());
-  window_->write(reg, low | u32(RedirectionEntry::masked().raw()));
+  window_->write(reg, u32(RedirectionEntry(low).set_masked(true).raw()));
   window_->write(u8(reg + 1), u32(entry.raw() >> 32));
   window_->write(reg, low);
 }
 
 void IoApic::mask_all() {
-  for (u32 i = 0; i < entries(); ++i) set_entry(i, RedirectionEntry::masked());
+  for (u32 i = 0; i < entries(); ++i) set_entry(i, RedirectionEntry(0).set_masked(true));
 }
 
 }  // namespace hal

@@ -13,16 +13,17 @@ using detail::leaf_level;
 
 namespace {
 
-// PAT/PCD/PWT bits for a cache type (see the Cache comment for Ember's PAT layout).
-u64 cache_bits(Cache c, PageSize size) {
-  u64 pat = size == PageSize::Size4K ? kPat4K : kPatLarge;
+// `entry` with the PAT/PCD/PWT bits for a cache type (see the Cache comment for Ember's PAT
+// layout).
+PageEntry with_cache(PageEntry entry, Cache c, PageSize size) {
   switch (c) {
-    case Cache::WriteBack: return 0;
-    case Cache::WriteThrough: return kWriteThrough;
-    case Cache::Uncached: return kCacheDisable | kWriteThrough;
-    case Cache::WriteCombining: return pat;
+    case Cache::WriteBack: return entry;
+    case Cache::WriteThrough: return entry.set_write_through(true);
+    case Cache::Uncached: return entry.set_cache_disable(true).set_write_through(true);
+    case Cache::WriteCombining:
+      return size == PageSize::Size4K ? entry.set_pat_4k(true) : entry.set_pat_large(true);
   }
-  return 0;
+  return entry;
 }
 
 }  // namespace
@@ -48,13 +49,14 @@ Result<PageTables, MapError> PageTables::create(TableMemory& memory) {
 }
 
 u64 PageTables::leaf_flags(Permissions perms, PageSize size) {
-  u64 flags = kPresent | cache_bits(perms.cache, size);
-  if (perms.writable) flags |= kWritable;
-  if (!perms.executable) flags |= kNoExecute;
-  if (perms.user) flags |= kUser;
-  if (perms.global) flags |= kGlobal;
-  if (size != PageSize::Size4K) flags |= kHuge;
-  return flags;
+  PageEntry entry = PageEntry(0)
+                        .set_present(true)
+                        .set_writable(perms.writable)
+                        .set_no_execute(!perms.executable)
+                        .set_user(perms.user)
+                        .set_global(perms.global);
+  if (size != PageSize::Size4K) entry.set_huge(true);  // after the PAT bit: bit 7 in a PTE
+  return with_cache(entry, perms.cache, size).raw();
 }
 
 // Returns the entry at `target_level` for `virt`, creating intermediate tables on the way.
@@ -62,16 +64,15 @@ Result<u64*, MapError> PageTables::walk_create(u64 virt, u32 target_level) {
   u64* table = memory_->table_at(root_);
   for (u32 level = 4; level > target_level; --level) {
     u64& entry = table[index_at(virt, level)];
-    if (!(entry & kPresent)) {
+    if (!PageEntry(entry).present()) {
       auto frame = memory_->allocate_table();
       if (!frame) return unexpected(MapError::OutOfMemory);
       ++tables_allocated_;
-      // Intermediate entries grant everything; the leaf decides (SDM §4.6: rights combine).
-      entry = *frame | kPresent | kWritable | kUser;
-    } else if (level <= 3 && (entry & kHuge)) {
+      entry = detail::table_entry(*frame);
+    } else if (detail::is_leaf(entry, level)) {
       return unexpected(MapError::AlreadyMapped);
     }
-    table = memory_->table_at(entry & kAddressMask);
+    table = memory_->table_at(PageEntry(entry).address());
   }
   return &table[index_at(virt, target_level)];
 }
@@ -124,9 +125,9 @@ bool PageTables::slot_empty(u64 virt, u32 level) const {
   const u64* table = memory_->table_at(root_);
   for (u32 l = 4; l > level; --l) {
     u64 entry = table[index_at(virt, l)];
-    if (!(entry & kPresent)) return true;
-    if (l <= 3 && (entry & kHuge)) return false;
-    table = memory_->table_at(entry & kAddressMask);
+    if (!PageEntry(entry).present()) return true;
+    if (detail::is_leaf(entry, l)) return false;
+    table = memory_->table_at(PageEntry(entry).address());
   }
   return table[index_at(virt, level)] == 0;
 }

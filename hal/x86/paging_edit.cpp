@@ -12,6 +12,7 @@ using detail::is_leaf;
 using detail::leaf_frame;
 using detail::level_bytes;
 using detail::size_at;
+using detail::table_entry;
 using libk::Result;
 using libk::unexpected;
 
@@ -22,18 +23,18 @@ Result<void, MapError> PageTables::split_large(u64* entry, u32 level) {
   auto frame = memory_->allocate_table();
   if (!frame) return unexpected(MapError::OutOfMemory);
   ++tables_allocated_;
-  u64 old = *entry;
-  u64 base = leaf_frame(old, level);
-  u64 flags = old & ~kAddressMask;  // low 12 bits (PS included) and bits 52-63 (NX)
-  bool pat = old & kPatLarge;
-  u64 child_bytes = level_bytes(level - 1);
+  PageEntry old(*entry);
+  u64 base = leaf_frame(old.raw(), level);
+  // The flags: bits 11:0 (PS included) and 63:52 (NX); the PAT bit moves to its new place.
+  PageEntry flags = PageEntry(old).set_address(0);
   if (level - 1 == 1)
-    flags = (flags & ~kHuge) | (pat ? kPat4K : 0);
+    flags.set_huge(false).set_pat_4k(old.pat_large());
   else
-    flags |= pat ? kPatLarge : 0;
+    flags.set_pat_large(old.pat_large());
+  u64 child_bytes = level_bytes(level - 1);
   u64* child = memory_->table_at(*frame);
-  for (u64 i = 0; i < 512; ++i) child[i] = (base + i * child_bytes) | flags;
-  *entry = *frame | kPresent | kWritable | kUser;  // the leaves decide (as in walk_create)
+  for (u64 i = 0; i < 512; ++i) child[i] = (base + i * child_bytes) | flags.raw();
+  *entry = table_entry(*frame);
   return {};
 }
 
@@ -48,14 +49,14 @@ Result<PageTables::Slot, MapError> PageTables::find_leaf(u64 virt, u64 end, bool
     slot.path[level] = entry;
     slot.entry = entry;
     slot.level = level;
-    if (!(*entry & kPresent)) return slot;
+    if (!PageEntry(*entry).present()) return slot;
     if (is_leaf(*entry, level)) {
       u64 base = libk::align_down(virt, level_bytes(level));
       bool partial = virt != base || end - base < level_bytes(level);
       if (!split || level == 1 || !partial) return slot;
       TRY(split_large(entry, level));
     }
-    table = memory_->table_at(*entry & kAddressMask);
+    table = memory_->table_at(PageEntry(*entry).address());
     --level;
   }
 }
@@ -65,10 +66,11 @@ Result<PageTables::Slot, MapError> PageTables::find_leaf(u64 virt, u64 end, bool
 void PageTables::free_empty_tables(const Slot& slot) {
   for (u32 level = slot.level; level <= 2; ++level) {
     u64* parent = slot.path[level + 1];
-    u64* table = memory_->table_at(*parent & kAddressMask);
+    u64 table_address = PageEntry(*parent).address();
+    u64* table = memory_->table_at(table_address);
     for (u32 i = 0; i < 512; ++i)
       if (table[i] != 0) return;
-    memory_->free_table(*parent & kAddressMask);
+    memory_->free_table(table_address);
     ++tables_freed_;
     *parent = 0;
   }
@@ -79,7 +81,7 @@ PageState PageTables::lookup(u64 virt, Translation* out) const {
   const u64* table = memory_->table_at(root_);
   for (u32 level = 4; level >= 1; --level) {
     u64 entry = table[index_at(virt, level)];
-    if (!(entry & kPresent))
+    if (!PageEntry(entry).present())
       return level == 1 && entry == kGuardEntry ? PageState::Guard : PageState::NotMapped;
     if (is_leaf(entry, level)) {
       u64 offset = virt & (level_bytes(level) - 1);
@@ -89,7 +91,7 @@ PageState PageTables::lookup(u64 virt, Translation* out) const {
                 size_at(level)};
       return PageState::Mapped;
     }
-    table = memory_->table_at(entry & kAddressMask);
+    table = memory_->table_at(PageEntry(entry).address());
   }
   return PageState::NotMapped;
 }
@@ -111,9 +113,9 @@ Result<u64, MapError> PageTables::unmap(u64 virt, u64 size) {
   for (u64 va = virt; va < end;) {
     Slot slot = TRY(find_leaf(va, end, true));
     u64 next = libk::align_down(va, level_bytes(slot.level)) + level_bytes(slot.level);
-    if (*slot.entry & kPresent) unmapped += level_bytes(slot.level);
-    if ((*slot.entry & kPresent) || (slot.level == 1 && *slot.entry == kGuardEntry))
-      *slot.entry = 0;
+    bool present = PageEntry(*slot.entry).present();
+    if (present) unmapped += level_bytes(slot.level);
+    if (present || (slot.level == 1 && *slot.entry == kGuardEntry)) *slot.entry = 0;
     // The last entry of its table this call touches: the table may now be empty.
     bool last_in_table = index_at(va, slot.level) == 511 || next >= end || next < va;
     if (slot.level <= 2 && last_in_table) free_empty_tables(slot);

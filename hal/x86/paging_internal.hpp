@@ -21,12 +21,18 @@ constexpr PageSize size_at(u32 level) {
 
 // A leaf at `level`: a PTE, or a PDE/PDPTE with PS set.
 constexpr bool is_leaf(u64 entry, u32 level) {
-  return level == 1 || (level <= 3 && (entry & kHuge));
+  return level == 1 || (level <= 3 && PageEntry(entry).huge());
 }
 
 // The frame a present leaf entry at `level` points to.
 constexpr u64 leaf_frame(u64 entry, u32 level) {
-  return entry & kAddressMask & ~(level_bytes(level) - 1);
+  return PageEntry(entry).address() & ~(level_bytes(level) - 1);
+}
+
+// An entry pointing at the next-level table at `frame`. It grants everything; the leaves
+// decide (SDM Vol. 3A §4.6: the rights along the walk combine).
+constexpr u64 table_entry(u64 frame) {
+  return PageEntry(0).set_address(frame).set_present(true).set_writable(true).set_user(true).raw();
 }
 
 }  // namespace hal::paging::detail

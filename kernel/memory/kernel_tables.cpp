@@ -5,6 +5,7 @@
 #include <hal/registers.hpp>
 #include <libk/utility.hpp>
 
+#include "cpu.hpp"
 #include "log.hpp"
 #include "memory/layout.hpp"
 
@@ -89,7 +90,7 @@ class DirectMap {
 bool map_direct(PageTables& t, bool global) {
   const u64 limit = boot_info::get().direct_map_size;
   constexpr u64 kLowMmioEnd = 4 * libk::GiB;
-  PageSize largest = hal::CpuFeatures::detect().huge_pages_1g ? PageSize::Size1G : PageSize::Size2M;
+  PageSize largest = cpu::info().huge_pages_1g ? PageSize::Size1G : PageSize::Size2M;
   DirectMap dm(t, largest, global);
   u64 cursor = 0;
   for (const boot::MemoryRange& r : boot_info::memory_map()) {
@@ -112,7 +113,7 @@ bool map_direct(PageTables& t, bool global) {
 bool map_boot_stack(PageTables& t) {
   const boot::BootInfo& info = boot_info::get();
   PmmTableMemory view;
-  PageTables loader(view, hal::cpu::read_cr3() & hal::paging::kAddressMask);
+  PageTables loader(view, hal::Cr3::read().base());
   u64 bottom = info.boot_stack_top - info.boot_stack_size;
   for (u64 va = bottom; va < info.boot_stack_top; va += libk::kPageSize) {
     auto page = loader.translate(va);

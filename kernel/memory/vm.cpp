@@ -5,6 +5,7 @@
 #include <hal/tlb.hpp>
 #include <libk/extent_allocator.hpp>
 
+#include "cpu.hpp"
 #include "log.hpp"
 #include "memory/kernel_tables.hpp"
 #include "memory/layout.hpp"
@@ -34,7 +35,7 @@ constexpr u64 kAreaBases[kAreaCount] = {layout::kHeapAreaBase, layout::kStackAre
 void enable_cpu_features(bool global_pages) {
   hal::Efer::read().set_nxe(true).write();  // NX bits mean something (SDM Vol. 3A §4.1.1)
   hal::Cr0::read().set_wp(true).write();    // the kernel honours read-only pages too (§2.5)
-  if (hal::Pat::supported()) hal::Pat(hal::Pat::ember_layout()).write();
+  if (cpu::info().pat) hal::Pat(hal::Pat::ember_layout()).write();
   if (global_pages) hal::Cr4::read().set_pge(true).write();
 }
 
@@ -68,13 +69,13 @@ bool init() {
     return false;
   }
   tables = created.release_value();
-  bool global_pages = hal::global_pages_supported();
+  bool global_pages = cpu::info().global_pages;
   if (!detail::build_kernel_tables(tables, global_pages) || !init_areas()) return false;
   enable_cpu_features(global_pages);
-  hal::cpu::write_cr3(tables.root());
+  hal::Cr3(0).set_base(tables.root()).write();
   hal::tlb::flush_all();  // drops global entries the firmware may have left
   log::info("vm: kernel page tables active ({} table pages); PAT {}, global pages {}",
-            tables.tables_allocated(), hal::Pat::supported() ? "programmed (WC at 4)" : "absent",
+            tables.tables_allocated(), cpu::info().pat ? "programmed (WC at 4)" : "absent",
             global_pages ? "on" : "off");
   return true;
 }

@@ -1,5 +1,5 @@
 // Explaining page faults for the #PF crash report (docs/memory.md, "Page faults").
-#include <hal/cpu.hpp>
+#include <hal/registers.hpp>
 
 #include "memory/kernel_tables.hpp"
 #include "memory/layout.hpp"
@@ -40,7 +40,7 @@ libk::StringView region_of(u64 address) {
 // Walks the tables in CR3 (the kernel's, or later a process's sharing the kernel half).
 FaultReport explain_fault(u64 address, u64 error_code) {
   detail::PmmTableMemory view;
-  hal::paging::PageTables active(view, hal::cpu::read_cr3() & hal::paging::kAddressMask);
+  hal::paging::PageTables active(view, hal::Cr3::read().base());
   hal::paging::FaultClass c =
       hal::paging::classify_fault(active, address, hal::paging::PageFaultError(error_code));
   return {c.kind, region_of(address), c};

@@ -80,13 +80,13 @@ Status cmd_dmesg(const Invocation& call) {
 
 Status cmd_cpuinfo(const Invocation& call) {
   const hal::CpuInfo& info = cpu::info();
-  hal::CpuidLeaves leaves = hal::CpuidLeaves::read();
+  const hal::CpuidSnapshot& leaves = cpu::cpuid();
   format_to(call.out, "vendor:   {}\nmodel:    family {:#x} model {:#x} stepping {}\n", info.vendor,
             info.family, info.model, info.stepping);
   format_to(call.out, "brand:    {}\n", leaves.brand[0] ? leaves.brand : "(not reported)");
   call.out.write("features:");
   usize column = 9;
-  hal::for_each_feature(hal::FeatureLeaves::read(), [&](libk::StringView name) {
+  hal::for_each_feature(leaves, [&](libk::StringView name) {
     if (column + 1 + name.size() > 78) {
       call.out.write("\n         ");
       column = 9;

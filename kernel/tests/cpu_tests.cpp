@@ -150,7 +150,7 @@ KTEST("interrupts.ioapic.keyboard_routed_per_madt") {
   auto route = interrupts::isa_route(1);
   if (!KEXPECT(route.has_value())) return;
   KEXPECT_EQ(route->entry.vector(), interrupts::kIsaVectorBase + 1);
-  KEXPECT(!route->entry.masked_bit());
+  KEXPECT(!route->entry.masked());
   KEXPECT_EQ(route->entry.destination(), u8(interrupts::local_apic().id()));
   auto expected = libk::acpi::route_isa_irq(*acpi::madt(), 1);
   KEXPECT_EQ(route->gsi, expected.gsi);

@@ -4,6 +4,7 @@
 #include <libk/utility.hpp>
 
 #include "boot.hpp"
+#include "cpu.hpp"
 #include "ktest.hpp"
 #include "memory/heap.hpp"
 #include "memory/layout.hpp"
@@ -49,7 +50,7 @@ u64 count_wx_leaves(u64 table_phys, u32 level, u64& leaves) {
 KTEST("memory.vm.control_registers") {
   KEXPECT(hal::Cr0::read().wp());
   KEXPECT(hal::Efer::read().nxe());
-  if (hal::Pat::supported()) {
+  if (cpu::info().pat) {
     hal::Pat pat = hal::Pat::read();
     KEXPECT(pat.entry(0) == hal::MemoryType::WriteBack);
     KEXPECT(pat.entry(1) == hal::MemoryType::WriteThrough);
@@ -69,7 +70,7 @@ KTEST("memory.vm.kernel_sections_w_xor_x") {
   KEXPECT(!(rodata->flags & kWritable) && (rodata->flags & kNoExecute));
   KEXPECT((data->flags & kWritable) && (data->flags & kNoExecute));
   KEXPECT((bss_end->flags & kWritable) && (bss_end->flags & kNoExecute));
-  if (hal::global_pages_supported()) KEXPECT((text->flags & kGlobal));
+  if (cpu::info().global_pages) KEXPECT((text->flags & kGlobal));
   // The direct-map alias of the kernel image is read-only: text has no writable mapping.
   auto alias = vm::translate(layout::kDirectMapBase + text->physical);
   if (KEXPECT(alias.has_value())) KEXPECT(!(alias->flags & kWritable));
@@ -77,7 +78,7 @@ KTEST("memory.vm.kernel_sections_w_xor_x") {
 
 KTEST("memory.vm.nothing_writable_is_executable") {
   u64 leaves = 0;
-  u64 bad = count_wx_leaves(hal::cpu::read_cr3() & kAddressMask, 4, leaves);
+  u64 bad = count_wx_leaves(hal::Cr3::read().base(), 4, leaves);
   KEXPECT_EQ(bad, u64{0});
   KEXPECT(leaves > 10);
 }

@@ -134,12 +134,4 @@ IsaRoute route_isa_irq(const Madt& madt, u8 irq) {
   return route;
 }
 
-const IoApicEntry* io_apic_for(const Madt& madt, Span<const u32> inputs, u32 gsi) {
-  for (usize i = 0; i < madt.io_apics.size() && i < inputs.size(); ++i) {
-    const IoApicEntry& io = madt.io_apics[i];
-    if (gsi >= io.gsi_base && gsi - io.gsi_base < inputs[i]) return &io;
-  }
-  return nullptr;
-}
-
 }  // namespace libk::acpi

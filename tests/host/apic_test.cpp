@@ -131,7 +131,7 @@ TEST_CASE("LVT entries: NMI delivery with polarity", "[apic]") {
   auto nmi = hal::LvtEntry(0).set_delivery(hal::LvtEntry::Delivery::Nmi).set_active_low(true);
   CHECK(nmi.raw() == (4u << 8 | 1u << 13));
   CHECK(nmi.delivery() == hal::LvtEntry::Delivery::Nmi);
-  CHECK_FALSE(nmi.masked_bit());
+  CHECK_FALSE(nmi.masked());
 }
 
 TEST_CASE("I/O APIC: entry count from the version register", "[apic][ioapic]") {
@@ -162,7 +162,7 @@ TEST_CASE("I/O APIC: a redirection entry is written masked first, then unmasked"
   CHECK(back.level_triggered());
   CHECK(back.active_low());
   CHECK(back.destination() == 2);
-  CHECK_FALSE(back.masked_bit());
+  CHECK_FALSE(back.masked());
 }
 
 TEST_CASE("I/O APIC: mask_all masks every input", "[apic][ioapic]") {
@@ -170,5 +170,5 @@ TEST_CASE("I/O APIC: mask_all masks every input", "[apic][ioapic]") {
   window.regs[1] = 0x0003'0011;  // 4 entries
   hal::IoApic io(window);
   io.mask_all();
-  for (u32 i = 0; i < 4; ++i) CHECK(io.entry(i).masked_bit());
+  for (u32 i = 0; i < 4; ++i) CHECK(io.entry(i).masked());
 }

@@ -7,7 +7,7 @@
 
 namespace {
 
-std::vector<std::string> names(const hal::FeatureLeaves& leaves) {
+std::vector<std::string> names(const hal::CpuidSnapshot& leaves) {
   std::vector<std::string> out;
   hal::for_each_feature(leaves, [&](libk::StringView n) { out.emplace_back(n.data(), n.size()); });
   return out;
@@ -21,11 +21,11 @@ bool has(const std::vector<std::string>& v, const char* name) {
 
 TEST_CASE("QEMU's default CPU (qemu64) reports its CPUID.1 and 80000001H features", "[cpu]") {
   // CPUID.1: ECX 0x80802001 (sse3, cx16, hypervisor... ), EDX 0x078bfbfd; 80000001H from QEMU 7.2.
-  hal::FeatureLeaves l{};
-  l.leaf1_ecx = 0x8080'2001;
-  l.leaf1_edx = 0x078b'fbfd;
-  l.ext1_ecx = 0x0000'0065;
-  l.ext1_edx = 0x2010'0800;
+  hal::CpuidSnapshot l{};
+  l.leaf1.ecx = 0x8080'2001;
+  l.leaf1.edx = 0x078b'fbfd;
+  l.leaf80000001.ecx = 0x0000'0065;
+  l.leaf80000001.edx = 0x2010'0800;
   auto n = names(l);
   for (const char* f : {"fpu", "de", "pse", "tsc", "msr", "pae", "apic", "cmov", "sse", "sse2",
                         "pni", "cx16", "hypervisor", "syscall", "nx", "lm", "lahf_lm", "svm"})
@@ -37,12 +37,12 @@ TEST_CASE("QEMU's default CPU (qemu64) reports its CPUID.1 and 80000001H feature
 }
 
 TEST_CASE("Leaf 7 features are named from EBX, ECX and EDX", "[cpu]") {
-  hal::FeatureLeaves l{};
-  l.leaf7_ebx = (1u << 5) | (1u << 7) | (1u << 20);  // avx2, smep, smap
-  l.leaf7_ecx = 1u << 2;                             // umip
-  l.ext7_edx = 1u << 8;                              // invariant TSC
+  hal::CpuidSnapshot l{};
+  l.leaf7.ebx = (1u << 5) | (1u << 7) | (1u << 20);  // avx2, smep, smap
+  l.leaf7.ecx = 1u << 2;                             // umip
+  l.leaf80000007.edx = 1u << 8;                      // invariant TSC
   auto n = names(l);
   CHECK(n == std::vector<std::string>{"constant_tsc", "avx2", "smep", "smap", "umip"});
 }
 
-TEST_CASE("No bits, no features", "[cpu]") { CHECK(names(hal::FeatureLeaves{}).empty()); }
+TEST_CASE("No bits, no features", "[cpu]") { CHECK(names(hal::CpuidSnapshot{}).empty()); }

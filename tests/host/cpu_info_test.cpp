@@ -31,7 +31,7 @@ TEST_CASE("no frequency when the leaves are missing or zero", "[cpuinfo]") {
 }
 
 TEST_CASE("feature bits and family/model are decoded", "[cpuinfo]") {
-  hal::CpuidLeaves l{};
+  hal::CpuidSnapshot l{};
   l.max_basic = 0x16;
   l.vendor[0] = 0x756e6547;                                                  // "Genu"
   l.vendor[1] = 0x49656e69;                                                  // "ineI"
@@ -55,10 +55,43 @@ TEST_CASE("feature bits and family/model are decoded", "[cpuinfo]") {
 }
 
 TEST_CASE("AMD family 0x17 uses the extended family", "[cpuinfo]") {
-  hal::CpuidLeaves l{};
+  hal::CpuidSnapshot l{};
   l.leaf1 = {0x00800F82, 0, 0, 0};  // Zen+: family 0xF + 0x8, model 0x08
   auto info = hal::CpuInfo::decode(l);
   CHECK(info.family == 0x17);
   CHECK(info.model == 0x08);
   CHECK_FALSE(info.invariant_tsc);  // no leaf 0x80000007
+}
+
+TEST_CASE("paging and machine-check features come from the same snapshot", "[cpuinfo]") {
+  // Leaf 1 EDX with MCE, PGE, MCA and PAT; 80000001H EDX with NX and Page1GB; 80000008H EAX
+  // 0x3028 (48 linear, 40 physical address bits).
+  hal::CpuidSnapshot l{};
+  l.max_basic = 0xD;
+  l.leaf1.edx = 0x178b'fbff;
+  l.max_extended = 0x8000'0008;
+  l.leaf80000001.edx = 0x2fd3'fbff;
+  l.leaf80000008.eax = 0x3028;
+  auto info = hal::CpuInfo::decode(l);
+  CHECK(info.nx);
+  CHECK(info.huge_pages_1g);
+  CHECK(info.physical_address_bits == 40);
+  CHECK(info.pat);
+  CHECK(info.global_pages);
+  CHECK(info.machine_check_exception);
+  CHECK(info.machine_check_architecture);
+}
+
+TEST_CASE("without the extended leaves: no NX, no 1 GiB pages, 36 address bits", "[cpuinfo]") {
+  hal::CpuidSnapshot l{};
+  l.max_basic = 1;
+  l.leaf1.edx = 1u << 16;  // PAT only
+  l.max_extended = 0x8000'0000;
+  auto info = hal::CpuInfo::decode(l);
+  CHECK_FALSE(info.nx);
+  CHECK_FALSE(info.huge_pages_1g);
+  CHECK(info.physical_address_bits == 36);
+  CHECK(info.pat);
+  CHECK_FALSE(info.global_pages);
+  CHECK_FALSE(info.machine_check_exception);
 }

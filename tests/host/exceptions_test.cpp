@@ -37,7 +37,9 @@ TEST_CASE("every exception vector has a name, and the error-code vectors are the
 }
 
 TEST_CASE("page-fault error codes are decoded bit by bit", "[exceptions]") {
-  auto pf = [](u64 code) { return text([&](libk::Sink& s) { describe_page_fault(s, {code}); }); };
+  auto pf = [](u64 code) {
+    return text([&](libk::Sink& s) { describe_page_fault(s, PageFaultError(code)); });
+  };
   CHECK(pf(0) == "not-present page, read access, kernel mode");
   CHECK(pf(0b11) == "protection violation, write access, kernel mode");
   CHECK(pf(0b10101) == "protection violation, instruction fetch, user mode");

@@ -3,6 +3,7 @@
 // instruction belongs in a .S file.
 #pragma once
 
+#include <hal/rflags.hpp>
 #include <libk/types.hpp>
 
 namespace hal::cpu {
@@ -121,9 +122,7 @@ inline u16 str() {
 // Loads ES (used by a test to provoke a selector #GP; the kernel never changes ES).
 inline void write_es(u16 selector) { asm volatile("mov %0, %%es" : : "r"(selector) : "memory"); }
 
-// RFLAGS.IF (SDM Vol. 1 §3.4.3).
-inline constexpr u64 kRflagsInterrupt = 1ull << 9;
-inline bool interrupts_enabled() { return read_rflags() & kRflagsInterrupt; }
+inline bool interrupts_enabled() { return Rflags(read_rflags()).interrupt_enable(); }
 
 // Stops this CPU for good: interrupts off, halt forever (an NMI returns to the loop).
 [[noreturn]] inline void halt_forever() {

@@ -1,27 +1,18 @@
 // CPUID feature flags by name (Intel SDM Vol. 2A, CPUID, Tables 3-10, 3-11 and 3-8 for
 // leaf 7; AMD APM Vol. 3 Appendix E.3 for 80000001H), named as Linux's /proc/cpuinfo
-// names them. Decoding is pure: host tests give it raw register values.
+// names them. Decoding is pure: it reads a snapshot (hal/cpuid.hpp), so host tests give it
+// raw register values.
 #pragma once
 
-#include <hal/cpu.hpp>
+#include <hal/cpuid.hpp>
 #include <libk/span.hpp>
 #include <libk/string_view.hpp>
 
 namespace hal {
 
-struct FeatureLeaves {
-  u32 leaf1_ecx, leaf1_edx;             // CPUID.1
-  u32 leaf7_ebx, leaf7_ecx, leaf7_edx;  // CPUID.(EAX=7,ECX=0), zero if absent
-  u32 ext1_ecx, ext1_edx;               // CPUID.80000001H, zero if absent
-  u32 ext7_edx;                         // CPUID.80000007H
-
-  // Executes CPUID, leaving absent leaves zero.
-  static FeatureLeaves read();
-};
-
 // Calls f(StringView name) for each feature the leaves report, in table order.
 template <typename F>
-void for_each_feature(const FeatureLeaves& leaves, F&& f);
+void for_each_feature(const CpuidSnapshot& leaves, F&& f);
 
 namespace cpu_features_detail {
 
@@ -32,12 +23,12 @@ struct Flag {
   const char* name;
 };
 libk::Span<const Flag> table();
-u32 value(const FeatureLeaves& leaves, Reg reg);
+u32 value(const CpuidSnapshot& leaves, Reg reg);
 
 }  // namespace cpu_features_detail
 
 template <typename F>
-void for_each_feature(const FeatureLeaves& leaves, F&& f) {
+void for_each_feature(const CpuidSnapshot& leaves, F&& f) {
   for (const auto& flag : cpu_features_detail::table())
     if (cpu_features_detail::value(leaves, flag.reg) >> flag.bit & 1)
       f(libk::StringView(flag.name));

@@ -1,26 +1,15 @@
-// What CPUID says about the interrupt controller and time-stamp counter (Intel SDM Vol. 2A,
-// CPUID; Tables 3-8 to 3-10; AMD APM Vol. 3 Appendix E). Decoding is pure: `decode` takes
-// raw leaves, so host tests feed it values seen on real CPUs and hypervisors.
+// What CPUID says about this CPU that Ember acts on: the interrupt controller, the time-stamp
+// counter, paging and machine checks (Intel SDM Vol. 2A, CPUID; Tables 3-8 to 3-10; AMD APM
+// Vol. 3 Appendix E). Decoding is pure: `decode` takes a snapshot of the raw leaves
+// (hal/cpuid.hpp), so host tests feed it values seen on real CPUs and hypervisors. Built for
+// the kernel, the loader and the host.
 #pragma once
 
-#include <hal/cpu.hpp>
+#include <hal/cpuid.hpp>
 #include <libk/optional.hpp>
 #include <libk/types.hpp>
 
 namespace hal {
-
-struct CpuidLeaves {
-  u32 max_basic;  // CPUID.0:EAX
-  u32 vendor[3];  // CPUID.0:EBX, EDX, ECX ("GenuineIntel")
-  cpu::CpuidResult leaf1;
-  cpu::CpuidResult leaf15;  // zero if max_basic < 0x15
-  cpu::CpuidResult leaf16;  // zero if max_basic < 0x16
-  u32 max_extended;         // CPUID.80000000H:EAX
-  cpu::CpuidResult leaf80000007;
-  char brand[49];  // CPUID.80000002H-80000004H, NUL-terminated ("" if absent)
-
-  static CpuidLeaves read();  // executes CPUID (kernel only)
-};
 
 struct TscFrequency {
   u64 hz;
@@ -39,8 +28,15 @@ struct CpuInfo {
   bool hypervisor;                             // CPUID.1:ECX[31]
   bool invariant_tsc;                          // CPUID.80000007H:EDX[8]
   libk::Optional<TscFrequency> tsc_frequency;  // from leaves 0x15/0x16 when they give it
+  bool machine_check_exception;                // CPUID.1:EDX[7] (MCE): CR4.MCE works
+  bool machine_check_architecture;             // CPUID.1:EDX[14] (MCA): the MCi banks
+  bool global_pages;                           // CPUID.1:EDX[13] (PGE)
+  bool pat;                                    // CPUID.1:EDX[16]
+  bool nx;                                     // CPUID.80000001H:EDX[20]
+  bool huge_pages_1g;                          // CPUID.80000001H:EDX[26]
+  u8 physical_address_bits;                    // CPUID.80000008H:EAX[7:0]; 36 without it
 
-  static CpuInfo decode(const CpuidLeaves& leaves);
+  static CpuInfo decode(const CpuidSnapshot& leaves);
 };
 
 // The TSC frequency CPUID reports, if any (SDM Vol. 3B §18.7.3, CPUID leaf 15H):

@@ -3,6 +3,8 @@
 // the crash reporter in kernel/ calls these, and host tests check their output.
 #pragma once
 
+#include <hal/bit_register.hpp>
+#include <hal/page_fault.hpp>
 #include <hal/trap_frame.hpp>
 #include <libk/format.hpp>
 
@@ -45,27 +47,18 @@ struct Info {
 
 Info info(u8 vector);
 
-// Page-fault error code bits — SDM Vol. 3A §4.7, Figure 4-12.
-struct PageFaultError {
-  u64 raw;
-  bool present() const { return raw & (1u << 0); }            // P: protection, not missing
-  bool write() const { return raw & (1u << 1); }              // W/R
-  bool user() const { return raw & (1u << 2); }               // U/S
-  bool reserved_bit() const { return raw & (1u << 3); }       // RSVD
-  bool instruction_fetch() const { return raw & (1u << 4); }  // I/D
-  bool protection_key() const { return raw & (1u << 5); }     // PK
-  bool shadow_stack() const { return raw & (1u << 6); }       // SS
-  bool sgx() const { return raw & (1u << 15); }               // SGX
-};
+// The #PF error code (hal/page_fault.hpp, one type for the crash report and the VM).
+using PageFaultError = paging::PageFaultError;
 
 // Selector error code (#TS, #NP, #SS, #GP, #DF; #GP with 0 means "no selector")
 // — SDM Vol. 3A §6.13, Figure 6-7.
-struct SelectorError {
-  u64 raw;
-  bool external() const { return raw & 1; }  // EXT: raised by an external event
-  bool idt() const { return raw & 2; }       // IDT: the index is an IDT vector
-  bool ldt() const { return raw & 4; }       // TI (when not IDT): LDT rather than GDT
-  u16 index() const { return u16(raw >> 3 & 0x1FFF); }
+class SelectorError : public detail::BitRegister<SelectorError> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_BIT(0, external);  // EXT: raised by an external event
+  HAL_BIT(1, idt);       // IDT: the index is an IDT vector
+  HAL_BIT(2, ldt);       // TI (when not IDT): LDT rather than GDT
+  HAL_FIELD(u16, 15, 3, index);
 };
 
 // "not-present page, read access, kernel mode" (what the bits say, nothing more).

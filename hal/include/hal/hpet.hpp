@@ -3,19 +3,39 @@
 // the comparators stay disabled.
 #pragma once
 
+#include <hal/bit_register.hpp>
 #include <libk/types.hpp>
 
 namespace hal {
 
 // General Capabilities and ID register — HPET spec §2.3.4, Table 2-4.
-struct HpetCapabilities {
-  u64 raw;
-  u8 revision() const { return u8(raw); }
-  u32 timers() const { return u32(raw >> 8 & 0x1F) + 1; }
-  bool counter_64bit() const { return raw >> 13 & 1; }
-  bool legacy_replacement() const { return raw >> 15 & 1; }
-  u16 vendor() const { return u16(raw >> 16); }
-  u32 period_fs() const { return u32(raw >> 32); }  // femtoseconds per tick
+class HpetCapabilities : public detail::BitRegister<HpetCapabilities> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_FIELD(u8, 7, 0, revision);
+  HAL_FIELD(u8, 12, 8, last_timer);  // NUM_TIM_CAP: the number of comparators minus 1
+  HAL_BIT(13, counter_64bit);        // COUNT_SIZE_CAP
+  HAL_BIT(15, legacy_replacement);   // LEG_RT_CAP
+  HAL_FIELD(u16, 31, 16, vendor);
+  HAL_FIELD(u32, 63, 32, period_fs);  // COUNTER_CLK_PERIOD: femtoseconds per tick
+  u32 timers() const { return last_timer() + 1u; }
+};
+
+// General Configuration register — HPET spec §2.3.5, Table 2-5.
+class HpetConfiguration : public detail::BitRegister<HpetConfiguration> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_BIT(0, enable);              // ENABLE_CNF: the main counter runs
+  HAL_BIT(1, legacy_replacement);  // LEG_RT_CNF
+};
+
+// Timer N Configuration and Capabilities register — HPET spec §2.3.8, Table 2-8 (the fields
+// Ember touches).
+class HpetTimerConfiguration : public detail::BitRegister<HpetTimerConfiguration> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_BIT(1, level_triggered);   // Tn_INT_TYPE_CNF
+  HAL_BIT(2, interrupt_enable);  // Tn_INT_ENB_CNF
 };
 
 class Hpet {

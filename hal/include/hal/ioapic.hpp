@@ -33,26 +33,30 @@ class MmioIoApicWindow final : public IoApicWindow {
 class RedirectionEntry : public detail::BitRegister<RedirectionEntry> {
  public:
   using BitRegister::BitRegister;
-  static RedirectionEntry masked() { return RedirectionEntry(1ull << 16); }
-  u8 vector() const { return u8(raw_); }
-  RedirectionEntry& set_vector(u8 v) {
-    raw_ = (raw_ & ~0xFFull) | v;
-    return *this;
-  }
-  u8 delivery_mode() const { return u8(raw_ >> 8 & 7); }  // 0 = fixed
-  bool logical_destination() const { return bit(11); }
-  bool active_low() const { return bit(13); }
-  RedirectionEntry& set_active_low(bool v) { return set_bit(13, v); }
-  bool remote_irr() const { return bit(14); }
-  bool level_triggered() const { return bit(15); }
-  RedirectionEntry& set_level_triggered(bool v) { return set_bit(15, v); }
-  bool masked_bit() const { return bit(16); }
-  RedirectionEntry& set_masked(bool v) { return set_bit(16, v); }
-  u8 destination() const { return u8(raw_ >> 56); }  // physical mode: the APIC ID
-  RedirectionEntry& set_destination(u8 apic_id) {
-    raw_ = (raw_ & ~(0xFFull << 56)) | u64(apic_id) << 56;
-    return *this;
-  }
+  HAL_FIELD(u8, 7, 0, vector);
+  HAL_FIELD(u8, 10, 8, delivery_mode);  // 0 = fixed
+  HAL_BIT(11, logical_destination);
+  HAL_BIT(12, send_pending);  // delivery status (read-only)
+  HAL_BIT(13, active_low);
+  HAL_BIT(14, remote_irr);  // read-only
+  HAL_BIT(15, level_triggered);
+  HAL_BIT(16, masked);
+  HAL_FIELD(u8, 63, 56, destination);  // physical mode: the APIC ID
+};
+
+// The I/O APIC identification register — 82093AA datasheet §3.2.1.
+class IoApicId : public detail::BitRegister<IoApicId> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_FIELD(u8, 27, 24, id);
+};
+
+// The I/O APIC version register — 82093AA datasheet §3.2.2.
+class IoApicVersion : public detail::BitRegister<IoApicVersion> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_FIELD(u8, 7, 0, version);
+  HAL_FIELD(u8, 23, 16, max_redirection_entry);  // the number of inputs minus 1
 };
 
 class IoApic {
@@ -63,10 +67,10 @@ class IoApic {
 
   constexpr explicit IoApic(IoApicWindow& window) : window_(&window) {}
 
-  u8 id() { return u8(window_->read(kRegisterId) >> 24 & 0xF); }
-  u8 version() { return u8(window_->read(kRegisterVersion)); }
-  // Number of redirection entries ("maximum redirection entry" + 1, bits 23:16).
-  u32 entries() { return (window_->read(kRegisterVersion) >> 16 & 0xFF) + 1; }
+  u8 id() { return IoApicId(window_->read(kRegisterId)).id(); }
+  u8 version() { return version_register().version(); }
+  // Number of redirection entries (the maximum redirection entry + 1).
+  u32 entries() { return version_register().max_redirection_entry() + 1u; }
 
   RedirectionEntry entry(u32 index);
   // Writes the entry with its mask bit first, so the pin is never live with a half-written
@@ -75,6 +79,8 @@ class IoApic {
   void mask_all();
 
  private:
+  IoApicVersion version_register() { return IoApicVersion(window_->read(kRegisterVersion)); }
+
   IoApicWindow* window_;
 };
 

@@ -72,35 +72,41 @@ class X2ApicRegisters final : public ApicRegisters {
   MsrIo* msrs_;
 };
 
-// A local vector table entry — SDM Vol. 3A §11.5.1, Figure 11-8.
+// A local vector table entry — SDM Vol. 3A §11.5.1, Figure 11-8. Not every field exists in
+// every entry (timer mode only in the timer's, polarity and trigger only in LINT0/1's).
 class LvtEntry : public detail::BitRegister<LvtEntry> {
  public:
   enum class Delivery : u8 { Fixed = 0, Smi = 2, Nmi = 4, Init = 5, ExtInt = 7 };
   enum class TimerMode : u8 { OneShot = 0, Periodic = 1, TscDeadline = 2 };
 
   using BitRegister::BitRegister;
-  static LvtEntry masked() { return LvtEntry(1u << 16); }
-  u8 vector() const { return u8(raw_); }
-  LvtEntry& set_vector(u8 v) {
-    raw_ = (raw_ & ~0xFFull) | v;
-    return *this;
-  }
-  Delivery delivery() const { return Delivery(raw_ >> 8 & 7); }
-  LvtEntry& set_delivery(Delivery d) {
-    raw_ = (raw_ & ~0x700ull) | u64(d) << 8;
-    return *this;
-  }
-  bool active_low() const { return bit(13); }
-  LvtEntry& set_active_low(bool v) { return set_bit(13, v); }
-  bool level_triggered() const { return bit(15); }
-  LvtEntry& set_level_triggered(bool v) { return set_bit(15, v); }
-  bool masked_bit() const { return bit(16); }
-  LvtEntry& set_masked(bool v) { return set_bit(16, v); }
-  TimerMode timer_mode() const { return TimerMode(raw_ >> 17 & 3); }
-  LvtEntry& set_timer_mode(TimerMode m) {
-    raw_ = (raw_ & ~(3ull << 17)) | u64(m) << 17;
-    return *this;
-  }
+  HAL_FIELD(u8, 7, 0, vector);
+  HAL_FIELD(Delivery, 10, 8, delivery);
+  HAL_BIT(12, send_pending);     // delivery status (read-only)
+  HAL_BIT(13, active_low);       // interrupt input pin polarity
+  HAL_BIT(14, remote_irr);       // read-only
+  HAL_BIT(15, level_triggered);  // trigger mode
+  HAL_BIT(16, masked);
+  HAL_FIELD(TimerMode, 18, 17, timer_mode);
+};
+
+// The spurious-interrupt vector register — SDM Vol. 3A §11.9, Figure 11-23.
+class SpuriousVectorRegister : public detail::BitRegister<SpuriousVectorRegister> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_FIELD(u8, 7, 0, vector);
+  HAL_BIT(8, software_enable);  // the APIC software enable (§11.4.3)
+  HAL_BIT(9, no_focus_check);
+  HAL_BIT(12, suppress_eoi_broadcast);
+};
+
+// The local APIC version register — SDM Vol. 3A §11.4.8, Figure 11-7.
+class ApicVersion : public detail::BitRegister<ApicVersion> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_FIELD(u8, 7, 0, version);
+  HAL_FIELD(u8, 23, 16, max_lvt_entry);  // the number of LVT entries minus 1
+  HAL_BIT(24, eoi_broadcast_suppression);
 };
 
 // Timer divide configuration — SDM Vol. 3A §11.5.4, Figure 11-10 (bits 0, 1 and 3).
@@ -117,8 +123,6 @@ enum class ApicTimerDivide : u8 {
 
 class LocalApic {
  public:
-  static constexpr u32 kSoftwareEnable = 1u << 8;  // spurious-vector register, §11.4.3
-
   constexpr explicit LocalApic(ApicRegisters& regs) : regs_(&regs) {}
 
   // Software-enables the APIC with `spurious_vector`, accepts every priority (TPR = 0), masks
@@ -126,10 +130,10 @@ class LocalApic {
   void enable(u8 spurious_vector);
 
   u32 id() { return regs_->id(); }
-  bool software_enabled() { return regs_->read(ApicRegister::SpuriousVector) & kSoftwareEnable; }
-  u8 spurious_vector() { return u8(regs_->read(ApicRegister::SpuriousVector)); }
-  u8 version() { return u8(regs_->read(ApicRegister::Version)); }
-  u8 lvt_entries() { return u8((regs_->read(ApicRegister::Version) >> 16 & 0xFF) + 1); }
+  bool software_enabled() { return spurious().software_enable(); }
+  u8 spurious_vector() { return spurious().vector(); }
+  u8 version() { return version_register().version(); }
+  u8 lvt_entries() { return u8(version_register().max_lvt_entry() + 1); }
   bool x2apic() const { return regs_->x2apic(); }
 
   // End of interrupt for the in-service interrupt with the highest priority (§11.8.5).
@@ -142,13 +146,13 @@ class LocalApic {
   }
 
   void set_lint(u8 lint, LvtEntry entry) {
-    regs_->write(lint == 0 ? ApicRegister::LvtLint0 : ApicRegister::LvtLint1, u32(entry.raw()));
+    write(lint == 0 ? ApicRegister::LvtLint0 : ApicRegister::LvtLint1, entry);
   }
   LvtEntry lint(u8 lint) {
     return LvtEntry(regs_->read(lint == 0 ? ApicRegister::LvtLint0 : ApicRegister::LvtLint1));
   }
   void set_error_vector(u8 vector) {
-    regs_->write(ApicRegister::LvtError, u32(LvtEntry(0).set_vector(vector).raw()));
+    write(ApicRegister::LvtError, LvtEntry(0).set_vector(vector));
   }
   // Reads and clears the error status (§11.5.3: write before reading to latch it).
   u32 error_status();
@@ -167,6 +171,16 @@ class LocalApic {
   static void set_tsc_deadline(MsrIo& msrs, u64 tsc) { msrs.write(msr::kTscDeadline, tsc); }
 
  private:
+  SpuriousVectorRegister spurious() {
+    return SpuriousVectorRegister(regs_->read(ApicRegister::SpuriousVector));
+  }
+  ApicVersion version_register() { return ApicVersion(regs_->read(ApicRegister::Version)); }
+  // The APIC's registers are 32 bits wide (the x2APIC ICR excepted, §11.12.9).
+  template <typename Register>
+  void write(ApicRegister r, Register value) {
+    regs_->write(r, u32(value.raw()));
+  }
+
   ApicRegisters* regs_;
 };
 

@@ -2,14 +2,16 @@
 // reading the error-reporting banks for a crash report.
 #pragma once
 
+#include <hal/cpu_info.hpp>
 #include <libk/types.hpp>
 
 namespace hal::machine_check {
 
-// Sets CR4.MCE when CPUID says the CPU has machine-check exceptions (CPUID.1:EDX[7]).
-// Without it a machine check shuts the processor down instead of raising #MC (SDM Vol. 3A
-// §2.5). Returns whether #MC is now enabled.
-bool enable();
+// Sets CR4.MCE when CPUID says the CPU has machine-check exceptions (CPUID.1:EDX[7]), and
+// records whether it has the MCA banks (CPUID.1:EDX[14]) for the readers below. Without
+// CR4.MCE a machine check shuts the processor down instead of raising #MC (SDM Vol. 3A
+// §2.5). Returns whether #MC is now enabled. Call once, at boot.
+bool enable(const CpuInfo& cpu);
 
 struct Bank {
   u32 index;

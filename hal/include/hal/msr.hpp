@@ -37,12 +37,10 @@ class ApicBase : public detail::BitRegister<ApicBase> {
   using BitRegister::BitRegister;
   static ApicBase read(MsrIo& io) { return ApicBase(io.read(msr::kApicBase)); }
   void write(MsrIo& io) const { io.write(msr::kApicBase, raw_); }
-  bool bsp() const { return bit(8); }
-  bool x2apic() const { return bit(10); }  // EXTD
-  ApicBase& set_x2apic(bool v) { return set_bit(10, v); }
-  bool enabled() const { return bit(11); }  // EN: the APIC global enable
-  ApicBase& set_enabled(bool v) { return set_bit(11, v); }
-  u64 base() const { return raw_ & 0x000F'FFFF'FFFF'F000ull; }
+  HAL_BIT(8, bsp);
+  HAL_BIT(10, x2apic);   // EXTD
+  HAL_BIT(11, enabled);  // EN: the APIC global enable
+  HAL_ADDRESS(51, 12, base);
 };
 
 }  // namespace hal

@@ -4,25 +4,23 @@
 // kernel::vm::explain_fault (kernel/memory/vm.hpp).
 #pragma once
 
+#include <hal/bit_register.hpp>
 #include <hal/paging.hpp>
 
 namespace hal::paging {
 
 // The #PF error code — Intel SDM Vol. 3A §4.7, Figure 4-12.
-class PageFaultError {
+class PageFaultError : public hal::detail::BitRegister<PageFaultError> {
  public:
-  constexpr explicit PageFaultError(u64 raw) : raw_(raw) {}
-  constexpr u64 raw() const { return raw_; }
-  constexpr bool present() const { return raw_ & (1u << 0); }  // 0: not present; 1: protection
-  constexpr bool write() const { return raw_ & (1u << 1); }
-  constexpr bool user() const { return raw_ & (1u << 2); }
-  constexpr bool reserved_bit() const { return raw_ & (1u << 3); }
-  constexpr bool instruction_fetch() const { return raw_ & (1u << 4); }
-  constexpr bool protection_key() const { return raw_ & (1u << 5); }
-  constexpr bool shadow_stack() const { return raw_ & (1u << 6); }
-
- private:
-  u64 raw_;
+  using BitRegister::BitRegister;
+  HAL_BIT(0, present);  // 0: the page was not present; 1: a protection violation
+  HAL_BIT(1, write);    // W/R
+  HAL_BIT(2, user);     // U/S
+  HAL_BIT(3, reserved_bit);
+  HAL_BIT(4, instruction_fetch);  // I/D
+  HAL_BIT(5, protection_key);     // PK
+  HAL_BIT(6, shadow_stack);       // SS
+  HAL_BIT(15, sgx);               // SGX
 };
 
 enum class FaultKind : u8 {

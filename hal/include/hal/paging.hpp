@@ -4,6 +4,7 @@
 // in host tests (a fake physical memory).
 #pragma once
 
+#include <hal/bit_register.hpp>
 #include <libk/optional.hpp>
 #include <libk/result.hpp>
 #include <libk/string_view.hpp>
@@ -11,20 +12,42 @@
 
 namespace hal::paging {
 
-// Page-table entry bits — SDM Vol. 3A Tables 4-15 to 4-20.
-inline constexpr u64 kPresent = 1ull << 0;
-inline constexpr u64 kWritable = 1ull << 1;
-inline constexpr u64 kUser = 1ull << 2;
-inline constexpr u64 kWriteThrough = 1ull << 3;  // PWT
-inline constexpr u64 kCacheDisable = 1ull << 4;  // PCD
-inline constexpr u64 kAccessed = 1ull << 5;
-inline constexpr u64 kDirty = 1ull << 6;
-inline constexpr u64 kHuge = 1ull << 7;  // PS in a PDPTE/PDE; PAT in a 4 KiB PTE
-inline constexpr u64 kPat4K = 1ull << 7;
-inline constexpr u64 kGlobal = 1ull << 8;
-inline constexpr u64 kPatLarge = 1ull << 12;  // PAT in a 2 MiB / 1 GiB entry
-inline constexpr u64 kNoExecute = 1ull << 63;
-inline constexpr u64 kAddressMask = 0x000f'ffff'ffff'f000ull;
+// A paging-structure entry at any level — SDM Vol. 3A §4.5, Tables 4-15 to 4-20. Some bits
+// mean different things at different levels: bit 7 is PS in a PDPTE/PDE and PAT in a 4 KiB
+// PTE; bit 12 is PAT in a 2 MiB/1 GiB leaf and an address bit everywhere else.
+class PageEntry : public hal::detail::BitRegister<PageEntry> {
+ public:
+  using BitRegister::BitRegister;
+  HAL_BIT(0, present);
+  HAL_BIT(1, writable);
+  HAL_BIT(2, user);
+  HAL_BIT(3, write_through);  // PWT
+  HAL_BIT(4, cache_disable);  // PCD
+  HAL_BIT(5, accessed);
+  HAL_BIT(6, dirty);
+  HAL_BIT(7, huge);    // PS in a PDPTE/PDE: the entry maps a 1 GiB/2 MiB page
+  HAL_BIT(7, pat_4k);  // PAT in a 4 KiB PTE
+  HAL_BIT(8, global);
+  HAL_BIT(12, pat_large);  // PAT in a 2 MiB/1 GiB entry
+  // The next table's address, or the page's (a large page's address has more low zeros).
+  HAL_ADDRESS(51, 12, address);
+  HAL_BIT(63, no_execute);  // XD, with IA32_EFER.NXE
+};
+
+// The entry bits as masks, for code that tests or combines flags; each comes from PageEntry.
+inline constexpr u64 kPresent = PageEntry(0).set_present(true).raw();
+inline constexpr u64 kWritable = PageEntry(0).set_writable(true).raw();
+inline constexpr u64 kUser = PageEntry(0).set_user(true).raw();
+inline constexpr u64 kWriteThrough = PageEntry(0).set_write_through(true).raw();
+inline constexpr u64 kCacheDisable = PageEntry(0).set_cache_disable(true).raw();
+inline constexpr u64 kAccessed = PageEntry(0).set_accessed(true).raw();
+inline constexpr u64 kDirty = PageEntry(0).set_dirty(true).raw();
+inline constexpr u64 kHuge = PageEntry(0).set_huge(true).raw();
+inline constexpr u64 kPat4K = PageEntry(0).set_pat_4k(true).raw();
+inline constexpr u64 kGlobal = PageEntry(0).set_global(true).raw();
+inline constexpr u64 kPatLarge = PageEntry(0).set_pat_large(true).raw();
+inline constexpr u64 kNoExecute = PageEntry(0).set_no_execute(true).raw();
+inline constexpr u64 kAddressMask = PageEntry(~u64{0}).address();
 inline constexpr u64 kMaxPhysical = (1ull << 52) - 1;  // architectural MAXPHYADDR limit
 
 // A non-present 4 KiB entry with this value marks a guard page. With P = 0 the processor

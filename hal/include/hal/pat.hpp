@@ -2,7 +2,8 @@
 // A page's PAT, PCD and PWT bits select one of eight entries; each entry holds a memory
 // type. Ember's layout (see hal/paging.hpp, Cache): entries 0-3 keep their power-on values
 // WB, WT, UC-, UC, so tables built before the PAT is programmed mean the same thing after,
-// and entry 4 becomes write-combining for the framebuffer.
+// and entry 4 becomes write-combining for the framebuffer. Only when CPUID says the CPU has a
+// PAT (hal::CpuInfo::pat).
 #pragma once
 
 #include <hal/registers.hpp>
@@ -24,24 +25,19 @@ class Pat : public detail::BitRegister<Pat> {
   static constexpr u64 kPowerOn = 0x0007'0406'0007'0406ull;  // SDM §11.12.4
   using BitRegister::BitRegister;
 
-  // CPUID.01H:EDX[16].
-  static bool supported() { return (cpu::cpuid(1).edx >> 16) & 1; }
   static Pat read() { return Pat(cpu::rdmsr(kMsr)); }
   void write() const { cpu::wrmsr(kMsr, raw_); }
 
-  MemoryType entry(u32 index) const { return MemoryType((raw_ >> (8 * index)) & 7); }
+  // Entry `index` (0-7): byte `index`, of which bits 2:0 hold the type and 7:3 are reserved.
+  MemoryType entry(u32 index) const { return MemoryType(field(8 * index + 2, 8 * index)); }
   Pat& set_entry(u32 index, MemoryType type) {
-    raw_ = (raw_ & ~(u64{0xff} << (8 * index))) | (u64(type) << (8 * index));
-    return *this;
+    return set_field(8 * index + 7, 8 * index, u64(type));
   }
 
   // Ember's layout: power-on entries with entry 4 = write-combining.
   static constexpr u64 ember_layout() {
-    return (kPowerOn & ~(u64{0xff} << 32)) | (u64(MemoryType::WriteCombining) << 32);
+    return Pat(kPowerOn).set_entry(4, MemoryType::WriteCombining).raw();
   }
 };
-
-// CPUID.01H:EDX[13]: global pages (CR4.PGE).
-inline bool global_pages_supported() { return (cpu::cpuid(1).edx >> 13) & 1; }
 
 }  // namespace hal

@@ -2,26 +2,10 @@
 // Call sites read like `Efer::read().set_nxe(true).write()`.
 #pragma once
 
+#include <hal/bit_register.hpp>
 #include <hal/cpu.hpp>
 
 namespace hal {
-
-namespace detail {
-template <typename Derived>
-class BitRegister {
- public:
-  constexpr explicit BitRegister(u64 raw) : raw_(raw) {}
-  constexpr u64 raw() const { return raw_; }
-
- protected:
-  constexpr bool bit(u32 n) const { return (raw_ >> n) & 1; }
-  constexpr Derived& set_bit(u32 n, bool v) {
-    raw_ = v ? raw_ | (u64{1} << n) : raw_ & ~(u64{1} << n);
-    return static_cast<Derived&>(*this);
-  }
-  u64 raw_;
-};
-}  // namespace detail
 
 // CR0 — Intel SDM Vol. 3A §2.5, Figure 2-7.
 class Cr0 : public detail::BitRegister<Cr0> {
@@ -29,10 +13,31 @@ class Cr0 : public detail::BitRegister<Cr0> {
   using BitRegister::BitRegister;
   static Cr0 read() { return Cr0(cpu::read_cr0()); }
   void write() const { cpu::write_cr0(raw_); }
-  bool pe() const { return bit(0); }
-  bool wp() const { return bit(16); }
-  Cr0& set_wp(bool v) { return set_bit(16, v); }
-  bool pg() const { return bit(31); }
+  HAL_BIT(0, pe);   // protection enable
+  HAL_BIT(1, mp);   // monitor coprocessor
+  HAL_BIT(2, em);   // x87 emulation
+  HAL_BIT(3, ts);   // task switched
+  HAL_BIT(4, et);   // extension type (always 1)
+  HAL_BIT(5, ne);   // numeric error: native x87 error reporting
+  HAL_BIT(16, wp);  // write protect: ring 0 honours read-only pages
+  HAL_BIT(18, am);  // alignment mask
+  HAL_BIT(29, nw);  // not write-through
+  HAL_BIT(30, cd);  // cache disable
+  HAL_BIT(31, pg);  // paging
+};
+
+// CR3 — Intel SDM Vol. 3A §4.5, Table 4-12 (CR4.PCIDE = 0) and Table 4-13 (CR4.PCIDE = 1).
+class Cr3 : public detail::BitRegister<Cr3> {
+ public:
+  using BitRegister::BitRegister;
+  static Cr3 read() { return Cr3(cpu::read_cr3()); }
+  // Loading CR3 switches address spaces and flushes the non-global TLB entries (§4.10.4.1).
+  void write() const { cpu::write_cr3(raw_); }
+  HAL_BIT(3, write_through);    // PWT of the top-level table, with CR4.PCIDE = 0
+  HAL_BIT(4, cache_disable);    // PCD of the top-level table, with CR4.PCIDE = 0
+  HAL_FIELD(u16, 11, 0, pcid);  // the process-context identifier, with CR4.PCIDE = 1
+  HAL_ADDRESS(51, 12, base);    // the top-level (PML4) table's physical address
+  HAL_BIT(63, keep_tlb);        // written with CR4.PCIDE = 1: keep the PCID's TLB entries
 };
 
 // CR4 — Intel SDM Vol. 3A §2.5, Figure 2-7.
@@ -41,12 +46,27 @@ class Cr4 : public detail::BitRegister<Cr4> {
   using BitRegister::BitRegister;
   static Cr4 read() { return Cr4(cpu::read_cr4()); }
   void write() const { cpu::write_cr4(raw_); }
-  bool pae() const { return bit(5); }
-  bool mce() const { return bit(6); }  // machine-check exceptions enabled
-  Cr4& set_mce(bool v) { return set_bit(6, v); }
-  bool pge() const { return bit(7); }
-  Cr4& set_pge(bool v) { return set_bit(7, v); }
-  bool la57() const { return bit(12); }
+  HAL_BIT(0, vme);
+  HAL_BIT(1, pvi);
+  HAL_BIT(2, tsd);
+  HAL_BIT(3, de);
+  HAL_BIT(4, pse);
+  HAL_BIT(5, pae);
+  HAL_BIT(6, mce);  // machine-check exceptions enabled
+  HAL_BIT(7, pge);  // global pages
+  HAL_BIT(8, pce);
+  HAL_BIT(9, osfxsr);
+  HAL_BIT(10, osxmmexcpt);
+  HAL_BIT(11, umip);
+  HAL_BIT(12, la57);  // 5-level paging
+  HAL_BIT(13, vmxe);
+  HAL_BIT(16, fsgsbase);
+  HAL_BIT(17, pcide);  // process-context identifiers (CR3[11:0] is a PCID)
+  HAL_BIT(18, osxsave);
+  HAL_BIT(20, smep);
+  HAL_BIT(21, smap);
+  HAL_BIT(22, pke);
+  HAL_BIT(23, cet);
 };
 
 // IA32_EFER (MSR 0xC0000080) — Intel SDM Vol. 3A §2.2.1, Table 2-1.
@@ -56,31 +76,10 @@ class Efer : public detail::BitRegister<Efer> {
   using BitRegister::BitRegister;
   static Efer read() { return Efer(cpu::rdmsr(kMsr)); }
   void write() const { cpu::wrmsr(kMsr, raw_); }
-  bool lme() const { return bit(8); }
-  bool lma() const { return bit(10); }
-  bool nxe() const { return bit(11); }
-  Efer& set_nxe(bool v) { return set_bit(11, v); }
-};
-
-// CPUID feature bits used early (SDM Vol. 2A, CPUID instruction, Tables 3-8 to 3-10).
-struct CpuFeatures {
-  bool huge_pages_1g;        // CPUID.80000001H:EDX[26]
-  bool nx;                   // CPUID.80000001H:EDX[20]
-  bool invariant_tsc;        // CPUID.80000007H:EDX[8]
-  u8 physical_address_bits;  // CPUID.80000008H:EAX[7:0]
-
-  static CpuFeatures detect() {
-    CpuFeatures f{};
-    u32 max_ext = cpu::cpuid(0x8000'0000).eax;
-    if (max_ext >= 0x8000'0001) {
-      auto r = cpu::cpuid(0x8000'0001);
-      f.huge_pages_1g = (r.edx >> 26) & 1;
-      f.nx = (r.edx >> 20) & 1;
-    }
-    if (max_ext >= 0x8000'0007) f.invariant_tsc = (cpu::cpuid(0x8000'0007).edx >> 8) & 1;
-    f.physical_address_bits = max_ext >= 0x8000'0008 ? u8(cpu::cpuid(0x8000'0008).eax) : 36;
-    return f;
-  }
+  HAL_BIT(0, sce);   // SYSCALL enable
+  HAL_BIT(8, lme);   // long mode enable
+  HAL_BIT(10, lma);  // long mode active
+  HAL_BIT(11, nxe);  // no-execute enable
 };
 
 }  // namespace hal

@@ -17,7 +17,7 @@ inline void flush_all() {
     Cr4(cr4.raw()).set_pge(false).write();
     cr4.write();
   } else {
-    cpu::write_cr3(cpu::read_cr3());
+    Cr3::read().write();
   }
 }
 

@@ -85,8 +85,4 @@ struct IsaRoute {
 };
 IsaRoute route_isa_irq(const Madt& madt, u8 irq);
 
-// The I/O APIC serving `gsi`, given how many inputs each has (`inputs[i]` for io_apics[i]);
-// nullptr if none does.
-const IoApicEntry* io_apic_for(const Madt& madt, Span<const u32> inputs, u32 gsi);
-
 }  // namespace libk::acpi
