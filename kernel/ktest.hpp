@@ -2,7 +2,7 @@
 // collects into an array — no constructors) and run when the command line says
 // `test=<pattern>[,<pattern>...]`; a pattern is a name, a prefix ending in '*', or `all`.
 //
-// Output, one line per event, parsed by tests/qemu/ember_test.py:
+// Output, one line per event, parsed by tests/qemu/harness.py:
 //   KTEST RUN <name>
 //   KTEST PASS <name> (<cycles> cycles)
 //   KTEST FAIL <name>: <file>:<line>: <what>

@@ -150,9 +150,8 @@ def case_heap_foreign_direct_map_pointer(ctx):
 
 
 # Faults the kernel's page tables must stop: (test, line logged just before the access,
-# the crash report's description from vm::describe_fault, which the CPU issue's crash
-# reporter prints after the faulting address once it is registered as its page-fault
-# describer: crash::set_page_fault_describer(kernel::vm::describe_fault)).
+# the crash report's description from vm::describe_fault, which the crash reporter prints
+# after the faulting address: crash::set_page_fault_describer(kernel::vm::describe_fault).
 FAULTS = {
     "write-text": ("memory.fault.write_text", r"fault test: writing to kernel text",
                    r"protection violation: write to a read-only page in kernel text "
@@ -177,8 +176,8 @@ def boot_fault(ctx, name):
 
 
 def make_fault_report_case(name):
-    """The full check: the #PF crash report names the fault. Needs the CPU issue's exception
-    handler calling kernel::vm::describe_fault."""
+    """The #PF crash report names the fault (the exception handler calls
+    kernel::vm::describe_fault)."""
     def case(ctx):
         result = boot_fault(ctx, name)
         expect(result, FAULTS[name][2], "the page-fault report")

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""QEMU+OVMF tests of CPU bring-up (issue 4): crash reports, the machine matrix, keyboard.
+"""QEMU+OVMF tests of CPU bring-up: crash reports, the machine matrix, keyboard.
 
   cpu_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
 

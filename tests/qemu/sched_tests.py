@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""QEMU+OVMF tests of threads and synchronization (issue 6) that must end the boot.
+"""QEMU+OVMF tests of threads and synchronization that must end the boot.
 
   sched_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
 

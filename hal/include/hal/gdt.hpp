@@ -38,7 +38,8 @@ struct StackRange {
 };
 
 // The stack used for IST slot `ist` (1..kIstCount). Statically allocated in .bss.
-// FIXME: no guard pages below these yet; the memory issue's guard-paged stacks replace them.
+// FIXME: no guard pages below these: an overflow runs into the .bss below. Kernel stacks from
+// kernel/memory/stacks.hpp (guard-paged) would catch it.
 StackRange ist_stack(u8 ist);
 
 }  // namespace hal::gdt

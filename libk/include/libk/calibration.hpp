@@ -1,5 +1,5 @@
 // Calibrating the TSC and the local APIC timer against a reference clock (the HPET or the
-// PIT), as pure logic over a Clocks interface: hal/calibration.hpp implements it with the
+// PIT), as pure logic over a Clocks interface: hal/reference_clock.hpp implements it with the
 // hardware, host tests with fake clocks whose every read happens at a known simulated time
 // (tests/host/calibration_test.cpp). docs/interrupts.md, "Timers and calibration".
 //
