@@ -56,52 +56,44 @@ def case_thread_stack_overflow(ctx):
     print("PASS: the overflow was caught and reported in %.1f s" % r.elapsed)
 
 
-def case_mutex_relock(ctx):
-    r = boot_panic(ctx, "sync.mutex.relock_panics")
-    expect(r, r'^KTEST FAIL sync\.mutex\.relock_panics: panic: mutex "misuse": thread 1 "main" '
-              r'locks it again while holding it \(self-deadlock\)$',
-           "the test failing by a panic with the relock diagnosis")
-    print("PASS: relocking panicked in %.1f s" % r.elapsed)
+# Misuse that must panic with a message naming what was misused: case name ->
+# (test to boot, patterns the serial log must match with what each shows).
+MISUSE = {
+    "mutex-relock": ("sync.mutex.relock_panics", [
+        (r'^KTEST FAIL sync\.mutex\.relock_panics: panic: mutex "misuse": thread 1 "main" '
+         r'locks it again while holding it \(self-deadlock\)$', "the relock diagnosis")]),
+    "mutex-unlock-non-owner": ("sync.mutex.unlock_by_non_owner_panics", [
+        (r'^KTEST FAIL sync\.mutex\.unlock_by_non_owner_panics: panic: mutex "misuse": '
+         r'thread \d+ "intruder" unlocks it, but thread 1 "main" holds it$',
+         "the foreign-unlock diagnosis")]),
+    "spinlock-recursion": ("sync.spinlock.recursion_panics", [
+        (r'^KTEST FAIL sync\.spinlock\.recursion_panics: panic: spinlock "misuse": '
+         r'take_spinlock_twice\(\) takes it again on CPU 0, which holds it \(recursion\)$',
+         "the lock, the function and the CPU")]),
+    "irq-lock-recursion": ("sync.irq_lock.recursion_panics", [
+        (r'^KTEST FAIL sync\.irq_lock\.recursion_panics: panic: irq lock "misuse": '
+         r'take_irq_lock_twice\(\) takes it again while it is held \(recursion\)$',
+         "the lock and the function")]),
+    "locked-without-lock": ("sync.locked_function_without_lock_panics", [
+        (r'^KTEST FAIL sync\.locked_function_without_lock_panics: panic: spinlock '
+         r'"scheduler": wake_one_locked\(\) needs it held, but it is free$',
+         "the lock and the _locked function")]),
+    "verify-failure": ("libk.verify_failure_panics", [
+        (r"^\s*VERIFY\(has_\) failed\s*$", "the failed expression in the banner"),
+        (r"^\s*at libk/include/libk/optional\.hpp:\d+ in value\(\)\s*$",
+         "the place of the check in the banner")]),
+}
 
 
-def case_mutex_unlock_non_owner(ctx):
-    r = boot_panic(ctx, "sync.mutex.unlock_by_non_owner_panics")
-    expect(r, r'^KTEST FAIL sync\.mutex\.unlock_by_non_owner_panics: panic: mutex "misuse": '
-              r'thread \d+ "intruder" unlocks it, but thread 1 "main" holds it$',
-           "the test failing by a panic with the foreign-unlock diagnosis")
-    print("PASS: a foreign unlock panicked in %.1f s" % r.elapsed)
+def make_misuse_case(name):
+    test, patterns = MISUSE[name]
 
-
-def case_spinlock_recursion(ctx):
-    r = boot_panic(ctx, "sync.spinlock.recursion_panics")
-    expect(r, r'^KTEST FAIL sync\.spinlock\.recursion_panics: panic: spinlock "misuse": '
-              r'take_spinlock_twice\(\) takes it again on CPU 0, which holds it \(recursion\)$',
-           "the panic naming the lock, the function and the CPU")
-    print("PASS: spinlock recursion panicked in %.1f s" % r.elapsed)
-
-
-def case_irq_lock_recursion(ctx):
-    r = boot_panic(ctx, "sync.irq_lock.recursion_panics")
-    expect(r, r'^KTEST FAIL sync\.irq_lock\.recursion_panics: panic: irq lock "misuse": '
-              r'take_irq_lock_twice\(\) takes it again while it is held \(recursion\)$',
-           "the panic naming the lock and the function")
-    print("PASS: irq lock recursion panicked in %.1f s" % r.elapsed)
-
-
-def case_locked_without_lock(ctx):
-    r = boot_panic(ctx, "sync.locked_function_without_lock_panics")
-    expect(r, r'^KTEST FAIL sync\.locked_function_without_lock_panics: panic: spinlock '
-              r'"scheduler": wake_one_locked\(\) needs it held, but it is free$',
-           "the panic naming the lock and the _locked function")
-    print("PASS: a _locked call without the lock panicked in %.1f s" % r.elapsed)
-
-
-def case_verify_failure(ctx):
-    r = boot_panic(ctx, "libk.verify_failure_panics")
-    expect(r, r"^\s*VERIFY\(has_\) failed\s*$", "the failed expression in the banner")
-    expect(r, r"^\s*at libk/include/libk/optional\.hpp:\d+ in value\(\)\s*$",
-           "the place of the check in the banner")
-    print("PASS: a libk VERIFY panicked in %.1f s" % r.elapsed)
+    def case(ctx):
+        r = boot_panic(ctx, test)
+        for pattern, what in patterns:
+            expect(r, pattern, what)
+        print("PASS: %s panicked as it should in %.1f s" % (name, r.elapsed))
+    return case
 
 
 def case_bench(ctx):
@@ -120,12 +112,7 @@ def case_bench(ctx):
 
 CASES = {
     "thread-stack-overflow": case_thread_stack_overflow,
-    "mutex-relock": case_mutex_relock,
-    "mutex-unlock-non-owner": case_mutex_unlock_non_owner,
-    "spinlock-recursion": case_spinlock_recursion,
-    "irq-lock-recursion": case_irq_lock_recursion,
-    "locked-without-lock": case_locked_without_lock,
-    "verify-failure": case_verify_failure,
+    **{name: make_misuse_case(name) for name in MISUSE},
 }
 BENCHMARK_CASES = {"bench": case_bench}  # meson: the benchmark sched-kernel
 
