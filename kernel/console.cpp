@@ -123,6 +123,7 @@ bool init_screen(libk::StringView font_option) {
     VERIFY(screen_claim.try_claim());  // nobody draws before screen_ready
     bool ready =
         screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer);
+    screen.renderer().set_wide_font(&fonts::kWideFont);
     screen_claim.release();
     if (!ready) return false;
   }

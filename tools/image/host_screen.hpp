@@ -49,6 +49,7 @@ class HostScreen {
     memory_.assign(layout.bytes / 8 + 1, 0);
     libk::Span<u8> block(reinterpret_cast<u8*>(memory_.data()), memory_.size() * 8);
     if (!console_.init(view, font.value(), block, config_.options)) return "framebuffer too small";
+    console_.renderer().set_wide_font(&fonts::kWideFont);
     return "";
   }
 
