@@ -46,6 +46,7 @@ void Terminal::reset() {
   charset_[0] = charset_[1] = kAscii;
   gl_ = 0;
   last_printed_ = 0;
+  mark_valid_ = false;
   view_offset_ = 0;
   pen_ = Pen();
   resolve_pen();
@@ -80,6 +81,7 @@ void Terminal::print_ascii_run(const char* text, usize count) {
     split_wide_at(y_, x_, x_ + n);
     Cell* run = grid_->write_run(x_, y_, n);
     for (u32 i = 0; i < n; ++i) run[i] = pen_cell(char32_t(text[i]));
+    mark_target(x_ + n - 1);
     text += n;
     count -= n;
     x_ += n;
@@ -105,6 +107,7 @@ void Terminal::print(char32_t cp) {
   if (wrap_pending_) wrap();
   if (insert_mode_) grid_->insert_cells(y_, x_, 1, blank());
   put_cell(x_, pen_cell(cp));
+  mark_target(x_);
   last_printed_ = cp;
   if (x_ + 1 < columns())
     ++x_;
@@ -125,6 +128,7 @@ void Terminal::print_wide(char32_t cp) {
   Cell* run = grid_->write_run(x_, y_, 2);
   run[0] = pen_cell(cp, kAttrWide);
   run[1] = pen_cell(0, kAttrWideTail);
+  mark_target(x_);
   last_printed_ = cp;
   x_ += 2;
   if (x_ >= columns()) {
@@ -133,22 +137,16 @@ void Terminal::print_wide(char32_t cp) {
   }
 }
 
-// A combining mark joins the character before the cursor (the one under it after a
-// character in the last column). Only the first mark of a cell is kept.
+// A combining mark joins the character printed just before it; after anything else (a
+// control, a sequence) there is none and the mark is dropped. Only the first mark of a
+// cell is kept.
 void Terminal::add_mark(char32_t mark) {
-  u32 x;
-  if (wrap_pending_)
-    x = x_;
-  else if (x_ > 0)
-    x = x_ - 1;
-  else
-    return;  // nothing before it on this line
-  const Cell* row = grid_->row(y_);
-  if ((row[x].attrs & kAttrWideTail) && x > 0) --x;
-  if (row[x].mark != 0) return;
-  Cell c = row[x];
+  if (!mark_valid_ || mark_y_ >= rows() || mark_x_ >= columns()) return;
+  const Cell* row = grid_->row(mark_y_);
+  if (row[mark_x_].mark != 0) return;
+  Cell c = row[mark_x_];
   c.mark = mark;
-  grid_->set(x, y_, c);
+  grid_->set(mark_x_, mark_y_, c);
 }
 
 void Terminal::put_cell(u32 x, const Cell& cell) {
@@ -204,6 +202,7 @@ void Terminal::scroll_up(u32 n) {
 void Terminal::scroll_down(u32 n) { grid_->scroll_region_down(top_, bottom_, n, blank()); }
 
 void Terminal::execute(u8 control) {
+  mark_valid_ = false;
   switch (control) {
     case '\b':
       wrap_pending_ = false;
@@ -228,6 +227,7 @@ void Terminal::execute(u8 control) {
 }
 
 void Terminal::esc_dispatch(u8 intermediate, u8 final) {
+  mark_valid_ = false;
   if (intermediate == '(' || intermediate == ')') {
     // Designate G0/G1: '0' is DEC Special Graphics; 'B' (ASCII) and the national sets,
     // which Ember does not have, give ASCII.

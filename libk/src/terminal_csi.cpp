@@ -13,6 +13,7 @@ i64 clamp(i64 v, i64 lo, i64 hi) { return v < lo ? lo : v > hi ? hi : v; }
 }  // namespace
 
 void Terminal::csi_dispatch(const CsiParams& p, u8 private_marker, u8 intermediate, u8 final) {
+  mark_valid_ = false;
   bool handled;
   if (private_marker != 0 || intermediate != 0)
     handled = csi_private(p, private_marker, intermediate, final);
@@ -25,8 +26,8 @@ bool Terminal::csi_cursor(const CsiParams& p, u8 final) {
   i64 x = x_, y = y_, n = p.get_or(0, 1);
   switch (final) {
     case 'A': move_vertically(-n); return true;          // CUU
-    case 'B':                                            // CUD
-    case 'e': move_vertically(n); return true;           // VPR
+    case 'B': move_vertically(n); return true;           // CUD
+    case 'e': move_to(x, y + n); return true;            // VPR: not stopped by the margins
     case 'C':                                            // CUF
     case 'a': move_to(x + n, y); return true;            // HPR
     case 'D': move_to(x - n, y); return true;            // CUB
@@ -198,19 +199,18 @@ void Terminal::erase_line(u32 mode) {
     erase_cells(y_, 0, columns());
 }
 
-// IL/DL work inside the scroll region only, from the cursor's row, and return the carriage.
+// IL/DL return the carriage (xterm, as the VT510 does) and then work inside the scroll
+// region only, from the cursor's row.
 void Terminal::insert_lines(u32 n) {
-  if (y_ < top_ || y_ > bottom_) return;
-  grid_->scroll_region_down(y_, bottom_, n, blank());
   x_ = 0;
   wrap_pending_ = false;
+  if (y_ >= top_ && y_ <= bottom_) grid_->scroll_region_down(y_, bottom_, n, blank());
 }
 
 void Terminal::delete_lines(u32 n) {
-  if (y_ < top_ || y_ > bottom_) return;
-  grid_->scroll_region_up(y_, bottom_, n, blank());
   x_ = 0;
   wrap_pending_ = false;
+  if (y_ >= top_ && y_ <= bottom_) grid_->scroll_region_up(y_, bottom_, n, blank());
 }
 
 void Terminal::insert_characters(u32 n) {
@@ -291,10 +291,11 @@ void Terminal::set_dec_mode(u32 mode, bool on) {
     case 1047: on ? enter_alternate(false) : leave_alternate(true); break;
     case 1048: on ? save_cursor() : restore_cursor(); break;
     case 1049:
-      if (on) {
+      if (on) {  // xterm: save, switch, clear (also when already switched)
         save_cursor();
-        enter_alternate(true);
-      } else if (alternate_active_) {
+        enter_alternate(false);
+        if (alternate_active_) erase_display(2);
+      } else {  // xterm restores the cursor even when the normal screen was showing
         leave_alternate(false);
         restore_cursor();
       }

@@ -133,6 +133,7 @@ class Terminal {
   void print_ascii_run(const char* text, usize count);
   void print_wide(char32_t cp);
   void add_mark(char32_t mark);
+  void mark_target(u32 x) { mark_x_ = x, mark_y_ = y_, mark_valid_ = true; }
   void put_cell(u32 x, const Cell& cell);
   void split_wide_at(u32 y, u32 x0, u32 x1);
   char32_t translate(char32_t cp) const;
@@ -209,6 +210,8 @@ class Terminal {
   Charset charset_[2] = {kAscii, kAscii};  // G0, G1
   u8 gl_ = 0;                              // which of them is in GL (SI: 0, SO: 1)
   char32_t last_printed_ = 0;              // for REP; 0 when nothing may be repeated
+  u32 mark_x_ = 0, mark_y_ = 0;            // the cell a combining mark would join
+  bool mark_valid_ = false;
   Pen pen_;
   Saved saved_[2];  // normal screen, alternate screen
   u64 tabs_[kTabWords] = {};
