@@ -9,6 +9,10 @@
 //   frame_copy/*   the kernel's options for copying a frame without SSE, each paired
 //                  with a memcpy the same way.
 //   frame_memcpy   the memcpy alone, for its bandwidth.
+//   small_writes/* the shell's pattern: one 80-column line per write, each presented at
+//                  once (console::write presents before it returns), 4 KiB of lines per
+//                  iteration on a screen that is already full (every line scrolls);
+//                  bytes/s, paired with a frame memcpy per line as the peer.
 //
 // Pairing each measurement with its peer in the same iteration keeps the ratios steady
 // on a shared machine. After the run the reporter prints the ratios (scroll_blit target
@@ -179,6 +183,32 @@ void scroll_blit(benchmark::State& state, const char* font) {
   if (!all_full) state.SkipWithError("a scroll did not copy the whole frame");
 }
 
+// 80-column lines, presented one by one: each scrolls the screen, so each present draws
+// one row and copies the frame; the peer is one frame memcpy per line.
+void small_writes(benchmark::State& state, const char* font) {
+  auto screen = make_screen(font);
+  std::string line = std::string(79, 'x') + "\n";
+  for (uint32_t i = 0; i < 100; ++i)
+    screen->console().write(libk::StringView(line.data(), line.size()));
+  screen->console().present();
+  std::vector<uint8_t> frame(kFrameBytes, 0x3C);
+  constexpr size_t kLines = 4096 / 80;
+  paired_with_memcpy(state, screen->framebuffer().data(), frame.data(), [&] {
+    for (size_t i = 0; i < kLines; ++i) {
+      screen->console().write(libk::StringView(line.data(), line.size()));
+      screen->console().present();
+    }
+  });
+  state.counters["lines_per_memcpy"] = double(kLines);
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(kLines * line.size()));
+}
+
+BENCHMARK_CAPTURE(small_writes, terminus32, "terminus32")
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(small_writes, terminus16, "terminus16")
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(render, terminus32, "terminus32")
     ->Arg(kTextBytes)
     ->Arg(64 << 10)
@@ -227,9 +257,13 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::printf("  %s: %.3f ms = %.2fx one frame memcpy (%.3f ms, same iterations)%s\n",
                   name.c_str(), r.first * r.second / 1e3, r.first, r.second / 1e3,
                   name.rfind("scroll_blit/", 0) == 0 ? "; target <= 1.2x" : "");
-    for (const auto& [name, rate] : rates_)
+    for (const auto& [name, rate] : rates_) {
       if (name.rfind("render/", 0) == 0)
         std::printf("  %s: %.0f MB/s of text; target >= 100\n", name.c_str(), rate / 1e6);
+      if (name.rfind("small_writes/", 0) == 0)
+        std::printf("  %s: %.2f MB/s of 80-column lines, each presented\n", name.c_str(),
+                    rate / 1e6);
+    }
   }
 
  private:
