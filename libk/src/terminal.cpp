@@ -105,7 +105,7 @@ void Terminal::print(char32_t cp) {
   if (width == 2 && columns() >= 2) return print_wide(cp);
   if (width == 2) cp = kReplacementCharacter;  // a one-column screen cannot show it
   if (wrap_pending_) wrap();
-  if (insert_mode_) grid_->insert_cells(y_, x_, 1, blank());
+  if (insert_mode_) insert_blanks(1);
   put_cell(x_, pen_cell(cp));
   mark_target(x_);
   last_printed_ = cp;
@@ -123,7 +123,7 @@ void Terminal::print_wide(char32_t cp) {
     else
       x_ = columns() - 2;
   }
-  if (insert_mode_) grid_->insert_cells(y_, x_, 2, blank());
+  if (insert_mode_) insert_blanks(2);
   split_wide_at(y_, x_, x_ + 2);
   Cell* run = grid_->write_run(x_, y_, 2);
   run[0] = pen_cell(cp, kAttrWide);

@@ -215,10 +215,14 @@ void Terminal::delete_lines(u32 n) {
 
 void Terminal::insert_characters(u32 n) {
   wrap_pending_ = false;
-  split_wide_at(y_, x_, x_);
-  if (x_ > 0 && (grid_->row(y_)[x_].attrs & kAttrWideTail)) split_wide_at(y_, x_, x_ + 1);
+  insert_blanks(n);
+}
+
+// n blanks at the cursor, the rest of the line pushed right: a wide character cut by the
+// cursor, or pushed half over the edge, is blanked whole.
+void Terminal::insert_blanks(u32 n) {
+  if (grid_->row(y_)[x_].attrs & kAttrWideTail) erase_cells(y_, x_, x_ + 1);  // both halves
   grid_->insert_cells(y_, x_, n, blank());
-  // A wide character pushed half over the edge loses its left half too.
   if (grid_->row(y_)[columns() - 1].attrs & kAttrWide) erase_cells(y_, columns() - 1, columns());
 }
 

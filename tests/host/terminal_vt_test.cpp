@@ -293,3 +293,14 @@ TEST_CASE("Bracketed paste, cursor keys and cursor style are accepted", "[termin
   CHECK(t.term.cursor_style() == libk::Terminal::CursorStyle::Bar);
   CHECK(t.term.unsupported() == 0);
 }
+
+TEST_CASE("Inserting at the right half of a wide character blanks it whole",
+          "[terminal][vt][wide]") {
+  TestTerminal t(8, 1, vt_options());
+  t.write("ab日cd\x1b[1;4H\x1b[4hX");  // column 4 is the right half of 日
+  CHECK(t.row(0) == "ab X cd");
+  for (uint32_t x = 0; x < 8; ++x) CHECK_FALSE(t.at(x, 0).attrs & libk::kAttrWideTail);
+  t.write("\x1b[4l\x1b[1;1Hab日本語\x1b[1;1H\x1b[@");  // 語 pushed half over the edge
+  CHECK(t.row(0) == " ab日本");
+  CHECK_FALSE(t.at(7, 0).attrs & libk::kAttrWide);
+}

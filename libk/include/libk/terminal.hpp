@@ -157,6 +157,7 @@ class Terminal {
   void insert_lines(u32 n);
   void delete_lines(u32 n);
   void insert_characters(u32 n);
+  void insert_blanks(u32 n);
   void delete_characters(u32 n);
   void repeat_last(u32 n);
   void set_margins(const CsiParams& p);
