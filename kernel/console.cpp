@@ -173,9 +173,9 @@ bool init_scrollback(u32 lines) {
   bool ok = scrollback.init({cells, usize(lines) * columns}, columns, lines) &&
             screen.terminal().set_scrollback(&scrollback);
   screen_claim.release();
-  if (ok)
-    log::info("console: scrollback of {} lines ({}); Shift+PgUp/PgDn/Home/End", lines,
-              libk::ByteSize{bytes});
+  if (ok)  // debug: the boot screen has no line to spare
+    log::debug("console: scrollback of {} lines ({}); Shift+PgUp/PgDn/Home/End", lines,
+               libk::ByteSize{bytes});
   return ok;
 }
 

@@ -214,8 +214,8 @@ u32 serial_columns(libk::Optional<u32> configured) {
     input_ready.wait_until(input_pending, wake);
   }
   if (reported_columns == 0) {
-    log::info("shell: serial terminal: no answer to the size query; assuming {} columns",
-              kFallbackColumns);
+    log::debug("shell: serial terminal: no answer to the size query; assuming {} columns",
+               kFallbackColumns);
     return kFallbackColumns;
   }
   log::info("shell: serial terminal: {} columns (it answered)", reported_columns);

@@ -33,6 +33,8 @@ VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^sy
                                      r"^pmm: reclaimed .* kept the kernel file",
                                      # the loader's allocations grow with the kernel file
                                      r"^pmm: \S+ \S+ free of \S+ \S+ usable",
+                                     # ... and where the frame metadata lands
+                                     r"^pmm: \d+ section\(s\), .* of frame metadata at ",
                                      r"^time: (TSC|local APIC timer) ")]
 DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
