@@ -10,6 +10,7 @@
 #include "boot.hpp"
 #include "early_memory.hpp"
 #include "log.hpp"
+#include "memory/heap.hpp"
 
 namespace kernel::console {
 
@@ -23,6 +24,7 @@ constinit libk::ClaimFlag screen_claim;
 constinit libk::TextConsole screen GUARDED_BY(screen_claim);
 constinit bool screen_ready = false;  // set once, by init_screen()
 constinit u32 batch_depth GUARDED_BY(screen_claim) = 0;
+constinit libk::Scrollback scrollback GUARDED_BY(screen_claim);
 constinit libk::StringView font_name;
 
 class BothSink final : public libk::Sink {
@@ -123,6 +125,7 @@ bool init_screen(libk::StringView font_option) {
     VERIFY(screen_claim.try_claim());  // nobody draws before screen_ready
     bool ready =
         screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer);
+    screen.renderer().set_wide_font(&fonts::kWideFont);
     screen_claim.release();
     if (!ready) return false;
   }
@@ -148,6 +151,56 @@ void write(libk::StringView text, Target to) {
 }
 
 libk::Sink& sink() { return both_sink; }
+
+bool init_scrollback(u32 lines) {
+  if (!screen_ready) return false;
+  u32 columns = screen_info().columns;
+  usize line_bytes = usize(columns) * sizeof(libk::Cell);
+  if (lines == 0) lines = kDefaultScrollbackLines;
+  if (usize(lines) * line_bytes > kMaxScrollbackBytes)
+    lines = u32(kMaxScrollbackBytes / line_bytes);
+  usize bytes = usize(lines) * line_bytes;
+  auto* cells = static_cast<libk::Cell*>(heap::allocate(bytes));
+  if (!cells) {
+    log::warn("console: no memory for a scrollback of {} lines ({})", lines, libk::ByteSize{bytes});
+    return false;
+  }
+  hal::interrupts::Guard no_interrupts;
+  if (!screen_claim.try_claim()) {
+    heap::free(cells);
+    return false;
+  }
+  bool ok = scrollback.init({cells, usize(lines) * columns}, columns, lines) &&
+            screen.terminal().set_scrollback(&scrollback);
+  screen_claim.release();
+  if (ok)  // debug: the boot screen has no line to spare
+    log::debug("console: scrollback of {} lines ({}); Shift+PgUp/PgDn/Home/End", lines,
+               libk::ByteSize{bytes});
+  return ok;
+}
+
+void scroll_view(ScrollView how) {
+  hal::interrupts::Guard no_interrupts;
+  if (!screen_ready || !screen_claim.try_claim()) return;
+  libk::Terminal& t = screen.terminal();
+  i64 half = i64(t.grid().rows() / 2);
+  switch (how) {
+    case ScrollView::PageUp: t.scroll_view(half); break;
+    case ScrollView::PageDown: t.scroll_view(-half); break;
+    case ScrollView::Top: t.scroll_view_to_top(); break;
+    case ScrollView::Bottom: t.scroll_view_to_bottom(); break;
+  }
+  present_unless_batched();
+  screen_claim.release();
+}
+
+usize take_screen_replies(char* out, usize capacity) {
+  hal::interrupts::Guard no_interrupts;
+  if (!screen_ready || !screen_claim.try_claim()) return 0;
+  usize n = screen.terminal().take_replies(out, capacity);
+  screen_claim.release();
+  return n;
+}
 
 // A batch is thread context: the claim is free unless a panic took it for good, and then the
 // batch has nothing to do.

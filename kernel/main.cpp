@@ -50,6 +50,14 @@ void apply_console_options(const libk::CommandLine& cmdline) {
   console::init_screen(cmdline.get("font").value_or({}));
 }
 
+// scrollback=LINES (default console::kDefaultScrollbackLines).
+void init_scrollback(const libk::CommandLine& cmdline) {
+  u64 lines = 0;
+  if (auto value = cmdline.get("scrollback"); value && !libk::parse_u64(*value, lines))
+    log::warn("cmdline: scrollback=\"{}\" is not a number of lines", *value);
+  console::init_scrollback(u32(libk::min<u64>(lines, 1'000'000)));
+}
+
 // Heap debug checks: `heap=debug` or `heap=fast` on the command line, else on unless the
 // build is a release build.
 bool heap_debug(const libk::CommandLine& cmdline) {
@@ -86,6 +94,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
+  init_scrollback(cmdline);  // the heap is up: the console can look back
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   shell::init();  // serial input (COM1's receive interrupt)
   log::info("ember: boot complete; starting the shell");

@@ -138,6 +138,15 @@ def terminal_seeds():
         "strings.txt": "\x1b]0;title\x07\x1b]8;;url\x1b\\\x1bPq#0\x1b\\\x1b_apc\x1b\\"
                        "\x1b[?25l\x1b[?7l\x1b[20h\x1b[?1049h\x1bc\x18\x1a",
         "wrap.txt": "x" * 200 + "\tTab\bBS\rCR\nLF\vVT\fFF",
+        "region.txt": "a\r\nb\r\nc\x1b[2;5r\x1b[5;1H\n\n\x1bM\x1b[2L\x1b[3M\x1b[?6h\x1b[2;2H"
+                      "\x1b[r\x1b[S\x1b[T",
+        "edit.txt": "abcdef\x1b[1;2H\x1b[2@\x1b[3P\x1b[4X\x1b[4hXY\x1b[4l\x1bHq\x1b[5b\x1b[g"
+                    "\x1b[3g\t\x1b[2I\x1b[Z\x1b[5`\x1b[2e\x1b[3a",
+        "screens.txt": "main\x1b[?1049halt\x1b7\x1b[?1049l\x1b[?47hx\x1b[?47l\x1b[?1047h"
+                       "\x1b[?1047l\x1b(0lqk\x1b(B\x1b)0\x0eq\x0f\x1b#8\x1b[6n\x1b[c\x1b[>c"
+                       "\x1b[5n\x1b[?2004h\x1b[5 q",
+        "wide.txt": "\u65e5\u672c\u8a9e\x1b[1;2Hx\x1b[1;39H\u65e5e\u0301\x1b[?7l\u65e5\u65e5"
+                    "\x1b[?7h\x1b[1;3H\x1b[P\x1b[@\x1b[K\ufe0f\u0301",
     }
     seeds = {name: bytes([20, 6, 7]) + text.encode() for name, text in texts.items()}
     seeds["utf8.txt"] = (bytes([20, 6, 7]) + "\u00e4\u20ac\U0001F600".encode() +
