@@ -12,6 +12,7 @@
 #include "console.hpp"
 #include "cpu.hpp"
 #include "crash_report.hpp"
+#include "drivers/pci/pci.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"
@@ -91,6 +92,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   log_loader_timings();
   hal::interrupts::enable();
   keyboard::init();
+  pci::init();  // every function on every bus, through ECAM or the 0xCF8 ports
 
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
