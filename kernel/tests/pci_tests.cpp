@@ -61,14 +61,15 @@ KTEST("pci.config.ecam_and_ports_read_the_same_bytes") {
 }
 
 KTEST("pci.bars.every_assigned_memory_bar_maps_and_reads") {
-  for (const pci::Device& d : pci::devices()) {
+  for (pci::Device& d : pci::devices()) {
     for (u8 i = 0; i < d.header.bar_count; ++i) {
       const libk::pci::Bar& bar = d.bars[i];
       if (!is_memory(bar) || bar.address == 0) continue;
       KEXPECT(libk::is_aligned(bar.address, bar.size));
       volatile void* regs = pci::map_bar(d, i);
       if (!KEXPECT(regs != nullptr)) continue;
-      (void)hal::mmio::read32(regs, 0);  // reachable: no page fault
+      (void)hal::mmio::read32(regs, 0);     // reachable: no page fault
+      KEXPECT(pci::map_bar(d, i) == regs);  // mapped once
     }
   }
 }

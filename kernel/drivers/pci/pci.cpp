@@ -5,11 +5,17 @@
 #include <hal/pci.hpp>
 
 #include "acpi.hpp"
+#include "drivers/pci/pci_access.hpp"
 #include "drivers/pci/pci_log.hpp"
 #include "log.hpp"
 #include "sync/spinlock.hpp"
 
 namespace kernel::pci {
+
+namespace detail {
+constinit SpinLock config_lock{"pci config"};
+constinit hal::pci::ConfigAccess* access GUARDED_BY(config_lock) = nullptr;
+}  // namespace detail
 
 namespace {
 
@@ -17,10 +23,11 @@ using libk::pci::Bar;
 using libk::pci::BarKind;
 using libk::pci::HeaderKind;
 
-constinit SpinLock config_lock{"pci config"};
+using detail::access;
+using detail::config_lock;
+
 constinit hal::pci::PortConfigAccess port_access;
 constinit hal::pci::EcamConfigAccess ecam_access;
-constinit hal::pci::ConfigAccess* access GUARDED_BY(config_lock) = nullptr;
 constinit const char* mechanism_name = nullptr;
 constinit bool using_ecam = false;
 
@@ -243,12 +250,14 @@ void enable(const Device& device, bool memory, bool io) {
   if (access) hal::pci::enable_device(*access, device.address, memory, io, false);
 }
 
-volatile void* map_bar(const Device& device, u8 index) {
+volatile void* map_bar(Device& device, u8 index) {
   if (index >= 6) return nullptr;
+  if (device.mapped[index]) return device.mapped[index];
   const Bar& bar = device.bars[index];
   if (bar.kind != BarKind::Memory32 && bar.kind != BarKind::Memory64) return nullptr;
   if (bar.address == 0 || bar.size == 0) return nullptr;  // not assigned by the firmware
-  return hal::mmio::map(bar.address, bar.size);
+  device.mapped[index] = hal::mmio::map(bar.address, bar.size);
+  return device.mapped[index];
 }
 
 }  // namespace kernel::pci

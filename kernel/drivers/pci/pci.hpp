@@ -32,7 +32,8 @@ struct Device {
   InterruptMode interrupt_mode = InterruptMode::None;
   u8 first_vector = 0;
   u16 vector_count = 0;
-  const char* driver = nullptr;  // the bound driver's name
+  const char* driver = nullptr;   // the bound driver's name
+  volatile void* mapped[6] = {};  // map_bar()'s mappings, made once
 };
 
 inline constexpr usize kMaxDevices = 64;
@@ -61,7 +62,8 @@ u16 config_size();
 void enable(const Device& device, bool memory, bool io);
 
 // An uncached mapping of memory BAR `index` (its whole size), or nullptr if the BAR is not a
-// memory BAR or cannot be mapped. Works anywhere in the physical address space.
-volatile void* map_bar(const Device& device, u8 index);
+// memory BAR or cannot be mapped. Works anywhere in the physical address space. The mapping
+// is made once and kept. Context: thread; one caller per device at a time (its driver).
+volatile void* map_bar(Device& device, u8 index);
 
 }  // namespace kernel::pci
