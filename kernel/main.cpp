@@ -13,6 +13,7 @@
 #include "cpu.hpp"
 #include "crash_report.hpp"
 #include "drivers/pci/pci.hpp"
+#include "drivers/pci/registry.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"
@@ -92,7 +93,8 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   log_loader_timings();
   hal::interrupts::enable();
   keyboard::init();
-  pci::init();  // every function on every bus, through ECAM or the 0xCF8 ports
+  pci::init();          // every function on every bus, through ECAM or the 0xCF8 ports
+  pci::bind_drivers();  // xHCI: USB keyboards, mice and hubs
 
   libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
