@@ -3,12 +3,15 @@
 
   tools/capture_devices.py --loader build/loader/BOOTX64.EFI --kernel build/kernel/ember.elf \\
       --preset q35 --out tests/data/pci/q35
+  tools/capture_devices.py ... --preset usb --out tests/data/usb/qemu
 
-Boots Ember with `test=pci.dump` (kernel/tests/pci_dump.cpp) on one of the PRESETS below (a
-machine and its devices) and writes each PCI function's configuration space to
-<segment>-<bus>-<device>.<function>.bin (256 bytes, or 4096 for PCI Express functions), so
-that the host tests parse exactly what the kernel read. SOURCE records the QEMU version and
-the command line's devices.
+Boots Ember on one of the PRESETS below (a machine and its devices). PCI presets run
+`test=pci.dump` (kernel/tests/pci_dump.cpp) and write each function's configuration space to
+<segment>-<bus>-<device>.<function>.bin (256 bytes, or 4096 for PCI Express functions); the
+USB preset runs `test=usb.dump` (kernel/tests/usb_dump.cpp) and writes each device's device
+and configuration descriptors to <product>.device.bin and <product>.configuration.bin. So the
+host tests parse exactly what the kernel read. SOURCE records the QEMU version and the
+command line's devices.
 """
 
 import argparse
@@ -31,6 +34,13 @@ PRESETS = {
                     "-device", "virtio-rng-pci"]),
     "pc": ("pc", ["-device", "qemu-xhci", "-device", "pci-bridge,id=br1,chassis_nr=1",
                   "-device", "piix3-usb-uhci,bus=br1,addr=3"]),
+    # USB: a hub with a keyboard and a mouse behind it, a tablet, and a USB 3 stick.
+    "usb": ("q35", ["-device", "qemu-xhci,id=xhci", "-device", "usb-hub,bus=xhci.0,port=1",
+                    "-device", "usb-kbd,bus=xhci.0,port=1.1",
+                    "-device", "usb-mouse,bus=xhci.0,port=1.2",
+                    "-device", "usb-tablet,bus=xhci.0,port=2",
+                    "-drive", "if=none,id=stick,format=raw,file=STICK",
+                    "-device", "usb-storage,bus=xhci.0,drive=stick"]),
 }
 
 
@@ -55,6 +65,22 @@ def parse_dump(serial):
     return out
 
 
+def parse_usb_dump(serial):
+    """Returns [(name, bytes)] from the USB-DUMP lines: two files per device."""
+    out, name = [], None
+    for line in serial.splitlines():
+        m = re.match(r"USB-DUMP DEVICE (\S+) ([0-9a-f]{4}):([0-9a-f]{4}) ?(.*)$", line)
+        if m:
+            product = re.sub(r"[^A-Za-z0-9]+", "-", m.group(4)).strip("-") or m.group(2)
+            name = product
+        m = re.match(r"USB-DUMP DESCRIPTOR (device|configuration) ([0-9a-f]*)$", line)
+        if m and name:
+            out.append(("%s.%s" % (name, m.group(1)), bytes.fromhex(m.group(2))))
+        if line.startswith("USB-DUMP END"):
+            break
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -64,13 +90,19 @@ def main():
     p.add_argument("--out", required=True)
     args = p.parse_args()
     machine, extra = PRESETS[args.preset]
+    usb = args.preset == "usb"
     with tempfile.TemporaryDirectory(prefix="ember-devices-") as work:
-        image = harness.make_image(work, args.loader, args.kernel, cmdline="test=pci.dump")
+        stick = os.path.join(work, "stick.img")
+        with open(stick, "wb") as f:
+            f.truncate(1 << 20)
+        extra = [a.replace("STICK", stick) for a in extra]
+        image = harness.make_image(work, args.loader, args.kernel,
+                                   cmdline="test=usb.dump" if usb else "test=pci.dump")
         result = harness.boot(image, machine=machine, extra=extra)
-    functions = parse_dump(result.serial)
+    functions = parse_usb_dump(result.serial) if usb else parse_dump(result.serial)
     if not functions or result.exit_code != 33:
         print(result.serial)
-        raise SystemExit("the kernel did not dump the functions (exit status %s)"
+        raise SystemExit("the kernel did not dump the devices (exit status %s)"
                          % result.exit_code)
     os.makedirs(args.out, exist_ok=True)
     for name in os.listdir(args.out):
@@ -85,7 +117,8 @@ def main():
                              text=True).stdout.splitlines()[0]
     with open(os.path.join(args.out, "SOURCE"), "w") as f:
         f.write("Captured by tools/capture_devices.py --preset %s from %s -machine %s %s "
-                "with Debian's OVMF.\n" % (args.preset, version, machine, " ".join(extra)))
+                "with Debian's OVMF.\n" % (args.preset, version, machine,
+                                            " ".join(PRESETS[args.preset][1])))
 
 
 if __name__ == "__main__":

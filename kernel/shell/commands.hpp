@@ -29,6 +29,7 @@ Status cmd_acpi(const Invocation& call);
 
 // device_commands.cpp
 Status cmd_lspci(const Invocation& call);
+Status cmd_lsusb(const Invocation& call);
 
 // thread_commands.cpp
 Status cmd_ps(const Invocation& call);

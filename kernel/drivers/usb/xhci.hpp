@@ -233,7 +233,10 @@ bool Controller::wait(Done done, u64 timeout_ns) {
 
 // Binds an xHCI driver to `device` (pci driver registry). Context: boot sequence, thread.
 bool attach_xhci(pci::Device& device);
-// The controllers attached so far.
+// The controllers attached so far (the list only grows, at boot).
 libk::Span<Controller*> controllers();
+// Waits until every controller finished its first look at its ports (and the hubs found
+// there); false after `timeout_ns`. Context: thread.
+bool wait_settled(u64 timeout_ns);
 
 }  // namespace kernel::usb

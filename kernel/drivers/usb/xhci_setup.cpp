@@ -215,4 +215,14 @@ bool attach_xhci(pci::Device& device) {
 
 libk::Span<Controller*> controllers() { return {all_controllers.begin(), all_controllers.size()}; }
 
+bool wait_settled(u64 timeout_ns) {
+  u64 deadline = time::now_ns() + timeout_ns;
+  for (Controller* c : controllers())
+    while (!c->settled()) {
+      if (time::now_ns() >= deadline) return false;
+      thread::sleep_until(time::now_ns() + 1'000'000);
+    }
+  return true;
+}
+
 }  // namespace kernel::usb

@@ -16,7 +16,7 @@ namespace usb::xhci {
 // USB speeds as the xHCI reports them (PORTSC Port Speed, slot context Speed): the default
 // Protocol Speed IDs — §7.2.2.1.1, Table 7-13.
 enum class Speed : u8 { Unknown = 0, Full = 1, Low = 2, High = 3, Super = 4, SuperPlus = 5 };
-libk::StringView speed_name(Speed s);  // "full speed (12 Mb/s)"
+libk::StringView speed_name(Speed s);  // "full speed" (12 Mb/s), "high speed" (480 Mb/s), ...
 // The default control endpoint's max packet size before the device descriptor says otherwise
 // (USB 2.0 §5.5.3, USB 3.2 §9.6.1): 8 at low and full speed (full-speed devices may have
 // 16, 32 or 64), 64 at high speed, 512 at SuperSpeed.

@@ -16,11 +16,11 @@ void write(volatile u32* d, u32 i, u64 v) { d[i] = u32(v); }
 
 libk::StringView speed_name(Speed s) {
   switch (s) {
-    case Speed::Full: return "full speed (12 Mb/s)";
-    case Speed::Low: return "low speed (1.5 Mb/s)";
-    case Speed::High: return "high speed (480 Mb/s)";
-    case Speed::Super: return "SuperSpeed (5 Gb/s)";
-    case Speed::SuperPlus: return "SuperSpeed+ (10 Gb/s)";
+    case Speed::Full: return "full speed";
+    case Speed::Low: return "low speed";
+    case Speed::High: return "high speed";
+    case Speed::Super: return "SuperSpeed";
+    case Speed::SuperPlus: return "SuperSpeed+";
     case Speed::Unknown: break;
   }
   return "unknown speed";
