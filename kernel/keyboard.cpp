@@ -1,6 +1,8 @@
 #include "keyboard.hpp"
 
+#include <hal/cpu.hpp>
 #include <hal/i8042.hpp>
+#include <hal/interrupts.hpp>
 #include <libk/spsc_ring.hpp>
 
 #include "acpi.hpp"
@@ -43,10 +45,23 @@ void queue(const KeyEvent& event) EXCLUDES(producer_lock) {
 
 // IRQ 1: one byte per interrupt (the i8042 raises one per byte). A waiting reader wakes;
 // the switch to it, if it has the higher priority, happens at the interrupt's exit.
+constinit Latency latency = {};
+
+void note_latency(u64 start) {
+  u64 cycles = hal::cpu::rdtsc() - start;
+  ++latency.samples;
+  latency.total_cycles += cycles;
+  if (latency.min_cycles == 0 || cycles < latency.min_cycles) latency.min_cycles = cycles;
+}
+
 void on_irq() {
+  u64 start = hal::cpu::rdtsc();
   u8 byte = 0;
   if (!hal::i8042::read_keyboard_byte(byte)) return;
-  if (auto event = decoder.feed(byte)) queue(*event);
+  if (auto event = decoder.feed(byte)) {
+    queue(*event);
+    note_latency(start);
+  }
 }
 
 }  // namespace
@@ -121,6 +136,11 @@ void echo(const KeyEvent& event) {
 }
 
 u32 dropped_events() { return events.dropped(); }
+
+Latency ps2_latency() {
+  hal::interrupts::Guard no_irq;  // the interrupt handler writes it
+  return latency;
+}
 
 void set_event_listener(void (*listener)()) { event_listener = listener; }
 

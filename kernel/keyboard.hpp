@@ -43,6 +43,13 @@ usize visible_form(u32 codepoint, char* out);
 
 u32 dropped_events();
 
+// The PS/2 path's cost from the keyboard interrupt to the event in the queue, in TSC cycles
+// (the peer of the USB key-latency benchmark, kernel/tests/usb_bench.cpp).
+struct Latency {
+  u64 samples, min_cycles, total_cycles;
+};
+Latency ps2_latency();
+
 // Registers a function the keyboard interrupt calls after queueing an event, for a reader
 // that waits on several sources at once (the shell, kernel/shell/input.cpp). It runs in
 // interrupt context: it must only wake waiters. nullptr removes it.

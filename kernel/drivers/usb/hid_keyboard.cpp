@@ -114,7 +114,11 @@ void keyboard_work(Device& d) {
     leds = k.leds;
   }
   if (leds == k.leds_sent) return;
-  if (control_out(d, ::usb::hid_set_report_output(k.interface, 1), {&leds, 1})) k.leds_sent = leds;
+  if (!control_out(d, ::usb::hid_set_report_output(k.interface, 1), {&leds, 1})) return;
+  k.leds_sent = leds;
+  libk::FixedString<32> path;
+  d.describe_path(path.sink());
+  log::debug("usb: {}: keyboard LEDs {:#x}", path.view(), leds);
 }
 
 void keyboard_detach(Device& d) {

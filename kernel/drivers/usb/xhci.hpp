@@ -90,6 +90,8 @@ class Controller {
   u8 port_protocol(u8 port) const { return port <= 255 ? port_protocol_[port] : 0; }
   bool interrupt_driven() const { return interrupt_driven_; }
   u64 interrupts() const { return __atomic_load_n(&interrupts_, __ATOMIC_RELAXED); }
+  // How often the controller thread woke up (the idle benchmark expects none without input).
+  u64 thread_wakeups() const { return __atomic_load_n(&wakeups_, __ATOMIC_RELAXED); }
   // The TSC when the event ring was last drained (drivers measure latency from it).
   u64 drain_tsc() const { return __atomic_load_n(&drain_tsc_, __ATOMIC_RELAXED); }
   // True once the first scan of the root ports (and of hubs found then) is over.
@@ -186,6 +188,7 @@ class Controller {
   u32 dispatching_ = 0;  // interrupt handlers between unlock and the end of dispatch
   u64 interrupts_ = 0;
   u64 drain_tsc_ = 0;
+  u64 wakeups_ = 0;
   bool dead_ = false;
   bool settled_ = false;
   bool work_ = false;

@@ -205,6 +205,7 @@ void Controller::thread_loop() {
       return;
     }
     __atomic_store_n(&work_, false, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&wakeups_, 1, __ATOMIC_RELAXED);
     {
       MutexLocker tree(tree_mutex_);
       handle_ports();
