@@ -77,8 +77,8 @@ void log_madt() {
 
 void log_mcfg() {
   for (const McfgEntry& e : parsed_mcfg.entries)
-    log::info("acpi: MCFG: PCI segment {} buses {}-{}, ECAM at {:#x}", e.segment, e.start_bus,
-              e.end_bus, e.base);
+    log::debug("acpi: MCFG: PCI segment {} buses {}-{}, ECAM at {:#x}", e.segment, e.start_bus,
+               e.end_bus, e.base);
 }
 
 template <typename Parsed, typename Parse>

@@ -115,7 +115,7 @@ void describe_capabilities(libk::Sink& out, const Device& d, libk::StringView in
 void log_function(const Device& d) {
   libk::FixedString<200> line;
   describe(line.sink(), d);
-  log::info("pci: {}", line.view());
+  log::debug("pci: {}", line.view());
   for (u8 i = 0; i < d.header.bar_count; ++i) {
     if (d.bars[i].kind == BarKind::Unused) continue;
     libk::FixedString<120> bar;

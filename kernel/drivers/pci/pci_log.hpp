@@ -17,7 +17,7 @@ void describe_interrupts(libk::Sink& out, const Device& d);
 // The standard and extended capabilities, one per line, indented by `indent`.
 void describe_capabilities(libk::Sink& out, const Device& d, libk::StringView indent);
 
-// Logs `d` at info level (its BARs at debug level).
+// Logs `d` and its BARs at debug level (a PC has dozens of functions: `lspci` lists them).
 void log_function(const Device& d);
 
 }  // namespace kernel::pci
