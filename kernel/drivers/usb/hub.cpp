@@ -106,9 +106,9 @@ void handle_port(Device& d, u8 port) {
   if (child && (!s.value().connected() || s.value().connection_changed())) {
     libk::FixedString<32> path;
     child->describe_path(path.sink());
-    log::info("usb: device {} unplugged", path.view());
     detach(child);
     child = nullptr;
+    log::info("usb: {} unplugged; its slot and memory are released", path.view());
   }
   if (s.value().connected() && !child) attach_child(d, port);
 }

@@ -61,9 +61,9 @@ void Controller::handle_root_port(u8 port) {
   }
   Device* present = root_devices_[port];
   if (present && (!s.connected() || s.connect_change())) {
-    log::info("usb: device on root port {}-{} unplugged", index_, port);
     root_devices_[port] = nullptr;
     detach(present);
+    log::info("usb: {}-{} unplugged; its slot and memory are released", index_, port);
   }
   if (!s.connected() || root_devices_[port]) return;
   if (!s.enabled()) {
