@@ -27,23 +27,29 @@ void find_keyboard(usb::Device& d, void* found) {
 
 }  // namespace
 
-KTEST("usb.controller.runs_interrupt_driven_and_settles") {
+// MSI-X when offered, else MSI, else polling (the usb-kernel-tests boot has all three).
+KTEST("usb.controller.uses_the_best_interrupt_and_settles") {
   KEXPECT(usb::wait_settled(kSettleNs));
   for (usb::Controller* c : usb::controllers()) {
     KEXPECT(!c->dead());
-    KEXPECT(c->interrupt_driven());
-    KEXPECT(c->pci().interrupt_mode != pci::InterruptMode::None);
+    const pci::Device& d = c->pci();
+    pci::InterruptMode expected = d.msix  ? pci::InterruptMode::Msix
+                                  : d.msi ? pci::InterruptMode::Msi
+                                          : pci::InterruptMode::None;
+    KEXPECT(d.interrupt_mode == expected);
+    KEXPECT_EQ(c->interrupt_driven(), expected != pci::InterruptMode::None);
   }
 }
 
 // 300 No Op commands: more than the 255 usable slots of the command ring, so it wraps and
-// its cycle state flips; each completion arrives as an interrupt.
+// its cycle state flips; each completion arrives as an interrupt (or, on a polled
+// controller, is found by the waiting thread).
 KTEST("usb.command.no_ops_round_trip_and_wrap_the_command_ring") {
   for (usb::Controller* c : usb::controllers()) {
     u64 before = c->interrupts();
     for (u32 i = 0; i < 300; ++i)
       if (!KEXPECT(c->command(x::no_op_command()).ok())) return;
-    KEXPECT(c->interrupts() > before);
+    if (c->interrupt_driven()) KEXPECT(c->interrupts() > before);
   }
 }
 

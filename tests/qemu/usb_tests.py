@@ -12,10 +12,12 @@ input          -machine q35,i8042=off: no PS/2 at all. A qemu-xhci with a usb-hu
                a held key repeating; the mouse reports movement and buttons; a keyboard
                hot-plugged with device_add types a command and is unplugged again, leaving
                the DMA memory as it was.
-kernel-tests   test=usb.*,pci.*,dma.* with a keyboard and a hub on a qemu-xhci, -m 6G: command
-               round trips through MSI-X and a wrapping command ring, a stall recovered from,
-               a report reaching the key queue, PCI enumeration and BARs above 4 GiB, DMA
-               buffers under 4 GiB.
+kernel-tests   test=usb.*,pci.*,dma.*, -m 6G, three controllers with a keyboard each: a
+               qemu-xhci (MSI-X, with a hub too), an nec-usb-xhci without MSI-X (MSI) and one
+               with neither (polled): each uses the best interrupt it has; command round
+               trips wrapping the command ring, a stall recovered from, a report reaching
+               the key queue, on each; PCI enumeration and BARs above 4 GiB; DMA buffers
+               under 4 GiB.
 bench          (a benchmark, `meson test --benchmark usb-kernel`) the key-event latency on the
                USB keyboard against the PS/2 keyboard, and the idle USB stack's interrupts and
                wake-ups against the timer's: KBENCH lines.
@@ -187,11 +189,17 @@ def case_kernel_tests(ctx):
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=usb.*,pci.*,dma.*")
     result = harness.boot(image, timeout=180, memory="6G", extra=[
         "-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,bus=xhci.0",
-        "-device", "usb-hub,bus=xhci.0"])
+        "-device", "usb-hub,bus=xhci.0",
+        "-device", "nec-usb-xhci,id=msi,msix=off", "-device", "usb-kbd,bus=msi.0",
+        "-device", "nec-usb-xhci,id=polled,msi=off,msix=off", "-device", "usb-kbd,bus=polled.0"])
     print(result.serial)
     passed = harness.expect_tests_passed(result)
     harness.expect(result, r"^debug: usb: slot \d+: control request 0x6: stall$",
                    "the stall the recovery test provoked")
+    harness.expect(result, r"^xhci0: interrupter 0 on MSI-X vector", "MSI-X on qemu-xhci")
+    harness.expect(result, r"^xhci1: interrupter 0 on MSI vector", "MSI without MSI-X")
+    harness.expect(result, r"^warning: xhci2: .*; polling the event ring every 10 ms$",
+                   "polling without either")
     print("PASS: %d kernel tests of PCI, DMA and USB" % passed)
 
 

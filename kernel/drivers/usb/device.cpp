@@ -132,12 +132,19 @@ void free_endpoint(Endpoint& ep) {
   dma::free(ep.data);
 }
 
-// Everything detach releases, for a device that may be half set up.
+// No more transfers queued, no more events delivered to its drivers.
+void stop_events(Device* d) {
+  __atomic_store_n(&d->detaching, true, __ATOMIC_RELEASE);
+  d->controller->unpublish(*d);
+}
+
+// Everything detach releases, for a device that may be half set up: its slot (the
+// controller keeps using the contexts until Disable Slot completes), then its memory.
 void release(Device* d) {
   Controller& c = *d->controller;
-  __atomic_store_n(&d->detaching, true, __ATOMIC_RELEASE);
-  if (!c.dead() && d->slot) (void)c.command(x::disable_slot(d->slot));
-  if (d->slot) c.unpublish(*d);
+  stop_events(d);
+  if (!c.dead()) (void)c.command(x::disable_slot(d->slot));
+  c.forget_contexts(*d);
   for (Endpoint*& ep : d->endpoints) {
     if (!ep) continue;
     free_endpoint(*ep);
@@ -208,6 +215,7 @@ void detach(Device* d) {
     detach(d->children[i]);
     d->children[i] = nullptr;
   }
+  stop_events(d);  // a report arriving now would reach a driver being taken apart
   if (d->driver && d->driver->detach) d->driver->detach(*d);
   release(d);
 }

@@ -113,8 +113,12 @@ class Controller {
   Result<void> recover_endpoint(Device& device, Endpoint& ep);
 
   // ---- Slots ----
-  void publish(Device& device) EXCLUDES(lock_);    // slot table and DCBAA entry
-  void unpublish(Device& device) EXCLUDES(lock_);  // and waits until no handler uses it
+  void publish(Device& device) EXCLUDES(lock_);  // slot table and DCBAA entry
+  // Takes the device out of the slot table (no event reaches it any more) and waits until no
+  // interrupt handler still uses it. Idempotent.
+  void unpublish(Device& device) EXCLUDES(lock_);
+  // Clears its DCBAA entry: after Disable Slot, when the controller is done with it.
+  void forget_contexts(Device& device) EXCLUDES(lock_);
   u32 context_size() const { return context_size_; }
   dma::Constraints dma_constraints() const;
 
@@ -138,6 +142,7 @@ class Controller {
   bool set_up_memory();
   bool set_up_interrupter();
   bool run();
+  void power_ports() EXCLUDES(lock_);
   void find_protocols();
 
   void on_interrupt() EXCLUDES(lock_);

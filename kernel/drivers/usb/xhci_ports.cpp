@@ -93,9 +93,13 @@ void Controller::unpublish(Device& device) {
   {
     SpinLockGuard guard(lock_);
     if (slots_[device.slot] == &device) slots_[device.slot] = nullptr;
-    dcbaa_[device.slot] = 0;
   }
   while (__atomic_load_n(&dispatching_, __ATOMIC_ACQUIRE) != 0) hal::cpu::pause();
+}
+
+void Controller::forget_contexts(Device& device) {
+  SpinLockGuard guard(lock_);
+  dcbaa_[device.slot] = 0;
 }
 
 namespace {

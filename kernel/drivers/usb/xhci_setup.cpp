@@ -159,6 +159,20 @@ bool Controller::run() {
   return true;
 }
 
+// §4.19.4: with Port Power Control (HCCPARAMS1.PPC) ports come out of reset unpowered;
+// software powers them and allows 20 ms for the power to be good (§5.4.8, PP).
+void Controller::power_ports() {
+  if (!regs_.capabilities().cparams1.port_power_control()) return;
+  {
+    SpinLockGuard guard(lock_);
+    for (u8 port = 1; port <= port_count_; ++port) {
+      hal::xhci::PortStatus s = regs_.port(port);
+      if (!s.power()) regs_.set_port(port, s.neutral().set_power(true));
+    }
+  }
+  thread::sleep_until(time::now_ns() + 20'000'000);
+}
+
 bool Controller::start() {
   pci::enable(pci_, true, false);
   volatile void* bar = pci::map_bar(pci_, 0);
@@ -187,6 +201,7 @@ bool Controller::start() {
     return false;
   }
   if (!run()) return false;
+  power_ports();
   libk::FixedString<16> name;
   libk::format_to(name.sink(), "xhci{}", index_);
   auto t = thread::create(name.view(), controller_thread, this, {.priority = 20});
