@@ -6,7 +6,7 @@ namespace libk::pci {
 namespace {
 
 constexpr u16 kHeaderSize = 64;
-constexpr u8 kMultifunction = 0x80;  // header type bit 7 (PCI 3.0 §6.2.1)
+constexpr u8 kLayoutMask = 0x7F;  // header type bits 6:0: the layout
 
 template <typename T>
 T at(Bytes config, u16 off) {
@@ -41,10 +41,10 @@ Result<Header, ConfigError> parse_header(Bytes config) {
   h.subclass = config[offset::kSubclass];
   h.class_code = config[offset::kClass];
   u8 type = config[offset::kHeaderType];
-  h.multifunction = (type & kMultifunction) != 0;
+  h.multifunction = is_multifunction(type);
   h.interrupt_line = config[offset::kInterruptLine];
   h.interrupt_pin = config[offset::kInterruptPin];
-  switch (type & ~kMultifunction) {
+  switch (type & kLayoutMask) {
     case 0:
       h.kind = HeaderKind::Device;
       h.bar_count = 6;

@@ -61,6 +61,7 @@ TEST_CASE("q35's MCFG gives one ECAM window for segment 0, buses 0 to 255", "[ac
   CHECK(e.start_bus == 0);
   CHECK(e.end_bus == 255);
   CHECK(e.function_address(0, 0x1f, 2) == 0xb00f'a000);
+  CHECK(e.window_bytes() == 256u << 20);
   CHECK(mcfg.value().find(0, 255) == &mcfg.value().entries[0]);
   CHECK(mcfg.value().find(1, 0) == nullptr);
 }

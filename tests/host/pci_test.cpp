@@ -256,6 +256,12 @@ TEST_CASE("BARs decode from the value and the size mask", "[pci][bar]") {
   CHECK_FALSE(is_64bit_bar(0x5));
 }
 
+TEST_CASE("header type bit 7 says the device has more functions", "[pci]") {
+  CHECK(is_multifunction(0x80));
+  CHECK(is_multifunction(0x81));
+  CHECK_FALSE(is_multifunction(0x01));
+}
+
 TEST_CASE("addresses format as segment:bus:device.function", "[pci]") {
   char text[32];
   libk::format_into(text, sizeof(text), "{}", Address{0, 0x1f, 2, 3});

@@ -209,3 +209,27 @@ TEST_CASE("hub descriptors and port status", "[usb][descriptors]") {
   CHECK_FALSE(s.reset_changed());
   CHECK(parse_port_status({status, 3}).error() == DescriptorError::TooShort);
 }
+
+TEST_CASE("a hub's status-change bitmap names ports, not the hub", "[usb][descriptors]") {
+  u8 bitmap[2] = {0b0000'0111, 0b1000'0000};  // hub, ports 1, 2 and 15
+  u32 ports = changed_ports({bitmap, 2});
+  CHECK_FALSE(port_in(ports, 0));
+  CHECK(port_in(ports, 1));
+  CHECK(port_in(ports, 2));
+  CHECK_FALSE(port_in(ports, 3));
+  CHECK(port_in(ports, 15));
+  CHECK_FALSE(port_in(ports, 40));
+  u8 long_bitmap[6] = {0, 0, 0, 0, 0xff, 0xff};  // beyond 32 ports: ignored
+  CHECK(changed_ports({long_bitmap, 6}) == 0);
+}
+
+TEST_CASE("each change bit is cleared by its C_PORT feature", "[usb][descriptors]") {
+  u16 features[kMaxPortChanges];
+  PortStatus s{0, 0b1111'0001};  // connection, reset, BH reset, link state, config error
+  REQUIRE(port_change_features(s, false, features) == 2);
+  CHECK(features[0] == port_feature::kCConnection);
+  CHECK(features[1] == port_feature::kCReset);
+  REQUIRE(port_change_features(s, true, features) == 5);
+  CHECK(features[2] == port_feature::kCBhReset);
+  CHECK(features[4] == port_feature::kCConfigError);
+}

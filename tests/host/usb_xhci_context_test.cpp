@@ -97,3 +97,30 @@ TEST_CASE("route strings take 4 bits per tier below the root port", "[xhci][cont
   CHECK(child_route(0x53, 2, 20) == 0xF53);
   CHECK(child_route(0x12345, 5, 1) == 0x12345);
 }
+
+TEST_CASE("Configure Endpoint's slot context covers the new endpoint, never shrinks",
+          "[xhci][context]") {
+  std::vector<u8> mem(33 * 32, 0);
+  Contexts input({mem.data(), mem.size()}, 32);
+  fill_slot(input, {.speed = Speed::High, .root_hub_port = 5, .context_entries = 1});
+  cover_endpoint(input, 3);
+  CHECK(SlotDword0(input.dwords(1)[0]).context_entries() == 3);
+  cover_endpoint(input, 2);
+  CHECK(SlotDword0(input.dwords(1)[0]).context_entries() == 3);
+  CHECK(SlotDword0(input.dwords(1)[0]).speed() == Speed::High);
+  CHECK(context_flag(0) == 1u);
+  CHECK(context_flag(3) == 8u);
+}
+
+TEST_CASE("a hub's slot context: hub, ports, multi-TT and think time", "[xhci][context]") {
+  std::vector<u8> mem(33 * 32, 0);
+  Contexts input({mem.data(), mem.size()}, 32);
+  fill_slot(input, {.speed = Speed::High, .root_hub_port = 2, .context_entries = 1});
+  mark_hub(input, 7, true, 2);
+  volatile u32* d = input.dwords(1);
+  CHECK(SlotDword0(d[0]).hub());
+  CHECK(SlotDword0(d[0]).multi_tt());
+  CHECK(SlotDword1(d[1]).port_count() == 7);
+  CHECK(SlotDword1(d[1]).root_hub_port() == 2);
+  CHECK(SlotDword2(d[2]).tt_think_time() == 2);
+}

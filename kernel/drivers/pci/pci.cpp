@@ -45,8 +45,7 @@ bool set_up_ecam() {
   if (!mcfg) return false;
   for (const libk::acpi::McfgEntry& e : mcfg->entries) {
     u64 start = e.function_address(e.start_bus, 0, 0);
-    u64 bytes = (u64(e.end_bus) - e.start_bus + 1) << 20;
-    volatile void* window = hal::mmio::map(start, bytes);
+    volatile void* window = hal::mmio::map(start, e.window_bytes());
     if (!window) {
       log::warn("pci: cannot map the ECAM window of segment {} at {:#x}; skipped", e.segment,
                 start);
@@ -157,7 +156,7 @@ void scan_bus(u16 segment, u8 bus, BusSet& seen) {
   for (u8 dev = 0; dev < 32; ++dev) {
     Address a{segment, bus, dev, 0};
     if (read16(a, libk::pci::offset::kVendorId) == libk::pci::kNoVendor) continue;
-    bool multi = read8(a, libk::pci::offset::kHeaderType) & 0x80;
+    bool multi = libk::pci::is_multifunction(read8(a, libk::pci::offset::kHeaderType));
     for (u8 fn = 0; fn < (multi ? 8 : 1); ++fn) {
       a.function = fn;
       if (read16(a, libk::pci::offset::kVendorId) != libk::pci::kNoVendor) scan_function(a, seen);
@@ -177,7 +176,7 @@ void scan_roots() {
     return;
   }
   scan_bus(0, 0, seen);
-  if (read8({0, 0, 0, 0}, libk::pci::offset::kHeaderType) & 0x80)
+  if (libk::pci::is_multifunction(read8({0, 0, 0, 0}, libk::pci::offset::kHeaderType)))
     for (u8 fn = 1; fn < 8; ++fn)
       if (read16({0, 0, 0, fn}, 0) != libk::pci::kNoVendor) scan_bus(0, fn, seen);
 }

@@ -32,7 +32,7 @@ Result<void> allocate_memory(Device& d) {
 
 void fill_default_contexts(Device& d) {
   x::Contexts input = d.input();
-  x::set_input_control(input, 0b11, 0);  // slot and EP0
+  x::set_input_control(input, x::context_flag(0) | x::context_flag(1), 0);  // slot and EP0
   x::fill_slot(input, {.route_string = d.place.route,
                        .speed = d.place.speed,
                        .root_hub_port = d.place.root_port,
@@ -57,7 +57,7 @@ Result<void> fix_ep0_packet_size(Device& d) {
   bool superspeed = d.place.speed == Speed::Super || d.place.speed == Speed::SuperPlus;
   u16 mps = ::usb::max_packet0(partial, superspeed);
   if (mps == x::default_max_packet(d.place.speed)) return {};
-  x::set_input_control(d.input(), 0b10, 0);
+  x::set_input_control(d.input(), x::context_flag(1), 0);
   x::set_ep0_max_packet(d.input(), mps);
   TRY(d.controller->command(x::evaluate_context(d.input_context.phys, d.slot)));
   return {};
@@ -254,10 +254,9 @@ Result<Endpoint*> open_interrupt_in(Device& d, const ::usb::Endpoint& e,
   ep->on_data = on_data;
   d.endpoints[dci] = ep;
   x::Contexts input = d.input();
-  x::set_input_control(input, 1u | (1u << dci), 0);  // slot (for context entries) and the EP
-  volatile u32* slot = input.dwords(1);
-  x::SlotDword0 dw0(slot[0]);
-  slot[0] = u32(dw0.set_context_entries(libk::max<u8>(dw0.context_entries(), dci)).raw());
+  // The slot context too: its Context Entries must cover the new endpoint.
+  x::set_input_control(input, x::context_flag(0) | x::context_flag(dci), 0);
+  x::cover_endpoint(input, dci);
   x::fill_endpoint(input, dci,
                    {.type = x::EndpointType::InterruptIn,
                     .max_packet_size = e.max_packet,

@@ -28,9 +28,7 @@ Hub& hub_of(Device& d) { return *static_cast<Hub*>(d.driver_state); }
 
 // Interrupt context: the status-change bitmap (§11.12.4): bit 0 the hub, bit n port n.
 void on_status_change(Device& d, libk::Bytes bitmap) {
-  u32 bits = 0;
-  for (usize i = 0; i < bitmap.size() && i < 4; ++i) bits |= u32(bitmap[i]) << (8 * i);
-  __atomic_fetch_or(&hub_of(d).changed, bits & ~1u, __ATOMIC_ACQ_REL);
+  __atomic_fetch_or(&hub_of(d).changed, ::usb::changed_ports(bitmap), __ATOMIC_ACQ_REL);
   request_device_work(d);
 }
 
@@ -43,16 +41,10 @@ Result<::usb::PortStatus> port_status(Device& d, u8 port) {
 }
 
 void clear_changes(Device& d, u8 port, const ::usb::PortStatus& s) {
-  constexpr u16 kChangeFeatures[] = {feature::kCConnection, feature::kCEnable, feature::kCSuspend,
-                                     feature::kCOverCurrent, feature::kCReset};
-  for (u8 bit = 0; bit < 5; ++bit)
-    if (s.change & (1 << bit))
-      (void)control_out(d, ::usb::hub_clear_port_feature(port, kChangeFeatures[bit]));
-  if (hub_of(d).superspeed && (s.change & 0xE0)) {  // BH reset, link state, config error
-    (void)control_out(d, ::usb::hub_clear_port_feature(port, feature::kCBhReset));
-    (void)control_out(d, ::usb::hub_clear_port_feature(port, feature::kCLinkState));
-    (void)control_out(d, ::usb::hub_clear_port_feature(port, feature::kCConfigError));
-  }
+  u16 features[::usb::kMaxPortChanges];
+  usize n = ::usb::port_change_features(s, hub_of(d).superspeed, features);
+  for (usize i = 0; i < n; ++i)
+    (void)control_out(d, ::usb::hub_clear_port_feature(port, features[i]));
 }
 
 Speed child_speed(const Device& hub, const ::usb::PortStatus& s) {
@@ -116,7 +108,7 @@ void handle_port(Device& d, u8 port) {
 void hub_work(Device& d) {
   u32 changed = __atomic_exchange_n(&hub_of(d).changed, 0, __ATOMIC_ACQ_REL);
   for (u8 port = 1; port <= d.child_count; ++port)
-    if (changed & (1u << port)) handle_port(d, port);
+    if (::usb::port_in(changed, port)) handle_port(d, port);
 }
 
 void hub_detach(Device& d) {
@@ -130,11 +122,9 @@ constexpr DeviceDriver kHubDriver{"hub", hub_work, hub_detach};
 // TT think time and whether it has one TT per port (§6.2.2); Configure Endpoint applies it
 // together with the status-change endpoint.
 void mark_as_hub(Device& d, const Hub& hub, const ::usb::Interface& i) {
-  volatile u32* slot = d.input().dwords(1);
-  slot[0] = u32(x::SlotDword0(slot[0]).set_hub(true).set_multi_tt(i.protocol == 2).raw());
-  slot[1] = u32(x::SlotDword1(slot[1]).set_port_count(d.child_count).raw());
-  if (d.place.speed == Speed::High)
-    slot[2] = u32(x::SlotDword2(slot[2]).set_tt_think_time(hub.descriptor.tt_think_time()).raw());
+  bool high_speed = d.place.speed == Speed::High;
+  x::mark_hub(d.input(), d.child_count, i.protocol == ::usb::kHubProtocolMultiTt,
+              high_speed ? hub.descriptor.tt_think_time() : 0);
 }
 
 Result<void> power_ports(Device& d, const Hub& hub) {

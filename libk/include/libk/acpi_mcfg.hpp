@@ -20,6 +20,8 @@ struct McfgEntry {
   constexpr u64 function_address(u8 bus, u8 device, u8 function) const {
     return base + (u64(bus) << 20) + (u64(device) << 15) + (u64(function) << 12);
   }
+  // Bytes of configuration space from start_bus through end_bus (1 MiB per bus).
+  constexpr u64 window_bytes() const { return (u64(end_bus) - start_bus + 1) << 20; }
   constexpr bool covers(u16 seg, u8 bus) const {
     return seg == segment && bus >= start_bus && bus <= end_bus;
   }

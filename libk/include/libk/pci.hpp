@@ -53,6 +53,9 @@ inline constexpr u16 kExtendedCapabilities = 0x100;
 
 inline constexpr u16 kStatusCapabilityList = 1 << 4;  // Status bit 4 (PCI 3.0 §6.2.3)
 
+// Header type bit 7: the device has functions 1-7 too (PCI 3.0 §6.2.1).
+constexpr bool is_multifunction(u8 header_type) { return (header_type & 0x80) != 0; }
+
 enum class HeaderKind : u8 { Device = 0, Bridge = 1, CardBus = 2 };
 
 struct Header {

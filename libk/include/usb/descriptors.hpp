@@ -35,6 +35,7 @@ inline constexpr u8 kClassHub = 0x09;
 inline constexpr u8 kHidSubclassBoot = 1;
 inline constexpr u8 kHidProtocolKeyboard = 1;
 inline constexpr u8 kHidProtocolMouse = 2;
+inline constexpr u8 kHubProtocolMultiTt = 2;  // a high-speed hub with a TT per port
 
 // ---- Requests (USB 2.0 §9.4, HID 1.11 §7.2, hubs §11.24.2) ----
 
@@ -144,6 +145,11 @@ struct PortStatus {
 };
 libk::Result<PortStatus, DescriptorError> parse_port_status(libk::Bytes bytes);
 
+// The ports a hub's status-change bitmap (USB 2.0 §11.12.4) marks: bit n is port n; bit 0,
+// the hub itself, is dropped. Ports above 31 do not fit (hubs have at most 15 here).
+u32 changed_ports(libk::Bytes bitmap);
+constexpr bool port_in(u32 ports, u8 port) { return port < 32 && ((ports >> port) & 1); }
+
 // Hub port features — USB 2.0 Table 11-17 (USB 3.2 Table 10-9 adds BH reset 28 and
 // C_BH_PORT_RESET 29).
 namespace port_feature {
@@ -158,5 +164,10 @@ inline constexpr u16 kCBhReset = 29;
 inline constexpr u16 kCLinkState = 25;
 inline constexpr u16 kCConfigError = 26;
 }  // namespace port_feature
+
+// The C_PORT_* features to clear for the change bits `s` reports (USB 2.0 Table 11-22; USB
+// 3.2 Table 10-12 for SuperSpeed hubs' BH reset, link state and configuration error).
+inline constexpr usize kMaxPortChanges = 8;
+usize port_change_features(const PortStatus& s, bool superspeed, u16 (&out)[kMaxPortChanges]);
 
 }  // namespace usb

@@ -143,7 +143,14 @@ class Contexts {
 };
 
 // Input contexts: the control context at 0, the slot at 1, endpoint DCI n at n + 1.
+// Add/drop flag n names the context of DCI n (0: the slot) — §6.2.5.1.
+constexpr u32 context_flag(u8 index) { return u32{1} << index; }
 void set_input_control(const Contexts& input, u32 add_flags, u32 drop_flags);
+// Raises the slot context's Context Entries to cover `dci` (for Configure Endpoint).
+void cover_endpoint(const Contexts& input, u8 dci);
+// Marks the slot context as a hub's: its port count, whether it has a TT per port, and
+// (high-speed hubs) its TT think time.
+void mark_hub(const Contexts& input, u8 ports, bool multi_tt, u8 tt_think_time);
 void fill_slot(const Contexts& input, const SlotParams& p);
 void fill_endpoint(const Contexts& input, u8 dci, const EndpointParams& p);
 // Changes only the default endpoint's max packet size (for Evaluate Context).

@@ -208,4 +208,29 @@ libk::Result<PortStatus, DescriptorError> parse_port_status(Bytes b) {
   return PortStatus{load_le<u16>(b.data()), load_le<u16>(b.data() + 2)};
 }
 
+u32 changed_ports(Bytes bitmap) {
+  u32 bits = 0;
+  for (usize i = 0; i < bitmap.size() && i < 4; ++i) bits |= u32(bitmap[i]) << (8 * i);
+  return bits & ~u32{1};
+}
+
+usize port_change_features(const PortStatus& s, bool superspeed, u16 (&out)[kMaxPortChanges]) {
+  // Change bit n of wPortChange and the feature that clears it.
+  struct Change {
+    u8 bit;
+    u16 feature;
+    bool superspeed_only;
+  };
+  constexpr Change kChanges[] = {
+      {0, port_feature::kCConnection, false}, {1, port_feature::kCEnable, false},
+      {2, port_feature::kCSuspend, false},    {3, port_feature::kCOverCurrent, false},
+      {4, port_feature::kCReset, false},      {5, port_feature::kCBhReset, true},
+      {6, port_feature::kCLinkState, true},   {7, port_feature::kCConfigError, true},
+  };
+  usize n = 0;
+  for (const Change& c : kChanges)
+    if (((s.change >> c.bit) & 1) && (superspeed || !c.superspeed_only)) out[n++] = c.feature;
+  return n;
+}
+
 }  // namespace usb

@@ -47,6 +47,19 @@ void set_input_control(const Contexts& input, u32 add_flags, u32 drop_flags) {
   write(d, 1, add_flags);
 }
 
+void cover_endpoint(const Contexts& input, u8 dci) {
+  volatile u32* d = input.dwords(1);
+  SlotDword0 dw0(read(d, 0));
+  if (dci > dw0.context_entries()) write(d, 0, dw0.set_context_entries(dci).raw());
+}
+
+void mark_hub(const Contexts& input, u8 ports, bool multi_tt, u8 tt_think_time) {
+  volatile u32* d = input.dwords(1);
+  write(d, 0, SlotDword0(read(d, 0)).set_hub(true).set_multi_tt(multi_tt).raw());
+  write(d, 1, SlotDword1(read(d, 1)).set_port_count(ports).raw());
+  write(d, 2, SlotDword2(read(d, 2)).set_tt_think_time(tt_think_time).raw());
+}
+
 void fill_slot(const Contexts& input, const SlotParams& p) {
   volatile u32* d = input.dwords(1);
   write(d, 0,
