@@ -12,15 +12,11 @@
 
 namespace kernel::vm::detail {
 
-// Table frames from pmm, zeroed, reached through the direct map.
+// Table frames from pmm (which zeroes them), reached through the direct map.
 class PmmTableMemory final : public hal::paging::TableMemory {
  public:
   constexpr PmmTableMemory() = default;
-  libk::Optional<u64> allocate_table() override {
-    auto frame = pmm::allocate(0, pmm::Owner::PageTable);
-    if (frame) __builtin_memset(boot_info::physical_to_virtual<void>(*frame), 0, libk::kPageSize);
-    return frame;
-  }
+  libk::Optional<u64> allocate_table() override { return pmm::allocate(0, pmm::Owner::PageTable); }
   u64* table_at(u64 phys) override { return boot_info::physical_to_virtual<u64>(phys); }
   void free_table(u64 phys) override { pmm::free(phys, 0); }
 };

@@ -106,9 +106,15 @@ bool init() {
 bool ready() { return initialised; }
 
 libk::Optional<u64> allocate(u32 order, Owner owner) {
-  IrqLockGuard guard(pmm_lock);
-  auto block = buddy.allocate(order, u16(owner));
-  if (block) owned[u32(owner)] += u64{1} << order;
+  libk::Optional<u64> block;
+  {
+    IrqLockGuard guard(pmm_lock);
+    block = buddy.allocate(order, u16(owner));
+    if (block) owned[u32(owner)] += u64{1} << order;
+  }
+  // Outside the lock: the block is ours alone now.
+  if (block)
+    __builtin_memset(boot_info::physical_to_virtual<void>(*block), 0, libk::kPageSize << order);
   return block;
 }
 
