@@ -15,7 +15,7 @@
 
 namespace kernel {
 
-constinit SpinLock scheduler_lock{"scheduler"};
+constinit SpinLock scheduler_lock{"scheduler", lock_rank::kScheduler};
 
 namespace {
 

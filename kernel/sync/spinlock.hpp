@@ -1,22 +1,26 @@
-// kernel::SpinLock and kernel::SpinLockGuard: the spinlock of libk/include/sched/spinlock.hpp
-// on the real CPU. A guard takes the lock with interrupts off and restores the interrupt flag
-// when it ends; it is [[nodiscard]] and neither copyable nor movable.
+// kernel::SpinLock and kernel::SpinLockGuard: the ticket spinlock of
+// libk/include/sched/spinlock.hpp on the real CPU. A guard takes the lock with interrupts
+// off and restores the interrupt flag when it ends; it is [[nodiscard]] and neither
+// copyable nor movable.
 //
-//   constinit SpinLock table_lock{"table"};
+//   constinit SpinLock table_lock{"table", lock_rank::kTable};
 //   constinit Table table GUARDED_BY(table_lock);
 //   void add(Entry& e) {
 //     SpinLockGuard guard(table_lock);
 //     ...
 //   }
 //
-// Context: any, including interrupt handlers. Never block (sleep, wait, take a mutex) while
-// holding one: the scheduler lock (kernel/sched/scheduler.hpp) is the only spinlock that may
-// be held across a context switch, by design.
+// Every kernel lock has a rank (sync/lock_ranks.hpp); debug builds check that a CPU takes
+// locks in increasing rank. Context: any, including interrupt handlers. Never block (sleep,
+// wait, take a mutex) while holding one: the scheduler lock (kernel/sched/scheduler.hpp) is
+// the only spinlock that may be held across a context switch, by design.
 #pragma once
 
 #include <hal/interrupts.hpp>
 #include <libk/thread_safety.hpp>
 #include <sched/spinlock.hpp>
+
+#include "sync/lock_ranks.hpp"
 
 namespace kernel {
 
@@ -26,12 +30,12 @@ struct KernelLockArch {
   using IrqState = hal::interrupts::SavedState;
   static IrqState irq_save_disable() { return hal::interrupts::save_and_disable(); }
   static void irq_restore(IrqState state) { hal::interrupts::restore(state); }
-  static void relax() { hal::cpu::pause(); }
-  // Ember runs on one CPU (the bootstrap processor).
-  static u32 cpu_id() { return 0; }
+  static void relax();
+  static u32 cpu_id();
+  static u64 now_ns();
+  static sched::LockOrder* lock_order();
   // Panics, naming the lock, the misuse and the function that made it.
-  [[noreturn]] static void lock_error(const char* lock_name, sched::LockError error, u32 owner,
-                                      const char* function);
+  [[noreturn]] static void lock_error(const sched::LockReport& report);
 };
 
 }  // namespace detail

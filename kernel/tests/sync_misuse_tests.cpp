@@ -24,7 +24,7 @@ void lock_twice() NO_THREAD_SAFETY_ANALYSIS {
 }
 void lock_and_keep() NO_THREAD_SAFETY_ANALYSIS { misuse_mutex.lock(); }
 
-constinit SpinLock misuse_spinlock{"misuse"};
+constinit SpinLock misuse_spinlock{"misuse", lock_rank::kLeaf};
 constinit IrqLock misuse_irq_lock{"misuse"};
 constinit WaitQueue misuse_queue;
 
