@@ -25,20 +25,11 @@ struct [[gnu::packed]] Tss {
 };
 static_assert(sizeof(Tss) == 104);
 
-// Flat ring-0 segments (hal/descriptors.hpp): in long mode only P, DPL, S, type and L count;
-// base 0 and a 4 GiB limit keep them meaningful to anything that still looks.
-constexpr SegmentDescriptor flat_segment(u8 type) {
-  return SegmentDescriptor(0)
-      .set_limit(0xF'FFFF)
-      .set_granularity_4k(true)
-      .set_type(type)
-      .set_code_or_data(true)
-      .set_present(true);
-}
+// Flat ring-0 segments (hal/descriptors.hpp).
 constexpr u64 kCodeKernel =
-    flat_segment(SegmentDescriptor::kTypeCodeExecuteRead).set_long_mode(true).raw();
+    SegmentDescriptor::flat(SegmentDescriptor::kTypeCodeExecuteRead).set_long_mode(true).raw();
 constexpr u64 kDataKernel =
-    flat_segment(SegmentDescriptor::kTypeDataReadWrite).set_default_32bit(true).raw();
+    SegmentDescriptor::flat(SegmentDescriptor::kTypeDataReadWrite).set_default_32bit(true).raw();
 static_assert(kCodeKernel == 0x00AF'9A00'0000'FFFF);
 static_assert(kDataKernel == 0x00CF'9200'0000'FFFF);
 
