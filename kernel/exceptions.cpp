@@ -7,7 +7,7 @@
 #include <hal/pit.hpp>
 
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "crash_report.hpp"
 #include "log.hpp"
 #include "panic.hpp"

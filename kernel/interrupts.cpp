@@ -6,7 +6,7 @@
 #include <libk/irq_routing.hpp>
 
 #include "acpi.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "log.hpp"
 #include "panic.hpp"
 

@@ -10,7 +10,7 @@
 #include "boot.hpp"
 #include "boot_summary.hpp"
 #include "console.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "crash_report.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"

@@ -6,7 +6,7 @@
 #include <libk/tick_converter.hpp>
 
 #include "acpi.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
 

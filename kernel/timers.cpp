@@ -3,7 +3,7 @@
 #include <hal/interrupts.hpp>
 #include <libk/timer_deadline.hpp>
 
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
 #include "sync/irq_lock.hpp"

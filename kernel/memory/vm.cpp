@@ -5,7 +5,7 @@
 #include <hal/tlb.hpp>
 #include <libk/extent_allocator.hpp>
 
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "log.hpp"
 #include "memory/kernel_tables.hpp"
 #include "memory/layout.hpp"

@@ -3,7 +3,7 @@
 #include <libk/acpi_fadt.hpp>
 
 #include "acpi.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
 #include "memory/pmm.hpp"

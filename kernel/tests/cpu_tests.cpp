@@ -10,7 +10,7 @@
 #include "acpi.hpp"
 #include "backtrace.hpp"
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "crash_report.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"

@@ -4,7 +4,7 @@
 #include <libk/utility.hpp>
 
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "ktest.hpp"
 #include "memory/heap.hpp"
 #include "memory/layout.hpp"
