@@ -11,6 +11,7 @@
 #include "boot_summary.hpp"
 #include "console.hpp"
 #include "cpu/info.hpp"
+#include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
@@ -98,10 +99,11 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 }  // namespace
 
 extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
-  hal::gdt::init();    // the firmware's GDT is not mapped any more; TSS with IST stacks
-  log::init();         // serial first: everything after this can report problems
-  cpu::init();         // CPUID, read once: every CPU-feature decision below uses it
-  exceptions::init();  // IDT: from here on every CPU exception gives a crash report
+  hal::gdt::init();         // the firmware's GDT is not mapped any more; TSS with IST stacks
+  percpu::init_boot_cpu();  // GS points at CPU 0's data: spinlocks know their owner CPU
+  log::init();              // serial first: everything after this can report problems
+  cpu::init();              // CPUID, read once: every CPU-feature decision below uses it
+  exceptions::init();       // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);

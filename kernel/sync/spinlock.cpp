@@ -1,21 +1,15 @@
 #include "sync/spinlock.hpp"
 
+#include "cpu/percpu.hpp"
 #include "panic.hpp"
 #include "time.hpp"
 
 namespace kernel::detail {
 
-namespace {
-
-// One CPU for now: its held-lock record.
-constinit sched::LockOrder boot_cpu_locks;
-
-}  // namespace
-
 void KernelLockArch::relax() { hal::cpu::pause(); }
-u32 KernelLockArch::cpu_id() { return 0; }
+u32 KernelLockArch::cpu_id() { return this_cpu_index(); }
 u64 KernelLockArch::now_ns() { return time::now_ns(); }
-sched::LockOrder* KernelLockArch::lock_order() { return &boot_cpu_locks; }
+sched::LockOrder* KernelLockArch::lock_order() { return &this_cpu().held_locks; }
 
 void KernelLockArch::lock_error(const sched::LockReport& r) {
   switch (r.error) {

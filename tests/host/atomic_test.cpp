@@ -53,3 +53,13 @@ TEST_CASE("A claim taken for good refuses every later try") {
 }
 
 #pragma clang diagnostic pop
+
+TEST_CASE("An atomic enum stores and compares its values") {
+  enum class State : u8 { Off, Starting, On };
+  libk::Atomic<State> state{State::Off};
+  State expected = State::Starting;
+  CHECK_FALSE(state.compare_exchange(expected, State::On));
+  CHECK(expected == State::Off);
+  CHECK(state.exchange(State::Starting) == State::Off);
+  CHECK(state.load() == State::Starting);
+}
