@@ -1,6 +1,5 @@
-#include <libk/timer_queue.hpp>
-
 #include <libk/assert.hpp>
+#include <libk/timer_queue.hpp>
 
 namespace libk {
 
