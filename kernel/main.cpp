@@ -10,7 +10,9 @@
 #include "boot.hpp"
 #include "boot_summary.hpp"
 #include "console.hpp"
+#include "cpu/ap_start.hpp"
 #include "cpu/info.hpp"
+#include "cpu/ipi.hpp"
 #include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "early_memory.hpp"
@@ -60,6 +62,19 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   return libk::StringView(kBuildKind) != "release";
 }
 
+// cpus=N: run at most N CPUs (1: only the bootstrap CPU); 0 or absent: all of them.
+u32 max_cpus(const libk::CommandLine& cmdline) {
+  auto value = cmdline.get("cpus");
+  if (!value) return 0;
+  u64 n = 0;
+  if (!libk::parse_u64(*value, n) || n > kMaxCpus) {
+    log::warn("cmdline: cpus={} is not a number from 0 to {}; starting every CPU", *value,
+              kMaxCpus);
+    return 0;
+  }
+  return u32(n);
+}
+
 [[noreturn]] void stop(const char* why) {
   log::error("ember: {}; cannot continue", why);
   hal::qemu::debug_exit(hal::qemu::kExitFailure);
@@ -79,13 +94,15 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   time::init();                  // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  ipi::init();                 // reschedule and call-function IPIs
   Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread
   log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
+  libk::CommandLine cmdline(boot_info::cmdline());
+  smp::start_aps(max_cpus(cmdline));  // every other CPU runs threads from here on
   keyboard::init();
 
-  libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   shell::init();  // serial input (COM1's receive interrupt)

@@ -16,6 +16,8 @@
 
 namespace kernel {
 
+class Thread;
+
 inline constexpr u32 kMaxCpus = 64;
 
 enum class CpuState : u8 {
@@ -31,6 +33,8 @@ struct Cpu {
   // Read through GS with one instruction each: keep them first.
   Cpu* self = nullptr;
   u64 index = 0;
+  // The thread running here: set by the scheduler under its lock, on this CPU only.
+  Thread* current = nullptr;
 
   u32 apic_id = 0;
   u32 processor_uid = 0;  // the MADT's ACPI processor UID (for its NMI inputs)
@@ -49,6 +53,11 @@ struct Cpu {
 // The calling CPU. Context: anything after percpu::init_boot_cpu().
 inline Cpu& this_cpu() { return *reinterpret_cast<Cpu*>(hal::cpu::read_gs_u64<0>()); }
 inline u32 this_cpu_index() { return u32(hal::cpu::read_gs_u64<__builtin_offsetof(Cpu, index)>()); }
+// The running thread (nullptr before the scheduler runs on this CPU): one GS load, so it is
+// the caller itself even if it is preempted and moved right after.
+inline Thread* this_cpu_current() {
+  return reinterpret_cast<Thread*>(hal::cpu::read_gs_u64<__builtin_offsetof(Cpu, current)>());
+}
 
 // Every CPU slot (index < kMaxCpus), started or not.
 Cpu& cpu_at(u32 index);

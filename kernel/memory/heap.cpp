@@ -7,7 +7,7 @@
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
 #include "panic.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::heap {
 
@@ -33,7 +33,7 @@ class PmmSlabs final : public libk::SlabPageSource {
 };
 
 // Lock order: heap before pmm (a slab cache refills from pmm with the heap lock held).
-constinit IrqLock heap_lock{"heap"};
+constinit SpinLock heap_lock{"heap", lock_rank::kHeap};
 constinit PmmSlabs slabs;
 constinit libk::SlabHeap small GUARDED_BY(heap_lock);
 constinit bool debug = false;
@@ -53,7 +53,7 @@ bool in_heap_area(u64 address) {
 
 void* allocate_large(usize size) {
   auto block = vm::allocate_area(vm::Area::Heap, size, 1, u16(pmm::Owner::HeapLarge));
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   if (!block) {
     ++large.failures;
     return nullptr;
@@ -68,7 +68,7 @@ void* allocate_large(usize size) {
 void free_large(void* pointer) {
   u64 bytes = vm::free_area(vm::Area::Heap, reinterpret_cast<u64>(pointer), 1);
   if (bytes == 0) PANIC("heap: double free or not the start of a large block: {:p}", pointer);
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   ++large.frees;
   --large.live_blocks;
   large.live_bytes -= bytes;
@@ -78,7 +78,7 @@ void free_large(void* pointer) {
 
 void init(bool debug_checks) {
   debug = debug_checks;
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   small.init(slabs, debug_checks);
 }
 
@@ -86,7 +86,7 @@ bool debug_checks() { return debug; }
 
 void* allocate(usize size) {
   if (size > libk::SlabHeap::kMaxSmall) return allocate_large(size);
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   auto r = small.allocate(size);
   if (r) return r.value();
   if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
@@ -112,18 +112,18 @@ void free(void* pointer) {
   u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
   if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))
     report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   auto r = libk::SlabHeap::free(pointer);
   if (!r) report(r.error());
 }
 
 void trim() {
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   small.trim();
 }
 
 LargeStats large_stats() {
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   return large;
 }
 
@@ -132,7 +132,7 @@ LargeStats large_stats() {
 libk::Span<const libk::SlabCache> caches() NO_THREAD_SAFETY_ANALYSIS { return small.caches(); }
 
 const char* check_invariants() {
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   return small.check_invariants();
 }
 

@@ -8,7 +8,7 @@
 #include "boot.hpp"
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::vm::detail {
 
@@ -29,9 +29,9 @@ hal::paging::Cache direct_map_cache(boot::MemoryType type);
 // boot stack (at the same address, with its guard page). Returns false after logging why.
 bool build_kernel_tables(hal::paging::PageTables& tables, bool global_pages);
 
-// vm.cpp's state, for the other vm_*.cpp files, under the IrqLock "vm". Lock order: vm
+// vm.cpp's state, for the other vm_*.cpp files, under the spinlock "vm". Lock order: vm
 // before pmm (page tables and area pages come from pmm with the vm lock held).
-extern IrqLock vm_lock;
+extern SpinLock vm_lock;
 hal::paging::PageTables& kernel_tables() REQUIRES(vm_lock);
 libk::ExtentAllocator& area_allocator(Area area) REQUIRES(vm_lock);
 AreaStats& area_counters(Area area) REQUIRES(vm_lock);

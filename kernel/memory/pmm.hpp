@@ -5,7 +5,7 @@
 // kernel::early_memory handed out (those stay allocated for good). reclaim_boot_memory()
 // later adds boot-services and loader memory, except the kernel ELF file (kept for symbols).
 //
-// Context: any but NMI, once init() ran; the pool is under the IrqLock "pmm".
+// Context: any but NMI, once init() ran; the pool is under the spinlock "pmm".
 #pragma once
 
 #include <boot/phys_pool.hpp>

@@ -7,7 +7,7 @@
 #include "keyboard.hpp"
 #include "log.hpp"
 #include "sched/wait_queue.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 #include "time.hpp"
 
 namespace kernel::shell::input {
@@ -19,7 +19,7 @@ constexpr u64 kPollNs = 10 * time::kNsPerMs;  // serial polling period without t
 // The producer side of serial input: reading COM1's receive FIFO into serial_bytes, done by
 // the IRQ 4 handler or, without the interrupt, by the shell thread polling. The ring has one
 // producer at a time because both hold this lock; its consumer (take) needs none.
-constinit IrqLock uart_receive_lock{"uart receive"};
+constinit SpinLock uart_receive_lock{"uart receive", lock_rank::kDevice};
 constinit libk::SpscRing<u8, 1024> serial_bytes;
 constinit libk::line::SerialInputDecoder decoder;
 constinit bool serial_irq = false;
@@ -71,7 +71,7 @@ void drain_uart() REQUIRES(uart_receive_lock) {
 // IRQ 4: received data is waiting.
 void on_serial_irq() {
   {
-    IrqLockGuard guard(uart_receive_lock);
+    SpinLockGuard guard(uart_receive_lock);
     drain_uart();
   }
   wake_reader();
@@ -80,7 +80,7 @@ void on_serial_irq() {
 // One input from what is already buffered, if any. Context: the shell thread.
 libk::Optional<libk::line::EditInput> take() {
   if (!serial_irq) {  // no interrupt: poll the FIFO
-    IrqLockGuard guard(uart_receive_lock);
+    SpinLockGuard guard(uart_receive_lock);
     drain_uart();
   }
   while (auto byte = serial_bytes.pop())

@@ -1,12 +1,19 @@
 #include "sync/spinlock.hpp"
 
+#include "cpu/ipi.hpp"
 #include "cpu/percpu.hpp"
 #include "panic.hpp"
 #include "time.hpp"
 
 namespace kernel::detail {
 
-void KernelLockArch::relax() { hal::cpu::pause(); }
+// A CPU waiting for a lock with interrupts off cannot take a shootdown IPI, and the CPU that
+// holds the lock may be the one waiting for that shootdown: so the spin loop runs what other
+// CPUs asked of this one (ipi::run_pending) while it waits.
+void KernelLockArch::relax() {
+  hal::cpu::pause();
+  ipi::run_pending();
+}
 u32 KernelLockArch::cpu_id() { return this_cpu_index(); }
 u64 KernelLockArch::now_ns() { return time::now_ns(); }
 sched::LockOrder* KernelLockArch::lock_order() { return &this_cpu().held_locks; }

@@ -43,4 +43,15 @@ struct KernelLockArch {
 using SpinLock = sched::BasicSpinLock<detail::KernelLockArch>;
 using SpinLockGuard = sched::BasicSpinLockGuard<detail::KernelLockArch>;
 
+// Takes `lock` (waiting for another CPU if need be) unless this CPU holds it already: then
+// the caller interrupted the code that holds it (an NMI, a machine check, an exception inside
+// it) and must keep off what it guards; false. For the log and the console, which anything
+// may use. Context: interrupts off.
+[[nodiscard]] inline bool lock_unless_held_here(SpinLock& lock)
+    TRY_ACQUIRE(true, lock) NO_THREAD_SAFETY_ANALYSIS {
+  if (lock.held_by_this_cpu()) return false;
+  lock.lock();
+  return true;
+}
+
 }  // namespace kernel

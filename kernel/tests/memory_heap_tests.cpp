@@ -32,6 +32,7 @@ struct Baseline {
   u64 free_frames, slab_in_use, large_blocks;
   static Baseline take() {
     heap::trim();
+    vm::purge();  // freed blocks' frames wait for a purge
     u64 in_use = 0;
     for (const libk::SlabCache& c : heap::caches()) in_use += c.stats().in_use;
     return {pmm::stats().free_frames, in_use, heap::large_stats().live_blocks};

@@ -6,6 +6,7 @@
 #include "memory/heap.hpp"
 #include "memory/pmm.hpp"
 #include "memory/stacks.hpp"
+#include "memory/vm.hpp"
 #include "sched/scheduler.hpp"
 #include "time.hpp"
 
@@ -20,6 +21,7 @@ struct Baseline {
 
   static Baseline take() {
     heap::trim();
+    vm::purge();  // freed blocks' frames wait for a purge
     u64 in_use = 0;
     for (const libk::SlabCache& c : heap::caches()) in_use += c.stats().in_use;
     return {pmm::stats().free_frames, in_use, heap::large_stats().live_blocks, stacks::stats().live,

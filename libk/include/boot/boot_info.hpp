@@ -11,7 +11,7 @@
 namespace boot {
 
 inline constexpr u64 kMagic = 0x544f4f4252424d45ull;  // "EMBRBOOT" in memory order
-inline constexpr u32 kVersion = 1;
+inline constexpr u32 kVersion = 2;                    // 2: ap_trampoline
 
 // Fixed virtual layout set up by the loader (docs/boot-protocol.md, docs/memory.md).
 inline constexpr u64 kDirectMapBase = 0xffff'8000'0000'0000ull;  // virt = phys + this
@@ -128,6 +128,11 @@ struct BootInfo {
   u32 firmware_revision;
   u32 reserved0;
   char firmware_vendor[64];  // UTF-8, NUL-terminated
+
+  // Version 2.
+  // A page below 640 KiB the loader reserved for the kernel's application-processor
+  // trampoline (a start-up IPI starts a CPU in real mode at such a page); 0 if it could not.
+  u64 ap_trampoline;
 };
 
 static_assert(__builtin_offsetof(BootInfo, memory_map) == 32);
@@ -138,6 +143,7 @@ static_assert(__builtin_offsetof(BootInfo, cmdline) == 168);
 static_assert(__builtin_offsetof(BootInfo, boot_stack_top) == 192);
 static_assert(__builtin_offsetof(BootInfo, timestamps) == 224);
 static_assert(__builtin_offsetof(BootInfo, firmware_vendor) == 264);
-static_assert(sizeof(BootInfo) == 328);
+static_assert(__builtin_offsetof(BootInfo, ap_trampoline) == 328);
+static_assert(sizeof(BootInfo) == 336);
 
 }  // namespace boot

@@ -71,6 +71,12 @@ class Atomic {
   T fetch_sub(T delta, MemoryOrder order = MemoryOrder::SeqCst) {
     return __atomic_fetch_sub(&value_, delta, int(order));
   }
+  T fetch_and(T bits, MemoryOrder order = MemoryOrder::SeqCst) {
+    return __atomic_fetch_and(&value_, bits, int(order));
+  }
+  T fetch_or(T bits, MemoryOrder order = MemoryOrder::SeqCst) {
+    return __atomic_fetch_or(&value_, bits, int(order));
+  }
 
  private:
   // A failed compare-exchange only loads: it may not have release semantics.

@@ -70,6 +70,7 @@ class CAPABILITY("spinlock") BasicSpinLock {
   static constexpr u64 kMaxWaitNs = 10'000'000'000;  // 10 s
   // The clock is read once per this many spins: rdtsc is cheap, but not free under TCG.
   static constexpr u32 kSpinsPerClockRead = 1024;
+  static constexpr u32 kSpinsPerRelax = 16;
   static constexpr u32 kNoOwner = sched::kNoOwner;
 
   constexpr explicit BasicSpinLock(const char* name, LockRank rank = kUnranked)
@@ -140,7 +141,10 @@ class CAPABILITY("spinlock") BasicSpinLock {
   [[gnu::noinline]] void wait_for(u32 ticket, const char* function) {
     u64 started = Arch::now_ns();
     for (u32 spins = 1;; ++spins) {
-      Arch::relax();
+      // The spin-wait hint once every few loads: on hardware it saves power and lets a
+      // sibling hyperthread run; under QEMU's multi-threaded TCG each one leaves the
+      // translated code, which costs far more than the load it paces.
+      if (spins % kSpinsPerRelax == 0) Arch::relax();
       if (now_serving_.load(libk::MemoryOrder::Acquire) == ticket) return;
       if (spins % kSpinsPerClockRead != 0) continue;
       u64 now = Arch::now_ns();
