@@ -155,6 +155,16 @@ def terminal_seeds():
     return seeds
 
 
+def sha256_seeds():
+    """Messages around the padding boundaries; the first byte also picks the chunk sizes."""
+    return {
+        "abc.bin": b"abc",
+        "block-minus-9.bin": bytes(range(55)),
+        "block.bin": bytes(range(64)),
+        "blocks.bin": b"\x3f" + bytes(range(256)) * 2,
+    }
+
+
 def write_all(directory, files):
     path = os.path.join(HERE, "corpus", directory)
     os.makedirs(path, exist_ok=True)
@@ -170,6 +180,7 @@ def main():
     write_all("config", config_seeds())
     write_all("psf", psf_seeds())
     write_all("terminal", terminal_seeds())
+    write_all("sha256", sha256_seeds())
 
 
 if __name__ == "__main__":
