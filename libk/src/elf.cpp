@@ -48,8 +48,7 @@ Result<void, Error> check_program_table(Bytes file, const FileHeader& h, const L
   return {};
 }
 
-Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph,
-                                  const Limits& limits) {
+Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph) {
   u64 file_end = 0;
   if (!checked_add(ph.offset, ph.filesz, file_end) || file_end > file.size())
     return fail(Problem::SegmentPastEndOfFile, index, file_end, file.size());
@@ -58,8 +57,8 @@ Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph
   u64 mem_end = 0;
   if (!checked_add(ph.vaddr, ph.memsz, mem_end) || !checked_align_up(mem_end, kPageSize, mem_end))
     return fail(Problem::SegmentAddressOverflow, index, ph.vaddr, ph.memsz);
-  if (ph.vaddr < limits.min_vaddr)
-    return fail(Problem::SegmentNotInHigherHalf, index, ph.vaddr, limits.min_vaddr);
+  if (!boot::layout::kKernelImage.contains_range(ph.vaddr, ph.memsz))
+    return fail(Problem::SegmentOutsideKernelWindow, index, ph.vaddr, ph.memsz);
   if (ph.align > 1 && (!is_power_of_two(ph.align) || ph.vaddr % ph.align != ph.offset % ph.align))
     return fail(Problem::SegmentBadAlignment, index, ph.align);
   if ((ph.flags & kFlagWrite) && (ph.flags & kFlagExecute))
@@ -115,7 +114,7 @@ Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
   for (u16 i = 0; i < h.phnum; ++i) {
     auto ph = read_struct<ProgramHeader>(file, h.phoff + u64(i) * sizeof(ProgramHeader));
     if (ph.type != kProgramLoad) continue;
-    TRY(check_segment(file, i, ph, limits));
+    TRY(check_segment(file, i, ph));
     if (ph.memsz == 0) continue;  // legal but maps nothing
     if (plan.segment_count == kMaxLoadSegments)
       return fail(Problem::TooManyLoadableSegments, i, kMaxLoadSegments + 1, kMaxLoadSegments);
@@ -147,7 +146,7 @@ StringView problem_name(Problem p) {
     case Problem::SegmentPastEndOfFile: return "segment-past-eof";
     case Problem::SegmentFileSizeExceedsMemorySize: return "segment-filesz-exceeds-memsz";
     case Problem::SegmentAddressOverflow: return "segment-address-overflow";
-    case Problem::SegmentNotInHigherHalf: return "segment-not-higher-half";
+    case Problem::SegmentOutsideKernelWindow: return "segment-outside-kernel-window";
     case Problem::SegmentBadAlignment: return "segment-bad-alignment";
     case Problem::SegmentsOverlap: return "segments-overlap";
     case Problem::SegmentsSharePage: return "segments-share-page";
@@ -161,6 +160,41 @@ StringView problem_name(Problem p) {
 }  // namespace libk::elf
 
 namespace libk {
+
+namespace {
+
+void format_address_end(Sink& s, u64 base, u64 size) {
+  if (base + size == 0)
+    format_to(s, "2^64");  // the top of the address space
+  else
+    format_to(s, "{:#x}", base + size);
+}
+
+void format_region(Sink& s, const boot::layout::Region& r) {
+  format_to(s, "{} [{:#x}, ", r.name, r.base);
+  format_address_end(s, r.base, r.size);
+  format_to(s, ")");
+}
+
+// "segment 1 [0xffff800000000000, 0xffff800000001000) overlaps the direct map [...]; a kernel
+// must lie in the kernel image window [...]".
+void format_outside_window(Sink& s, const elf::Error& e) {
+  using boot::layout::kKernelImage;
+  format_to(s, "segment {} [{:#x}, ", e.segment, e.value);
+  format_address_end(s, e.value, e.limit);
+  format_to(s, ") ");
+  auto other = boot::layout::region_overlapping(e.value, e.limit);
+  if (other && other->base != kKernelImage.base) {
+    format_to(s, "overlaps ");
+    format_region(s, *other);
+    format_to(s, "; a kernel must lie in ");
+  } else {
+    format_to(s, "is outside ");
+  }
+  format_region(s, kKernelImage);
+}
+
+}  // namespace
 
 void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpec&) {
   using elf::Problem;
@@ -207,9 +241,7 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
     case Problem::SegmentAddressOverflow:
       return format_to(s, "segment {}: p_vaddr {:#x} + p_memsz {:#x} overflows", e.segment, e.value,
                        e.limit);
-    case Problem::SegmentNotInHigherHalf:
-      return format_to(s, "segment {}: p_vaddr {:#x} is below the higher half ({:#x})", e.segment,
-                       e.value, e.limit);
+    case Problem::SegmentOutsideKernelWindow: return format_outside_window(s, e);
     case Problem::SegmentBadAlignment:
       return format_to(s, "segment {}: p_align {:#x} is not a power of two matching p_offset",
                        e.segment, e.value);

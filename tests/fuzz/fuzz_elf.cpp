@@ -15,14 +15,13 @@ void require(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-void check_segment(const Segment& s, libk::Bytes file, const LoadPlan& plan,
-                   const libk::elf::Limits& limits) {
+void check_segment(const Segment& s, libk::Bytes file, const LoadPlan& plan) {
   u64 file_end = 0, mem_end = 0;
   require(libk::checked_add(s.offset, s.filesz, file_end) && file_end <= file.size());
   require(s.filesz <= s.memsz);
   require(s.memsz > 0);
   require(libk::checked_add(s.vaddr, s.memsz, mem_end));
-  require(s.vaddr >= limits.min_vaddr);
+  require(boot::layout::kKernelImage.contains_range(s.vaddr, s.memsz));
   require(plan.image_begin <= s.vaddr && mem_end <= plan.image_end);
   require(!(s.writable() && s.executable()));
   // The segment is what its program header says.
@@ -54,7 +53,7 @@ void check_plan(const LoadPlan& plan, libk::Bytes file, const libk::elf::Limits&
   require(plan.image_end - plan.image_begin <= limits.max_image_span);
   bool entry_ok = false;
   for (const Segment& s : plan.loadable()) {
-    check_segment(s, file, plan, limits);
+    check_segment(s, file, plan);
     if (s.executable() && plan.entry >= s.vaddr && plan.entry - s.vaddr < s.memsz) entry_ok = true;
   }
   require(entry_ok);

@@ -356,22 +356,66 @@ TEST_CASE("ELF with a segment whose page-rounded end wraps around is rejected") 
   CHECK(e.segment == 1);
 }
 
-TEST_CASE("ELF with a segment below the higher half is rejected") {
+TEST_CASE("ELF with a segment below the kernel image window is rejected") {
   auto b = ElfBuilder::kernel(2);
   b.segment(1).vaddr = 0x0040'0000;
   Error e = rejection(b);
-  CHECK(e.problem == Problem::SegmentNotInHigherHalf);
+  CHECK(e.problem == Problem::SegmentOutsideKernelWindow);
   CHECK(e.segment == 1);
   CHECK(e.value == 0x0040'0000);
+  CHECK(test::format("{}", e) ==
+        "segment 1 [0x400000, 0x401000) overlaps user space [0x0, 0x800000000000); a kernel must "
+        "lie in the kernel image window [0xffffffff80000000, 2^64)");
 }
 
-TEST_CASE("Higher-half boundary comes from the limits and is inclusive") {
-  auto file = ElfBuilder::kernel(1).build();
-  Limits limits;
-  limits.min_vaddr = kKernelBase;
-  CHECK(validate_kernel(test::bytes_of(file), limits).ok());
-  limits.min_vaddr = kKernelBase + 1;
-  CHECK(rejection(file, limits).problem == Problem::SegmentNotInHigherHalf);
+// A kernel linked in the lower part of the higher half passed the old "higher half" check and
+// then collided with the loader's direct map (or boot stack) when the loader mapped it.
+TEST_CASE("ELF with a segment over the direct map or the boot stack names the overlap") {
+  auto b = ElfBuilder::kernel(2);
+  b.segment(0).vaddr = boot::layout::kDirectMap.base;
+  b.header().entry = boot::layout::kDirectMap.base;
+  CHECK(test::format("{}", rejection(b)) ==
+        "segment 0 [0xffff800000000000, 0xffff800000001000) overlaps the direct map "
+        "[0xffff800000000000, 0xffffc00000000000); a kernel must lie in the kernel image window "
+        "[0xffffffff80000000, 2^64)");
+  b.segment(0).vaddr = boot::layout::kBootStackTop - 0x1000;
+  b.header().entry = b.segment(0).vaddr;
+  CHECK(test::format("{}", rejection(b)) ==
+        "segment 0 [0xffffff000000f000, 0xffffff0000010000) overlaps the boot stack and its "
+        "guard page [0xfffffefffffff000, 0xffffff0000010000); a kernel must lie in the kernel "
+        "image window [0xffffffff80000000, 2^64)");
+}
+
+TEST_CASE("Kernel image window boundaries are inclusive") {
+  const u64 base = boot::layout::kKernelImage.base;
+  auto at = [](u64 vaddr) {
+    auto b = ElfBuilder::kernel(1);
+    b.segment(0).vaddr = vaddr;
+    b.header().entry = vaddr;
+    return b;
+  };
+  CHECK(accepted(at(base)).image_begin == base);
+  CHECK(accepted(at(~u64{0} - 2 * kPage + 1)).image_end == ~u64{0} - kPage + 1);
+  Error below = rejection(at(base - kPage));
+  CHECK(below.problem == Problem::SegmentOutsideKernelWindow);
+  CHECK(test::format("{}", below) ==
+        "segment 0 [0xffffffff7ffff000, 0xffffffff80000000) is outside the kernel image window "
+        "[0xffffffff80000000, 2^64)");
+  CHECK(rejection(at(base - 0x800)).problem == Problem::SegmentOutsideKernelWindow);
+}
+
+TEST_CASE("Address-space regions are sorted and disjoint, the kernel window last") {
+  using boot::layout::kRegions;
+  for (usize i = 1; i < std::size(kRegions); ++i) {
+    INFO(kRegions[i - 1].name << " then " << kRegions[i].name);
+    CHECK(kRegions[i - 1].base + kRegions[i - 1].size <= kRegions[i].base);
+  }
+  const auto& last = kRegions[std::size(kRegions) - 1];
+  CHECK(last.base == boot::layout::kKernelImage.base);
+  CHECK(last.base + last.size == 0);  // it ends at 2^64
+  CHECK(boot::layout::region_overlapping(boot::layout::kBootStackTop - 1, 1)->name ==
+        boot::layout::kBootStack.name);
+  CHECK_FALSE(boot::layout::region_overlapping(boot::layout::kBootStackTop, 0x1000));
 }
 
 TEST_CASE("ELF with a p_align that is not a power of two is rejected") {

@@ -6,6 +6,7 @@
 // bump kVersion; the kernel accepts any version >= the one it needs and reads `size` bytes.
 #pragma once
 
+#include <boot/address_space.hpp>
 #include <libk/types.hpp>
 
 namespace boot {
@@ -13,10 +14,10 @@ namespace boot {
 inline constexpr u64 kMagic = 0x544f4f4252424d45ull;  // "EMBRBOOT" in memory order
 inline constexpr u32 kVersion = 1;
 
-// Fixed virtual layout set up by the loader (docs/boot-protocol.md, docs/memory.md).
-inline constexpr u64 kDirectMapBase = 0xffff'8000'0000'0000ull;  // virt = phys + this
-inline constexpr u64 kBootStackTop = 0xffff'ff00'0001'0000ull;
-inline constexpr u64 kBootStackSize = 64 * libk::KiB;  // with an unmapped guard page below
+// What the loader maps besides the kernel (boot/address_space.hpp, docs/boot-protocol.md).
+inline constexpr u64 kDirectMapBase = layout::kDirectMap.base;  // virt = phys + this
+inline constexpr u64 kBootStackTop = layout::kBootStackTop;
+inline constexpr u64 kBootStackSize = layout::kBootStackSize;  // with an unmapped guard page below
 
 enum class MemoryType : u32 {
   Usable = 1,             // free RAM

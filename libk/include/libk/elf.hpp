@@ -3,6 +3,7 @@
 // offset, size and sum is checked before use, and each rejection names the field at fault.
 #pragma once
 
+#include <boot/address_space.hpp>
 #include <libk/format.hpp>
 #include <libk/result.hpp>
 #include <libk/span.hpp>
@@ -69,7 +70,7 @@ enum class Problem : u8 {
   SegmentPastEndOfFile,
   SegmentFileSizeExceedsMemorySize,
   SegmentAddressOverflow,
-  SegmentNotInHigherHalf,
+  SegmentOutsideKernelWindow,
   SegmentBadAlignment,
   SegmentsOverlap,
   SegmentsSharePage,
@@ -89,8 +90,9 @@ struct Error {
 // A short stable name per problem ("segment-past-eof"), for tools and tests.
 StringView problem_name(Problem p);
 
+// Every segment must also lie in the kernel image window (boot/address_space.hpp), so that
+// nothing else the loader maps can collide with the kernel.
 struct Limits {
-  u64 min_vaddr = 0xffff'8000'0000'0000;  // the higher half
   u64 max_file_size = 512 * MiB;
   u64 max_image_span = 256 * MiB;
   u16 max_program_headers = 64;
