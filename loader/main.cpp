@@ -65,7 +65,7 @@ void fill_boot_info(const HandoffBlock& block, const Config& config, const Loade
   info.smbios_entry = tables.smbios;
   info.smbios_major = tables.smbios_major;
   info.kernel_physical_base = kernel.physical_base;
-  info.kernel_virtual_base = kernel.plan.image_begin;
+  info.kernel_virtual_base = kernel.virtual_base();
   info.kernel_size = kernel.size;
   info.kernel_file = kernel_file.address;
   info.kernel_file_size = kernel_file.size;
@@ -95,9 +95,11 @@ Expected<void> boot(u64 entry_tsc) {
   load_config(root, config);
   FileData kernel_file = TRY(read_file(root, config.kernel, kMaxKernelFile));
   u64 read_tsc = hal::cpu::rdtsc();
-  LoadedKernel kernel = TRY(load_kernel(kernel_file, config.kernel));
-  print("{}: {}: {} bytes, {} segments, entry {:#x}\n", kName, config.kernel.display,
-        kernel_file.size, kernel.plan.segment_count, kernel.plan.entry);
+  libk::elf::LoadPlan plan = TRY(validate_kernel(kernel_file, config.kernel));
+  LoadedKernel kernel = TRY(load_kernel(kernel_file, plan, 0));
+  print("{}: {}: {} bytes, {} segments, {} relocations, entry {:#x}\n", kName,
+        config.kernel.display, kernel_file.size, plan.segment_count, plan.relocation_count,
+        kernel.entry());
   boot::Framebuffer fb = setup_video(config);
   FirmwareTables tables = find_firmware_tables();
   u64 highest = TRY(highest_physical_address());

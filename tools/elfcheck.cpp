@@ -133,8 +133,8 @@ int check(const char* path) {
     return 1;
   }
   const libk::elf::LoadPlan& p = plan.value();
-  out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments\n", path, p.entry,
-      p.image_begin, p.image_end, p.image_end - p.image_begin, p.segment_count);
+  out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments, {} relocations\n",
+      path, p.entry, p.image_begin, p.image_end, p.span(), p.segment_count, p.relocation_count);
   list_program_headers(data);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include <libk/elf.hpp>
 
+#include "elf_dynamic.hpp"
+
 namespace libk::elf {
 
 namespace {
@@ -29,7 +31,7 @@ Result<FileHeader, Error> check_header(Bytes file, const Limits& limits) {
     return fail(Problem::NotLittleEndian, 0, h.ident[kIdentData]);
   if (h.ident[kIdentVersion] != kVersionCurrent)
     return fail(Problem::BadIdentVersion, 0, h.ident[kIdentVersion]);
-  if (h.type != kTypeExec) return fail(Problem::NotExecutable, 0, h.type, kTypeExec);
+  if (h.type != kTypeDyn) return fail(Problem::NotPositionIndependent, 0, h.type, kTypeDyn);
   if (h.machine != kMachineX86_64) return fail(Problem::WrongMachine, 0, h.machine, kMachineX86_64);
   if (h.version != kVersionCurrent) return fail(Problem::BadVersion, 0, h.version);
   if (h.ehsize < sizeof(FileHeader)) return fail(Problem::BadHeaderSize, 0, h.ehsize, 64);
@@ -104,6 +106,22 @@ Result<void, Error> check_image(LoadPlan& plan, const Limits& limits) {
   return {};
 }
 
+// The program headers other than PT_LOAD that shape the image: exactly one PT_DYNAMIC, and no
+// PT_INTERP (there is no dynamic linker to run).
+struct DynamicHeaders {
+  ProgramHeader dynamic{};
+  u16 dynamic_index = 0;
+  u16 dynamic_count = 0;
+};
+
+Result<void, Error> note_header(u16 index, const ProgramHeader& ph, DynamicHeaders& out) {
+  if (ph.type == kProgramInterp) return fail(Problem::HasInterpreter, index);
+  if (ph.type != kProgramDynamic) return {};
+  if (++out.dynamic_count > 1) return fail(Problem::TooManyDynamicSegments, index);
+  out.dynamic = ph, out.dynamic_index = index;
+  return {};
+}
+
 }  // namespace
 
 Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
@@ -111,8 +129,10 @@ Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
   TRY(check_program_table(file, h, limits));
   LoadPlan plan;
   plan.entry = h.entry;
+  DynamicHeaders headers;
   for (u16 i = 0; i < h.phnum; ++i) {
     auto ph = read_struct<ProgramHeader>(file, h.phoff + u64(i) * sizeof(ProgramHeader));
+    TRY(note_header(i, ph, headers));
     if (ph.type != kProgramLoad) continue;
     TRY(check_segment(file, i, ph));
     if (ph.memsz == 0) continue;  // legal but maps nothing
@@ -122,6 +142,8 @@ Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
         Segment{i, ph.flags, ph.vaddr, ph.memsz, ph.offset, ph.filesz};
   }
   TRY(check_image(plan, limits));
+  if (headers.dynamic_count == 0) return fail(Problem::NoDynamicSegment);
+  TRY(detail::check_dynamic(file, headers.dynamic_index, headers.dynamic, plan));
   return plan;
 }
 
@@ -133,7 +155,7 @@ StringView problem_name(Problem p) {
     case Problem::NotElf64: return "not-elf64";
     case Problem::NotLittleEndian: return "not-little-endian";
     case Problem::BadIdentVersion: return "bad-ident-version";
-    case Problem::NotExecutable: return "not-executable";
+    case Problem::NotPositionIndependent: return "not-position-independent";
     case Problem::WrongMachine: return "wrong-machine";
     case Problem::BadVersion: return "bad-version";
     case Problem::BadHeaderSize: return "bad-header-size";
@@ -153,6 +175,18 @@ StringView problem_name(Problem p) {
     case Problem::SegmentWritableAndExecutable: return "segment-writable-and-executable";
     case Problem::EntryNotExecutable: return "entry-not-executable";
     case Problem::ImageTooLarge: return "image-too-large";
+    case Problem::HasInterpreter: return "has-interpreter";
+    case Problem::NoDynamicSegment: return "no-dynamic-segment";
+    case Problem::TooManyDynamicSegments: return "too-many-dynamic-segments";
+    case Problem::DynamicOutsideFile: return "dynamic-outside-file";
+    case Problem::DynamicNotTerminated: return "dynamic-not-terminated";
+    case Problem::NeedsLibraries: return "needs-libraries";
+    case Problem::UnsupportedRelocationTable: return "unsupported-relocation-table";
+    case Problem::BadRelocationEntrySize: return "bad-relocation-entry-size";
+    case Problem::RelocationTableOutsideFile: return "relocation-table-outside-file";
+    case Problem::RelocationBadType: return "relocation-bad-type";
+    case Problem::RelocationWithSymbol: return "relocation-with-symbol";
+    case Problem::RelocationOutsideData: return "relocation-outside-data";
   }
   return "unknown";
 }
@@ -194,6 +228,49 @@ void format_outside_window(Sink& s, const elf::Error& e) {
   format_region(s, kKernelImage);
 }
 
+// The dynamic segment's problems; e.segment is the PT_DYNAMIC's index.
+void format_dynamic_problem(Sink& s, const elf::Error& e) {
+  using elf::Problem;
+  switch (e.problem) {
+    case Problem::HasInterpreter:
+      return format_to(s, "segment {} is PT_INTERP: a kernel has no dynamic linker", e.segment);
+    case Problem::NoDynamicSegment:
+      return format_to(s, "no PT_DYNAMIC segment (link the kernel with -pie)");
+    case Problem::TooManyDynamicSegments:
+      return format_to(s, "segment {} is a second PT_DYNAMIC", e.segment);
+    case Problem::DynamicOutsideFile:
+      return format_to(s, "dynamic segment {} (offset {:#x}) extends past end of file ({} bytes)",
+                       e.segment, e.value, e.limit);
+    case Problem::DynamicNotTerminated:
+      return format_to(s, "dynamic segment {} has no DT_NULL entry", e.segment);
+    case Problem::NeedsLibraries:
+      return format_to(s, "dynamic segment {}: DT_NEEDED: a kernel cannot load libraries",
+                       e.segment);
+    case Problem::UnsupportedRelocationTable:
+      return format_to(s, "dynamic segment {}: tag {} names relocations other than RELA", e.segment,
+                       e.value);
+    case Problem::BadRelocationEntrySize:
+      return format_to(s, "dynamic segment {}: DT_RELAENT is {}, need {}", e.segment, e.value,
+                       e.limit);
+    case Problem::RelocationTableOutsideFile:
+      return format_to(s,
+                       "relocation table at {:#x} ({} bytes) is not inside one segment's file "
+                       "bytes, or not a whole number of entries",
+                       e.value, e.limit);
+    case Problem::RelocationBadType:
+      return format_to(s, "relocation {} has type {}, need R_X86_64_RELATIVE = 8", e.value,
+                       e.limit);
+    case Problem::RelocationWithSymbol:
+      return format_to(s, "relocation {} names symbol {}; a kernel's relocations name none",
+                       e.value, e.limit);
+    case Problem::RelocationOutsideData:
+      return format_to(s, "relocation {} patches {:#x}, outside every non-executable segment",
+                       e.value, e.limit);
+    default: break;
+  }
+  format_to(s, "unknown ELF problem {}", u32(e.problem));
+}
+
 }  // namespace
 
 void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpec&) {
@@ -211,8 +288,9 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "not a little-endian ELF file (EI_DATA is {}, need 1)", e.value);
     case Problem::BadIdentVersion:
       return format_to(s, "unknown ELF version (EI_VERSION is {}, need 1)", e.value);
-    case Problem::NotExecutable:
-      return format_to(s, "not an executable (e_type is {}, need ET_EXEC = {})", e.value, e.limit);
+    case Problem::NotPositionIndependent:
+      return format_to(s, "not a position-independent executable (e_type is {}, need ET_DYN = {})",
+                       e.value, e.limit);
     case Problem::WrongMachine:
       return format_to(s, "wrong machine (e_machine is {}, need x86-64 = {})", e.value, e.limit);
     case Problem::BadVersion:
@@ -256,6 +334,7 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "entry point {:#x} is not inside an executable segment", e.value);
     case Problem::ImageTooLarge:
       return format_to(s, "image spans {:#x} bytes, over the {:#x}-byte limit", e.value, e.limit);
+    default: return format_dynamic_problem(s, e);
   }
   format_to(s, "unknown ELF problem {}", u32(e.problem));
 }

@@ -32,7 +32,7 @@ namespace {
 
 constexpr u64 kPage = libk::kPageSize;
 constexpr usize kPhoffField = 32;  // e_phoff's offset in the file header
-constexpr Problem kLastProblem = Problem::ImageTooLarge;
+constexpr Problem kLastProblem = Problem::RelocationOutsideData;
 
 Error rejection(const std::vector<u8>& file, const Limits& limits = {}) {
   auto result = validate_kernel(test::bytes_of(file), limits);
@@ -200,12 +200,14 @@ TEST_CASE("ELF with an unknown EI_VERSION is rejected") {
   CHECK(rejection(b).problem == Problem::BadIdentVersion);
 }
 
-TEST_CASE("Shared object (ET_DYN) is rejected as not executable") {
+TEST_CASE("Executable linked at a fixed address (ET_EXEC) is rejected") {
   ElfBuilder b = ElfBuilder::kernel(1);
-  b.header().type = libk::elf::kTypeDyn;
+  b.header().type = libk::elf::kTypeExec;
   Error e = rejection(b);
-  CHECK(e.problem == Problem::NotExecutable);
-  CHECK(e.value == libk::elf::kTypeDyn);
+  CHECK(e.problem == Problem::NotPositionIndependent);
+  CHECK(e.value == libk::elf::kTypeExec);
+  CHECK(test::format("{}", e) ==
+        "not a position-independent executable (e_type is 2, need ET_DYN = 3)");
 }
 
 TEST_CASE("ELF for another machine is rejected") {
@@ -237,7 +239,9 @@ TEST_CASE("ELF with a program header size other than 56 is rejected") {
 }
 
 TEST_CASE("ELF without program headers is rejected") {
-  CHECK(rejection(ElfBuilder::kernel(0)).problem == Problem::NoProgramHeaders);
+  auto b = ElfBuilder::kernel(0);
+  b.without_dynamic();
+  CHECK(rejection(b).problem == Problem::NoProgramHeaders);
 }
 
 TEST_CASE("ELF with more program headers than the limit is rejected") {
@@ -245,7 +249,7 @@ TEST_CASE("ELF with more program headers than the limit is rejected") {
   for (int i = 0; i < 64; ++i) b.add({test::kPtNote, 0, 0, 0, 0, 0, 0, 0});
   Error e = rejection(b);
   CHECK(e.problem == Problem::TooManyProgramHeaders);
-  CHECK(e.value == 65);
+  CHECK(e.value == 66);  // 1 PT_LOAD, 64 notes, PT_DYNAMIC
   CHECK(e.limit == 64);
 }
 
