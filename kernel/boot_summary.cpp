@@ -4,6 +4,7 @@
 #include <hal/cpu.hpp>
 
 #include "boot.hpp"
+#include "image.hpp"
 #include "log.hpp"
 #include "time.hpp"
 
@@ -22,6 +23,18 @@ libk::StringView pixel_format_name(boot::PixelFormat f) {
     case boot::PixelFormat::Bitmask: return "bitmask";
   }
   return "?";
+}
+
+// KASLR: where the loader put the image, relative to its link address, and why.
+void log_placement(const boot::BootInfo& info) {
+  if (info.kaslr_source == boot::EntropySource::None) {
+    log::info("kaslr: off (nokaslr): the kernel runs at its link address {:#x}",
+              info.kernel_link_base);
+    return;
+  }
+  log::info("kaslr: base {:#x}, slide {:#x} from the link address {:#x}, entropy from {}",
+            image::base(), image::slide(), info.kernel_link_base,
+            boot::entropy_source_name(info.kaslr_source));
 }
 
 void log_memory() {
@@ -70,6 +83,7 @@ void log_boot_summary() {
   log::info("kernel: {:#x} -> phys {:#x}, {}; file {} at {:#x}", info.kernel_virtual_base,
             info.kernel_physical_base, ByteSize{info.kernel_size}, ByteSize{info.kernel_file_size},
             info.kernel_file);
+  log_placement(info);
   log::info("cmdline: \"{}\"", boot_info::cmdline());
 }
 

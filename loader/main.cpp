@@ -13,6 +13,7 @@
 #include <libk/utf8.hpp>
 
 #include "config.hpp"
+#include "entropy.hpp"
 #include "files.hpp"
 #include "firmware_tables.hpp"
 #include "handoff.hpp"
@@ -67,6 +68,8 @@ void fill_boot_info(const HandoffBlock& block, const Config& config, const Loade
   info.kernel_physical_base = kernel.physical_base;
   info.kernel_virtual_base = kernel.virtual_base();
   info.kernel_size = kernel.size;
+  info.kernel_link_base = kernel.plan.image_begin;
+  info.kaslr_source = kernel.placed_by;
   info.kernel_file = kernel_file.address;
   info.kernel_file_size = kernel_file.size;
   __builtin_memcpy(block.cmdline, config.cmdline, config.cmdline_length + 1);
@@ -96,10 +99,12 @@ Expected<void> boot(u64 entry_tsc) {
   FileData kernel_file = TRY(read_file(root, config.kernel, kMaxKernelFile));
   u64 read_tsc = hal::cpu::rdtsc();
   libk::elf::LoadPlan plan = TRY(validate_kernel(kernel_file, config.kernel));
-  LoadedKernel kernel = TRY(load_kernel(kernel_file, plan, 0));
-  print("{}: {}: {} bytes, {} segments, {} relocations, entry {:#x}\n", kName,
-        config.kernel.display, kernel_file.size, plan.segment_count, plan.relocation_count,
-        kernel.entry());
+  print("{}: {}: {} bytes, {} segments, {} relocations\n", kName, config.kernel.display,
+        kernel_file.size, plan.segment_count, plan.relocation_count);
+  const Entropy entropy = gather_entropy(cpu);
+  Placement placement = choose_placement({config.cmdline, config.cmdline_length}, plan,
+                                         entropy.words[0], entropy.source);
+  LoadedKernel kernel = TRY(load_kernel(kernel_file, plan, placement));
   boot::Framebuffer fb = setup_video(config);
   FirmwareTables tables = find_firmware_tables();
   u64 highest = TRY(highest_physical_address());
@@ -110,6 +115,7 @@ Expected<void> boot(u64 entry_tsc) {
   record_loader_image(*block.info);
   block.info->timestamps.loader_entry = entry_tsc;
   block.info->timestamps.kernel_read = read_tsc;
+  block.info->entropy = entropy.words[1];
   print("{}: starting the kernel\n", kName);
   TRY(exit_boot_services(block, kernel, fb));
   block.info->timestamps.exit_boot_services = hal::cpu::rdtsc();

@@ -197,26 +197,16 @@ namespace libk {
 
 namespace {
 
-void format_address_end(Sink& s, u64 base, u64 size) {
-  if (base + size == 0)
-    format_to(s, "2^64");  // the top of the address space
-  else
-    format_to(s, "{:#x}", base + size);
-}
-
 void format_region(Sink& s, const boot::layout::Region& r) {
-  format_to(s, "{} [{:#x}, ", r.name, r.base);
-  format_address_end(s, r.base, r.size);
-  format_to(s, ")");
+  format_to(s, "{} [{:#x}, {:#x})", r.name, r.base, r.base + r.size);
 }
 
 // "segment 1 [0xffff800000000000, 0xffff800000001000) overlaps the direct map [...]; a kernel
-// must lie in the kernel image window [...]".
+// must lie in the kernel image window [...]". The segment's end cannot wrap: check_segment
+// proved p_vaddr + p_memsz does not overflow.
 void format_outside_window(Sink& s, const elf::Error& e) {
   using boot::layout::kKernelImage;
-  format_to(s, "segment {} [{:#x}, ", e.segment, e.value);
-  format_address_end(s, e.value, e.limit);
-  format_to(s, ") ");
+  format_to(s, "segment {} [{:#x}, {:#x}) ", e.segment, e.value, e.value + e.limit);
   auto other = boot::layout::region_overlapping(e.value, e.limit);
   if (other && other->base != kKernelImage.base) {
     format_to(s, "overlaps ");

@@ -12,7 +12,7 @@
 
 namespace boot::layout {
 
-// [base, base + size); `size` rather than an end, so the region ending at 2^64 fits a u64.
+// [base, base + size).
 struct Region {
   const char* name;
   u64 base;
@@ -23,8 +23,8 @@ struct Region {
   constexpr bool contains_range(u64 address, u64 bytes) const {
     return address >= base && bytes <= size && address - base <= size - bytes;
   }
-  // Some byte of [address, address + bytes) lies inside. The range may end at 2^64 but not
-  // wrap around it.
+  // Some byte of [address, address + bytes) lies inside. The range may end at 2^64 (a
+  // kernel segment in the window's unused top) but not wrap around it.
   constexpr bool overlaps(u64 address, u64 bytes) const {
     if (bytes == 0) return false;
     u64 last = address + (bytes - 1);
@@ -52,10 +52,11 @@ inline constexpr Region kBootStack{"the boot stack and its guard page",
                                    kBootStackTop - kBootStackSize - libk::kPageSize,
                                    kBootStackSize + libk::kPageSize};
 
-// The top 2 GiB: where the kernel image lives, at its link address or, with KASLR, at a
-// random 2 MiB-aligned base inside it (docs/boot-protocol.md, "KASLR").
+// The top 2 GiB but its last 2 MiB: where the kernel image lives, at its link address or, with
+// KASLR, at a random 2 MiB-aligned place inside it (boot/kaslr.hpp). The last 2 MiB stay
+// unused so that no kernel range ends at 2^64, where its end address would wrap to 0.
 inline constexpr Region kKernelImage{"the kernel image window", 0xffff'ffff'8000'0000ull,
-                                     2 * libk::GiB};
+                                     2 * libk::GiB - 2 * libk::MiB};
 
 inline constexpr Region kRegions[] = {kUserSpace, kDirectMap, kHeapArea,   kStackArea,
                                       kMmioArea,  kBootStack, kKernelImage};

@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""QEMU+OVMF tests of the kernel's hardening (docs/secure-boot.md, docs/boot-protocol.md).
+
+  hardening_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+
+kaslr-crash   two boots, each fed its own known random bytes through a virtio-rng device
+              (QEMU's rng-random backend reading a file: the loader's EFI_RNG_PROTOCOL
+              returns exactly those bytes), land the kernel at the two different bases those
+              bytes select, and both symbolize a forced page fault correctly.
+"""
+
+import os
+import re
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Failure, expect  # noqa: E402
+
+HEX = r"0x[0-9a-f]+"
+LINK_BASE = 0xFFFF_FFFF_8000_0000  # kernel/linker.ld
+KASLR_ALIGN = 2 << 20              # boot/kaslr.hpp
+LOADER_KASLR = re.compile(r"^ember-loader: kernel at (0x[0-9a-f]+) \(KASLR: one of (\d+) places, "
+                          r"entropy from (\S+)\)$", re.MULTILINE)
+
+
+def rng_args(work, name, data):
+    """A virtio-rng device whose bytes come from a file holding `data` (repeated)."""
+    path = os.path.join(work, name)
+    with open(path, "wb") as f:
+        f.write(data * (4096 // len(data)))
+    return ["-object", "rng-random,id=rng0,filename=" + path,
+            "-device", "virtio-rng-pci,rng=rng0"]
+
+
+def crash_at_random_base(ctx, seed):
+    """Boots test=crash.page_fault with `seed` as the machine's randomness; returns the base."""
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=crash.page_fault")
+    result = harness.boot(image, timeout=120, extra=rng_args(ctx.work, "seed.bin", seed))
+    print(result.serial)
+    if result.timed_out or result.exit_code != 35:
+        raise Failure("the forced crash did not end the boot with status 35 (got %s)"
+                      % result.exit_code)
+    m = LOADER_KASLR.search(result.serial)
+    if not m:
+        raise Failure("the loader did not report a KASLR placement")
+    base, places, source = int(m.group(1), 16), int(m.group(2)), m.group(3)
+    if source != "EFI_RNG_PROTOCOL":
+        raise Failure("entropy from %s, expected EFI_RNG_PROTOCOL (the virtio-rng device)" % source)
+    # boot/kaslr.hpp: place (first random word mod places), 2 MiB apart from the link address.
+    want = LINK_BASE + (struct.unpack_from("<Q", seed * 8)[0] % places) * KASLR_ALIGN
+    if base != want:
+        raise Failure("kernel at %#x, but these random bytes select %#x" % (base, want))
+    expect(result, r"^kaslr: base %#x, slide %#x from the link address %#x, entropy from "
+           r"EFI_RNG_PROTOCOL$" % (base, base - LINK_BASE, LINK_BASE), "the kernel's KASLR line")
+    m = re.search(r"^error: at rip (%s) kernel::\(anonymous namespace\)::page_fault_here\+0x"
+                  % HEX, result.serial, re.MULTILINE)
+    if not m:
+        raise Failure("the crash report did not name page_fault_here")
+    rip = int(m.group(1), 16)
+    if not base <= rip < base + (16 << 20):
+        raise Failure("faulting rip %#x is not in the kernel at %#x" % (rip, base))
+    expect(result, r"^error:   #\d+ %s kernel::ktest::run\+0x" % HEX, "the symbolized callers")
+    print("PASS: kernel at %#x (place %d of %d); crash at %#x symbolized"
+          % (base, (base - LINK_BASE) // KASLR_ALIGN, places, rip))
+    return base
+
+
+def case_kaslr_crash(ctx):
+    first = crash_at_random_base(ctx, bytes([0x07]))
+    second = crash_at_random_base(ctx, bytes([0x5c, 0x13, 0xe0, 0x41]))
+    if first == second:
+        raise Failure("both boots put the kernel at %#x" % first)
+
+
+CASES = {
+    "kaslr-crash": case_kaslr_crash,
+}
+
+
+if __name__ == "__main__":
+    harness.main(CASES)
