@@ -20,6 +20,7 @@
 #include "kernel_image.hpp"
 #include "loader.hpp"
 #include "page_tables.hpp"
+#include "stack_protector.hpp"
 #include "video.hpp"
 
 namespace loader {
@@ -90,8 +91,7 @@ void record_loader_image(boot::BootInfo& info) {
   print("{}: loaded at {:#x} ({} bytes)\n", kName, info.loader_image_base, info.loader_image_size);
 }
 
-Expected<void> boot(u64 entry_tsc) {
-  const hal::CpuInfo cpu = hal::CpuInfo::decode(hal::CpuidSnapshot::read());  // CPUID, once
+Expected<void> boot(u64 entry_tsc, const hal::CpuInfo& cpu, const Entropy& entropy) {
   TRY(check_cpu(cpu));
   EFI_FILE_PROTOCOL* root = TRY(open_boot_volume());
   static Config config;
@@ -101,7 +101,6 @@ Expected<void> boot(u64 entry_tsc) {
   libk::elf::LoadPlan plan = TRY(validate_kernel(kernel_file, config.kernel));
   print("{}: {}: {} bytes, {} segments, {} relocations\n", kName, config.kernel.display,
         kernel_file.size, plan.segment_count, plan.relocation_count);
-  const Entropy entropy = gather_entropy(cpu);
   Placement placement = choose_placement({config.cmdline, config.cmdline_length}, plan,
                                          entropy.words[0], entropy.source);
   LoadedKernel kernel = TRY(load_kernel(kernel_file, plan, placement));
@@ -133,12 +132,18 @@ void report_cannot_boot() {
 
 }  // namespace loader
 
-extern "C" EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE* system) {
+// No stack cookie of its own: the cookie changes while it runs.
+extern "C" [[clang::no_stack_protector]] EFI_STATUS efi_main(EFI_HANDLE image,
+                                                             EFI_SYSTEM_TABLE* system) {
   u64 entry_tsc = hal::cpu::rdtsc();
   loader::firmware = {image, system, system->BootServices, false};
   system->BootServices->SetWatchdogTimer(0, 0, 0, nullptr);  // else a reset after 5 minutes
   loader::print("{} {}\n", loader::kName, EMBER_VERSION);
-  auto result = loader::boot(entry_tsc);
+  const hal::CpuInfo cpu = hal::CpuInfo::decode(hal::CpuidSnapshot::read());  // CPUID, once
+  // KASLR's base, the kernel's canary and the loader's own cookie from one draw.
+  const loader::Entropy entropy = loader::gather_entropy(cpu);
+  loader::set_stack_cookie(entropy.words[2]);
+  auto result = loader::boot(entry_tsc, cpu, entropy);
   // Only failures come back here.
   loader::print("{}: {}\n", loader::kName, result.error().text);
   loader::report_cannot_boot();

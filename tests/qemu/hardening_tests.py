@@ -7,6 +7,8 @@ kaslr-crash   two boots, each fed its own known random bytes through a virtio-rn
               (QEMU's rng-random backend reading a file: the loader's EFI_RNG_PROTOCOL
               returns exactly those bytes), land the kernel at the two different bases those
               bytes select, and both symbolize a forced page fault correctly.
+stack-smash   a kernel function writes past its local array over the stack canary: the stack
+              protector panics when it returns, naming the function.
 """
 
 import os
@@ -74,8 +76,21 @@ def case_kaslr_crash(ctx):
         raise Failure("both boots put the kernel at %#x" % first)
 
 
+def case_stack_smash(ctx):
+    result = harness.boot_failing_test(ctx, "hardening.stack_smash", timeout=60)
+    expect(result, r"stack smash test: writing 32 bytes into a 16-byte local array",
+           "the test reaching the overrun")
+    expect(result, r"KERNEL PANIC", "the panic banner")
+    expect(result, r"stack protector: stack smashing detected in "
+           r"kernel::\(anonymous namespace\)::overrun_local_array\+0x",
+           "the stack protector naming the function")
+    harness.expect_absent(result, r"the overrun went unnoticed", "the function returning")
+    expect(result, r"^KTEST FAIL hardening\.stack_smash: panic: stack protector", "the test failing")
+
+
 CASES = {
     "kaslr-crash": case_kaslr_crash,
+    "stack-smash": case_stack_smash,
 }
 
 
