@@ -130,6 +130,7 @@ extern "C" [[noreturn, clang::no_stack_protector]] void kernel_main(const boot::
   apply_console_options(libk::CommandLine(boot_info::cmdline()));
   if (!memory::init(heap_debug(libk::CommandLine(boot_info::cmdline()))))
     stop("cannot set up memory management");
+  vm::audit_page_tables();  // the live tables: no W+X page, no user page in the kernel half
   crash::set_page_fault_describer(vm::describe_fault);  // guard page / unmapped / W^X
   memory::switch_to_kernel_stack(kernel_main_on_kernel_stack, nullptr);
 }

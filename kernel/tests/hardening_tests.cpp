@@ -3,6 +3,9 @@
 // mechanism that catches it; tests/qemu/hardening_tests.py checks the message on serial.
 #include "ktest.hpp"
 #include "log.hpp"
+#include "memory/layout.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
 
 namespace kernel {
 
@@ -26,6 +29,19 @@ KTEST_MANUAL("hardening.stack_smash") {
   log::info("stack smash test: writing {} bytes into a 16-byte local array", usize(count));
   overrun_local_array(count);
   log::error("stack smash test: the overrun went unnoticed");
+  KEXPECT(false);
+}
+
+// A page mapped writable and executable on purpose, where the boot-time audit must find it.
+// The top of the MMIO area: map_mmio allocates from the bottom and never gets there.
+KTEST_MANUAL("hardening.wx_audit") {
+  constexpr u64 kVa = layout::kMmioAreaBase + layout::kAreaSize - 16 * libk::kPageSize;
+  auto frame = pmm::allocate(0, pmm::Owner::Test);
+  if (!KEXPECT(frame.has_value())) return;
+  KEXPECT(vm::map(kVa, *frame, libk::kPageSize, {.writable = true, .executable = true}).ok());
+  log::info("W^X audit test: mapped {:#x} writable and executable", kVa);
+  vm::audit_page_tables();
+  log::error("W^X audit test: the audit let it pass");
   KEXPECT(false);
 }
 

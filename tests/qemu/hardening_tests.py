@@ -9,6 +9,8 @@ kaslr-crash   two boots, each fed its own known random bytes through a virtio-rn
               bytes select, and both symbolize a forced page fault correctly.
 stack-smash   a kernel function writes past its local array over the stack canary: the stack
               protector panics when it returns, naming the function.
+wx-audit      a page mapped writable and executable on purpose: the page-table audit the kernel
+              runs at boot panics naming it (and at boot it logged a clean audit).
 """
 
 import os
@@ -88,9 +90,23 @@ def case_stack_smash(ctx):
     expect(result, r"^KTEST FAIL hardening\.stack_smash: panic: stack protector", "the test failing")
 
 
+def case_wx_audit(ctx):
+    result = harness.boot_failing_test(ctx, "hardening.wx_audit", timeout=60)
+    expect(result, r"^vm: page-table audit: \d+ leaves, none writable and executable, none "
+           r"user-accessible in the kernel half$", "the clean audit at boot")
+    m = re.search(r"W\^X audit test: mapped (0x[0-9a-f]+) writable and executable", result.serial)
+    if not m:
+        raise Failure("the test did not reach its mapping")
+    expect(result, r"vm: page-table audit: %s \(4 KiB page, frame 0x[0-9a-f]+\) is writable and "
+           r"executable" % m.group(1), "the audit's panic naming the page")
+    harness.expect_absent(result, r"the audit let it pass", "the audit returning")
+    expect(result, r"^KTEST FAIL hardening\.wx_audit: panic: vm: page-table audit", "the test failing")
+
+
 CASES = {
     "kaslr-crash": case_kaslr_crash,
     "stack-smash": case_stack_smash,
+    "wx-audit": case_wx_audit,
 }
 
 
