@@ -37,6 +37,22 @@ void log_placement(const boot::BootInfo& info) {
             boot::entropy_source_name(info.kaslr_source));
 }
 
+// The chain of trust (docs/secure-boot.md): the firmware checked the loader's signature if
+// Secure Boot is on; the loader checked these files against the digests in its image.
+void log_secure_boot(const boot::BootInfo& info) {
+  log::info("secure boot: {}", boot::secure_boot_state_name(info.secure_boot));
+  const u32 v = info.verified_files;
+  if (v == 0) {
+    log::info("secure boot: the loader verified nothing (its image carries no digests)");
+    return;
+  }
+  log::info("secure boot: the loader verified{}{} against the SHA-256 digests in its image",
+            v & boot::kVerifiedKernel ? " the kernel" : "",
+            v & boot::kVerifiedConfig
+                ? (v & boot::kVerifiedKernel ? " and ember.conf" : " ember.conf")
+                : "");
+}
+
 void log_memory() {
   auto map = boot_info::memory_map();
   u64 ram = boot::total_bytes(map, boot::is_ram);
@@ -84,6 +100,7 @@ void log_boot_summary() {
             info.kernel_physical_base, ByteSize{info.kernel_size}, ByteSize{info.kernel_file_size},
             info.kernel_file);
   log_placement(info);
+  log_secure_boot(info);
   log::info("cmdline: \"{}\"", boot_info::cmdline());
 }
 
@@ -94,6 +111,10 @@ void log_loader_timings() {
       "loader: kernel read after {} us, boot services exited after {} us, kernel entered "
       "after {} us; now {} us since loader entry",
       us(t.kernel_read), us(t.exit_boot_services), us(t.kernel_jump), us(hal::cpu::rdtsc()));
+  const boot::BootInfo& info = boot_info::get();
+  if (info.verified_files != 0)
+    log::info("loader: SHA-256 of the verified files took {} us",
+              time::tsc_to_ns(info.verify_cycles) / time::kNsPerUs);
 }
 
 }  // namespace kernel

@@ -21,6 +21,7 @@
 #include "loader.hpp"
 #include "page_tables.hpp"
 #include "stack_protector.hpp"
+#include "verify.hpp"
 #include "video.hpp"
 
 namespace loader {
@@ -54,7 +55,8 @@ void copy_firmware_vendor(boot::BootInfo& info) {
 
 void fill_boot_info(const HandoffBlock& block, const Config& config, const LoadedKernel& kernel,
                     const FileData& kernel_file, const boot::Framebuffer& fb,
-                    const FirmwareTables& tables, const AddressSpace& space) {
+                    const FirmwareTables& tables, const AddressSpace& space,
+                    const Verifier& verifier) {
   boot::BootInfo& info = *block.info;
   info.magic = boot::kMagic;
   info.version = boot::kVersion;
@@ -78,6 +80,9 @@ void fill_boot_info(const HandoffBlock& block, const Config& config, const Loade
   info.cmdline_length = config.cmdline_length;
   info.boot_stack_top = boot::kBootStackTop;
   info.boot_stack_size = boot::kBootStackSize;
+  info.secure_boot = verifier.state;
+  info.verified_files = verifier.verified_files;
+  info.verify_cycles = verifier.hash_cycles;
   copy_firmware_vendor(info);
 }
 
@@ -93,11 +98,14 @@ void record_loader_image(boot::BootInfo& info) {
 
 Expected<void> boot(u64 entry_tsc, const hal::CpuInfo& cpu, const Entropy& entropy) {
   TRY(check_cpu(cpu));
+  Verifier verifier = TRY(start_verifying());
   EFI_FILE_PROTOCOL* root = TRY(open_boot_volume());
   static Config config;
-  load_config(root, config);
+  TRY(load_config(root, config, verifier));
   FileData kernel_file = TRY(read_file(root, config.kernel, kMaxKernelFile));
   u64 read_tsc = hal::cpu::rdtsc();
+  TRY(verify_file(verifier, boot::digests::Role::Kernel, config.kernel,
+                  libk::Bytes(kernel_file.bytes(), kernel_file.size)));
   libk::elf::LoadPlan plan = TRY(validate_kernel(kernel_file, config.kernel));
   print("{}: {}: {} bytes, {} segments, {} relocations\n", kName, config.kernel.display,
         kernel_file.size, plan.segment_count, plan.relocation_count);
@@ -110,7 +118,7 @@ Expected<void> boot(u64 entry_tsc, const hal::CpuInfo& cpu, const Entropy& entro
   if (fb.format != boot::PixelFormat::None) highest = libk::max(highest, fb.base + fb.size);
   AddressSpace space = TRY(build_address_space(kernel, highest, cpu));
   HandoffBlock block = TRY(allocate_handoff_block());
-  fill_boot_info(block, config, kernel, kernel_file, fb, tables, space);
+  fill_boot_info(block, config, kernel, kernel_file, fb, tables, space, verifier);
   record_loader_image(*block.info);
   block.info->timestamps.loader_entry = entry_tsc;
   block.info->timestamps.kernel_read = read_tsc;

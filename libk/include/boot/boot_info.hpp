@@ -115,6 +115,16 @@ enum class SecureBootState : u32 {
   SetupMode = 3,    // SetupMode = 1: no platform key enrolled, nothing is verified
 };
 
+constexpr const char* secure_boot_state_name(SecureBootState s) {
+  switch (s) {
+    case SecureBootState::Unsupported: return "unsupported by the firmware";
+    case SecureBootState::Off: return "off";
+    case SecureBootState::On: return "on";
+    case SecureBootState::SetupMode: return "off (setup mode: no platform key enrolled)";
+  }
+  return "unknown";
+}
+
 // Files the loader checked against the SHA-256 digests embedded in its signed image
 // (docs/secure-boot.md); BootInfo::verified_files holds these bits.
 inline constexpr u32 kVerifiedKernel = 1u << 0;
@@ -168,7 +178,8 @@ struct BootInfo {
   SecureBootState secure_boot;
   u32 verified_files;  // kVerified* bits
   u32 reserved1;
-  u64 entropy;  // 64 random bits from kaslr's source (or the best one left): the stack canary
+  u64 entropy;        // 64 random bits from kaslr's source (or the best one left): the stack canary
+  u64 verify_cycles;  // TSC cycles the loader spent hashing the files it verified
 };
 
 static_assert(__builtin_offsetof(BootInfo, memory_map) == 32);
@@ -182,6 +193,6 @@ static_assert(__builtin_offsetof(BootInfo, firmware_vendor) == 264);
 static_assert(__builtin_offsetof(BootInfo, kernel_link_base) == 328);
 static_assert(__builtin_offsetof(BootInfo, secure_boot) == 340);
 static_assert(__builtin_offsetof(BootInfo, entropy) == 352);
-static_assert(sizeof(BootInfo) == 360);
+static_assert(sizeof(BootInfo) == 368);
 
 }  // namespace boot
