@@ -9,7 +9,9 @@ The loader is a PE linked at 0x140000000 that the firmware relocates: this tool 
 the same machine once to read the address the loader prints ("ember-loader: loaded at 0x...";
 OVMF loads it at the same place on every boot of the same machine), then starts QEMU paused
 with its gdb stub and gives gdb
-  add-symbol-file BOOTX64.EFI -o <load address - 0x140000000>.
+  add-symbol-file ember-loader.efi -o <load address - 0x140000000>
+(ember-loader.efi is the loader as linked, with DWARF; the image boots the same code
+stripped and sealed, BOOTX64.EFI).
 The kernel (build/kernel/ember.elf) is loaded at its link address, but the loader moves it
 (KASLR) to a different place on every boot: a hidden hardware breakpoint on the loader's
 ember_handoff reads the entry address the loader is about to jump to (r8), reloads the
@@ -121,7 +123,7 @@ def main():
     build = os.environ.get("EMBER_BUILD_DIR", os.path.join(ROOT, "build"))
     p.add_argument("--image", default=os.path.join(build, "ember.img"))
     p.add_argument("--kernel-elf", default=os.path.join(build, "kernel", "ember.elf"))
-    p.add_argument("--loader-efi", default=os.path.join(build, "loader", "BOOTX64.EFI"))
+    p.add_argument("--loader-efi", default=os.path.join(build, "loader", "ember-loader.efi"))
     p.add_argument("--machine", default="q35")
     p.add_argument("--memory", "-m", default="1G")
     p.add_argument("--cpus", type=int, default=1)

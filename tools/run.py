@@ -31,7 +31,7 @@ def with_nokaslr(conf_text):
 def nokaslr_image(esp_dir, loader, work):
     """An image like the build's (the ESP tree beside it) whose command line has nokaslr, so
     that the kernel runs at the addresses in build/kernel/ember.elf for a debugger. `loader`
-    is the build's development loader: the build's BOOTX64.EFI may carry the digest of the
+    is the build's unsealed loader: the build's BOOTX64.EFI carries the digest of the
     unchanged ember.conf (docs/secure-boot.md) and would refuse the new one."""
     with open(os.path.join(esp_dir, "boot", "ember.conf")) as f:
         conf = with_nokaslr(f.read())
@@ -70,7 +70,8 @@ def main():
         image = args.image
         if args.gdb:
             image = nokaslr_image(os.path.join(args.build_dir, "esp"),
-                                  os.path.join(args.build_dir, "loader", "BOOTX64.EFI"), work)
+                                  os.path.join(args.build_dir, "loader",
+                                               "ember-loader-unsealed.efi"), work)
             print("tools/run: booting with nokaslr so the kernel runs at its link address",
                   file=sys.stderr)
         # The serial port is the kernel's log: on this terminal, multiplexed with the QEMU

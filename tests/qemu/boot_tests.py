@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """QEMU+OVMF boot tests for the walking skeleton: firmware -> ember-loader -> kernel.
 
-  boot_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  boot_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 Each case builds its own image, boots it once and checks the serial output.
 """

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """QEMU+OVMF tests of the kernel's hardening (docs/secure-boot.md, docs/boot-protocol.md).
 
-  hardening_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  hardening_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 kaslr-crash   two boots, each fed its own known random bytes through a virtio-rng device
               (QEMU's rng-random backend reading a file: the loader's EFI_RNG_PROTOCOL
