@@ -97,6 +97,11 @@ def check_layout(path):
           "%s: nothing but the signature after the last section (%d bytes, sections end at %d)"
           % (name, pe["size"], file_end))
     check(".ember" in [s[0] for s in pe["sections"]], "%s: has the .ember digest section" % name)
+    sbat = [s for s in pe["sections"] if s[0] == ".sbat"]
+    image = read(path)
+    check(bool(sbat) and image[sbat[0][4]:sbat[0][4] + sbat[0][1]].startswith(
+        b"sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md\nember-loader,1,"),
+        "%s: has an SBAT section naming the format and the loader (shim needs it)" % name)
 
 
 def sealed_digests(path):
