@@ -83,9 +83,13 @@ def exit_status_meaning(code):
 
 
 def run_interactive(image, **kwargs):
-    """Runs QEMU in the foreground with a per-run copy of the OVMF variables."""
+    """Runs QEMU in the foreground with a per-run copy of the OVMF variables (with
+    secure_boot=True, of the Secure Boot build's, snakeoil keys enrolled)."""
     with tempfile.TemporaryDirectory(prefix="ember-run-") as tmp:
-        _, template = ovmf.find()
+        if kwargs.get("secure_boot"):
+            _, template, _, _ = ovmf.find_secure_boot()
+        else:
+            _, template = ovmf.find()
         vars_copy = ovmf.prepare_vars(template, tmp)
         cmd = command(image, vars_copy, **kwargs)
         print("tools/run: " + " ".join(cmd), file=sys.stderr)

@@ -55,6 +55,9 @@ def main():
     p.add_argument("--gdb", action="store_true",
                    help="start paused with a gdb stub on localhost:1234, the kernel at its link "
                         "address (nokaslr; see docs/debugging.md)")
+    p.add_argument("--secure-boot", action="store_true",
+                   help="OVMF's Secure Boot build with Debian's snakeoil keys enrolled: the image's "
+                        "loader must be signed with the snakeoil key (docs/secure-boot.md)")
     p.add_argument("--machine", default="q35", help="QEMU machine type (q35 or pc)")
     p.add_argument("--memory", "-m", default="1G")
     p.add_argument("--cpus", type=int, default=1)
@@ -79,7 +82,7 @@ def main():
         status = emberqemu.run_interactive(
             image, machine=args.machine, memory=args.memory, cpus=args.cpus, cpu=args.cpu,
             disk=args.disk, display=args.display, serial="mon:stdio", headless=headless,
-            gdb=args.gdb, extra=args.qemu_args, debug_exit=True)
+            gdb=args.gdb, secure_boot=args.secure_boot, extra=args.qemu_args, debug_exit=True)
     meaning = emberqemu.exit_status_meaning(status)
     if meaning:
         print("tools/run: QEMU exited with %d (%s)" % (status, meaning), file=sys.stderr)

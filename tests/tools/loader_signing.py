@@ -5,8 +5,9 @@
       the PE layout strict firmware wants (4 KiB sections, back to back in memory and in the
       file with nothing after them, none writable and executable, NX compatible); BOOTX64.EFI
       sealed to exactly the kernel and ember.conf; `sbverify --list` on it as the build left it
-      (signed when SIGNED_BY_BUILD is 1); a copy signed with the snakeoil key: no sbsign
-      warning, one signature, verified, and no longer verified once a byte of code changes;
+      (signed when SIGNED_BY_BUILD is 1); the unsealed loader signed with the snakeoil key: no
+      sbsign warning, one signature, verified, and no longer verified once a byte of code
+      changes;
       tools/seal_loader.py refusing a sealed loader, a signed one and a file without the section.
   loader_signing.py key-tool UNSEALED
       tools/secure-boot-key makes a key pair that signs the loader and verifies, a DER copy of
@@ -157,7 +158,9 @@ def case_pe(unsealed, bootx64, kernel, conf, signed_by_build):
               "sbverify --list: BOOTX64.EFI is unsigned (no key configured)")
     with tempfile.TemporaryDirectory(prefix="ember-sign-") as work:
         key, cert = snakeoil(work)
-        signed = sign_and_verify(work, bootx64, key, cert, "BOOTX64.EFI")
+        # The unsealed loader: the same PE as BOOTX64.EFI before sealing, and never signed
+        # (BOOTX64.EFI is when the build has a key).
+        signed = sign_and_verify(work, unsealed, key, cert, "ember-loader-unsealed.efi")
         text = [s for s in pe_layout(signed)["sections"] if s[0] == ".text"][0]
         tampered = bytearray(read(signed))
         tampered[text[4] + 100] ^= 0x01
@@ -166,7 +169,9 @@ def case_pe(unsealed, bootx64, kernel, conf, signed_by_build):
             f.write(tampered)
         check(run(SBVERIFY, "--cert", cert, bad).returncode != 0,
               "sbverify rejects the signed loader with one bit of code changed")
-        for loader, why in ((bootx64, "sealed already"), (signed, "sealed already"),
+        signed_sealed = os.path.join(work, "signed-sealed.efi")
+        run(SBSIGN, "--key", key, "--cert", cert, "--output", signed_sealed, bootx64)
+        for loader, why in ((bootx64, "sealed already"), (signed_sealed, "sealed already"),
                             (kernel, "no MZ header")):
             r = run(sys.executable, os.path.join(ROOT, "tools", "seal_loader.py"), "--loader",
                     loader, "--kernel", kernel, "--out", os.path.join(work, "x.efi"))
