@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include <boot/kaslr.hpp>
 #include <libk/elf.hpp>
 
 namespace {
@@ -135,6 +136,9 @@ int check(const char* path) {
   const libk::elf::LoadPlan& p = plan.value();
   out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments, {} relocations\n",
       path, p.entry, p.image_begin, p.image_end, p.span(), p.segment_count, p.relocation_count);
+  out("  KASLR: one of {} 2 MiB-aligned places in the kernel image window [{:#x}, {:#x})\n",
+      boot::kaslr::place_count(p.image_begin, p.span()), boot::layout::kKernelImage.base,
+      boot::layout::kKernelImage.base + boot::layout::kKernelImage.size);
   list_program_headers(data);
   return 0;
 }
