@@ -46,12 +46,6 @@ boot::SecureBootState read_state() {
   return boot::SecureBootState::Off;
 }
 
-libk::StringView entry_path(const boot::digests::Entry& e) {
-  usize n = 0;
-  while (n < sizeof(e.path) && e.path[n] != '\0') ++n;
-  return {e.path, n};
-}
-
 void describe(const Verifier& v) {
   print("{}: Secure Boot {}\n", kName, boot::secure_boot_state_name(v.state));
   if (!boot::digests::sealed(table)) {
@@ -59,7 +53,8 @@ void describe(const Verifier& v) {
     return;
   }
   for (const boot::digests::Entry& e : table.entries)
-    if (e.role != Role::Empty) print("{}: carries the SHA-256 of {}\n", kName, entry_path(e));
+    if (e.role != Role::Empty)
+      print("{}: carries the SHA-256 of {}\n", kName, boot::digests::path_of(e));
 }
 
 u32 verified_bit(Role role) {

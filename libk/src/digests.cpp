@@ -2,15 +2,11 @@
 
 namespace boot::digests {
 
-namespace {
-
-libk::StringView entry_path(const Entry& e) {
+libk::StringView path_of(const Entry& e) {
   usize n = 0;
   while (n < sizeof(e.path) && e.path[n] != '\0') ++n;
   return {e.path, n};
 }
-
-}  // namespace
 
 bool well_formed(const Table& t) {
   return t.magic == kMagic && t.version == kVersion && t.capacity == Table::kCapacity;
@@ -25,7 +21,7 @@ bool sealed(const Table& t) {
 const Entry* find(const Table& t, Role role, libk::StringView path) {
   for (const Entry& e : t.entries) {
     if (e.role != role) continue;
-    if (role != Role::Module || entry_path(e) == path) return &e;
+    if (role != Role::Module || path_of(e) == path) return &e;
   }
   return nullptr;
 }

@@ -70,6 +70,7 @@ TEST_CASE("Modules are found by their path", "[digests]") {
   CHECK(check_of(t, Role::Module, "\\boot\\initrd.tar", "other files") == Check::Mismatch);
   CHECK(check_of(t, Role::Module, "\\boot\\initrd2.tar", "files") == Check::NotCovered);
   CHECK(check_of(t, Role::Kernel, "\\boot\\initrd.tar", "files") == Check::NotCovered);
+  CHECK(path_of(t.entries[1]) == "\\boot\\initrd.tar");
 }
 
 TEST_CASE("Digest policy: mismatches are refused, uncovered files depend on Secure Boot",

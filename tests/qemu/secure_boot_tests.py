@@ -33,6 +33,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "ovmf"))
 import harness  # noqa: E402
+import mkimage  # noqa: E402
 import ovmf  # noqa: E402
 import seal_loader  # noqa: E402
 from harness import Failure, expect, expect_absent  # noqa: E402
@@ -65,7 +66,6 @@ def snakeoil(work):
 def files(ctx):
     """The case's kernel and ember.conf, as the build would make them."""
     conf = os.path.join(ctx.work, "ember.conf")
-    import mkimage
     mkimage.main(["--write-conf", conf, "--cmdline", CMDLINE])
     return ctx.kernel, conf
 

@@ -57,6 +57,9 @@ constexpr Table empty_table() {
 // False when magic, version or capacity are not this loader's: a damaged or foreign table.
 bool well_formed(const Table& t);
 
+// The entry's ESP path, up to its NUL (or the whole field).
+libk::StringView path_of(const Entry& e);
+
 // True if the table holds any digest: the build sealed this loader to its files.
 bool sealed(const Table& t);
 
