@@ -23,6 +23,7 @@
 #include "power.hpp"
 #include "sched/scheduler.hpp"
 #include "shell/shell.hpp"
+#include "stack_protector.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -106,11 +107,13 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 
 }  // namespace
 
-extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
-  hal::gdt::init();    // the firmware's GDT is not mapped any more; TSS with IST stacks
-  log::init();         // serial first: everything after this can report problems
-  cpu::init();         // CPUID, read once: every CPU-feature decision below uses it
-  exceptions::init();  // IDT: from here on every CPU exception gives a crash report
+// No stack canary of its own: the canary changes while it runs, and it never returns.
+extern "C" [[noreturn, clang::no_stack_protector]] void kernel_main(const boot::BootInfo* info) {
+  stack_protector::init(info);  // a random canary, before any protected function is entered
+  hal::gdt::init();             // the firmware's GDT is not mapped any more; TSS with IST stacks
+  log::init();                  // serial first: everything after this can report problems
+  cpu::init();                  // CPUID, read once: every CPU-feature decision below uses it
+  exceptions::init();           // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);
@@ -127,6 +130,7 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   apply_console_options(libk::CommandLine(boot_info::cmdline()));
   if (!memory::init(heap_debug(libk::CommandLine(boot_info::cmdline()))))
     stop("cannot set up memory management");
+  vm::audit_page_tables();  // the live tables: no W+X page, no user page in the kernel half
   crash::set_page_fault_describer(vm::describe_fault);  // guard page / unmapped / W^X
   memory::switch_to_kernel_stack(kernel_main_on_kernel_stack, nullptr);
 }

@@ -203,10 +203,14 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
     """Boots `image`; returns a BootResult. `interact(qmp, read_serial)` may drive the
     machine through QMP while it runs (keyboard input, screenshots); with `serial_input`,
     it is called as interact(qmp, read_serial, terminal), `terminal` a SerialTerminal (of
-    `serial_size`, (rows, columns), if given)."""
+    `serial_size`, (rows, columns), if given). `secure_boot=True` boots OVMF's Secure Boot
+    build with the snakeoil keys enrolled."""
     workdir = tempfile.mkdtemp(prefix="ember-boot-")
     try:
-        _, template = ovmf.find()
+        if machine.get("secure_boot"):
+            _, template, _, _ = ovmf.find_secure_boot()
+        else:
+            _, template = ovmf.find()
         vars_copy = ovmf.prepare_vars(template, workdir)
         serial_path = os.path.join(workdir, "serial.log")
         qmp_path = os.path.join(workdir, "qmp.sock") if interact else None

@@ -2,7 +2,7 @@
 """QEMU+OVMF tests of the kernel shell (docs/shell.md), typed on the serial port and on the
 PS/2 keyboard (QMP send-key).
 
-  shell_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  shell_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 serial     every command and its output, help and errors, line editing with VT100 escape
            sequences, history, Tab completion, Ctrl-C, Ctrl-L, UTF-8; ends with `shutdown`,
