@@ -9,6 +9,7 @@
 #include "boot.hpp"
 #include "early_memory.hpp"
 #include "log.hpp"
+#include "memory/heap.hpp"
 #include "sync/spinlock.hpp"
 
 namespace kernel::console {
@@ -25,6 +26,7 @@ constinit libk::TextConsole screen GUARDED_BY(console_lock);
 constinit bool screen_ready = false;  // set once, by init_screen()
 constinit libk::Atomic<bool> screen_taken_by_panic{false};
 constinit u32 batch_depth GUARDED_BY(console_lock) = 0;
+constinit libk::Scrollback scrollback GUARDED_BY(console_lock);
 constinit libk::StringView font_name;
 
 class BothSink final : public libk::Sink {
@@ -124,6 +126,7 @@ bool init_screen(libk::StringView font_option) {
     SpinLockGuard guard(console_lock);
     if (!screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer))
       return false;
+    screen.renderer().set_wide_font(&fonts::kWideFont);
   }
   screen_ready = true;
   {
@@ -152,6 +155,59 @@ void write(libk::StringView text, Target to) {
 }
 
 libk::Sink& sink() { return both_sink; }
+
+// True when the screen may be drawn on: set up and not taken over by a panic.
+bool screen_usable() REQUIRES(console_lock) {
+  return screen_ready && !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed);
+}
+
+bool init_scrollback(u32 lines) {
+  if (!screen_ready) return false;
+  u32 columns = screen_info().columns;
+  usize line_bytes = usize(columns) * sizeof(libk::Cell);
+  if (lines == 0) lines = kDefaultScrollbackLines;
+  if (usize(lines) * line_bytes > kMaxScrollbackBytes)
+    lines = u32(kMaxScrollbackBytes / line_bytes);
+  usize bytes = usize(lines) * line_bytes;
+  auto* cells = static_cast<libk::Cell*>(heap::allocate(bytes));
+  if (!cells) {
+    log::warn("console: no memory for a scrollback of {} lines ({})", lines, libk::ByteSize{bytes});
+    return false;
+  }
+  bool ok = false;
+  {
+    SpinLockGuard guard(console_lock);
+    ok = screen_usable() && scrollback.init({cells, usize(lines) * columns}, columns, lines) &&
+         screen.terminal().set_scrollback(&scrollback);
+  }
+  if (!ok) {
+    heap::free(cells);
+    return false;
+  }
+  log::debug("console: scrollback of {} lines ({}); Shift+PgUp/PgDn/Home/End", lines,
+             libk::ByteSize{bytes});  // debug: the boot screen has no line to spare
+  return true;
+}
+
+void scroll_view(ScrollView how) {
+  SpinLockGuard guard(console_lock);
+  if (!screen_usable()) return;
+  libk::Terminal& t = screen.terminal();
+  i64 half = i64(t.grid().rows() / 2);
+  switch (how) {
+    case ScrollView::PageUp: t.scroll_view(half); break;
+    case ScrollView::PageDown: t.scroll_view(-half); break;
+    case ScrollView::Top: t.scroll_view_to_top(); break;
+    case ScrollView::Bottom: t.scroll_view_to_bottom(); break;
+  }
+  present_unless_batched();
+}
+
+usize take_screen_replies(char* out, usize capacity) {
+  SpinLockGuard guard(console_lock);
+  if (!screen_usable()) return 0;
+  return screen.terminal().take_replies(out, capacity);
+}
 
 Batch::Batch() {
   SpinLockGuard guard(console_lock);

@@ -49,6 +49,22 @@ class [[nodiscard]] Batch {
   Batch& operator=(const Batch&) = delete;
 };
 
+// Gives the screen a scrollback of up to `lines` lines (0: the default, 2000) from the
+// heap, within kMaxScrollbackBytes; false (and logged) when there is no screen or no
+// memory. Context: thread, once the heap is up.
+inline constexpr u32 kDefaultScrollbackLines = 2000;
+inline constexpr usize kMaxScrollbackBytes = 16 * 1024 * 1024;
+bool init_scrollback(u32 lines);
+
+// Moves the screen's view into the scrollback (Shift+PgUp/PgDn/Home/End) and presents it;
+// the next write returns it to the live screen. Context: thread.
+enum class ScrollView : u8 { PageUp, PageDown, Top, Bottom };
+void scroll_view(ScrollView how);
+
+// The screen terminal's replies to status requests (DSR, DA), for the input side: copies
+// up to `capacity` bytes to `out` and returns how many.
+usize take_screen_replies(char* out, usize capacity);
+
 // For panic(): writes to the screen (not serial) whatever state the console was left in.
 // Never allocates or waits; does nothing if the screen was never set up.
 void emergency_write(libk::StringView text);

@@ -240,6 +240,9 @@ void wait_screen_drawn() {
   // its result) write at once; the order on screen may then differ from serial.
   if (!hal::cpu::interrupts_enabled()) return;
   u64 target = next_sequence();
+  // Records below the screen's level do not wake the writer (nothing to draw), but it must
+  // still step past them before screen_next reaches the target.
+  if (screen_next < target) writer_queue.wake_one();
   drawn_queue.wait_until([target] { return screen_next >= target; });
 }
 

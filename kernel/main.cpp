@@ -26,6 +26,7 @@
 #include "power.hpp"
 #include "sched/scheduler.hpp"
 #include "shell/shell.hpp"
+#include "stack_protector.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -51,6 +52,14 @@ void apply_console_options(const libk::CommandLine& cmdline) {
       log::warn("cmdline: unknown loglevel \"{}\" (debug, info, warning, error)", *level);
   }
   console::init_screen(cmdline.get("font").value_or({}));
+}
+
+// scrollback=LINES (default console::kDefaultScrollbackLines).
+void init_scrollback(const libk::CommandLine& cmdline) {
+  u64 lines = 0;
+  if (auto value = cmdline.get("scrollback"); value && !libk::parse_u64(*value, lines))
+    log::warn("cmdline: scrollback=\"{}\" is not a number of lines", *value);
+  console::init_scrollback(u32(libk::min<u64>(lines, 1'000'000)));
 }
 
 // Heap debug checks: `heap=debug` or `heap=fast` on the command line, else on unless the
@@ -104,6 +113,7 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
   keyboard::init();
 
   report_cmdline_problems(cmdline);
+  init_scrollback(cmdline);  // the heap is up: the console can look back
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   shell::init();  // serial input (COM1's receive interrupt)
   log::info("ember: boot complete; starting the shell");
@@ -115,12 +125,14 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
 
 }  // namespace
 
-extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
-  hal::gdt::init();         // the firmware's GDT is not mapped any more; TSS with IST stacks
-  percpu::init_boot_cpu();  // GS points at CPU 0's data: spinlocks know their owner CPU
-  log::init();              // serial first: everything after this can report problems
-  cpu::init();              // CPUID, read once: every CPU-feature decision below uses it
-  exceptions::init();       // IDT: from here on every CPU exception gives a crash report
+// No stack canary of its own: the canary changes while it runs, and it never returns.
+extern "C" [[noreturn, clang::no_stack_protector]] void kernel_main(const boot::BootInfo* info) {
+  stack_protector::init(info);  // a random canary, before any protected function is entered
+  hal::gdt::init();             // the firmware's GDT is not mapped any more; TSS with IST stacks
+  percpu::init_boot_cpu();      // GS points at CPU 0's data: spinlocks know their owner CPU
+  log::init();                  // serial first: everything after this can report problems
+  cpu::init();                  // CPUID, read once: every CPU-feature decision below uses it
+  exceptions::init();           // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);
@@ -137,6 +149,7 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   apply_console_options(libk::CommandLine(boot_info::cmdline()));
   if (!memory::init(heap_debug(libk::CommandLine(boot_info::cmdline()))))
     stop("cannot set up memory management");
+  vm::audit_page_tables();  // the live tables: no W+X page, no user page in the kernel half
   crash::set_page_fault_describer(vm::describe_fault);  // guard page / unmapped / W^X
   memory::switch_to_kernel_stack(kernel_main_on_kernel_stack, nullptr);
 }

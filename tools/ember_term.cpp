@@ -3,7 +3,8 @@
 // Used for golden images (tests/console/, tests/qemu/) and the pictures in docs/.
 //
 //   ember-term [--size WxH] [--font NAME] [--format bgrx|rgbx] [--masks R,G,B]
-//              [--pitch BYTES] [--cursor] [--png FILE] [--ppm FILE] [--text] [FILE|-]
+//              [--pitch BYTES] [--cursor] [--scrollback LINES] [--view-back LINES]
+//              [--png FILE] [--ppm FILE] [--text] [FILE|-]
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,8 +21,11 @@ namespace {
   if (!problem.empty()) std::cerr << "ember-term: " << problem << "\n";
   std::cerr << "usage: ember-term [--size WxH] [--font terminus16|terminus32]\n"
                "                  [--format bgrx|rgbx] [--masks 0xR,0xG,0xB] [--pitch BYTES]\n"
-               "                  [--cursor] [--png FILE] [--ppm FILE] [--text] [FILE|-]\n"
-               "Feeds FILE (default: stdin) to Ember's console and writes the screen.\n";
+               "                  [--cursor] [--scrollback LINES] [--view-back LINES]\n"
+               "                  [--png FILE] [--ppm FILE] [--text] [FILE|-]\n"
+               "Feeds FILE (default: stdin) to Ember's console and writes the screen;\n"
+               "--view-back shows the view that many lines back into the scrollback\n"
+               "(of --scrollback lines, default 2000), as Shift+PgUp does.\n";
   std::exit(2);
 }
 
@@ -29,6 +33,7 @@ struct Args {
   image::HostScreen::Config config;
   std::string input = "-", png, ppm;
   bool text = false;
+  uint32_t scrollback = 0, view_back = 0;
 };
 
 uint32_t parse_number(const std::string& s, const char* what) {
@@ -85,6 +90,10 @@ Args parse_args(int argc, char** argv) {
       a.config.pitch = parse_number(value(), "pitch");
     else if (arg == "--cursor")
       a.config.options.cursor_visible = true;
+    else if (arg == "--scrollback")
+      a.scrollback = parse_number(value(), "scrollback");
+    else if (arg == "--view-back")
+      a.view_back = parse_number(value(), "view-back");
     else if (arg == "--png")
       a.png = value();
     else if (arg == "--ppm")
@@ -118,8 +127,14 @@ int main(int argc, char** argv) {
   std::string input = read_input(args.input);
   image::HostScreen screen;
   if (std::string problem = screen.init(args.config); !problem.empty()) usage(problem);
+  if (args.view_back && !args.scrollback) args.scrollback = 2000;
+  if (args.scrollback && !screen.attach_scrollback(args.scrollback)) usage("bad --scrollback");
   screen.console().write(libk::StringView(input.data(), input.size()));
   screen.console().present();
+  if (args.view_back) {
+    screen.console().terminal().scroll_view(args.view_back);
+    screen.console().present();
+  }
   image::Image img = screen.snapshot();
   for (const auto& [path, writer] :
        {std::pair{args.png, &image::write_png}, std::pair{args.ppm, &image::write_ppm}}) {
@@ -131,7 +146,7 @@ int main(int argc, char** argv) {
   }
   if (args.text) {
     const libk::Terminal& t = screen.console().terminal();
-    for (uint32_t y = 0; y < t.grid().rows(); ++y) std::cout << screen.row_text(y) << "\n";
+    for (uint32_t y = 0; y < t.grid().rows(); ++y) std::cout << screen.view_text(y) << "\n";
   }
   return 0;
 }

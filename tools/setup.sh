@@ -11,7 +11,8 @@ EMBER_PACKAGES=(
   gnu-efi ovmf qemu-system-x86
   catch2 libbenchmark-dev libboost-context-dev libmimalloc-dev zlib1g-dev
   mtools dosfstools gdisk gdb
-  console-setup-linux
+  sbsigntool openssl graphviz
+  console-setup-linux unicode-data unifont libvterm-dev
   libclang-rt-14-dev
 )
 

@@ -68,4 +68,8 @@ void Uart16550::enable_receive_interrupt() {
   if (present_) cpu::outb(base_ + kInterruptEnable, kEnableReceivedData);
 }
 
+void Uart16550::disable_receive_interrupt() {
+  if (present_) cpu::outb(base_ + kInterruptEnable, 0);
+}
+
 }  // namespace hal

@@ -30,6 +30,10 @@ void drop_boot_stack();
 void init_this_cpu();
 // The kernel's top-level page table (physical), which every CPU's CR3 holds.
 u64 kernel_root();
+// Walks every present leaf of the live page tables (CR3) and panics, naming the page, if one
+// is writable and executable or a kernel-half page is user-accessible; logs the count
+// otherwise. Called at boot once the kernel's tables are active (kernel/main.cpp).
+void audit_page_tables();
 
 // Uses pages up to `largest` where alignment allows. The caller owns the frames.
 libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,

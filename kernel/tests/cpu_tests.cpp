@@ -109,7 +109,10 @@ KTEST("trap.symbols.name_kernel_functions") {
   auto inside = function_at(reinterpret_cast<u64>(&exceptions::init) + 4);
   KEXPECT_EQ(inside.view(), libk::StringView("kernel::exceptions::init"));
   auto r = symbols::resolve(reinterpret_cast<u64>(&exceptions::init) + 4);
-  if (KEXPECT(r.has_value())) KEXPECT_EQ(r->offset, 4u);
+  if (KEXPECT(r.has_value())) {
+    KEXPECT_EQ(r->offset, 4u);
+    KEXPECT_EQ(r->address, reinterpret_cast<u64>(&exceptions::init));  // where it runs
+  }
 }
 
 KTEST("trap.backtrace.names_the_callers") {

@@ -14,6 +14,13 @@ void move_right(Sink& out, usize columns) {
   if (columns > 0) format_to(out, "\x1b[{}C", columns);
 }
 
+// CUF or CUB by `columns` (ECMA-48 §8.3.20, §8.3.18), as text.
+StringView cursor_motion(char (&buffer)[16], usize columns, bool right) {
+  BufferSink out(buffer, sizeof(buffer));
+  format_to(out, "\x1b[{}{}", columns, right ? 'C' : 'D');
+  return out.view();
+}
+
 }  // namespace
 
 usize visible_width(StringView text) {
@@ -38,6 +45,7 @@ void LineEditor::begin(StringView prompt, Sink& out) {
   prompt_width_ = visible_width(prompt);
   length_ = cursor_ = scroll_ = 0;
   history_at_ = -1;
+  refresh_pending_ = false;
   out.write(prompt);
 }
 
@@ -91,7 +99,36 @@ usize LineEditor::available_columns() const {
 
 // --- Drawing --------------------------------------------------------------------------------
 
+// Redraws the line, or in a batch notes that it must be redrawn at the end.
 void LineEditor::refresh(Sink& out) {
+  if (batching_) {
+    update_scroll();  // as a redraw would, so later steps see the same view
+    refresh_pending_ = true;
+    return;
+  }
+  draw(out);
+}
+
+// An incremental update (an echoed character, a cursor motion): pointless when the whole
+// line will be drawn anyway.
+void LineEditor::emit(Sink& out, StringView text) {
+  if (!refresh_pending_) out.write(text);
+}
+
+// Before output that does not redraw the line (a new line, a list, a clear): the deferred
+// redraw first, so the terminal shows the line as it is.
+void LineEditor::flush_refresh(Sink& out) {
+  if (refresh_pending_) draw(out);
+  refresh_pending_ = false;
+}
+
+void LineEditor::end_batch(Sink& out) {
+  batching_ = false;
+  flush_refresh(out);
+}
+
+// Keeps the cursor inside the visible part of the line (moving it as little as possible).
+void LineEditor::update_scroll() {
   usize avail = available_columns();
   usize column = codepoints(0, cursor_);
   usize total = codepoints(0, length_);
@@ -99,6 +136,12 @@ void LineEditor::refresh(Sink& out) {
   if (column > scroll_ + avail) scroll_ = column - avail;
   usize rightmost = total > avail ? total - avail : 0;  // no blank space after a scrolled line
   if (scroll_ > rightmost) scroll_ = rightmost;
+}
+
+void LineEditor::draw(Sink& out) {
+  update_scroll();
+  usize avail = available_columns();
+  usize column = codepoints(0, cursor_);
   usize begin = byte_at_codepoint(0, scroll_);
   usize end = byte_at_codepoint(begin, avail);
   out.write("\r");
@@ -116,7 +159,7 @@ void LineEditor::redraw(Sink& out) { refresh(out); }
 void LineEditor::insert(u32 codepoint, Sink& out) {
   char bytes[4];
   usize n = encode_utf8(char32_t(codepoint), bytes);
-  if (length_ + n > kCapacity) return out.write(kBell);
+  if (length_ + n > kCapacity) return emit(out, kBell);
   bool at_end = cursor_ == length_;
   for (usize i = length_; i > cursor_; --i) buffer_[i - 1 + n] = buffer_[i - 1];
   for (usize i = 0; i < n; ++i) buffer_[cursor_ + i] = bytes[i];
@@ -124,7 +167,7 @@ void LineEditor::insert(u32 codepoint, Sink& out) {
   cursor_ += n;
   // Typing at the end of a line that still fits: the character itself is the whole update.
   if (at_end && codepoints(0, cursor_) - scroll_ <= available_columns())
-    return out.write(StringView(bytes, n));
+    return emit(out, StringView(bytes, n));
   refresh(out);
 }
 
@@ -134,7 +177,7 @@ void LineEditor::erase(usize from, usize to, Sink& out) {
   for (usize i = to; i < length_; ++i) buffer_[from + (i - to)] = buffer_[i];
   length_ -= to - from;
   cursor_ = from;
-  if (last_char_at_end && scroll_ == 0) return out.write("\b \b");
+  if (last_char_at_end && scroll_ == 0) return emit(out, "\b \b");
   refresh(out);
 }
 
@@ -147,10 +190,9 @@ void LineEditor::move_to(usize position, Sink& out) {
   usize avail = available_columns();
   if (column < old_scroll || column > old_scroll + avail) return refresh(out);
   scroll_ = old_scroll;
-  if (column > old_column)
-    format_to(out, "\x1b[{}C", column - old_column);
-  else
-    format_to(out, "\x1b[{}D", old_column - column);
+  char buffer[16];
+  bool right = column > old_column;
+  emit(out, cursor_motion(buffer, right ? column - old_column : old_column - column, right));
 }
 
 void LineEditor::replace_line(StringView text, Sink& out) {
@@ -181,6 +223,7 @@ void LineEditor::history_step(bool older, Sink& out) {
 
 LineEditor::Outcome LineEditor::submit(Sink& out) {
   if (cursor_ != length_) move_to(length_, out);
+  flush_refresh(out);
   out.write("\r\n");
   history_.add(line());
   history_at_ = -1;
@@ -190,6 +233,7 @@ LineEditor::Outcome LineEditor::submit(Sink& out) {
 // --- Completion -----------------------------------------------------------------------------
 
 void LineEditor::list_candidates(const Completer::Candidates& candidates, Sink& out) {
+  flush_refresh(out);
   out.write("\r\n");
   usize column = 0;
   for (StringView c : candidates) {
@@ -258,14 +302,17 @@ LineEditor::Outcome LineEditor::handle(const EditInput& in, Sink& out) {
     case EditKey::KillToEnd: erase(cursor_, length_, out); break;
     case EditKey::KillWordBefore: erase(word_left(cursor_), cursor_, out); break;
     case EditKey::Cancel:
+      flush_refresh(out);
       out.write("^C\r\n");
       history_at_ = -1;
       return Outcome::Cancelled;
     case EditKey::ClearScreen:
+      refresh_pending_ = false;  // everything is drawn again below
       out.write("\x1b[H\x1b[2J");
       refresh(out);
       break;
     case EditKey::Complete: complete(out); break;
+    case EditKey::CursorReport: break;  // for whoever asked, not for the line
   }
   return Outcome::Editing;
 }

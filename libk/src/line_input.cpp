@@ -65,6 +65,17 @@ Optional<EditInput> from_key_event(const keyboard::KeyEvent& event) {
   return EditInput{EditKey::Insert, c};
 }
 
+Optional<ScrollKey> scroll_key(const keyboard::KeyEvent& event) {
+  if (!event.pressed || !(event.modifiers & keyboard::kShift)) return nullopt;
+  switch (event.key) {
+    case Key::PageUp: return ScrollKey::PageUp;
+    case Key::PageDown: return ScrollKey::PageDown;
+    case Key::Home: return ScrollKey::Top;
+    case Key::End: return ScrollKey::Bottom;
+    default: return nullopt;
+  }
+}
+
 void SerialInputDecoder::reset_sequence() {
   state_ = State::Ground;
   param_count_ = 0;
@@ -73,10 +84,14 @@ void SerialInputDecoder::reset_sequence() {
 }
 
 Optional<EditInput> SerialInputDecoder::csi_final(u8 final_byte) {
-  u16 first = params_[0];
+  u16 first = params_[0], second = params_[1];
   bool ctrl = param_count_ >= 2 && params_[1] == 5;  // xterm modifier 5 = Ctrl
+  bool two = param_count_ == 2;
   reset_sequence();
   switch (final_byte) {
+    case 'R':  // CPR, ESC [ row ; column R (ECMA-48 §8.3.14)
+      if (!two) return nullopt;
+      return EditInput{EditKey::CursorReport, 0, first, second};
     case 'A': return key(EditKey::Up);
     case 'B': return key(EditKey::Down);
     case 'C': return key(ctrl ? EditKey::WordRight : EditKey::Right);

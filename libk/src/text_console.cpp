@@ -20,7 +20,7 @@ TextConsole::Layout TextConsole::layout(const FramebufferView& fb, const psf::Fo
   l.glyph_entries = GlyphMap::entries_needed(font);
   l.cells = usize(l.columns) * l.rows;
   l.shadow_pixels = TextRenderer::shadow_pixels(l.columns, l.rows, font);
-  l.bytes = part(l.glyph_entries, sizeof(GlyphMap::Entry)) + part(l.cells, sizeof(Cell)) +
+  l.bytes = part(l.glyph_entries, sizeof(GlyphMap::Entry)) + 2 * part(l.cells, sizeof(Cell)) +
             part(l.rows, sizeof(RowDamage)) + part(l.shadow_pixels, sizeof(u32));
   return l;
 }
@@ -42,12 +42,13 @@ bool TextConsole::init(const FramebufferView& fb, const psf::Font& font, Span<u8
       reinterpret_cast<GlyphMap::Entry*>(take(l.glyph_entries, sizeof(GlyphMap::Entry))),
       l.glyph_entries);
   Span<Cell> cells(reinterpret_cast<Cell*>(take(l.cells, sizeof(Cell))), l.cells);
+  Span<Cell> alternate(reinterpret_cast<Cell*>(take(l.cells, sizeof(Cell))), l.cells);
   Span<RowDamage> damage(reinterpret_cast<RowDamage*>(take(l.rows, sizeof(RowDamage))), l.rows);
   Span<u32> shadow(reinterpret_cast<u32*>(take(l.shadow_pixels, sizeof(u32))), l.shadow_pixels);
   glyphs_.init(font_, entries);
   Cell blank{U' ', options.theme.foreground, options.theme.background, 0};
   if (!grid_.init(cells, damage, l.columns, l.rows, blank)) return false;
-  terminal_.init(grid_, options);
+  terminal_.init(grid_, options, Terminal::Storage{alternate, nullptr});
   return renderer_.init(fb, font_, glyphs_, shadow, l.columns, l.rows, copy);
 }
 

@@ -1,4 +1,5 @@
 #include <libk/text_renderer.hpp>
+#include <libk/unicode.hpp>
 
 namespace libk {
 
@@ -67,6 +68,26 @@ void TextRenderer::pack_colours(u32 fg, u32 bg, u32& pfg, u32& pbg) {
   pfg = packed_fg_, pbg = packed_bg_;
 }
 
+// The glyph a narrow cell shows: its character, or with a mark the precomposed character
+// if the font has it, else the replacement glyph.
+u32 TextRenderer::glyph_for(const Cell& cell) const {
+  if (cell.mark == 0) return glyphs_->lookup(cell.code_point);
+  char32_t composed = unicode::compose(cell.code_point, cell.mark);
+  if (composed != 0 && glyphs_->contains(composed)) return glyphs_->lookup(composed);
+  return glyphs_->replacement_glyph();
+}
+
+// Cells [first, end) of a row; a wide character's right half is drawn with its left half.
+void TextRenderer::draw_row(u32 slot, const Cell* cells, u32 first, u32 end, bool cursor_row) {
+  for (u32 x = first; x < end; ++x) {
+    const Cell& c = cells[x];
+    if ((c.attrs & kAttrWideTail) && x > first && (cells[x - 1].attrs & kAttrWide)) continue;
+    bool wide = (c.attrs & kAttrWide) && x + 1 < columns_;
+    bool cursor = cursor_row && (cursor_column_ == x || (wide && cursor_column_ == x + 1));
+    draw_cell(slot, x, c, cursor);
+  }
+}
+
 void TextRenderer::draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor) {
   const psf::Font& font = *font_;
   u32 gw = font.width, gh = font.height;
@@ -80,13 +101,45 @@ void TextRenderer::draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor
     fg = mix(fg, bg);
   u32 pfg, pbg;
   pack_colours(fg, bg, pfg, pbg);
-  const u8* glyph = font.glyph(glyphs_->lookup(cell.code_point)).data();
+  if ((cell.attrs & kAttrWide) && column + 1 < columns_) {
+    const u8* bitmap = wide_font_ ? wide_font_->find(cell.code_point) : nullptr;
+    if (bitmap) return draw_wide(dst, bitmap, cell.attrs, pfg, pbg);
+    // No wide glyph: the replacement glyph in the left cell, the right one blank.
+    u32* right = dst + gw;
+    for (u32 y = 0; y < gh; ++y, right += stride_)
+      for (u32 x = 0; x < gw; ++x) right[x] = pbg;
+    Cell narrow = cell;
+    narrow.attrs &= ~kAttrWide;
+    narrow.code_point = kReplacementCharacter;
+    return draw_cell(slot, column, narrow, cursor);
+  }
+  const u8* glyph = font.glyph(glyph_for(cell)).data();
   if (!(cell.attrs & kLineAttrs)) {  // the common case, without per-row decisions
     if (gw == 8 && font.bytes_per_row == 1) return draw_plain<8, 1>(dst, glyph, gh, pbg, pfg ^ pbg);
     if (gw == 16 && font.bytes_per_row == 2)
       return draw_plain<16, 2>(dst, glyph, gh, pbg, pfg ^ pbg);
   }
   draw_general(dst, glyph, cell.attrs, pbg, pfg ^ pbg);
+}
+
+// A 16x16 wide glyph scaled (nearest neighbour) to two cells: exact for 8x16 cells, doubled
+// for 16x32.
+void TextRenderer::draw_wide(u32* dst, const u8* bitmap, u32 attrs, u32 pfg, u32 pbg) {
+  u32 width = 2 * font_->width, height = font_->height;
+  u32 underline_row = attrs & kAttrUnderline ? height - 1 - height / 16 : ~0u;
+  u32 strike_row = attrs & kAttrStrike ? height / 2 : ~0u;
+  for (u32 y = 0; y < height; ++y, dst += stride_) {
+    const u8* row = bitmap + (y * WideFont::kSize / height) * 2;
+    u32 bits = u32(row[0]) << 8 | row[1];
+    if (attrs & kAttrBold) bits |= bits >> 1;
+    if ((y >= underline_row && y < underline_row + line_rows_) ||
+        (y >= strike_row && y < strike_row + line_rows_))
+      bits = 0xFFFF;
+    for (u32 x = 0; x < width; ++x) {
+      u32 sx = x * WideFont::kSize / width;
+      dst[x] = (bits >> (15 - sx)) & 1 ? pfg : pbg;
+    }
+  }
 }
 
 template <u32 W, u32 BytesPerRow>
@@ -134,19 +187,49 @@ void TextRenderer::update_cursor(Terminal& terminal) {
   cursor_column_ = column;
 }
 
+// The view is in the scrollback: every row is drawn into the slot the grid's row y has, so
+// the copy below works as for the screen; no cursor.
+TextRenderer::Stats TextRenderer::present_view(Terminal& terminal) {
+  Stats stats;
+  CellGrid& grid = terminal.grid();
+  if (cursor_drawn_) grid.damage_slot(cursor_slot_, cursor_column_, cursor_column_ + 1);
+  cursor_drawn_ = false;
+  for (u32 y = 0; y < rows_; ++y)
+    draw_row(grid.storage_row(y), terminal.view_row(y), 0, columns_, false);
+  stats.cells_drawn = rows_ * columns_;
+  u32 origin = grid.origin();
+  copy_slots(origin, rows_ - origin, 0, stats);
+  copy_slots(0, origin, rows_ - origin, stats);
+  stats.full_frame = true;
+  presented_view_ = terminal.view_offset();
+  presented_origin_ = origin;
+  full_copy_needed_ = false;
+  return stats;
+}
+
 TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
   Stats stats;
   if (!ready()) return stats;
   CellGrid& grid = terminal.grid();
+  if (terminal.view_offset() != presented_view_) {
+    if (terminal.view_offset() != 0) return present_view(terminal);
+    grid.damage_all();  // back to the screen: its rows replace the view's
+    full_copy_needed_ = true;
+    presented_view_ = 0;
+  } else if (presented_view_ != 0) {
+    return stats;  // still the same view: nothing changed (output would have left it)
+  }
   update_cursor(terminal);
   u32 origin = grid.origin();
   bool full = full_copy_needed_ || origin != presented_origin_;
   for (u32 s = 0; s < rows_; ++s) {
     RowDamage d = grid.slot_damage(s);
     if (d.empty()) continue;
+    // A wide character is drawn and copied whole, whichever of its halves changed.
     const Cell* cells = grid.slot_cells(s);
-    for (u32 x = d.first; x < d.end; ++x)
-      draw_cell(s, x, cells[x], cursor_drawn_ && s == cursor_slot_ && x == cursor_column_);
+    if (d.first > 0 && (cells[d.first].attrs & kAttrWideTail)) --d.first;
+    if (d.end < columns_ && (cells[d.end - 1].attrs & kAttrWide)) ++d.end;
+    draw_row(s, cells, d.first, d.end, cursor_drawn_ && s == cursor_slot_);
     stats.cells_drawn += d.end - d.first;
     if (!full)
       copy_slot_span(s, s >= origin ? s - origin : s + rows_ - origin, d.first, d.end, stats);

@@ -9,6 +9,11 @@
 //   frame_copy/*   the kernel's options for copying a frame without SSE, each paired
 //                  with a memcpy the same way.
 //   frame_memcpy   the memcpy alone, for its bandwidth.
+//   small_writes/* the shell's pattern: one 80-column line per write, each presented at
+//                  once (console::write presents before it returns), 4 KiB of lines per
+//                  iteration on a screen that is already full (every line scrolls);
+//                  bytes/s, paired with one frame memcpy per iteration; the summary
+//                  gives the cost of one line in frame memcpys.
 //
 // Pairing each measurement with its peer in the same iteration keeps the ratios steady
 // on a shared machine. After the run the reporter prints the ratios (scroll_blit target
@@ -179,6 +184,32 @@ void scroll_blit(benchmark::State& state, const char* font) {
   if (!all_full) state.SkipWithError("a scroll did not copy the whole frame");
 }
 
+// 80-column lines, presented one by one: each scrolls the screen, so each present draws
+// one row and copies the frame; the peer is one frame memcpy per iteration (of 51 lines).
+void small_writes(benchmark::State& state, const char* font) {
+  auto screen = make_screen(font);
+  std::string line = std::string(79, 'x') + "\n";
+  for (uint32_t i = 0; i < 100; ++i)
+    screen->console().write(libk::StringView(line.data(), line.size()));
+  screen->console().present();
+  std::vector<uint8_t> frame(kFrameBytes, 0x3C);
+  constexpr size_t kLines = 4096 / 80;
+  paired_with_memcpy(state, screen->framebuffer().data(), frame.data(), [&] {
+    for (size_t i = 0; i < kLines; ++i) {
+      screen->console().write(libk::StringView(line.data(), line.size()));
+      screen->console().present();
+    }
+  });
+  state.counters["lines_per_memcpy"] = double(kLines);
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(kLines * line.size()));
+}
+
+BENCHMARK_CAPTURE(small_writes, terminus32, "terminus32")
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(small_writes, terminus16, "terminus16")
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(render, terminus32, "terminus32")
     ->Arg(kTextBytes)
     ->Arg(64 << 10)
@@ -216,6 +247,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       auto ratio = run.counters.find("ratio");
       if (ratio != run.counters.end())
         ratios_[name] = {ratio->second.value, run.counters.at("memcpy_us").value};
+      auto lines = run.counters.find("lines_per_memcpy");
+      if (lines != run.counters.end()) lines_[name] = lines->second.value;
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -223,19 +256,31 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     std::printf("\nsummary (1920x1080x32 RAM framebuffer):\n");
-    for (const auto& [name, r] : ratios_)
+    for (const auto& [name, r] : ratios_) {
+      if (lines_.count(name)) {
+        double n = lines_.at(name);
+        std::printf("  %s: %.3f ms per line = %.2fx one frame memcpy (%.3f ms, same iterations)\n",
+                    name.c_str(), r.first * r.second / 1e3 / n, r.first / n, r.second / 1e3);
+        continue;
+      }
       std::printf("  %s: %.3f ms = %.2fx one frame memcpy (%.3f ms, same iterations)%s\n",
                   name.c_str(), r.first * r.second / 1e3, r.first, r.second / 1e3,
                   name.rfind("scroll_blit/", 0) == 0 ? "; target <= 1.2x" : "");
-    for (const auto& [name, rate] : rates_)
+    }
+    for (const auto& [name, rate] : rates_) {
       if (name.rfind("render/", 0) == 0)
         std::printf("  %s: %.0f MB/s of text; target >= 100\n", name.c_str(), rate / 1e6);
+      if (name.rfind("small_writes/", 0) == 0)
+        std::printf("  %s: %.2f MB/s of 80-column lines, each presented\n", name.c_str(),
+                    rate / 1e6);
+    }
   }
 
  private:
   std::map<std::string, double> rates_;
   std::set<std::string> medians_;
   std::map<std::string, std::pair<double, double>> ratios_;  // ratio, memcpy microseconds
+  std::map<std::string, double> lines_;                      // small_writes: lines per run
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // libFuzzer harness for the terminal: random bytes (text, controls, escape sequences,
-// broken UTF-8) on a grid of fuzzed size must never crash and never leave the cursor or
-// the damage records outside the grid; presenting must stay inside the framebuffer.
+// broken UTF-8) on a grid of fuzzed size, with a scrollback whose view is moved now and
+// then, must never crash and never leave the cursor, the scroll region or the damage
+// records outside the grid, never leave half of a wide character alone, and presenting
+// must stay inside the framebuffer.
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +15,17 @@ void check_invariants(const libk::Terminal& t) {
   const libk::CellGrid& g = t.grid();
   if (t.cursor_x() >= g.columns() || t.cursor_y() >= g.rows()) __builtin_trap();
   if (g.origin() >= g.rows()) __builtin_trap();
+  if (t.scroll_top() >= t.scroll_bottom() && g.rows() > 1) __builtin_trap();
+  if (t.scroll_bottom() >= g.rows()) __builtin_trap();
+  for (uint32_t y = 0; y < g.rows(); ++y) {
+    const libk::Cell* row = g.row(y);
+    for (uint32_t x = 0; x < g.columns(); ++x) {
+      bool head = row[x].attrs & libk::kAttrWide, tail = row[x].attrs & libk::kAttrWideTail;
+      if (head && (x + 1 == g.columns() || !(row[x + 1].attrs & libk::kAttrWideTail)))
+        __builtin_trap();
+      if (tail && (x == 0 || !(row[x - 1].attrs & libk::kAttrWide))) __builtin_trap();
+    }
+  }
   for (uint32_t s = 0; s < g.rows(); ++s) {
     libk::RowDamage d = g.slot_damage(s);
     if (!d.empty() && d.end > g.columns()) __builtin_trap();
@@ -41,13 +54,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     __builtin_trap();
   if (console.terminal().grid().columns() != columns || console.terminal().grid().rows() != rows)
     __builtin_trap();
+  std::vector<libk::Cell> history(size_t(columns) * 8);
+  libk::Scrollback scrollback;
+  if (!scrollback.init({history.data(), history.size()}, columns, 8) ||
+      !console.terminal().set_scrollback(&scrollback))
+    __builtin_trap();
+  char replies[libk::Terminal::kReplyCapacity];
   for (size_t at = 0; at < size; at += chunk) {
     size_t n = size - at < chunk ? size - at : chunk;
     console.write(libk::StringView(reinterpret_cast<const char*>(data + at), n));
     check_invariants(console.terminal());
     if ((at / chunk) % 3 == 0) console.present();
+    if ((at / chunk) % 5 == 1) {  // look back, draw the view, and come back by writing
+      console.terminal().scroll_view(data[at] % 10);
+      console.present();
+    }
+    (void)console.terminal().take_replies(replies, sizeof(replies));
   }
   console.present();
+  if (console.terminal().view_offset() > scrollback.size()) __builtin_trap();
   // The bytes past the framebuffer's end must be untouched.
   for (size_t i = size_t(pitch) * height; i < framebuffer.size(); ++i)
     if (framebuffer[i] != 0) __builtin_trap();

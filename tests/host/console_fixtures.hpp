@@ -74,13 +74,22 @@ inline libk::Bytes bytes_of(const std::vector<uint8_t>& v) { return {v.data(), v
 // A terminal on a small grid, with helpers to read it back as text.
 struct TestTerminal {
   explicit TestTerminal(uint32_t columns, uint32_t rows,
-                        libk::Terminal::Options options = libk::Terminal::Options())
-      : cells(size_t(columns) * rows), damage(rows) {
+                        libk::Terminal::Options options = libk::Terminal::Options(),
+                        uint32_t scrollback_lines = 0)
+      : cells(size_t(columns) * rows),
+        damage(rows),
+        alternate(size_t(columns) * rows),
+        history(size_t(columns) * (scrollback_lines ? scrollback_lines : 1)) {
     libk::Cell blank{U' ', options.theme.foreground, options.theme.background, 0};
     bool ok = grid.init({cells.data(), cells.size()}, {damage.data(), damage.size()}, columns, rows,
                         blank);
     REQUIRE(ok);
-    term.init(grid, options);
+    libk::Terminal::Storage storage{{alternate.data(), alternate.size()}, nullptr};
+    if (scrollback_lines > 0) {
+      REQUIRE(scrollback.init({history.data(), history.size()}, columns, scrollback_lines));
+      storage.scrollback = &scrollback;
+    }
+    term.init(grid, options, storage);
   }
   TestTerminal(const TestTerminal&) = delete;
 
@@ -103,9 +112,27 @@ struct TestTerminal {
   uint32_t x() const { return term.cursor_x(); }
   uint32_t y() const { return term.cursor_y(); }
 
+  // Replies the terminal queued (DSR, DA), taken from it.
+  std::string replies() {
+    char buf[libk::Terminal::kReplyCapacity];
+    return std::string(buf, term.take_replies(buf, sizeof(buf)));
+  }
+  // Row y of the view (scrollback included) as text.
+  std::string view_row(uint32_t y) const {
+    struct Out final : libk::Sink {
+      std::string s;
+      void write(libk::StringView t) override { s.append(t.data(), t.size()); }
+    } out;
+    libk::CellGrid::write_cells_text(term.view_row(y), grid.columns(), out);
+    return out.s;
+  }
+
   std::vector<libk::Cell> cells;
   std::vector<libk::RowDamage> damage;
+  std::vector<libk::Cell> alternate;
+  std::vector<libk::Cell> history;
   libk::CellGrid grid;
+  libk::Scrollback scrollback;
   libk::Terminal term;
 };
 

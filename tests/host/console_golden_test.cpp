@@ -1,7 +1,9 @@
 // Golden images of the console: tests/console/demo.txt (colours, attributes, Unicode,
-// cursor movement, erasing, wrapping, ignored sequences) rendered by the real terminal +
-// renderer + Terminus fonts must equal the committed PNGs, pixel for pixel, in every pixel
-// format. A failure names the first differing pixel, its cell and the differing area.
+// cursor movement, erasing, wrapping, ignored sequences), wide.txt (CJK from the wide
+// font, combining marks, DEC line drawing) and alternate.txt (a full-screen editor on the
+// alternate screen, with a scroll region and IL) rendered by the real terminal + renderer
+// + fonts must equal the committed PNGs, pixel for pixel, in every pixel format. A failure names
+// the first differing pixel, its cell and the differing area.
 //
 // To accept a deliberate change, regenerate with ember-term (see tests/console/README.md).
 #include <catch2/catch.hpp>
@@ -20,11 +22,16 @@ struct Golden {
   const char* file;
   const char* font;
   uint32_t width, height, cell_width, cell_height;
+  const char* input = "demo.txt";
+  bool cursor = false;
 };
 
 const Golden kGoldens[] = {
     {"golden/demo-640x400.png", "terminus16", 640, 400, 8, 16},
     {"golden/demo-1280x800-terminus32.png", "terminus32", 1280, 800, 16, 32},
+    {"golden/wide-640x400.png", "terminus16", 640, 400, 8, 16, "wide.txt"},
+    {"golden/wide-1280x800-terminus32.png", "terminus32", 1280, 800, 16, 32, "wide.txt"},
+    {"golden/alternate-640x400.png", "terminus16", 640, 400, 8, 16, "alternate.txt", true},
 };
 
 struct Format {
@@ -81,9 +88,10 @@ image::Image quantised(const image::Image& golden, const libk::PixelPacker& pack
 
 }  // namespace
 
-TEST_CASE("The demo screen equals its golden image in every pixel format", "[renderer][golden]") {
-  std::string input = read_file(kData + "/demo.txt");
+TEST_CASE("The test screens equal their golden images in every pixel format",
+          "[renderer][golden]") {
   for (const Golden& g : kGoldens) {
+    std::string input = read_file(kData + "/" + g.input);
     image::Image golden;
     REQUIRE(image::read_png(kData + "/" + g.file, golden) == "");
     for (const Format& f : kFormats) {
@@ -94,6 +102,7 @@ TEST_CASE("The demo screen equals its golden image in every pixel format", "[ren
       config.height = g.height;
       config.font = g.font;
       config.packer = f.packer;
+      config.options.cursor_visible = g.cursor;
       REQUIRE(screen.init(config) == "");
       screen.console().write(libk::StringView(input.data(), input.size()));
       screen.console().present();

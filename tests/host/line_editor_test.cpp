@@ -333,3 +333,67 @@ TEST_CASE("Tab completes a unique command and lists ambiguous ones", "[line]") {
   s.press(EditKey::Complete);
   CHECK(s.raw == "\a");
 }
+
+TEST_CASE("A burst is drawn once: what a paste shows equals typing it key by key",
+          "[line][batch]") {
+  std::string text = "echo " + std::string(150, 'x') + "abc";  // wider than the terminal
+  Session typed(60, 4), pasted(60, 4);
+  typed.serial(text);
+  size_t before = pasted.raw.size();
+  pasted.editor.begin_batch();
+  pasted.serial(text + "\x1b[D\x1b[D\x7f");  // editing inside the burst too
+  CHECK(pasted.editor.redraw_pending());
+  pasted.editor.end_batch(pasted.sink);
+  typed.serial("\x1b[D\x1b[D\x7f");
+  CHECK(pasted.term.screen() == typed.term.screen());
+  CHECK(pasted.term.x() == typed.term.x());
+  CHECK(pasted.line() == typed.line());
+  // The first 53 characters are echoed as they come, then one redraw of the visible part:
+  // far less than a redraw per key (the unbatched session writes over 7 KB).
+  CHECK(pasted.raw.size() - before < 53 + 2 * 60 + 32);
+  CHECK(typed.raw.size() > 7000);
+}
+
+TEST_CASE("Enter inside a burst draws the pending line before the new line", "[line][batch]") {
+  Session s(30, 4);
+  s.editor.begin_batch();
+  std::string text = "echo " + std::string(40, 'y');
+  CHECK(s.serial(text + "\r") == LineEditor::Outcome::Submitted);
+  s.editor.end_batch(s.sink);
+  CHECK(s.term.row(0).find("yyyy") != std::string::npos);
+  CHECK(s.term.y() == 1);
+  CHECK(s.line() == text);
+}
+
+TEST_CASE("A cursor position report is decoded, not inserted", "[line]") {
+  SerialInputDecoder d;
+  libk::Optional<EditInput> last;
+  for (char c : std::string_view("\x1b[24;132R")) last = d.feed(u8(c));
+  REQUIRE(last.has_value());
+  CHECK(last->key == EditKey::CursorReport);
+  CHECK(last->row == 24);
+  CHECK(last->column == 132);
+  Session s;
+  s.serial("ab\x1b[3;9Rc");
+  CHECK(s.line() == "abc");
+}
+
+TEST_CASE("Shift+PgUp/PgDn/Home/End are scroll keys, without Shift they are not", "[line]") {
+  using libk::keyboard::Key;
+  libk::keyboard::KeyEvent e{};
+  e.pressed = true;
+  e.modifiers = libk::keyboard::kShift;
+  e.key = Key::PageUp;
+  CHECK(scroll_key(e).value_or(ScrollKey::Bottom) == ScrollKey::PageUp);
+  e.key = Key::PageDown;
+  CHECK(scroll_key(e).value_or(ScrollKey::Bottom) == ScrollKey::PageDown);
+  e.key = Key::Home;
+  CHECK(scroll_key(e).value_or(ScrollKey::Bottom) == ScrollKey::Top);
+  e.key = Key::End;
+  CHECK(scroll_key(e).value_or(ScrollKey::Top) == ScrollKey::Bottom);
+  e.modifiers = 0;
+  CHECK_FALSE(scroll_key(e).has_value());
+  e.modifiers = libk::keyboard::kShift;
+  e.pressed = false;
+  CHECK_FALSE(scroll_key(e).has_value());
+}

@@ -215,15 +215,16 @@ TEST_CASE("ED 1 erases from the start of the screen through the cursor", "[termi
   CHECK(t.screen() == "|   b|cccc|");
 }
 
-TEST_CASE("ED 2 and ED 3 erase the whole screen, leaving the cursor", "[terminal]") {
-  for (const char* seq : {"\x1b[2J", "\x1b[3J"}) {
-    TestTerminal t(4, 3, vt_options());
-    fill_screen(t);
-    t.write("\x1b[2;3H");
-    t.write(seq);
-    CHECK(t.screen() == "|||");
-    CHECK((t.x() == 2 && t.y() == 1));
-  }
+TEST_CASE("ED 2 erases the whole screen, leaving the cursor; ED 3 only the scrollback",
+          "[terminal]") {
+  TestTerminal t(4, 3, vt_options());
+  fill_screen(t);
+  std::string before = t.screen();
+  t.write("\x1b[2;3H\x1b[3J");
+  CHECK(t.screen() == before);
+  t.write("\x1b[2J");
+  CHECK(t.screen() == "|||");
+  CHECK((t.x() == 2 && t.y() == 1));
 }
 
 TEST_CASE("EL 0, 1 and 2 erase right of, left of and the whole line", "[terminal]") {
@@ -325,7 +326,7 @@ TEST_CASE("Malformed UTF-8 becomes U+FFFD, one per maximal ill-formed subpart",
   } cases[] = {
       {"\xC3\xA4", U"ä"},
       {"\xE2\x82\xAC", U"€"},
-      {"\xF0\x9F\x98\x80", U"\U0001F600"},
+      {"\xC3\xA9\xE2\x82\xAC", U"é€"},
       {"\xFF", U"\uFFFD"},
       {"\x80", U"\uFFFD"},
       {"\xC0\xAF", U"\uFFFD\uFFFD"},                      // overlong '/': C0 is never valid
@@ -370,7 +371,7 @@ TEST_CASE("C1 control code points are not printed", "[terminal][utf8]") {
 
 TEST_CASE("Unknown and malformed sequences are consumed without output", "[terminal]") {
   TestTerminal t(30, 2, vt_options());
-  t.write("a\x1b[?1049hb");  // unsupported private mode
+  t.write("a\x1b[?1000hb");  // unsupported private mode (mouse tracking)
   t.write(
       "\x1b]0;window title\x07"
       "c");                            // OSC ended by BEL
@@ -379,11 +380,12 @@ TEST_CASE("Unknown and malformed sequences are consumed without output", "[termi
   t.write("\x1b_apc\x1b\\f");          // APC
   t.write("\x1b[5zg");                 // unknown CSI final
   t.write("\x1b[1;2;3?h");             // private marker after parameters
-  t.write("\x1b[ qh");                 // DECSCUSR (intermediate): ignored
-  t.write("\x1b(Bi");                  // charset designation
-  t.write("\x1b#8j");                  // DECALN: ignored
-  t.write("\x1b[>0ck");                // secondary DA: no reply channel
+  t.write("\x1b[ ph");                 // an unknown final after an intermediate
+  t.write("\x1b*Bi");                  // G2 designation: there is no G2
+  t.write("\x1b#3j");                  // DECDHL: no double-height lines
+  t.write("\x1b[>4;1mk");              // xterm modifyOtherKeys: input only
   CHECK(t.row(0) == "abcdefghijk");
+  CHECK(t.term.unsupported() == 6);
 }
 
 TEST_CASE("CAN and SUB abort a sequence", "[terminal]") {

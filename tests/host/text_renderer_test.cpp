@@ -235,3 +235,43 @@ TEST_CASE("A framebuffer too small for one cell is refused", "[renderer]") {
   HostScreen screen;
   CHECK(screen.init(config_for(kFormats[0], "terminus32", 15, 100, 0)) != "");
 }
+
+namespace {
+
+image::HostScreen::Config small_screen() {
+  image::HostScreen::Config config;
+  config.width = 320;
+  config.height = 160;  // 40x10 cells of 8x16
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("A view into the scrollback is drawn as the same rows written afresh", "[renderer]") {
+  image::HostScreen a, b;
+  REQUIRE(a.init(small_screen()) == "");
+  REQUIRE(a.attach_scrollback(100));
+  std::string lines;
+  for (int i = 0; i < 40; ++i)
+    lines += "line " + std::to_string(i) + (i % 3 ? "" : " \x1b[7mrev") + "\x1b[m\n";
+  a.console().write(libk::StringView(lines.data(), lines.size()));
+  a.console().present();
+  image::Image live = a.snapshot();
+  a.console().terminal().scroll_view(7);
+  CHECK(a.console().present().full_frame);
+  // b shows the same rows by writing them: the view is drawn row for row, no cursor.
+  REQUIRE(b.init(small_screen()) == "");
+  std::string rows;
+  for (int i = 40 - 9 - 7; i < 40 - 9 - 7 + 10; ++i)  // 10 rows from 7 lines above the screen
+    rows += "line " + std::to_string(i) + (i % 3 ? "" : " \x1b[7mrev") + "\x1b[m\n";
+  rows.pop_back();
+  b.console().write(libk::StringView(rows.data(), rows.size()));
+  b.console().present();
+  CHECK(a.view_text(0) == "line 24 rev");
+  CHECK(a.snapshot().pixels == b.snapshot().pixels);
+  // Nothing changes while the view stays; back at the bottom the live screen returns.
+  CHECK(a.console().present().bytes_copied == 0);
+  a.console().terminal().scroll_view_to_bottom();
+  a.console().present();
+  CHECK(a.snapshot().pixels == live.pixels);
+}

@@ -27,12 +27,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN_DIR = os.path.join(HERE, "golden")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ")
 TIMESTAMP_CELLS = len("[    0.000000] ")
-# Log lines whose content changes with the kernel binary, the firmware's allocations or
-# clock measurements.
+# Log lines whose content changes with the kernel binary, the firmware's allocations, clock
+# measurements or the kernel's random base.
 VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
+                                     # KASLR: a new base on every boot
+                                     r"^kaslr:",
+                                     # the number of page-table leaves follows the kernel's size
+                                     r"^vm: page-table audit:",
                                      r"^pmm: reclaimed .* kept the kernel file",
                                      # the loader's allocations grow with the kernel file
                                      r"^pmm: \S+ \S+ free of \S+ \S+ usable",
+                                     # ... and where the frame metadata lands
+                                     r"^pmm: \d+ section\(s\), .* of frame metadata at ",
                                      r"^time: (TSC|local APIC timer) ")]
 DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
@@ -66,11 +72,13 @@ def run_term(ctx, data, width, height, *args):
     return result.stdout.decode("utf-8", errors="replace")
 
 
-def wait_screen_shows_serial(ctx, qmp, read_serial, width, height, name):
+def wait_screen_shows_serial(ctx, qmp, read_serial, width, height, name, view_back=0):
     """Waits until a screendump equals ember-term's rendering of what the kernel wrote on
-    serial (the same libk terminal and font): every pixel. The screen is drawn just after
-    serial, so a first screendump may be a moment behind. Returns {transcript, shot,
-    expected}; after 10 s, keeps both images (save_artifacts) and fails."""
+    serial (the same libk terminal and font): every pixel; with `view_back`, the view that
+    many lines back into the scrollback. The screen is drawn just after serial, so a first
+    screendump may be a moment behind. Returns {transcript, shot, expected}; after 10 s,
+    keeps both images (save_artifacts) and fails."""
+    term_args = ["--view-back", str(view_back)] if view_back else []
     dump = os.path.join(ctx.work, "screen.ppm")
     expected_path = os.path.join(ctx.work, "expected.ppm")
     last = {}
@@ -79,7 +87,7 @@ def wait_screen_shows_serial(ctx, qmp, read_serial, width, height, name):
         # Serial first, then the screen: once they agree, the screendump shows everything
         # the transcript holds.
         last["transcript"] = transcript(read_serial(raw=True))
-        run_term(ctx, last["transcript"], width, height, "--ppm", expected_path)
+        run_term(ctx, last["transcript"], width, height, "--ppm", expected_path, *term_args)
         last["expected"] = screen.read_ppm(expected_path)
         qmp.execute("screendump", filename=dump)
         last["shot"] = screen.read_ppm(dump)
@@ -91,7 +99,8 @@ def wait_screen_shows_serial(ctx, qmp, read_serial, width, height, name):
     except Failure as e:
         save_artifacts(name, {"screen": last["shot"], "expected": last["expected"]})
         raise Failure("%s; it differs from ember-term's rendering: %s" % (e, last["problem"]))
-    print("ok: the screen equals the rendering of the kernel's log")
+    print("ok: the screen equals the rendering of the kernel's log"
+          + (" %d lines back" % view_back if view_back else ""))
     return last
 
 

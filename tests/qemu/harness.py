@@ -24,7 +24,8 @@ import emberqemu  # noqa: E402
 import mkimage  # noqa: E402
 import ovmf  # noqa: E402
 
-ANSI = re.compile(r"\x1b\[[0-9;:=?]*[A-Za-z]")
+# CSI sequences, and the two-byte ESC sequences (ESC 7 / ESC 8 around the shell's size query).
+ANSI = re.compile(r"\x1b\[[0-9;:=?]*[A-Za-z]|\x1b[0-9=>]")
 # The kernel log's timestamp column ("[    0.012345] "), see kernel/log.hpp.
 LOG_TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ", re.MULTILINE)
 
@@ -135,12 +136,20 @@ class SerialTerminal:
     Why pipes and not a unix socket: QEMU's 16550 sends each byte as its own write, and a
     unix stream socket charges about a kilobyte of buffer per write, so a socket fills
     after a few hundred bytes whenever the reader is late; the UART then retries a few
-    times and drops bytes. A pipe buffers 64 KiB of plain bytes."""
+    times and drops bytes. A pipe buffers 64 KiB of plain bytes.
 
-    def __init__(self, path):
+    With `size` (rows, columns) it answers a cursor position query (ESC [ 6 n, how the
+    kernel learns the terminal's width) as a terminal of that size whose cursor was moved to
+    the bottom right corner would; without, it never answers, like a log file."""
+
+    QUERY = b"\x1b[6n"
+
+    def __init__(self, path, size=None):
         self._out = os.open(path + ".out", os.O_RDONLY | os.O_NONBLOCK)
         self._in = os.open(path + ".in", os.O_WRONLY)
         self._closed = False
+        self._size = size
+        self._tail = b""
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
 
@@ -154,10 +163,19 @@ class SerialTerminal:
         while not self._closed:
             try:
                 ready, _, _ = select.select([self._out], [], [], 0.1)
-                if ready and not os.read(self._out, 65536):
+                data = os.read(self._out, 65536) if ready else None
+                if ready and not data:
                     time.sleep(0.01)  # no writer (QEMU gone)
+                if data and self._size:
+                    self._answer_queries(data)
             except OSError:
                 return
+
+    def _answer_queries(self, data):
+        seen = self._tail + data
+        for _ in range(seen.count(self.QUERY)):
+            os.write(self._in, b"\x1b[%d;%dR" % self._size)
+        self._tail = seen[-(len(self.QUERY) - 1):]
 
     def send(self, data, delay=0.0):
         """Types `data` (str or bytes); with `delay`, one byte at a time."""
@@ -180,13 +198,19 @@ class SerialTerminal:
                 pass
 
 
-def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, **machine):
+def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, serial_size=None,
+         **machine):
     """Boots `image`; returns a BootResult. `interact(qmp, read_serial)` may drive the
     machine through QMP while it runs (keyboard input, screenshots); with `serial_input`,
-    it is called as interact(qmp, read_serial, terminal), `terminal` a SerialTerminal."""
+    it is called as interact(qmp, read_serial, terminal), `terminal` a SerialTerminal (of
+    `serial_size`, (rows, columns), if given). `secure_boot=True` boots OVMF's Secure Boot
+    build with the snakeoil keys enrolled."""
     workdir = tempfile.mkdtemp(prefix="ember-boot-")
     try:
-        _, template = ovmf.find()
+        if machine.get("secure_boot"):
+            _, template, _, _ = ovmf.find_secure_boot()
+        else:
+            _, template = ovmf.find()
         vars_copy = ovmf.prepare_vars(template, workdir)
         serial_path = os.path.join(workdir, "serial.log")
         qmp_path = os.path.join(workdir, "qmp.sock") if interact else None
@@ -217,7 +241,7 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
         terminal = None
         try:
             if serial_input:
-                terminal = SerialTerminal(pipe_path)
+                terminal = SerialTerminal(pipe_path, serial_size)
             if interact:
                 qmp = Qmp(qmp_path)
                 if serial_input:

@@ -2,7 +2,7 @@
 """The boot matrix: Ember on many machine shapes, each boot driven through its serial console
 to the shell prompt, `mem`, and `shutdown` (docs/testing.md#the-boot-matrix).
 
-  matrix_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  matrix_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
   matrix_tests.py --list          # the case names, one per line (tests/meson.build uses it)
   matrix_tests.py --check-pairs   # proves that ROWS cover every pair of values
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """QEMU+OVMF tests of threads and synchronization that must end the boot.
 
-  sched_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  sched_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 thread-stack-overflow    a thread recurses into its stack's guard page: the crash report
                          (a #DF: the #PF could not push its frame) names the thread, and

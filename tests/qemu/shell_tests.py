@@ -2,7 +2,7 @@
 """QEMU+OVMF tests of the kernel shell (docs/shell.md), typed on the serial port and on the
 PS/2 keyboard (QMP send-key).
 
-  shell_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  shell_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 serial     every command and its output, help and errors, line editing with VT100 escape
            sequences, history, Tab completion, Ctrl-C, Ctrl-L, UTF-8; ends with `shutdown`,
@@ -14,11 +14,21 @@ keyboard   the same prompt driven by key presses on the framebuffer side: a comm
 reboot     without -no-reboot: `reboot acpi`, `reboot kbd` and `reboot triple` each bring the
            machine back through the firmware and the loader to a new shell, then shutdown.
 reboot-pc  `reboot` on -machine pc, whose FADT offers no reset register: the 8042 resets it.
+paste-scrollback
+           a serial terminal of 100 columns that answers the cursor position query: the shell
+           learns its width; then 4 KiB pasted at once (26 lines of 150 characters, wider
+           than the terminal) must all be echoed and run, with nothing dropped, in a bound no
+           correct implementation misses (the line's speed is 11.5 KB/s; TCG is slower).
+           Then 230 short commands pasted (500 lines on screen), Shift+PgUp three times and
+           Shift+PgDn once with QMP send-key: each time the screen must equal ember-term's
+           rendering of the serial log with its view as many lines back (half a screen per
+           key); Shift+End and new output return to the live screen.
 """
 
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_cases  # noqa: E402
@@ -231,8 +241,80 @@ def case_reboot_pc(ctx):
     expect_clean_poweroff(result)
 
 
+PASTE_LINES = 26
+PASTE_BOUND_S = 60  # for 4 KiB: 2 % of the serial line's speed
+
+
+def paste_lines():
+    return ["echo p%02d %s" % (i, "".join(chr(ord("a") + (i + j) % 26) for j in range(142)))
+            for i in range(PASTE_LINES)]
+
+
+def paste(sh, terminal, lines, bound):
+    """Pastes `lines` (each + CR) at once; waits for the last one's output; returns the
+    output and the bytes per second."""
+    data = "".join(line + "\r" for line in lines).encode()
+    start = len(sh.read_serial())
+    began = time.time()
+    terminal.send(data)
+    last = re.escape(lines[-1][len("echo "):])
+    sh.wait_for(r"^%s$" % last, timeout=bound, start=start)
+    elapsed = time.time() - began
+    out = sh.read_serial()[start:]
+    for line in lines:
+        if not re.search(r"^%s$" % re.escape(line[len("echo "):]), out, re.MULTILINE):
+            raise Failure("no output for the pasted line %r:\n%s" % (line, out[-2000:]))
+    if "bytes dropped" in out:
+        raise Failure("serial input was dropped:\n" + out[-2000:])
+    return out, len(data), elapsed
+
+
+def scroll_and_compare(ctx, qmp, read_serial, keys, view_back, what):
+    qmp.execute("send-key", keys=[{"type": "qcode", "data": k} for k in keys])
+    console_cases.wait_screen_shows_serial(ctx, qmp, read_serial, SCREEN[0], SCREEN[1],
+                                           "shell-scrollback", view_back=view_back)
+    print("ok: %s" % what)
+
+
+def case_paste_scrollback(ctx):
+    def interact(qmp, read_serial, terminal):
+        sh = Shell(qmp, read_serial, terminal)
+        sh.wait_ready()
+        sh.wait_for(r"^shell: serial terminal: 100 columns \(it answered\)$")
+        print("ok: the shell learnt the serial terminal's width from its answer")
+        _, size, elapsed = paste(sh, terminal, paste_lines(), PASTE_BOUND_S)
+        print("ok: %d bytes pasted were echoed and run in %.1f s (%.0f bytes/s)"
+              % (size, elapsed, size / elapsed))
+        _, size, elapsed = paste(sh, terminal, ["echo line %03d" % i for i in range(230)],
+                                 PASTE_BOUND_S)
+        print("ok: 230 more commands (%d bytes) in %.1f s" % (size, elapsed))
+        half = SCREEN[1] // 16 // 2  # rows of the 8x16 font, halved
+        console_cases.wait_screen_shows_serial(ctx, qmp, read_serial, SCREEN[0], SCREEN[1],
+                                               "shell-scrollback")
+        for n in (1, 2, 3):
+            scroll_and_compare(ctx, qmp, read_serial, ["shift", "pgup"], n * half,
+                               "Shift+PgUp x%d shows the view %d lines back" % (n, n * half))
+        scroll_and_compare(ctx, qmp, read_serial, ["shift", "pgdn"], 2 * half,
+                           "Shift+PgDn scrolls half a screen forward")
+        scroll_and_compare(ctx, qmp, read_serial, ["shift", "end"], 0,
+                           "Shift+End returns to the live screen")
+        scroll_and_compare(ctx, qmp, read_serial, ["shift", "pgup"], half, "Shift+PgUp again")
+        expect_in(sh.run("echo back to the bottom"), r"^back to the bottom$", "output after PgUp")
+        console_cases.wait_screen_shows_serial(ctx, qmp, read_serial, SCREEN[0], SCREEN[1],
+                                               "shell-scrollback")
+        print("ok: new output returns the view to the live screen")
+        terminal.send("shutdown\r")
+
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
+                               resolution="%dx%d" % SCREEN)
+    result = harness.boot(image, interact=interact, serial_input=True, serial_size=(24, 100),
+                          timeout=180)
+    print(result.serial[-1500:])
+    expect_clean_poweroff(result)
+
+
 CASES = {"serial": case_serial, "keyboard": case_keyboard, "reboot": case_reboot,
-         "reboot-pc": case_reboot_pc}
+         "reboot-pc": case_reboot_pc, "paste-scrollback": case_paste_scrollback}
 
 
 if __name__ == "__main__":

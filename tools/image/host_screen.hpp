@@ -49,7 +49,27 @@ class HostScreen {
     memory_.assign(layout.bytes / 8 + 1, 0);
     libk::Span<u8> block(reinterpret_cast<u8*>(memory_.data()), memory_.size() * 8);
     if (!console_.init(view, font.value(), block, config_.options)) return "framebuffer too small";
+    console_.renderer().set_wide_font(&fonts::kWideFont);
     return "";
+  }
+
+  // Gives the terminal a scrollback of `lines` lines, as the kernel does once its heap is up.
+  bool attach_scrollback(uint32_t lines) {
+    uint32_t columns = console_.terminal().grid().columns();
+    history_.assign(size_t(columns) * lines, libk::Cell{});
+    return scrollback_.init({history_.data(), history_.size()}, columns, lines) &&
+           console_.terminal().set_scrollback(&scrollback_);
+  }
+
+  // Row y of what the view shows (the screen, or scrollback lines above it) as text.
+  std::string view_text(uint32_t y) const {
+    struct Out final : libk::Sink {
+      std::string s;
+      void write(libk::StringView t) override { s.append(t.data(), t.size()); }
+    } out;
+    const libk::Terminal& t = console_.terminal();
+    libk::CellGrid::write_cells_text(t.view_row(y), t.grid().columns(), out);
+    return out.s;
   }
 
   libk::TextConsole& console() { return console_; }
@@ -91,6 +111,8 @@ class HostScreen {
   std::vector<uint8_t> framebuffer_;
   std::vector<uint64_t> memory_;
   libk::TextConsole console_;
+  std::vector<libk::Cell> history_;
+  libk::Scrollback scrollback_;
 };
 
 }  // namespace image

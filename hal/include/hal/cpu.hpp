@@ -33,6 +33,15 @@ inline u64 rdtsc() {
   return (u64(hi) << 32) | lo;
 }
 
+// RDRAND (SDM Vol. 2B, "RDRAND"): a random number from the CPU's generator; CF = 0 when none
+// was ready (the caller retries a few times, SDM Vol. 1 §7.3.17.1). Only when CPUID says so
+// (CpuInfo::rdrand).
+[[nodiscard]] inline bool rdrand(u64& out) {
+  bool ok;
+  asm volatile("rdrand %0" : "=r"(out), "=@ccc"(ok));
+  return ok;
+}
+
 // REP MOVSQ (SDM Vol. 2B, "MOVS/MOVSB/MOVSW/MOVSD/MOVSQ" and "REP"): copies `qwords`
 // 8-byte words from src to dst, ascending (the direction flag is clear in Ember). The
 // console's framebuffer copy uses it: one instruction the CPU streams in bulk.

@@ -25,6 +25,9 @@ class Uart16550 final : public libk::Sink {
   // Raises the UART's interrupt while received data is waiting (IER bit 0, "received data
   // available"; OUT2, which gates the IRQ line on PCs, is already set by init()).
   void enable_receive_interrupt();
+  // Masks it again (IER bit 0 clear): the FIFO then fills and the sender is held back
+  // (QEMU stops reading its backend; real hardware overruns after 16 bytes).
+  void disable_receive_interrupt();
 
  private:
   u16 base_;

@@ -23,13 +23,18 @@ enum CellAttr : u32 {
   kAttrReverse = 1u << 5,
   kAttrConceal = 1u << 6,
   kAttrStrike = 1u << 7,
+  // A wide (two-cell) character: its left half holds it and has kAttrWide, the right half
+  // has kAttrWideTail and code point 0. The terminal never leaves one half without the other.
+  kAttrWide = 1u << 8,
+  kAttrWideTail = 1u << 9,
 };
 
 struct Cell {
   char32_t code_point;
-  u32 fg;     // 0x00RRGGBB
-  u32 bg;     // 0x00RRGGBB
-  u32 attrs;  // CellAttr bits
+  u32 fg;             // 0x00RRGGBB
+  u32 bg;             // 0x00RRGGBB
+  u32 attrs;          // CellAttr bits
+  char32_t mark = 0;  // a combining mark written after the character, or 0 (one is kept)
   constexpr bool operator==(const Cell&) const = default;
 };
 
@@ -81,6 +86,20 @@ class CellGrid {
   void scroll_up(u32 n, const Cell& blank);
   // Content moves down by n rows; n blank rows appear at the top.
   void scroll_down(u32 n, const Cell& blank);
+  // The same within rows [top, bottom] (inclusive) only: the ring's origin moves when the
+  // region is the whole screen, otherwise the region's rows are copied (O(region)).
+  void scroll_region_up(u32 top, u32 bottom, u32 n, const Cell& blank);
+  void scroll_region_down(u32 top, u32 bottom, u32 n, const Cell& blank);
+  // Row y from column x on moves right by n cells (cells pushed past the edge are lost);
+  // n blank cells appear at x.
+  void insert_cells(u32 y, u32 x, u32 n, const Cell& blank);
+  // Row y from column x + n on moves left to x; n blank cells appear at the right edge.
+  void delete_cells(u32 y, u32 x, u32 n, const Cell& blank);
+  // Exchanges the screen's content with `other` (columns * rows cells, row by row from the
+  // top): how a terminal switches between its normal and alternate screen.
+  void swap_contents(Span<Cell> other);
+
+  const Cell* row(u32 y) const { return cells_ + usize(storage_row(y)) * columns_; }
 
   void damage(u32 y, u32 x0, u32 x1) { damage_slot(storage_row(y), x0, x1); }
   void damage_slot(u32 s, u32 x0, u32 x1);
@@ -92,11 +111,16 @@ class CellGrid {
   void clear_slot_damage(u32 s) { damage_[s] = {0, 0}; }
 
   // Writes screen row y as UTF-8, without trailing blanks (for tools and tests).
-  void write_row_text(u32 y, Sink& out) const;
+  void write_row_text(u32 y, Sink& out) const { write_cells_text(row(y), columns_, out); }
+  // The same for any row of cells (a scrollback line): marks follow their character, the
+  // right halves of wide characters are skipped.
+  static void write_cells_text(const Cell* cells, u32 count, Sink& out);
 
  private:
   usize index(u32 x, u32 y) const { return usize(storage_row(y)) * columns_ + x; }
+  Cell* row_cells(u32 y) { return cells_ + usize(storage_row(y)) * columns_; }
   void blank_slot(u32 s, const Cell& blank);
+  void copy_row(u32 from, u32 to);
 
   Cell* cells_ = nullptr;
   RowDamage* damage_ = nullptr;

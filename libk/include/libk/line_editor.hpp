@@ -7,7 +7,12 @@
 // Display: the prompt, then the line. A line wider than the space left by the prompt scrolls
 // horizontally, so the editor never relies on the terminal wrapping (whose cursor motions
 // differ between terminals); `columns` is the narrowest terminal the output goes to. Each
-// code point takes one column (the console font has no double-width glyphs).
+// code point counts as one column.
+//
+// Bursts (a paste): between begin_batch() and end_batch() the editor applies every input
+// but draws the line at most once, at the end; until something needs a redraw, typing at
+// the end of the line is still echoed character by character, so a paste costs its own
+// bytes plus one redraw, not a redraw per key.
 //
 // The buffer holds UTF-8; the cursor moves by code points. Pure logic: no allocation, no
 // globals; host-tested (tests/host/line_editor_test.cpp).
@@ -60,6 +65,11 @@ class LineEditor {
   // was written over it, e.g. a log message).
   void redraw(Sink& out);
 
+  // Defers redrawing until end_batch(), which draws what the inputs in between changed.
+  void begin_batch() { batching_ = true; }
+  void end_batch(Sink& out);
+  bool redraw_pending() const { return refresh_pending_; }
+
   StringView line() const { return {buffer_, length_}; }
   usize cursor() const { return cursor_; }  // byte offset into line()
 
@@ -81,6 +91,10 @@ class LineEditor {
   usize byte_at_codepoint(usize from, usize count) const;
   usize available_columns() const;
   void refresh(Sink& out);
+  void draw(Sink& out);
+  void update_scroll();
+  void emit(Sink& out, StringView text);
+  void flush_refresh(Sink& out);
 
   LineHistory& history_;
   Completer* completer_ = nullptr;
@@ -94,6 +108,8 @@ class LineEditor {
   isize history_at_ = -1;       // entry being shown, -1: the line being typed
   char saved_[kCapacity] = {};  // the line being typed, while browsing the history
   usize saved_length_ = 0;
+  bool batching_ = false;
+  bool refresh_pending_ = false;  // in a batch: the line is drawn at its end
 };
 
 }  // namespace libk::line

@@ -33,13 +33,23 @@ enum class EditKey : u8 {
   Cancel,          // Ctrl-C: abandon the line
   ClearScreen,     // Ctrl-L
   Complete,        // Tab
+  CursorReport,    // not a key: the terminal's answer to a cursor position query
 };
 
 struct EditInput {
   EditKey key;
-  u32 codepoint = 0;  // for Insert
-  bool operator==(const EditInput& o) const { return key == o.key && codepoint == o.codepoint; }
+  u32 codepoint = 0;        // for Insert
+  u16 row = 0, column = 0;  // for CursorReport, 1-based (ECMA-48 CPR)
+  bool operator==(const EditInput& o) const {
+    return key == o.key && codepoint == o.codepoint && row == o.row && column == o.column;
+  }
 };
+
+// Looking back through the console's scrollback (xterm's and Linux's keys): Shift+PgUp and
+// Shift+PgDn move by half a screen, Shift+Home and Shift+End go to the oldest line and back
+// to the live screen.
+enum class ScrollKey : u8 { PageUp, PageDown, Top, Bottom };
+Optional<ScrollKey> scroll_key(const keyboard::KeyEvent& event);
 
 // The action a control character (below 0x20, or DEL) stands for, if any.
 Optional<EditInput> from_control(u32 c);

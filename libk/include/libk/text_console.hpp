@@ -34,7 +34,7 @@ class TextConsole {
     u32 columns = 0;
     u32 rows = 0;
     usize glyph_entries = 0;
-    usize cells = 0;
+    usize cells = 0;  // the screen's; as many again for the alternate screen
     usize shadow_pixels = 0;
     usize bytes = 0;  // one block holding all of it (8-byte aligned parts)
   };

@@ -15,11 +15,20 @@
 // Glyph attributes: bold is drawn by smearing the glyph one pixel right, faint by mixing
 // the foreground halfway into the background, underline and strike-through as lines,
 // reverse and the (block) cursor by swapping colours, conceal as background only.
+//
+// Wide characters are drawn across their two cells from the wide font (scaled to fit), or
+// as the replacement glyph when it has none. A character with a combining mark is drawn as
+// the precomposed character when the font has it, else as the replacement glyph.
+//
+// While the terminal's view looks back into the scrollback, every row of the view is
+// drawn from the scrollback and the screen (the grid and its damage are left alone); on
+// the return to the live screen everything is drawn again.
 #pragma once
 
 #include <libk/glyph_map.hpp>
 #include <libk/pixel.hpp>
 #include <libk/terminal.hpp>
+#include <libk/wide_font.hpp>
 
 namespace libk {
 
@@ -62,6 +71,8 @@ class TextRenderer {
   [[nodiscard]] bool init(const FramebufferView& fb, const psf::Font& font, const GlyphMap& glyphs,
                           Span<u32> shadow, u32 columns, u32 rows, CopyFn copy = nullptr);
   bool ready() const { return shadow_ != nullptr; }
+  // Glyphs for wide characters (none by default); `font` must outlive the renderer.
+  void set_wide_font(const WideFont* font) { wide_font_ = font; }
 
   // Draws what changed in `terminal` (whose grid must have the init() size) and copies it
   // to the framebuffer.
@@ -76,7 +87,11 @@ class TextRenderer {
   u32 shadow_stride() const { return stride_; }  // pixels per shadow row
 
  private:
+  void draw_row(u32 slot, const Cell* cells, u32 first, u32 end, bool cursor_row);
   void draw_cell(u32 slot, u32 column, const Cell& cell, bool cursor);
+  void draw_wide(u32* dst, const u8* bitmap, u32 attrs, u32 pfg, u32 pbg);
+  u32 glyph_for(const Cell& cell) const;
+  Stats present_view(Terminal& terminal);
   template <u32 W, u32 BytesPerRow>
   void draw_plain(u32* dst, const u8* glyph, u32 height, u32 pbg, u32 diff);
   void draw_general(u32* dst, const u8* glyph, u32 attrs, u32 pbg, u32 diff);
@@ -89,6 +104,7 @@ class TextRenderer {
   FramebufferView fb_;
   const psf::Font* font_ = nullptr;
   const GlyphMap* glyphs_ = nullptr;
+  const WideFont* wide_font_ = nullptr;
   CopyFn copy_ = nullptr;
   u32* shadow_ = nullptr;
   u32 columns_ = 0, rows_ = 0;
@@ -96,6 +112,7 @@ class TextRenderer {
   u32 width_mask_ = 0;
   u32 line_rows_ = 1;  // thickness of underline and strike-through
   u32 presented_origin_ = 0;
+  u32 presented_view_ = 0;  // the terminal's view_offset() at the last present
   bool full_copy_needed_ = true;
   bool margins_needed_ = true;
   bool cursor_drawn_ = false;
