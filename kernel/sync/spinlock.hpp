@@ -43,13 +43,18 @@ struct KernelLockArch {
 using SpinLock = sched::BasicSpinLock<detail::KernelLockArch>;
 using SpinLockGuard = sched::BasicSpinLockGuard<detail::KernelLockArch>;
 
+// True once a CPU has begun stopping the others for a crash report or panic (panic.cpp).
+bool world_stopped();
+
 // Takes `lock` (waiting for another CPU if need be) unless this CPU holds it already: then
 // the caller interrupted the code that holds it (an NMI, a machine check, an exception inside
 // it) and must keep off what it guards; false. For the log and the console, which anything
-// may use. Context: interrupts off.
+// may use. Once a panic has stopped the world, another CPU may hold it for good: then only
+// a free lock is taken. Context: interrupts off.
 [[nodiscard]] inline bool lock_unless_held_here(SpinLock& lock)
     TRY_ACQUIRE(true, lock) NO_THREAD_SAFETY_ANALYSIS {
   if (lock.held_by_this_cpu()) return false;
+  if (world_stopped()) return lock.try_lock();
   lock.lock();
   return true;
 }

@@ -75,7 +75,7 @@ MISUSE = {
          "the lock and the _locked function")]),
     "verify-failure": ("libk.verify_failure_panics", [
         (r"^\s*VERIFY\(has_\) failed\s*$", "the failed expression in the banner"),
-        (r"^\s*at libk/include/libk/optional\.hpp:\d+ in value\(\)\s*$",
+        (r"^\s*at libk/include/libk/optional\.hpp:\d+ in value\(\) on CPU 0\s*$",
          "the place of the check in the banner")]),
 }
 
