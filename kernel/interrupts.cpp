@@ -21,6 +21,9 @@ constinit Handler exit_hook = nullptr;
 // The exit hook (the scheduler's preemption point) runs after the EOI: a thread switch there
 // must not leave this vector in service while another thread runs.
 void dispatch(hal::TrapFrame& frame) {
+  Cpu& self = this_cpu();  // its counter: written by this CPU only
+  self.interrupts.store(self.interrupts.load(libk::MemoryOrder::Relaxed) + 1,
+                        libk::MemoryOrder::Relaxed);
   if (Handler h = handlers[frame.vector & 0xFF]) h();
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();

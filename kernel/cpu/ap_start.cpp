@@ -120,6 +120,7 @@ bool timer_fires() {
     self.state.store(CpuState::Failed, libk::MemoryOrder::Release);
     hal::cpu::halt_forever();
   }
+  self.online_at_ns.store(time::now_ns(), libk::MemoryOrder::Relaxed);
   self.state.store(CpuState::Online, libk::MemoryOrder::Release);
   Scheduler::run_this_cpu();
 }

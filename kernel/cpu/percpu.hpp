@@ -46,8 +46,9 @@ struct Cpu {
   u64 ist_top[hal::gdt::kIstCount] = {};
 
   // Statistics, written only by this CPU (read by anyone, as a snapshot).
-  libk::Atomic<u64> interrupts{0};
+  libk::Atomic<u64> interrupts{0};  // every interrupt dispatched here (IPIs included)
   libk::Atomic<u64> ipis_received{0};
+  libk::Atomic<u64> online_at_ns{0};  // when it went online (monotonic clock; 0: at boot)
 };
 
 // The calling CPU. Context: anything after percpu::init_boot_cpu().
