@@ -61,8 +61,10 @@ def tcg_threading(cpus, threads="auto"):
 
 def command(image, vars_copy, *, machine="q35", memory="512M", cpus=1, cpu=None, disk="sata",
             display="std", serial="stdio", debug_exit=True, qmp=None, gdb=False,
-            headless=True, no_reboot=True, secure_boot=False, tcg_threads="auto", extra=()):
-    """With `secure_boot`, OVMF's Secure Boot build (ovmf.find_secure_boot; `vars_copy` a copy of
+            headless=True, no_reboot=True, secure_boot=False, tcg_threads="auto", maxcpus=None,
+            extra=()):
+    """`cpus` vCPUs start; with `maxcpus`, the MADT lists that many, the rest as not enabled
+    (hot-pluggable), which the kernel must not start. With `secure_boot`, OVMF's Secure Boot build (ovmf.find_secure_boot; `vars_copy` a copy of
     its variables): it keeps its variables in SMM, so q35 with SMM on and the flash secure."""
     code = ovmf.find_secure_boot()[0] if secure_boot else ovmf.find()[0]
     if disk not in DISKS:
@@ -74,7 +76,7 @@ def command(image, vars_copy, *, machine="q35", memory="512M", cpus=1, cpu=None,
             raise ValueError("Secure Boot needs -machine q35 (SMM)")
         machine = "q35,smm=on"
     args = [QEMU, "-nodefaults", "-no-user-config", "-machine", machine, "-m", memory,
-            "-smp", str(cpus)]
+            "-smp", str(cpus) + (",maxcpus=%d" % maxcpus if maxcpus else "")]
     if cpus > 1:
         args += ["-accel", "tcg,thread=" + tcg_threading(cpus, tcg_threads)]
     if secure_boot:
