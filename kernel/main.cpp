@@ -127,12 +127,14 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
 
 // No stack canary of its own: the canary changes while it runs, and it never returns.
 extern "C" [[noreturn, clang::no_stack_protector]] void kernel_main(const boot::BootInfo* info) {
-  stack_protector::init(info);  // a random canary, before any protected function is entered
-  hal::gdt::init();             // the firmware's GDT is not mapped any more; TSS with IST stacks
-  percpu::init_boot_cpu();      // GS points at CPU 0's data: spinlocks know their owner CPU
-  log::init();                  // serial first: everything after this can report problems
-  cpu::init();                  // CPUID, read once: every CPU-feature decision below uses it
-  exceptions::init();           // IDT: from here on every CPU exception gives a crash report
+  u64 entry_tsc = hal::cpu::rdtsc();
+  stack_protector::init(info);         // a random canary, before any protected function is entered
+  time::note_kernel_entry(entry_tsc);  // boot time is measured from here
+  hal::gdt::init();         // the firmware's GDT is not mapped any more; TSS with IST stacks
+  percpu::init_boot_cpu();  // GS points at CPU 0's data: spinlocks know their owner CPU
+  log::init();              // serial first: everything after this can report problems
+  cpu::init();              // CPUID, read once: every CPU-feature decision below uses it
+  exceptions::init();       // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);

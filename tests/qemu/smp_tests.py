@@ -14,6 +14,10 @@ maxcpus              -smp 2,maxcpus=4: the MADT lists 4 CPUs, 2 of them not enab
 panic-on-ap          CPU 0 asks the last CPU to panic (test=crash.panic_on_ap on -smp 2): the
                      banner names that CPU, CPU 0 is stopped by the NMI, one report only.
 
+bench (a benchmark: `meson test -C build --benchmark --verbose smp-bench`): the in-kernel
+                     bench.smp.* on 1 CPU and on 2 (multi-threaded TCG), with the ratios;
+                     the time from kernel entry to the shell prompt on 1 and 4 CPUs.
+
 The boot matrix (matrix_tests.py) boots 1, 2, 4 and 8 CPUs on both machine types.
 """
 
@@ -83,6 +87,67 @@ def case_panic_on_ap(ctx):
     print("PASS: the AP's panic stopped CPU 0 and was reported once")
 
 
+BENCHMARKS = ["bench.smp.cpu_bound", "bench.smp.kmalloc_pairs", "bench.smp.wake_latency",
+              "bench.smp.shootdown"]
+
+
+def kbench(ctx, cpus):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
+                               cmdline="test=" + ",".join(BENCHMARKS))
+    result = harness.boot(image, cpus=cpus, tcg_threads="multi", timeout=240)
+    harness.expect_tests_passed(result)
+    lines = re.findall(r"^KBENCH (smp\.\S+): (.*)$", result.serial, re.MULTILINE)
+    for name, figures in lines:
+        print("  %d CPU%s  %-32s %s" % (cpus, "s" if cpus > 1 else " ", name, figures))
+    return dict(lines)
+
+
+def number(figures, pattern):
+    m = re.search(pattern, figures)
+    if not m:
+        raise Failure("no %r in %r" % (pattern, figures))
+    return int(m.group(1))
+
+
+def shell_ready_ms(ctx, cpus):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
+    result = harness.boot(image, cpus=cpus, timeout=120, stop_on=r"shell: ready \d+ ms")
+    m = re.search(r"shell: ready (\d+) ms after kernel entry", result.serial)
+    online = re.search(r"smp: (\d+) of \d+ CPUs online in (\d+) ms", result.serial)
+    if not m:
+        raise Failure("no shell: ready line")
+    return int(m.group(1)), (int(online.group(2)) if online else 0)
+
+
+def bench(ctx):
+    print("in-kernel SMP benchmarks (QEMU TCG; cycles are TSC ticks of the emulated CPU;"
+          " %d host cores):" % os.cpu_count())
+    one, two = kbench(ctx, 1), kbench(ctx, 2)
+    t1 = number(one["smp.cpu_bound"], r"(\d+) us")
+    t2 = number(two["smp.cpu_bound"], r"(\d+) us")
+    print("CPU-bound work split over the CPUs: %d us on 1, %d us on 2: speedup %.2fx (goal 1.8x)"
+          % (t1, t2, t1 / t2))
+    p1 = number(one["smp.kmalloc_pairs"], r"(\d+) pairs/s")
+    p2 = number(two["smp.kmalloc_pairs"], r"(\d+) pairs/s")
+    print("kmalloc/kfree pairs per second, one thread per CPU: %d on 1, %d on 2: %.2fx (goal 1.8x)"
+          % (p1, p2, p2 / p1))
+    same = number(two["smp.wake_latency.same_cpu"], r"median (\d+)")
+    cross = number(two["smp.wake_latency.cross_cpu"], r"median (\d+)")
+    print("wake-up to running, median: same CPU %d cycles, other CPU %d cycles: %.2fx"
+          % (same, cross, cross / same))
+    for pages in (1, 32):
+        key = "smp.shootdown.%d_pages" % pages
+        b1 = number(one[key], r"(\d+) cycles per batch")
+        b2 = number(two[key], r"(\d+) cycles per batch")
+        print("TLB shootdown of %d page%s: %d cycles on 1 CPU (local INVLPG), %d on 2 (IPI):"
+              " %.1fx, %d cycles per page" % (pages, "s" if pages > 1 else "", b1, b2, b2 / b1,
+                                               b2 // pages))
+    r1, _ = shell_ready_ms(ctx, 1)
+    r4, aps = shell_ready_ms(ctx, 4)
+    print("kernel entry to the shell prompt: %d ms on 1 CPU, %d ms on 4 (AP start-up %d ms):"
+          " %+d ms" % (r1, r4, aps, r4 - r1))
+
+
 CASES = {
     "ktests-2cpu-multi": case_ktests_2cpu_multi,
     "ktests-2cpu-single": case_ktests_2cpu_single,
@@ -92,4 +157,4 @@ CASES = {
 }
 
 if __name__ == "__main__":
-    harness.main(CASES)
+    harness.main(CASES, {"bench": bench})
