@@ -19,6 +19,7 @@ namespace kernel {
 class Thread;
 
 inline constexpr u32 kMaxCpus = 64;
+inline constexpr usize kCacheLine = 64;
 
 enum class CpuState : u8 {
   Absent,    // no CPU with this index
@@ -29,7 +30,7 @@ enum class CpuState : u8 {
 };
 const char* cpu_state_name(CpuState state);
 
-struct Cpu {
+struct alignas(kCacheLine) Cpu {  // its own lines: CPUs write theirs without sharing one
   // Read through GS with one instruction each: keep them first.
   Cpu* self = nullptr;
   u64 index = 0;
@@ -67,17 +68,22 @@ u32 cpu_count();
 // How many are online.
 u32 online_count();
 
-// T for each CPU, reached by index.
+// T for each CPU, reached by index. Each starts on a cache line of its own: two CPUs
+// writing their own items never share a line (false sharing makes even QEMU's vCPU threads
+// slow each other down through the host's caches: docs/smp.md).
 template <typename T>
 class PerCpu {
  public:
   constexpr PerCpu() = default;
-  T& local() { return items_[this_cpu_index()]; }
-  T& of(u32 index) { return items_[index]; }
-  const T& of(u32 index) const { return items_[index]; }
+  T& local() { return items_[this_cpu_index()].value; }
+  T& of(u32 index) { return items_[index].value; }
+  const T& of(u32 index) const { return items_[index].value; }
 
  private:
-  T items_[kMaxCpus] = {};
+  struct alignas(kCacheLine) Slot {
+    T value = {};
+  };
+  Slot items_[kMaxCpus] = {};
 };
 
 namespace percpu {

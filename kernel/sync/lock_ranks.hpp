@@ -11,6 +11,7 @@ using sched::LockRank;
 
 inline constexpr LockRank kScheduler = 10;  // run queues, thread states, wait lists
 inline constexpr LockRank kStacks = 20;     // stack statistics (a thread is freed under kScheduler)
+inline constexpr LockRank kHeapCpu = 25;    // one CPU's magazines (refilled under kHeap)
 inline constexpr LockRank kHeap = 30;       // slab heap and large-block statistics
 inline constexpr LockRank kVm = 40;         // kernel page tables and virtual areas
 inline constexpr LockRank kPmm = 50;        // the buddy allocator

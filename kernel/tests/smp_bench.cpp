@@ -68,7 +68,7 @@ void crunch(void*) {
 
 // --- kmalloc/kfree pairs, the same number on every CPU ---------------------------------
 
-constexpr u64 kPairsPerCpu = 100'000;
+constexpr u64 kPairsPerCpu = 1'000'000;
 
 void allocate_free_pairs(void*) {
   for (u64 i = 0; i < kPairsPerCpu; ++i) {

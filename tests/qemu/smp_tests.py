@@ -6,9 +6,10 @@
 ktests-2cpu-multi    every in-kernel test (test=all) on -smp 2 with multi-threaded TCG: one
                      host thread per vCPU, so the two really run at once.
 ktests-2cpu-single   the same on -smp 2 with single-threaded TCG (vCPUs take turns).
-ktests-4cpu          the same on -smp 4, multi-threaded TCG when the host has 4 cores, else
-                     single (tools/emberqemu.py tcg_threading: with more vCPUs than cores a
-                     vCPU holding a spinlock waits for the host while others spin).
+ktests-4cpu          the same on -smp 4 with heap=fast (kmalloc through per-CPU magazines),
+                     multi-threaded TCG when the host has 4 cores, else single
+                     (tools/emberqemu.py tcg_threading: with more vCPUs than cores a vCPU
+                     holding a spinlock waits for the host while others spin).
 maxcpus              -smp 2,maxcpus=4: the MADT lists 4 CPUs, 2 of them not enabled; the
                      kernel starts 2 and says it left 2 alone.
 panic-on-ap          CPU 0 asks the last CPU to panic (test=crash.panic_on_ap on -smp 2): the
@@ -30,8 +31,8 @@ import harness  # noqa: E402
 from harness import Failure, expect  # noqa: E402
 
 
-def boot_all_tests(ctx, cpus, tcg_threads="auto", **machine):
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=all")
+def boot_all_tests(ctx, cpus, tcg_threads="auto", cmdline="test=all", **machine):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline)
     result = harness.boot(image, memory="1024M", cpus=cpus, tcg_threads=tcg_threads,
                           timeout=300, **machine)
     print(result.serial)
@@ -55,7 +56,10 @@ def case_ktests_2cpu_single(ctx):
 
 
 def case_ktests_4cpu(ctx):
-    boot_all_tests(ctx, 4, "auto")
+    # heap=fast: kmalloc through the per-CPU magazines (the other boots run with the heap's
+    # debug checks, which bypass them).
+    result = boot_all_tests(ctx, 4, "auto", cmdline="heap=fast test=all")
+    expect(result, r"^heap: .* debug checks off", "the heap without debug checks")
 
 
 def case_maxcpus(ctx):
@@ -92,8 +96,10 @@ BENCHMARKS = ["bench.smp.cpu_bound", "bench.smp.kmalloc_pairs", "bench.smp.wake_
 
 
 def kbench(ctx, cpus):
+    # heap=fast: kmalloc through the per-CPU magazines, as a release build does (debug checks
+    # send every free to the shared slab cache, under one lock).
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel,
-                               cmdline="test=" + ",".join(BENCHMARKS))
+                               cmdline="heap=fast test=" + ",".join(BENCHMARKS))
     result = harness.boot(image, cpus=cpus, tcg_threads="multi", timeout=240)
     harness.expect_tests_passed(result)
     lines = re.findall(r"^KBENCH (smp\.\S+): (.*)$", result.serial, re.MULTILINE)
