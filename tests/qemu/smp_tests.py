@@ -5,7 +5,8 @@
 
 ktests-2cpu-multi    every in-kernel test (test=all) on -smp 2 with multi-threaded TCG: one
                      host thread per vCPU, so the two really run at once.
-ktests-2cpu-single   the same on -smp 2 with single-threaded TCG (vCPUs take turns).
+ktests-2cpu-single   the same on -smp 2 with single-threaded TCG (vCPUs take turns), on the
+                     pc machine (the others boot q35).
 ktests-4cpu          the same on -smp 4 with heap=fast (kmalloc through per-CPU magazines),
                      multi-threaded TCG when the host has 4 cores, else single
                      (tools/emberqemu.py tcg_threading: with more vCPUs than cores a vCPU
@@ -52,7 +53,7 @@ def case_ktests_2cpu_multi(ctx):
 
 
 def case_ktests_2cpu_single(ctx):
-    boot_all_tests(ctx, 2, "single")
+    boot_all_tests(ctx, 2, "single", machine="pc")
 
 
 def case_ktests_4cpu(ctx):
