@@ -7,7 +7,7 @@
 #include <hal/pit.hpp>
 
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "crash_report.hpp"
 #include "log.hpp"
 #include "panic.hpp"
@@ -33,6 +33,7 @@ void nested(const hal::TrapFrame& f) {
 
 [[noreturn]] void fatal(hal::TrapFrame& f) {
   hal::ControlRegisters cr = crash::read_control_registers();
+  stop_the_world();  // the report is the only output from here on
   if (reporting) nested(f);
   reporting = true;
   crash::report(f, cr, log::Level::Error);
@@ -49,6 +50,7 @@ void breakpoint(hal::TrapFrame& f) {
 }
 
 void nmi(hal::TrapFrame& f) {
+  halt_if_world_stopped();  // a panic on another CPU stopping this one
   ++nmis;
   log::warn("nmi: non-maskable interrupt at {:#x} (system control port B {:#x}); continuing", f.rip,
             hal::pit::system_control_b());

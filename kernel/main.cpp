@@ -10,7 +10,10 @@
 #include "boot.hpp"
 #include "boot_summary.hpp"
 #include "console.hpp"
-#include "cpu.hpp"
+#include "cpu/ap_start.hpp"
+#include "cpu/info.hpp"
+#include "cpu/ipi.hpp"
+#include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
@@ -68,6 +71,19 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   return libk::StringView(kBuildKind) != "release";
 }
 
+// cpus=N: run at most N CPUs (1: only the bootstrap CPU); 0 or absent: all of them.
+u32 max_cpus(const libk::CommandLine& cmdline) {
+  auto value = cmdline.get("cpus");
+  if (!value) return 0;
+  u64 n = 0;
+  if (!libk::parse_u64(*value, n) || n > kMaxCpus) {
+    log::warn("cmdline: cpus={} is not a number from 0 to {}; starting every CPU", *value,
+              kMaxCpus);
+    return 0;
+  }
+  return u32(n);
+}
+
 [[noreturn]] void stop(const char* why) {
   log::error("ember: {}; cannot continue", why);
   hal::qemu::debug_exit(hal::qemu::kExitFailure);
@@ -87,13 +103,15 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   time::init();                  // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  ipi::init();                 // reschedule and call-function IPIs
   Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread
   log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
+  libk::CommandLine cmdline(boot_info::cmdline());
+  smp::start_aps(max_cpus(cmdline));  // every other CPU runs threads from here on
   keyboard::init();
 
-  libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   init_scrollback(cmdline);  // the heap is up: the console can look back
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
@@ -109,11 +127,14 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 
 // No stack canary of its own: the canary changes while it runs, and it never returns.
 extern "C" [[noreturn, clang::no_stack_protector]] void kernel_main(const boot::BootInfo* info) {
-  stack_protector::init(info);  // a random canary, before any protected function is entered
-  hal::gdt::init();             // the firmware's GDT is not mapped any more; TSS with IST stacks
-  log::init();                  // serial first: everything after this can report problems
-  cpu::init();                  // CPUID, read once: every CPU-feature decision below uses it
-  exceptions::init();           // IDT: from here on every CPU exception gives a crash report
+  u64 entry_tsc = hal::cpu::rdtsc();
+  stack_protector::init(info);         // a random canary, before any protected function is entered
+  time::note_kernel_entry(entry_tsc);  // boot time is measured from here
+  hal::gdt::init();         // the firmware's GDT is not mapped any more; TSS with IST stacks
+  percpu::init_boot_cpu();  // GS points at CPU 0's data: spinlocks know their owner CPU
+  log::init();              // serial first: everything after this can report problems
+  cpu::init();              // CPUID, read once: every CPU-feature decision below uses it
+  exceptions::init();       // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);

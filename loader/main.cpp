@@ -84,6 +84,10 @@ void fill_boot_info(const HandoffBlock& block, const Config& config, const Loade
   info.verified_files = verifier.verified_files;
   info.verify_cycles = verifier.hash_cycles;
   copy_firmware_vendor(info);
+  // Below 640 KiB: a start-up IPI can name only pages there (docs/smp.md). The kernel looks
+  // in the memory map itself if this fails.
+  constexpr u64 kTrampolineLimit = 0xA'0000;
+  info.ap_trampoline = allocate_page_below(kTrampolineLimit);
 }
 
 void record_loader_image(boot::BootInfo& info) {

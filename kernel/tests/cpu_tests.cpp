@@ -10,7 +10,8 @@
 #include "acpi.hpp"
 #include "backtrace.hpp"
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
+#include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"
@@ -154,7 +155,7 @@ KTEST("interrupts.ioapic.keyboard_routed_per_madt") {
   if (!KEXPECT(route.has_value())) return;
   KEXPECT_EQ(route->entry.vector(), interrupts::kIsaVectorBase + 1);
   KEXPECT(!route->entry.masked());
-  KEXPECT_EQ(route->entry.destination(), u8(interrupts::local_apic().id()));
+  KEXPECT_EQ(route->entry.destination(), u8(cpu_at(0).apic_id));  // the boot CPU
   auto expected = libk::acpi::route_isa_irq(*acpi::madt(), 1);
   KEXPECT_EQ(route->gsi, expected.gsi);
   KEXPECT_EQ(route->entry.active_low(), expected.active_low);

@@ -39,7 +39,9 @@ VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^sy
                                      r"^pmm: \S+ \S+ free of \S+ \S+ usable",
                                      # ... and where the frame metadata lands
                                      r"^pmm: \d+ section\(s\), .* of frame metadata at ",
-                                     r"^time: (TSC|local APIC timer) ")]
+                                     r"^time: (TSC|local APIC timer) ",
+                                     # boot time, measured
+                                     r"^shell: ready \d+ ms after kernel entry")]
 DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
 

@@ -288,11 +288,11 @@ def expect_absent(result, pattern, what=None):
         raise Failure("unexpected %s on serial: %r" % (what or "output", m.group(0)))
 
 
-def boot_failing_test(ctx, test, timeout=120):
+def boot_failing_test(ctx, test, timeout=120, **machine):
     """Boots `test=<test>`, a test that must fail (a deliberate failure, panic or crash):
     the harness then ends QEMU at once with status 35. Returns the BootResult."""
     image = make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
-    result = boot(image, timeout=timeout)
+    result = boot(image, timeout=timeout, **machine)
     print(result.serial)
     if result.timed_out:
         raise Failure("timed out after %.0f s: %s did not end the boot" % (result.elapsed, test))

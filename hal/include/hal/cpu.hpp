@@ -93,6 +93,15 @@ inline void write_cr0(u64 v) { asm volatile("mov %0, %%cr0" : : "r"(v) : "memory
 inline void write_cr3(u64 v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 inline void write_cr4(u64 v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
 
+// The 8 bytes at GS:offset (offset a constant): one instruction, so the value comes from the
+// CPU the instruction runs on even if the thread moves between CPUs right after.
+template <u32 Offset>
+inline u64 read_gs_u64() {
+  u64 v;
+  asm volatile("movq %%gs:%c1, %0" : "=r"(v) : "i"(Offset));
+  return v;
+}
+
 inline u64 read_rflags() {
   u64 v;
   asm volatile("pushfq; popq %0" : "=r"(v));

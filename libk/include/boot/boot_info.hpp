@@ -12,7 +12,7 @@
 namespace boot {
 
 inline constexpr u64 kMagic = 0x544f4f4252424d45ull;  // "EMBRBOOT" in memory order
-inline constexpr u32 kVersion = 2;
+inline constexpr u32 kVersion = 3;                    // 2: Secure Boot, KASLR; 3: ap_trampoline
 
 // What the loader maps besides the kernel (boot/address_space.hpp, docs/boot-protocol.md).
 inline constexpr u64 kDirectMapBase = layout::kDirectMap.base;  // virt = phys + this
@@ -180,6 +180,11 @@ struct BootInfo {
   u32 reserved1;
   u64 entropy;        // 64 random bits from kaslr's source (or the best one left): the stack canary
   u64 verify_cycles;  // TSC cycles the loader spent hashing the files it verified
+
+  // Version 3.
+  // A page below 640 KiB the loader reserved for the kernel's application-processor
+  // trampoline (a start-up IPI starts a CPU in real mode at such a page); 0 if it could not.
+  u64 ap_trampoline;
 };
 
 static_assert(__builtin_offsetof(BootInfo, memory_map) == 32);
@@ -193,6 +198,7 @@ static_assert(__builtin_offsetof(BootInfo, firmware_vendor) == 264);
 static_assert(__builtin_offsetof(BootInfo, kernel_link_base) == 328);
 static_assert(__builtin_offsetof(BootInfo, secure_boot) == 340);
 static_assert(__builtin_offsetof(BootInfo, entropy) == 352);
-static_assert(sizeof(BootInfo) == 368);
+static_assert(__builtin_offsetof(BootInfo, ap_trampoline) == 368);
+static_assert(sizeof(BootInfo) == 376);
 
 }  // namespace boot

@@ -1,4 +1,4 @@
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 
 #include "log.hpp"
 
