@@ -95,6 +95,7 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
   memory::finish_boot();  // BootInfo copied; loader and boot-services memory reclaimed
   crash::register_stack("kernel boot stack", memory::boot_stack().base, memory::boot_stack().top(),
                         true);
+  exceptions::move_boot_ist_stacks();  // guard pages below CPU 0's IST stacks too
   log_boot_summary();
   cpu::log_summary();  // what cpu::init() read from CPUID
   acpi::init();

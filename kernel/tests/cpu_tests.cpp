@@ -17,6 +17,7 @@
 #include "interrupts.hpp"
 #include "keyboard.hpp"
 #include "ktest.hpp"
+#include "memory/vm.hpp"
 #include "symbols.hpp"
 
 namespace kernel {
@@ -66,14 +67,19 @@ Name function_at(u64 address) {
 
 KTEST("cpu.gdt.task_register_holds_tss") { KEXPECT_EQ(hal::cpu::str(), hal::gdt::kTss); }
 
-KTEST("cpu.gdt.ist_stacks_distinct_and_aligned") {
-  for (u8 i = 1; i <= hal::gdt::kIstCount; ++i) {
-    auto s = hal::gdt::ist_stack(i);
-    KEXPECT_EQ(s.top - s.bottom, hal::gdt::kIstStackSize);
-    KEXPECT_EQ(s.top % 16, 0u);
-    for (u8 j = u8(i + 1); j <= hal::gdt::kIstCount; ++j)
-      KEXPECT(!libk::ranges_overlap(s.bottom, s.top, hal::gdt::ist_stack(j).bottom,
-                                    hal::gdt::ist_stack(j).top));
+// The IST stacks in use on this CPU (CPU 0's were moved off .bss at boot, an AP's were
+// allocated before it started): distinct, aligned, the size hal expects, a guard page below
+// each, and the TSS pointing at their tops.
+KTEST("cpu.gdt.ist_stacks_distinct_aligned_and_guarded") {
+  const Cpu& self = this_cpu();
+  for (u8 i = 0; i < hal::gdt::kIstCount; ++i) {
+    u64 bottom = self.ist_bottom[i], top = self.ist_top[i];
+    KEXPECT_EQ(top - bottom, hal::gdt::kIstStackSize);
+    KEXPECT_EQ(top % 16, 0u);
+    KEXPECT_EQ(self.tables->tss.ist[i], top);
+    KEXPECT(vm::lookup(bottom - libk::kPageSize) == hal::paging::PageState::Guard);
+    for (u8 j = u8(i + 1); j < hal::gdt::kIstCount; ++j)
+      KEXPECT(!libk::ranges_overlap(bottom, top, self.ist_bottom[j], self.ist_top[j]));
   }
 }
 

@@ -58,7 +58,7 @@ void set_ist(CpuTables& tables, u8 ist, u64 top);
 // The bootstrap CPU's tables and IST stacks, in .bss: kernel_main loads them first thing
 // (the loader leaves the firmware's GDT in place, and its memory is not mapped in the
 // kernel), before any memory allocator exists. The kernel later moves the IST slots onto
-// guard-paged stacks (set_ist).
+// guard-paged stacks (set_ist; kernel/exceptions.cpp, move_boot_ist_stacks).
 void init();
 CpuTables& boot_tables();
 
