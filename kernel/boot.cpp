@@ -10,7 +10,7 @@ const char* check(const boot::BootInfo* info) {
   if (info == nullptr) return "no BootInfo pointer";
   if (info->magic != boot::kMagic) return "bad BootInfo magic";
   if (info->version < boot::kVersion) return "BootInfo version too old";
-  if (info->size < sizeof(boot::BootInfo)) return "BootInfo smaller than version 1";
+  if (info->size < sizeof(boot::BootInfo)) return "BootInfo smaller than this kernel expects";
   if (info->direct_map_base != boot::kDirectMapBase) return "unexpected direct map base";
   return nullptr;
 }

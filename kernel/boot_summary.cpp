@@ -4,6 +4,7 @@
 #include <hal/cpu.hpp>
 
 #include "boot.hpp"
+#include "image.hpp"
 #include "log.hpp"
 #include "time.hpp"
 
@@ -22,6 +23,34 @@ libk::StringView pixel_format_name(boot::PixelFormat f) {
     case boot::PixelFormat::Bitmask: return "bitmask";
   }
   return "?";
+}
+
+// KASLR: where the loader put the image, relative to its link address, and why.
+void log_placement(const boot::BootInfo& info) {
+  if (info.kaslr_source == boot::EntropySource::None) {
+    log::info("kaslr: off (nokaslr): the kernel runs at its link address {:#x}",
+              info.kernel_link_base);
+    return;
+  }
+  log::info("kaslr: base {:#x}, slide {:#x} from the link address {:#x}, entropy from {}",
+            image::base(), image::slide(), info.kernel_link_base,
+            boot::entropy_source_name(info.kaslr_source));
+}
+
+// The chain of trust (docs/secure-boot.md): the firmware checked the loader's signature if
+// Secure Boot is on; the loader checked these files against the digests in its image.
+void log_secure_boot(const boot::BootInfo& info) {
+  log::info("secure boot: {}", boot::secure_boot_state_name(info.secure_boot));
+  const u32 v = info.verified_files;
+  if (v == 0) {
+    log::info("secure boot: the loader verified nothing (its image carries no digests)");
+    return;
+  }
+  log::info("secure boot: the loader verified{}{} against the SHA-256 digests in its image",
+            v & boot::kVerifiedKernel ? " the kernel" : "",
+            v & boot::kVerifiedConfig
+                ? (v & boot::kVerifiedKernel ? " and ember.conf" : " ember.conf")
+                : "");
 }
 
 void log_memory() {
@@ -70,6 +99,8 @@ void log_boot_summary() {
   log::info("kernel: {:#x} -> phys {:#x}, {}; file {} at {:#x}", info.kernel_virtual_base,
             info.kernel_physical_base, ByteSize{info.kernel_size}, ByteSize{info.kernel_file_size},
             info.kernel_file);
+  log_placement(info);
+  log_secure_boot(info);
   log::info("cmdline: \"{}\"", boot_info::cmdline());
 }
 
@@ -80,6 +111,10 @@ void log_loader_timings() {
       "loader: kernel read after {} us, boot services exited after {} us, kernel entered "
       "after {} us; now {} us since loader entry",
       us(t.kernel_read), us(t.exit_boot_services), us(t.kernel_jump), us(hal::cpu::rdtsc()));
+  const boot::BootInfo& info = boot_info::get();
+  if (info.verified_files != 0)
+    log::info("loader: SHA-256 of the verified files took {} us",
+              time::tsc_to_ns(info.verify_cycles) / time::kNsPerUs);
 }
 
 }  // namespace kernel

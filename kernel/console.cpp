@@ -4,27 +4,29 @@
 #include <hal/cpu.hpp>
 #include <hal/interrupts.hpp>
 #include <hal/uart.hpp>
-#include <libk/claim.hpp>
 #include <libk/text_console.hpp>
 
 #include "boot.hpp"
 #include "early_memory.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::console {
 
 namespace {
 
 constinit hal::Uart16550 com1(hal::Uart16550::kCom1);
-// The screen is drawn with interrupts off and its claim taken; code that interrupts a
-// drawing anyway (an NMI, an exception in the console code) finds the claim taken and
-// leaves the screen alone. A panic takes the claim for good (emergency_write).
-constinit libk::ClaimFlag screen_claim;
-constinit libk::TextConsole screen GUARDED_BY(screen_claim);
+// Serial output and the screen under one lock, so text from several CPUs reaches each device
+// whole. Code that interrupts a writer on the same CPU anyway (an NMI, an exception in the
+// console code) finds the lock held by this CPU and writes serial only, leaving the screen
+// alone. A panic takes the screen over for good (emergency_write).
+constinit SpinLock console_lock{"console", lock_rank::kConsole};
+constinit libk::TextConsole screen GUARDED_BY(console_lock);
 constinit bool screen_ready = false;  // set once, by init_screen()
-constinit u32 batch_depth GUARDED_BY(screen_claim) = 0;
-constinit libk::Scrollback scrollback GUARDED_BY(screen_claim);
+constinit libk::Atomic<bool> screen_taken_by_panic{false};
+constinit u32 batch_depth GUARDED_BY(console_lock) = 0;
+constinit libk::Scrollback scrollback GUARDED_BY(console_lock);
 constinit libk::StringView font_name;
 
 class BothSink final : public libk::Sink {
@@ -82,7 +84,7 @@ libk::Optional<libk::psf::Font> pick_font(libk::StringView option, u32 width) {
   return libk::nullopt;
 }
 
-void present_unless_batched() REQUIRES(screen_claim) {
+void present_unless_batched() REQUIRES(console_lock) {
   if (batch_depth == 0) screen.present();
 }
 
@@ -121,13 +123,10 @@ bool init_screen(libk::StringView font_option) {
   }
   libk::Span<u8> block(boot_info::physical_to_virtual<u8>(*memory), layout.bytes);
   {
-    hal::interrupts::Guard no_interrupts;
-    VERIFY(screen_claim.try_claim());  // nobody draws before screen_ready
-    bool ready =
-        screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer);
+    SpinLockGuard guard(console_lock);
+    if (!screen.init(*view, *font, block, libk::console_terminal_options(), copy_to_framebuffer))
+      return false;
     screen.renderer().set_wide_font(&fonts::kWideFont);
-    screen_claim.release();
-    if (!ready) return false;
   }
   screen_ready = true;
   {
@@ -143,14 +142,24 @@ bool has_screen() { return screen_ready; }
 
 void write(libk::StringView text, Target to) {
   hal::interrupts::Guard no_interrupts;
+  if (!lock_unless_held_here(console_lock)) {  // interrupted a writer on this CPU
+    if (to & kSerial) com1.write(text);
+    return;
+  }
   if (to & kSerial) com1.write(text);
-  if (!(to & kScreen) || !screen_ready || !screen_claim.try_claim()) return;
-  screen.write(text);
-  present_unless_batched();
-  screen_claim.release();
+  if ((to & kScreen) && screen_ready && !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed)) {
+    screen.write(text);
+    present_unless_batched();
+  }
+  console_lock.unlock();
 }
 
 libk::Sink& sink() { return both_sink; }
+
+// True when the screen may be drawn on: set up and not taken over by a panic.
+bool screen_usable() REQUIRES(console_lock) {
+  return screen_ready && !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed);
+}
 
 bool init_scrollback(u32 lines) {
   if (!screen_ready) return false;
@@ -165,23 +174,24 @@ bool init_scrollback(u32 lines) {
     log::warn("console: no memory for a scrollback of {} lines ({})", lines, libk::ByteSize{bytes});
     return false;
   }
-  hal::interrupts::Guard no_interrupts;
-  if (!screen_claim.try_claim()) {
+  bool ok = false;
+  {
+    SpinLockGuard guard(console_lock);
+    ok = screen_usable() && scrollback.init({cells, usize(lines) * columns}, columns, lines) &&
+         screen.terminal().set_scrollback(&scrollback);
+  }
+  if (!ok) {
     heap::free(cells);
     return false;
   }
-  bool ok = scrollback.init({cells, usize(lines) * columns}, columns, lines) &&
-            screen.terminal().set_scrollback(&scrollback);
-  screen_claim.release();
-  if (ok)  // debug: the boot screen has no line to spare
-    log::debug("console: scrollback of {} lines ({}); Shift+PgUp/PgDn/Home/End", lines,
-               libk::ByteSize{bytes});
-  return ok;
+  log::debug("console: scrollback of {} lines ({}); Shift+PgUp/PgDn/Home/End", lines,
+             libk::ByteSize{bytes});  // debug: the boot screen has no line to spare
+  return true;
 }
 
 void scroll_view(ScrollView how) {
-  hal::interrupts::Guard no_interrupts;
-  if (!screen_ready || !screen_claim.try_claim()) return;
+  SpinLockGuard guard(console_lock);
+  if (!screen_usable()) return;
   libk::Terminal& t = screen.terminal();
   i64 half = i64(t.grid().rows() / 2);
   switch (how) {
@@ -191,45 +201,39 @@ void scroll_view(ScrollView how) {
     case ScrollView::Bottom: t.scroll_view_to_bottom(); break;
   }
   present_unless_batched();
-  screen_claim.release();
 }
 
 usize take_screen_replies(char* out, usize capacity) {
-  hal::interrupts::Guard no_interrupts;
-  if (!screen_ready || !screen_claim.try_claim()) return 0;
-  usize n = screen.terminal().take_replies(out, capacity);
-  screen_claim.release();
-  return n;
+  SpinLockGuard guard(console_lock);
+  if (!screen_usable()) return 0;
+  return screen.terminal().take_replies(out, capacity);
 }
 
-// A batch is thread context: the claim is free unless a panic took it for good, and then the
-// batch has nothing to do.
 Batch::Batch() {
-  hal::interrupts::Guard no_interrupts;
-  if (!screen_claim.try_claim()) return;
+  SpinLockGuard guard(console_lock);
   ++batch_depth;
-  screen_claim.release();
 }
 
 Batch::~Batch() {
-  hal::interrupts::Guard no_interrupts;
-  if (!screen_claim.try_claim()) return;
-  if (batch_depth > 0 && --batch_depth == 0 && screen_ready) screen.present();
-  screen_claim.release();
+  SpinLockGuard guard(console_lock);
+  if (batch_depth > 0 && --batch_depth == 0 && screen_ready &&
+      !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed))
+    screen.present();
 }
 
-// The panic path: whatever drawing it interrupted is abandoned, and the claim is never given
-// back, so normal writers stay off the screen from now on. Outside the analysis on purpose.
+// The panic path: whatever drawing it interrupted is abandoned (its CPU, if another, is being
+// stopped) and normal writers stay off the screen from now on. It takes no lock: the holder
+// may be the stopped CPU. Outside the analysis on purpose.
 void emergency_write(libk::StringView text) NO_THREAD_SAFETY_ANALYSIS {
   if (!screen_ready) return;
-  screen_claim.take_for_good();
+  screen_taken_by_panic.store(true);
   batch_depth = 0;
   screen.terminal().abort_sequence();
   screen.write(text);
   screen.present();
 }
 
-// The geometry and font are fixed once init_screen() is done: no claim needed to read them.
+// The geometry and font are fixed once init_screen() is done: no lock needed to read them.
 ScreenInfo screen_info() NO_THREAD_SAFETY_ANALYSIS {
   if (!screen_ready) return {};
   const libk::Terminal& t = screen.terminal();

@@ -2,11 +2,11 @@
 // console drawn on it (libk::TextConsole: Terminus font, VT100/xterm escapes, UTF-8).
 // The log (log.hpp) writes every record here; the shell (kernel/shell/) writes here too.
 //
-// Writers and context. There is one CPU and no threads: each write() runs with interrupts
-// disabled (hal::interrupts::Guard), so writers never interleave, even an interrupt handler
-// echoing a key while the log is printing. write() may be called from interrupt context.
-// It is not reentrant: if an exception interrupts a write and its handler writes, that
-// text still reaches serial but not the screen (whose state is mid-update). panic() uses
+// Writers and context. Each write() holds the console lock with interrupts off, so writers
+// on any CPU never interleave within a write, even an interrupt handler echoing a key while
+// the log is printing. write() may be called from interrupt context. It is not reentrant: if
+// an exception or NMI interrupts a write on the same CPU and its handler writes, that text
+// still reaches serial but not the screen (whose state is mid-update). panic() uses
 // emergency_write(), which abandons the interrupted update and draws anyway.
 //
 // Presentation: each write() draws and copies its changes to the framebuffer before it

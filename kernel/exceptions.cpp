@@ -3,13 +3,16 @@
 #include <hal/exceptions.hpp>
 #include <hal/gdt.hpp>
 #include <hal/idt.hpp>
+#include <hal/interrupts.hpp>
 #include <hal/machine_check.hpp>
 #include <hal/pit.hpp>
 
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
+#include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "log.hpp"
+#include "memory/stacks.hpp"
 #include "panic.hpp"
 
 namespace kernel::exceptions {
@@ -33,6 +36,7 @@ void nested(const hal::TrapFrame& f) {
 
 [[noreturn]] void fatal(hal::TrapFrame& f) {
   hal::ControlRegisters cr = crash::read_control_registers();
+  stop_the_world();  // the report is the only output from here on
   if (reporting) nested(f);
   reporting = true;
   crash::report(f, cr, log::Level::Error);
@@ -49,6 +53,7 @@ void breakpoint(hal::TrapFrame& f) {
 }
 
 void nmi(hal::TrapFrame& f) {
+  halt_if_world_stopped();  // a panic on another CPU stopping this one
   ++nmis;
   log::warn("nmi: non-maskable interrupt at {:#x} (system control port B {:#x}); continuing", f.rip,
             hal::pit::system_control_b());
@@ -92,6 +97,21 @@ void register_boot_stack() {
   const boot::BootInfo& info = boot_info::get();
   crash::register_stack("boot stack", info.boot_stack_top - info.boot_stack_size,
                         info.boot_stack_top, true);
+}
+
+void move_boot_ist_stacks() {
+  Cpu& self = this_cpu();
+  constexpr const char* kNames[] = {"double-fault stack (CPU 0)", "NMI stack (CPU 0)",
+                                    "machine-check stack (CPU 0)"};
+  for (u8 ist = 1; ist <= hal::gdt::kIstCount; ++ist) {
+    auto stack = stacks::allocate(hal::gdt::kIstStackSize);
+    if (!stack) return log::warn("exceptions: no memory for guarded IST stacks; kept in .bss");
+    self.ist_bottom[ist - 1] = stack->base;
+    self.ist_top[ist - 1] = stack->top();
+    crash::register_stack(kNames[ist - 1], stack->base, stack->top(), true);
+    hal::interrupts::Guard no_interrupts;  // the slot changes between two interrupts
+    hal::gdt::set_ist(*self.tables, ist, stack->top());
+  }
 }
 
 u64 breakpoints_seen() { return breakpoints; }

@@ -20,6 +20,12 @@ void init();
 // Registers the boot stack (BootInfo) so that overflowing it is reported as such.
 void register_boot_stack();
 
+// Moves CPU 0's IST stacks from .bss (hal::gdt::init runs before any allocator) onto stacks
+// with an unmapped guard page below, like every AP's, so that an overflowing #DF, NMI or #MC
+// handler faults instead of overwriting whatever .bss holds below. Context: boot, CPU 0,
+// once stacks::allocate works.
+void move_boot_ist_stacks();
+
 u64 breakpoints_seen();
 u64 nmis_seen();
 

@@ -7,7 +7,8 @@
 #include <libk/vector_allocator.hpp>
 
 #include "acpi.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
+#include "cpu/percpu.hpp"
 #include "log.hpp"
 #include "panic.hpp"
 #include "sync/spinlock.hpp"
@@ -33,6 +34,9 @@ constinit ContextEntry context_handlers[256] = {};
 // The exit hook (the scheduler's preemption point) runs after the EOI: a thread switch there
 // must not leave this vector in service while another thread runs.
 void dispatch(hal::TrapFrame& frame) {
+  Cpu& self = this_cpu();  // its counter: written by this CPU only
+  self.interrupts.store(self.interrupts.load(libk::MemoryOrder::Relaxed) + 1,
+                        libk::MemoryOrder::Relaxed);
   if (Handler h = handlers[frame.vector & 0xFF]) h();
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();
@@ -114,6 +118,7 @@ void init() {
   hal::idt::set_handler(kSpuriousVector, on_spurious);
   hal::idt::set_fallback(on_unexpected);
   enable_local_apic();
+  this_cpu().apic_id = hal::apic::local().id();
   hal::apic::program_nmi_inputs(libk::irq::nmi_lints(acpi::madt(), hal::apic::local().id()));
   set_local_handler(kApicErrorVector, on_apic_error);
   hal::apic::local().set_error_vector(kApicErrorVector);
@@ -124,16 +129,24 @@ void init() {
     log::warn("interrupts: no I/O APIC; device interrupts are unavailable");
 }
 
+void init_this_cpu() {
+  u32 id = hal::apic::enable_this_cpu(kSpuriousVector);
+  hal::apic::program_nmi_inputs(libk::irq::nmi_lints(acpi::madt(), id));
+  hal::apic::local().set_error_vector(kApicErrorVector);
+}
+
+// Device interrupts all go to the boot CPU (cpu 0), whichever CPU routes them: their handlers
+// and the drivers' state assume one CPU takes them.
 bool route_isa_irq(u8 irq, Handler handler) {
-  auto plan =
-      libk::irq::plan_isa_route(acpi::madt(), hal::apic::gsi_map(), irq, hal::apic::local().id());
+  u32 boot_cpu = cpu_at(0).apic_id;
+  auto plan = libk::irq::plan_isa_route(acpi::madt(), hal::apic::gsi_map(), irq, boot_cpu);
   if (!plan) {
     if (plan.error() == libk::irq::RouteError::NoIoApic)
       log::warn("interrupts: cannot route IRQ {} (GSI {}): no I/O APIC serves it", irq,
                 libk::irq::isa_route(acpi::madt(), irq).gsi);
     else
       log::warn("interrupts: cannot route IRQ {}: APIC ID {} does not fit an I/O APIC entry", irq,
-                hal::apic::local().id());
+                boot_cpu);
     return false;
   }
   const libk::acpi::IsaRoute& route = plan.value().route;

@@ -8,6 +8,8 @@
 //   0x30-0x3F  ISA IRQ n on vector 0x30 + n, through the I/O APIC
 //   0x40-0xEF  device interrupts (MSI, MSI-X), allocated with allocate_vectors()
 //   0xF0       local APIC timer
+//   0xF1       reschedule IPI (kernel/cpu/ipi.hpp)
+//   0xF2       call-function IPI (TLB shootdown among its uses)
 //   0xFE       local APIC error
 //   0xFF       local APIC spurious interrupt
 #pragma once
@@ -22,6 +24,8 @@ inline constexpr u8 kIsaVectorBase = 0x30;
 inline constexpr u8 kDynamicVectorBase = 0x40;
 inline constexpr u8 kDynamicVectorEnd = 0xF0;  // one past the last
 inline constexpr u8 kTimerVector = 0xF0;
+inline constexpr u8 kRescheduleVector = 0xF1;
+inline constexpr u8 kCallFunctionVector = 0xF2;
 inline constexpr u8 kApicErrorVector = 0xFE;
 inline constexpr u8 kSpuriousVector = 0xFF;
 
@@ -32,6 +36,9 @@ using Handler = void (*)();
 // exceptions::init(), cpu::init() and acpi::init() (without an MADT: the APIC base from
 // IA32_APIC_BASE, LINT1 as NMI, and no I/O APIC). Interrupts stay disabled.
 void init();
+// An AP's share of init(): its local APIC (in the mode CPU 0 chose), its NMI inputs, its
+// error interrupt. Context: the AP's first steps, interrupts off.
+void init_this_cpu();
 
 // Routes ISA `irq` to this CPU on vector kIsaVectorBase + irq, with the polarity and trigger
 // mode the MADT gives for it. False (and a warning) if no I/O APIC serves its GSI.

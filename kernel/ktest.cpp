@@ -4,6 +4,7 @@
 #include <hal/qemu.hpp>
 
 #include "log.hpp"
+#include "sched/thread.hpp"
 
 extern "C" const kernel::ktest::TestCase __start_ember_tests[];
 extern "C" const kernel::ktest::TestCase __stop_ember_tests[];
@@ -70,14 +71,21 @@ void run_one(const TestCase& test) {
 }
 
 // The one selection loop: runs, in registry order, every test `patterns` selects; returns
-// how many that was.
+// how many that was. The tests run on CPU 0: a test that checks which thread runs when
+// pins its threads to its own CPU (tests/settle.hpp), and one CPU for all of them keeps
+// that the same from test to test.
 u32 run_selected(libk::StringView patterns) {
+  Thread& self = thread::current();
+  u32 was = self.affinity();
+  (void)thread::set_affinity(self, 0);
+  thread::yield();  // moves now if it ran elsewhere
   u32 count = 0;
   for (const TestCase& test : registry()) {
     if (!selected(patterns, test)) continue;
     ++count;
     run_one(test);
   }
+  (void)thread::set_affinity(self, was);
   return count;
 }
 

@@ -2,7 +2,6 @@
 
 #include <hal/interrupts.hpp>
 #include <libk/atomic.hpp>
-#include <libk/claim.hpp>
 
 #include "console.hpp"
 #include "sched/wait_queue.hpp"
@@ -13,12 +12,13 @@ namespace {
 
 constexpr usize kRingBytes = 64 * 1024;
 
-// The ring is appended to and read with interrupts off and its claim taken. Only what
-// ignores the interrupt flag (an NMI, a machine check, an exception inside the ring code)
-// can find the claim taken, and must then leave the ring alone (libk/include/libk/claim.hpp).
-constinit libk::ClaimFlag ring_claim;
+// The ring, and the serial output of each record, under one lock: every CPU's records go
+// into the ring in one order and reach serial as whole lines. Code that interrupted the
+// lock's holder on the same CPU (an NMI, an exception inside the log) finds the lock held by
+// this CPU and writes serial only, leaving the ring alone (lock_unless_held_here).
+constinit SpinLock log_lock{"log", lock_rank::kLog};
 alignas(8) constinit u8 ring_storage[kRingBytes] = {};
-constinit libk::LogRing ring GUARDED_BY(ring_claim);
+constinit libk::LogRing ring GUARDED_BY(log_lock);
 constinit Clock registered_clock = nullptr;
 constinit Level screen_threshold = Level::Info;
 
@@ -97,23 +97,10 @@ void emit(Level level, u64 timestamp_ns, libk::StringView text, console::Target 
 
 void init() {
   console::init_serial();
-  VERIFY(ring_claim.try_claim());  // the first thing the kernel does: nobody else runs
+  SpinLockGuard guard(log_lock);
   bool ready = ring.init(libk::Span<u8>(ring_storage, sizeof(ring_storage)));
-  ring_claim.release();
   VERIFY(ready);  // the storage is static, aligned and large enough
 }
-
-namespace {
-
-// Appends a record, unless the ring is being updated by the code this one interrupted.
-bool append_to_ring(Level level, u32 flags, u64 timestamp, libk::StringView text) {
-  if (!ring_claim.try_claim()) return false;
-  ring.append(u8(level), flags, timestamp, text);
-  ring_claim.release();
-  return true;
-}
-
-}  // namespace
 
 libk::Sink& serial() { return console::serial(); }
 
@@ -123,19 +110,21 @@ void write(Level level, libk::StringView text) {
     hal::interrupts::Guard no_interrupts;  // the record and its lines stay together
     Clock now = registered_clock;
     u64 timestamp = now ? now() : 0;
-    if (!append_to_ring(level, now ? 0 : kNoClock, timestamp, text)) {
-      // Interrupted the ring mid-update: serial only, the ring untouched.
+    if (!lock_unless_held_here(log_lock)) {
+      // Interrupted the log on this CPU: serial only, the ring untouched.
       emit(level, timestamp, text, console::kSerial);
       return;
     }
+    ring.append(u8(level), now ? 0 : kNoClock, timestamp, text);
     bool to_screen = level >= screen_threshold;
     if (writer_running) {
       emit(level, timestamp, text, console::kSerial);
       wake_writer = to_screen;
     } else {
       emit(level, timestamp, text, to_screen ? console::kBoth : console::kSerial);
-      screen_next = next_sequence();
+      screen_next = ring.next_sequence();
     }
+    log_lock.unlock();
   }
   // Holding the scheduler lock means logging from inside the scheduler (a crash there):
   // waking would deadlock; the record is drawn with the next one, or by the panic.
@@ -167,16 +156,16 @@ bool parse_level(libk::StringView text, Level& out) {
   return true;
 }
 
-// Sequence numbers are single words written inside the claim: reading one without it gives
-// a snapshot, which is all a reader asking "is there more?" needs.
+// Sequence numbers are single words written under the lock: reading one without it gives a
+// snapshot, which is all a reader asking "is there more?" needs.
 u64 first_sequence() NO_THREAD_SAFETY_ANALYSIS { return ring.first_sequence(); }
 u64 next_sequence() NO_THREAD_SAFETY_ANALYSIS { return ring.next_sequence(); }
 
 bool read(u64 sequence, libk::LogRecord& out, char* buffer, usize capacity) {
   hal::interrupts::Guard no_interrupts;
-  if (!ring_claim.try_claim()) return false;  // an NMI's report reading the ring it interrupted
+  if (!lock_unless_held_here(log_lock)) return false;  // an NMI reading the ring it interrupted
   bool found = ring.read(sequence, out, buffer, capacity);
-  ring_claim.release();
+  log_lock.unlock();
   return found;
 }
 
@@ -233,6 +222,7 @@ void start_screen_writer() {
   ThreadOptions options;
   options.priority = kWriterPriority;
   options.detached = true;  // runs for good
+  options.cpu = 0;          // one CPU draws: the screen's order is the order records were made
   auto writer = thread::create("log-writer", screen_writer, nullptr, options);
   if (!writer) {
     warn("log: no screen writer thread ({}); drawing in the caller",

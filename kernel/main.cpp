@@ -10,7 +10,10 @@
 #include "boot.hpp"
 #include "boot_summary.hpp"
 #include "console.hpp"
-#include "cpu.hpp"
+#include "cpu/ap_start.hpp"
+#include "cpu/info.hpp"
+#include "cpu/ipi.hpp"
+#include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "drivers/pci/pci.hpp"
 #include "drivers/pci/registry.hpp"
@@ -25,6 +28,7 @@
 #include "power.hpp"
 #include "sched/scheduler.hpp"
 #include "shell/shell.hpp"
+#include "stack_protector.hpp"
 #include "symbols.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -69,6 +73,19 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   return libk::StringView(kBuildKind) != "release";
 }
 
+// cpus=N: run at most N CPUs (1: only the bootstrap CPU); 0 or absent: all of them.
+u32 max_cpus(const libk::CommandLine& cmdline) {
+  auto value = cmdline.get("cpus");
+  if (!value) return 0;
+  u64 n = 0;
+  if (!libk::parse_u64(*value, n) || n > kMaxCpus) {
+    log::warn("cmdline: cpus={} is not a number from 0 to {}; starting every CPU", *value,
+              kMaxCpus);
+    return 0;
+  }
+  return u32(n);
+}
+
 [[noreturn]] void stop(const char* why) {
   log::error("ember: {}; cannot continue", why);
   hal::qemu::debug_exit(hal::qemu::kExitFailure);
@@ -80,6 +97,7 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   memory::finish_boot();  // BootInfo copied; loader and boot-services memory reclaimed
   crash::register_stack("kernel boot stack", memory::boot_stack().base, memory::boot_stack().top(),
                         true);
+  exceptions::move_boot_ist_stacks();  // guard pages below CPU 0's IST stacks too
   log_boot_summary();
   cpu::log_summary();  // what cpu::init() read from CPUID
   acpi::init();
@@ -88,15 +106,17 @@ bool heap_debug(const libk::CommandLine& cmdline) {
   time::init();                  // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  ipi::init();                 // reschedule and call-function IPIs
   Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread
   log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
   hal::interrupts::enable();
+  libk::CommandLine cmdline(boot_info::cmdline());
+  smp::start_aps(max_cpus(cmdline));  // every other CPU runs threads from here on
   keyboard::init();
   pci::init();          // every function on every bus, through ECAM or the 0xCF8 ports
   pci::bind_drivers();  // xHCI: USB keyboards, mice and hubs
 
-  libk::CommandLine cmdline(boot_info::cmdline());
   report_cmdline_problems(cmdline);
   init_scrollback(cmdline);  // the heap is up: the console can look back
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
@@ -110,11 +130,16 @@ bool heap_debug(const libk::CommandLine& cmdline) {
 
 }  // namespace
 
-extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
-  hal::gdt::init();    // the firmware's GDT is not mapped any more; TSS with IST stacks
-  log::init();         // serial first: everything after this can report problems
-  cpu::init();         // CPUID, read once: every CPU-feature decision below uses it
-  exceptions::init();  // IDT: from here on every CPU exception gives a crash report
+// No stack canary of its own: the canary changes while it runs, and it never returns.
+extern "C" [[noreturn, clang::no_stack_protector]] void kernel_main(const boot::BootInfo* info) {
+  u64 entry_tsc = hal::cpu::rdtsc();
+  stack_protector::init(info);         // a random canary, before any protected function is entered
+  time::note_kernel_entry(entry_tsc);  // boot time is measured from here
+  hal::gdt::init();         // the firmware's GDT is not mapped any more; TSS with IST stacks
+  percpu::init_boot_cpu();  // GS points at CPU 0's data: spinlocks know their owner CPU
+  log::init();              // serial first: everything after this can report problems
+  cpu::init();              // CPUID, read once: every CPU-feature decision below uses it
+  exceptions::init();       // IDT: from here on every CPU exception gives a crash report
   log::info("\x1b[1;38;2;255;158;44mEmber\x1b[0m {} ({}) starting", kVersion, kBuildKind);
   if (const char* problem = boot_info::check(info)) {
     log::error("boot: {}; cannot continue", problem);
@@ -131,6 +156,7 @@ extern "C" [[noreturn]] void kernel_main(const boot::BootInfo* info) {
   apply_console_options(libk::CommandLine(boot_info::cmdline()));
   if (!memory::init(heap_debug(libk::CommandLine(boot_info::cmdline()))))
     stop("cannot set up memory management");
+  vm::audit_page_tables();  // the live tables: no W+X page, no user page in the kernel half
   crash::set_page_fault_describer(vm::describe_fault);  // guard page / unmapped / W^X
   memory::switch_to_kernel_stack(kernel_main_on_kernel_stack, nullptr);
 }

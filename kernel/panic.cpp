@@ -4,6 +4,8 @@
 #include <hal/qemu.hpp>
 
 #include "console.hpp"
+#include "cpu/ipi.hpp"
+#include "cpu/percpu.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 
@@ -11,7 +13,29 @@ namespace kernel {
 
 namespace {
 
-constinit bool in_panic = false;
+constexpr u32 kNobody = ~0u;
+// The CPU that is stopping the world (a panic or a crash report), kNobody until one does.
+constinit libk::Atomic<u32> stopper{kNobody};
+// The CPUs that took the stop NMI and halted.
+constinit libk::Atomic<u32> stopped_count{0};
+constinit bool in_panic = false;  // written only by the stopper
+constinit u32 others_asked = 0;   // the online CPUs the stopper sent its NMI to
+
+// This CPU's index; 0 before the per-CPU data exists (only the bootstrap CPU runs then).
+u32 self_index() { return cpu_count() == 0 ? 0 : this_cpu_index(); }
+
+// Waits, boundedly, until every other online CPU has taken the stop NMI. A CPU that does not
+// answer (its NMIs blocked: it is itself in an NMI handler) must not keep the report back.
+void wait_for_others_to_stop(u32 expected) {
+  constexpr u64 kSpins = u64{1} << 24;
+  for (u64 i = 0; i < kSpins && stopped_count.load() < expected; ++i) hal::cpu::pause();
+}
+
+[[noreturn]] void halt_here() {
+  if (cpu_count() != 0) this_cpu().state.store(CpuState::Stopped);
+  stopped_count.fetch_add(1);
+  hal::cpu::halt_forever();
+}
 
 // Writes to the screen through console::emergency_write, which ignores a write that was
 // in progress when the panic struck.
@@ -21,6 +45,31 @@ class ScreenSink final : public libk::Sink {
 };
 
 }  // namespace
+
+bool stop_the_world() {
+  hal::cpu::cli();
+  u32 self = self_index();
+  u32 expected = kNobody;
+  if (!stopper.compare_exchange(expected, self)) {
+    if (expected == self) return false;  // this CPU is already reporting: a nested failure
+    halt_here();                         // another CPU reports; its NMI may be on the way
+  }
+  u32 others = 0;
+  for (u32 i = 0; i < cpu_count(); ++i)
+    others += i != self && cpu_at(i).state.load() == CpuState::Online;
+  others_asked = others;
+  if (others == 0) return true;
+  ipi::stop_others();
+  wait_for_others_to_stop(others);
+  return true;
+}
+
+bool world_stopped() { return stopper.load() != kNobody; }
+
+void halt_if_world_stopped() {
+  u32 who = stopper.load();
+  if (who != kNobody && who != self_index()) halt_here();
+}
 
 void write_panic_banner(libk::Sink& out, const char* file, int line, const char* function,
                         libk::StringView message) {
@@ -33,20 +82,22 @@ void write_panic_banner(libk::Sink& out, const char* file, int line, const char*
   out.write("  ");
   out.write(message);
   out.write(kNext);
-  libk::format_to(out, "  at {}:{} in {}()", file, line, function);
+  libk::format_to(out, "  at {}:{} in {}() on CPU {}", file, line, function, self_index());
   out.write(kEnd);
 }
 
 void panic_message(const char* file, int line, const char* function, libk::StringView message) {
-  hal::cpu::cli();
   libk::Sink& out = log::serial();
-  if (in_panic) {  // a panic while panicking: say so once and stop
+  if (!stop_the_world() && in_panic) {  // a panic while panicking: say so once and stop
     out.write("\nnested panic\n");
     // A test run must still end QEMU (with failure), not leave the harness to time out.
     if (ktest::active()) hal::qemu::debug_exit(hal::qemu::kExitFailure);
     hal::cpu::halt_forever();
   }
   in_panic = true;
+  if (others_asked != 0)
+    libk::format_to(out, "\npanic: CPU {} stopped {} of {} other CPUs\n", self_index(),
+                    stopped_count.load(), others_asked);
   write_panic_banner(out, file, line, function, message);
   log::flush_screen_for_panic();  // what the log writer thread had not drawn yet
   ScreenSink screen;

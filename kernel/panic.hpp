@@ -6,6 +6,15 @@
 
 namespace kernel {
 
+// Stops every other online CPU (an NMI IPI each; they halt for good) so that the crash
+// report or panic this CPU writes next is the only output. Returns false when this CPU had
+// stopped the world already (a failure while reporting one). If another CPU is stopping it,
+// halts this one for good instead: one report, from the CPU that failed first.
+// Context: any; leaves interrupts disabled.
+bool stop_the_world();
+// The NMI handler calls it first: halts this CPU for good if another one stopped the world.
+void halt_if_world_stopped();
+
 [[noreturn]] void panic_message(const char* file, int line, const char* function,
                                 libk::StringView message);
 

@@ -4,6 +4,7 @@
 #include <libk/elf_symbols.hpp>
 
 #include "boot.hpp"
+#include "image.hpp"
 #include "log.hpp"
 
 namespace kernel::symbols {
@@ -34,11 +35,13 @@ void init() {
 
 bool available() { return loaded; }
 
+// The file's symbols have link addresses; the kernel runs image::slide() bytes away from them.
 libk::Optional<Resolved> resolve(u64 address) {
   if (!loaded) return libk::nullopt;
-  auto match = table.lookup(address);
+  const u64 slide = image::slide();
+  auto match = table.lookup(address - slide);
   if (!match) return libk::nullopt;
-  return Resolved{match->name, match->address, match->offset};
+  return Resolved{match->name, match->address + slide, match->offset};
 }
 
 void write(libk::Sink& out, u64 address) {

@@ -20,7 +20,7 @@ bool available();
 
 struct Resolved {
   libk::StringView name;  // mangled, as in the symbol table
-  u64 address;            // of the symbol
+  u64 address;            // of the symbol, where it runs (its link address + image::slide())
   u64 offset;             // of the looked-up address from it
 };
 

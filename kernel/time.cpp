@@ -6,7 +6,7 @@
 #include <libk/tick_converter.hpp>
 
 #include "acpi.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
 
@@ -24,6 +24,7 @@ constinit hal::ReferenceClock reference;
 constinit libk::TickConverter tsc_to_ns_conv;
 constinit libk::TickConverter ns_to_tsc_conv;
 constinit libk::TickConverter ns_to_lapic_conv;
+constinit u64 kernel_entry_tsc = 0;
 
 // The HPET from the ACPI HPET table, when there is one that works; else the PIT.
 void choose_reference() {
@@ -95,6 +96,8 @@ const char* reference_name() {
 
 u64 now_ns() { return tsc_to_ns_conv.convert(hal::cpu::rdtsc()); }
 u64 tsc_to_ns(u64 cycles) { return tsc_to_ns_conv.convert(cycles); }
+void note_kernel_entry(u64 tsc) { kernel_entry_tsc = tsc; }
+u64 since_kernel_entry_ns() { return tsc_to_ns(hal::cpu::rdtsc() - kernel_entry_tsc); }
 u64 ns_to_tsc(u64 ns) { return ns_to_tsc_conv.convert(ns); }
 u64 ns_to_lapic_ticks(u64 ns) { return ns_to_lapic_conv.convert(ns); }
 

@@ -35,6 +35,10 @@ const char* reference_name();
 // Monotonic nanoseconds since the TSC started counting (reset). Context: any.
 u64 now_ns();
 u64 tsc_to_ns(u64 cycles);
+// The TSC when kernel_main began, noted before anything else runs; the time since then
+// (after init()). The firmware's and loader's time is what now_ns() has beyond it.
+void note_kernel_entry(u64 tsc);
+u64 since_kernel_entry_ns();
 u64 ns_to_tsc(u64 ns);
 u64 ns_to_lapic_ticks(u64 ns);
 

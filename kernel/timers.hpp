@@ -10,13 +10,16 @@ namespace kernel::timers {
 
 // Installs the timer interrupt and selects the hardware mode. Needs time::init().
 void init();
+// Puts this CPU's local APIC timer into the mode init() chose. Context: an AP coming up.
+void init_this_cpu();
 
-// Arms `timer` (not already armed) to call `callback(timer, context)` once
-// time::now_ns() >= deadline_ns. Callbacks run in interrupt context with interrupts
-// disabled and may re-arm their timer. Context: any.
+// Arms `timer` (not already armed) on this CPU's queue to call `callback(timer, context)`
+// once time::now_ns() >= deadline_ns. Callbacks run on this CPU in interrupt context with
+// interrupts disabled and may re-arm their timer. Context: any.
 void arm(libk::Timer& timer, u64 deadline_ns, libk::Timer::Callback callback, void* context);
 
-// Disarms `timer`; false if it was not armed (e.g. it already fired). Context: any.
+// Disarms `timer`, on whichever CPU's queue it is; false if it was not armed (e.g. it
+// already fired). Context: any.
 bool cancel(libk::Timer& timer);
 
 // Waits at least `ns` nanoseconds, halting the CPU until a timer interrupt ends the wait.

@@ -51,21 +51,29 @@ void apply(Config& config, const libk::ConfigLine& line) {
 
 }  // namespace
 
-void load_config(EFI_FILE_PROTOCOL* root, Config& config) {
+Expected<void> load_config(EFI_FILE_PROTOCOL* root, Config& config, Verifier& verifier) {
   set_defaults(config);
   Path path = make_path(kConfigPath).release_value();
   auto file = read_file(root, path, kMaxConfigSize);
   if (!file) {
-    if (file.error().status != EFI_NOT_FOUND)
-      print("{}: {} (using defaults)\n", kName, file.error().text);
-    return;
+    if (file.error().status == EFI_NOT_FOUND)
+      return verify_absent(verifier, boot::digests::Role::Config, path);
+    print("{}: {} (using defaults)\n", kName, file.error().text);
+    return {};
   }
-  libk::parse_config(
-      file.value().text(), [&](const libk::ConfigLine& line) { apply(config, line); },
-      [](u32 line, libk::ConfigProblem p) { warn(line, libk::config_problem_text(p), ""); });
+  const FileData data = file.value();
+  // Checked before it is parsed: nothing of an unverified file may be used.
+  auto use = verify_file(verifier, boot::digests::Role::Config, path,
+                         libk::Bytes(data.bytes(), data.size));
+  if (use && use.value())
+    libk::parse_config(
+        data.text(), [&](const libk::ConfigLine& line) { apply(config, line); },
+        [](u32 line, libk::ConfigProblem p) { warn(line, libk::config_problem_text(p), ""); });
   firmware.boot->FreePages(
-      file.value().address,
-      libk::align_up(libk::max<u64>(file.value().size, 1), libk::kPageSize) / libk::kPageSize);
+      data.address,
+      libk::align_up(libk::max<u64>(data.size, 1), libk::kPageSize) / libk::kPageSize);
+  if (!use) return libk::unexpected(use.error());
+  return {};
 }
 
 }  // namespace loader

@@ -4,6 +4,7 @@
 #include <libk/config.hpp>
 
 #include "files.hpp"
+#include "verify.hpp"
 
 namespace loader {
 
@@ -20,8 +21,9 @@ struct Config {
   libk::Resolution resolution;                           // for Mode::Fixed
 };
 
-// Never fails: a missing file means defaults; a malformed line or value is reported on the
-// console (with its line number) and ignored.
-void load_config(EFI_FILE_PROTOCOL* root, Config& config);
+// A missing file means defaults, and so does one the verifier says to ignore; a malformed
+// line or value is reported on the console (with its line number) and ignored. Fails only
+// when the verifier refuses the file (or its absence).
+Expected<void> load_config(EFI_FILE_PROTOCOL* root, Config& config, Verifier& verifier);
 
 }  // namespace loader

@@ -92,6 +92,14 @@ Expected<u64> allocate_pages(u64 bytes, const char* what) {
   return u64(address);
 }
 
+u64 allocate_page_below(u64 limit) {
+  EFI_PHYSICAL_ADDRESS address = limit - 1;  // AllocateMaxAddress: the highest byte allowed
+  EFI_STATUS s = firmware.boot->AllocatePages(AllocateMaxAddress, EfiLoaderData, 1, &address);
+  if (EFI_ERROR(s)) return 0;
+  __builtin_memset(reinterpret_cast<void*>(address), 0, libk::kPageSize);
+  return u64(address);
+}
+
 Expected<EFI_FILE_PROTOCOL*> open_boot_volume() {
   EFI_LOADED_IMAGE* image = nullptr;
   EFI_STATUS s = firmware.boot->HandleProtocol(firmware.image, &kLoadedImageGuid,

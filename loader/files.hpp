@@ -35,5 +35,7 @@ Expected<FileData> read_file(EFI_FILE_PROTOCOL* root, const Path& path, u64 max_
 
 // AllocatePages(AnyPages, EfiLoaderData), zero-filled. `what` names the use in messages.
 Expected<u64> allocate_pages(u64 bytes, const char* what);
+// One zeroed page below `limit` (exclusive), or 0 if the firmware has none there.
+u64 allocate_page_below(u64 limit);
 
 }  // namespace loader

@@ -98,7 +98,7 @@ void enter_kernel(const AddressSpace& space, const LoadedKernel& kernel,
   hal::Efer::read().set_nxe(true).write();
   hal::Cr0::read().set_wp(true).write();
   block.info->timestamps.kernel_jump = hal::cpu::rdtsc();
-  ember_handoff(space.root, boot::kBootStackTop, kernel.plan.entry,
+  ember_handoff(space.root, boot::kBootStackTop, kernel.entry(),
                 boot::kDirectMapBase + reinterpret_cast<u64>(block.info));
   __builtin_unreachable();
 }

@@ -38,14 +38,17 @@ Permissions segment_permissions(const libk::elf::Segment& s) {
   return {.writable = s.writable(), .executable = s.executable()};
 }
 
+// Each segment at its run address (link address + slide).
 Expected<void> map_kernel(hal::paging::PageTables& tables, const LoadedKernel& kernel) {
   for (const libk::elf::Segment& s : kernel.plan.loadable()) {
     u64 begin = libk::align_down(s.vaddr, libk::kPageSize);
     u64 end = libk::align_up(s.vaddr + s.memsz, libk::kPageSize);
-    for (u64 va = begin; va < end; va += libk::kPageSize) {
+    for (u64 link = begin; link < end; link += libk::kPageSize) {
+      u64 va = link + kernel.slide;
       if (tables.translate(va)) continue;  // a page shared with an earlier, same-flag segment
-      TRY(check(tables.map(va, kernel.physical_of(va), libk::kPageSize, segment_permissions(s)),
-                "kernel image"));
+      TRY(check(
+          tables.map(va, kernel.physical_of_link(link), libk::kPageSize, segment_permissions(s)),
+          "kernel image"));
     }
   }
   return {};

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Captures the ACPI tables QEMU+OVMF give a machine, for the parser's host tests.
 
-  tools/capture_acpi.py --loader build/loader/BOOTX64.EFI --kernel build/kernel/ember.elf \\
+  tools/capture_acpi.py --loader build/loader/ember-loader-unsealed.efi --kernel build/kernel/ember.elf \\
       --machine q35 --out tests/data/acpi/q35
 
 Boots Ember with `test=acpi.dump` (kernel/tests/acpi_dump.cpp), which prints each table as

@@ -4,13 +4,17 @@
 //   ember-elfcheck build/kernel/ember.elf
 //
 // Exit status: 0 the loader would accept the file, 1 it would reject it, 2 the file could
-// not be read. Copes with any input: directories, empty files, huge files, random bytes.
+// not be read. Copes with any input: directories, FIFOs and devices (refused without reading:
+// a FIFO would block forever), empty files, huge files, random bytes.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
+#include <boot/kaslr.hpp>
 #include <libk/elf.hpp>
 
 namespace {
@@ -73,23 +77,55 @@ void list_program_headers(const std::vector<u8>& data) {
   }
 }
 
-int check(const char* path) {
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Reads a regular file whole. Opened with O_NONBLOCK so that opening a FIFO cannot wait for a
+// writer; the type is checked on the opened file, so it cannot change between check and read.
+int read_regular_file(const char* path, std::vector<u8>& data) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return out("{}: cannot read: {}\n", path, strerror(errno)), 2;
   struct stat st;
-  if (stat(path, &st) != 0) return out("{}: cannot read: {}\n", path, strerror(errno)), 2;
-  if (S_ISDIR(st.st_mode)) return out("{}: is a directory\n", path), 2;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return out("{}: cannot read: {}\n", path, strerror(err)), 2;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return out("{}: is {}, not a kernel file\n", path, file_kind(st.st_mode)), 2;
+  }
   libk::elf::Limits limits;
   if (u64(st.st_size) > limits.max_file_size) {
+    close(fd);
     libk::elf::Error e{libk::elf::Problem::FileTooLarge, 0, 0, u64(st.st_size),
                        limits.max_file_size};
     out("{}: rejected: {} [{}]\n", path, e, libk::elf::problem_name(e.problem));
     return 1;
   }
-  FILE* f = fopen(path, "rb");
-  if (!f) return out("{}: cannot read: {}\n", path, strerror(errno)), 2;
-  std::vector<u8> data(size_t(st.st_size));
-  size_t got = data.empty() ? 0 : fread(data.data(), 1, data.size(), f);
-  fclose(f);
+  data.resize(size_t(st.st_size));
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += size_t(n);
+  }
+  close(fd);
   data.resize(got);
+  return 0;
+}
+
+int check(const char* path) {
+  std::vector<u8> data;
+  if (int status = read_regular_file(path, data); status != 0) return status;
+  libk::elf::Limits limits;
   auto plan = libk::elf::validate_kernel(libk::Bytes(data.data(), data.size()), limits);
   if (!plan) {
     out("{}: rejected: {} [{}]\n", path, plan.error(),
@@ -98,8 +134,11 @@ int check(const char* path) {
     return 1;
   }
   const libk::elf::LoadPlan& p = plan.value();
-  out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments\n", path, p.entry,
-      p.image_begin, p.image_end, p.image_end - p.image_begin, p.segment_count);
+  out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments, {} relocations\n",
+      path, p.entry, p.image_begin, p.image_end, p.span(), p.segment_count, p.relocation_count);
+  out("  KASLR: one of {} 2 MiB-aligned places in the kernel image window [{:#x}, {:#x})\n",
+      boot::kaslr::place_count(p.image_begin, p.span()), boot::layout::kKernelImage.base,
+      boot::layout::kKernelImage.base + boot::layout::kKernelImage.size);
   list_program_headers(data);
   return 0;
 }

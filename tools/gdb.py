@@ -5,12 +5,18 @@
   tools/gdb -ex 'hbreak efi_main' -ex continue        (any gdb arguments pass through)
   tools/gdb --batch FILE            run gdb's commands from FILE, then end QEMU
 
-The kernel (build/kernel/ember.elf) is linked at its run address, so its symbols load as
-they are. The loader is a PE linked at 0x140000000 that the firmware relocates: this tool
-first boots the same machine once to read the address the loader prints ("ember-loader:
-loaded at 0x..."; OVMF loads it at the same place on every boot of the same machine), then
-starts QEMU paused with its gdb stub and gives gdb
-  add-symbol-file BOOTX64.EFI -o <load address - 0x140000000>.
+The loader is a PE linked at 0x140000000 that the firmware relocates: this tool first boots
+the same machine once to read the address the loader prints ("ember-loader: loaded at 0x...";
+OVMF loads it at the same place on every boot of the same machine), then starts QEMU paused
+with its gdb stub and gives gdb
+  add-symbol-file ember-loader.efi -o <load address - 0x140000000>
+(ember-loader.efi is the loader as linked, with DWARF; the image boots the same code
+stripped and sealed, BOOTX64.EFI).
+The kernel (build/kernel/ember.elf) is loaded at its link address, but the loader moves it
+(KASLR) to a different place on every boot: a hidden hardware breakpoint on the loader's
+ember_handoff reads the entry address the loader is about to jump to (r8), reloads the
+kernel's symbols at that slide and continues, so breakpoints on kernel code are moved before
+the kernel runs. (With --no-loader there is no such breakpoint: boot with nokaslr.)
 Use hardware breakpoints (hbreak) until the code is in memory: a software breakpoint set
 while QEMU sits at the reset vector is overwritten when the firmware loads the image.
 """
@@ -70,12 +76,44 @@ def probe_loader_address(args, work):
     raise SystemExit("tools/gdb: the loader did not print its load address")
 
 
+def elf_entry(path):
+    """e_entry from the ELF64 header (System V gABI, "ELF Header")."""
+    with open(path, "rb") as f:
+        header = f.read(64)
+    if header[:4] != b"\x7fELF" or header[4] != 2:
+        raise SystemExit("%s is not an ELF64 file" % path)
+    return struct.unpack_from("<Q", header, 24)[0]
+
+
+# A hidden (internal: `delete` leaves it alone) hardware breakpoint on the loader's
+# ember_handoff (hal/x86/handoff.S, MS x64 ABI: r8 = the kernel's entry point where it runs)
+# that reloads the kernel's symbols at the slide the loader chose and lets the loader go on.
+# symbol-file replaces the link-address symbols, so gdb moves every breakpoint set on kernel
+# code to where the code now is. Set after `target remote`: hardware breakpoints need it.
+FOLLOW_KERNEL = """python
+import gdb
+class EmberKernelPlaced(gdb.Breakpoint):
+    def stop(self):
+        slide = (int(gdb.parse_and_eval("$r8")) - %(link_entry)d) %% (1 << 64)
+        gdb.execute("symbol-file -o %%#x %(kernel)s" %% slide, to_string=True)
+        gdb.execute("add-symbol-file %(loader)s -o %(loader_offset)#x", to_string=True)
+        print("tools/gdb: the kernel runs at slide %%#x from its link address" %% slide)
+        return False
+EmberKernelPlaced("ember_handoff", type=gdb.BP_HARDWARE_BREAKPOINT, internal=True)
+end
+"""
+
+
 def gdb_script(args, loader_offset):
     lines = ["set pagination off", "set confirm off",
              "file %s" % args.kernel_elf]
     if loader_offset is not None:
         lines.append("add-symbol-file %s -o %#x" % (args.loader_efi, loader_offset))
     lines.append("target remote localhost:%d" % args.port)
+    if loader_offset is not None:
+        lines.append(FOLLOW_KERNEL % {"link_entry": elf_entry(args.kernel_elf),
+                                      "kernel": args.kernel_elf, "loader": args.loader_efi,
+                                      "loader_offset": loader_offset})
     return "\n".join(lines) + "\n"
 
 
@@ -85,7 +123,7 @@ def main():
     build = os.environ.get("EMBER_BUILD_DIR", os.path.join(ROOT, "build"))
     p.add_argument("--image", default=os.path.join(build, "ember.img"))
     p.add_argument("--kernel-elf", default=os.path.join(build, "kernel", "ember.elf"))
-    p.add_argument("--loader-efi", default=os.path.join(build, "loader", "BOOTX64.EFI"))
+    p.add_argument("--loader-efi", default=os.path.join(build, "loader", "ember-loader.efi"))
     p.add_argument("--machine", default="q35")
     p.add_argument("--memory", "-m", default="1G")
     p.add_argument("--cpus", type=int, default=1)

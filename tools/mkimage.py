@@ -7,8 +7,9 @@ The image holds one EFI System Partition (FAT32) with:
   \\boot\\ember.conf         loader settings (from --conf, or generated from --cmdline)
 
 Examples:
-  tools/mkimage.py --loader build/loader/BOOTX64.EFI --kernel build/kernel/ember.elf \\
+  tools/mkimage.py --loader build/loader/ember-loader-unsealed.efi --kernel build/kernel/ember.elf \\
       --cmdline "test=all" --out /tmp/test.img
+  tools/mkimage.py --write-conf ember.conf --cmdline "test=all"   # only the ember.conf
 """
 
 import argparse
@@ -138,9 +139,12 @@ def build_image(args):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--loader", required=True, help="BOOTX64.EFI")
+    p.add_argument("--loader", help="BOOTX64.EFI")
     p.add_argument("--kernel", help="kernel ELF file")
-    p.add_argument("--out", required=True, help="image to write")
+    p.add_argument("--out", help="image to write")
+    p.add_argument("--write-conf", metavar="FILE",
+                   help="only write the ember.conf the image would get (the build seals the "
+                        "loader to it before it builds the image)")
     p.add_argument("--cmdline", default="", help="kernel command line for ember.conf")
     p.add_argument("--resolution", default="", help="resolution setting for ember.conf")
     p.add_argument("--conf", help="use this ember.conf instead of generating one")
@@ -151,6 +155,10 @@ def parse_args(argv):
     p.add_argument("--esp-dir", help="also write the ESP tree into this directory")
     p.add_argument("--size-mib", type=int, default=64, help="image size (>= 40 MiB for FAT32)")
     args = p.parse_args(argv)
+    if args.write_conf:
+        return args
+    if not args.loader or not args.out:
+        p.error("--loader and --out are required")
     if not args.no_kernel and not args.kernel:
         p.error("--kernel is required unless --no-kernel")
     if args.size_mib < 40:
@@ -159,7 +167,12 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    build_image(parse_args(argv))
+    args = parse_args(argv)
+    if args.write_conf:
+        with open(args.write_conf, "wb") as f:
+            f.write(make_conf(args))
+        return
+    build_image(args)
 
 
 if __name__ == "__main__":

@@ -3,20 +3,61 @@
 
 import argparse
 import os
+import re
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import emberqemu  # noqa: E402
+import mkimage  # noqa: E402
+
+
+def with_nokaslr(conf_text):
+    """ember.conf with `nokaslr` added to its command line (docs/boot-protocol.md)."""
+    lines = conf_text.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r'^(\s*cmdline\s*=\s*)(.*?)\s*$', line)
+        if m:
+            value = m.group(2)
+            if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+                value = value[:-1] + ' nokaslr"'
+            else:
+                value = (value + " nokaslr").strip()
+            lines[i] = m.group(1) + value
+            return "\n".join(lines) + "\n"
+    return "\n".join(lines + ["cmdline = nokaslr"]) + "\n"
+
+
+def nokaslr_image(esp_dir, loader, work):
+    """An image like the build's (the ESP tree beside it) whose command line has nokaslr, so
+    that the kernel runs at the addresses in build/kernel/ember.elf for a debugger. `loader`
+    is the build's unsealed loader: the build's BOOTX64.EFI carries the digest of the
+    unchanged ember.conf (docs/secure-boot.md) and would refuse the new one."""
+    with open(os.path.join(esp_dir, "boot", "ember.conf")) as f:
+        conf = with_nokaslr(f.read())
+    conf_path = os.path.join(work, "ember.conf")
+    with open(conf_path, "w") as f:
+        f.write(conf)
+    out = os.path.join(work, "gdb.img")
+    mkimage.main(["--loader", loader, "--kernel", os.path.join(esp_dir, "boot", "ember.elf"),
+                  "--conf", conf_path, "--out", out])
+    return out
 
 
 def main():
     p = argparse.ArgumentParser(prog="tools/run", description="Build Ember and boot it in QEMU+OVMF.")
     p.add_argument("--image", default="build/ember.img")
+    p.add_argument("--build-dir", default="build",
+                   help="for --gdb: the build whose ESP tree and loader to use")
     p.add_argument("--headless", action="store_true",
                    help="no window: serial console on this terminal (default without a display)")
     p.add_argument("--window", action="store_true", help="open a window even if no display is detected")
     p.add_argument("--gdb", action="store_true",
-                   help="start paused with a gdb stub on localhost:1234 (see docs/debugging.md)")
+                   help="start paused with a gdb stub on localhost:1234, the kernel at its link "
+                        "address (nokaslr; see docs/debugging.md)")
+    p.add_argument("--secure-boot", action="store_true",
+                   help="OVMF's Secure Boot build with Debian's snakeoil keys enrolled: the image's "
+                        "loader must be signed with the snakeoil key (docs/secure-boot.md)")
     p.add_argument("--machine", default="q35", help="QEMU machine type (q35 or pc)")
     p.add_argument("--memory", "-m", default="1G")
     p.add_argument("--cpus", type=int, default=1)
@@ -28,12 +69,20 @@ def main():
 
     has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     headless = args.headless or not (has_display or args.window)
-    # The serial port is the kernel's log: on this terminal, multiplexed with the QEMU monitor
-    # (Ctrl-A X quits, Ctrl-A C switches to the monitor).
-    status = emberqemu.run_interactive(
-        args.image, machine=args.machine, memory=args.memory, cpus=args.cpus, cpu=args.cpu,
-        disk=args.disk, display=args.display, serial="mon:stdio", headless=headless,
-        gdb=args.gdb, extra=args.qemu_args, debug_exit=True)
+    with tempfile.TemporaryDirectory(prefix="ember-run-") as work:
+        image = args.image
+        if args.gdb:
+            image = nokaslr_image(os.path.join(args.build_dir, "esp"),
+                                  os.path.join(args.build_dir, "loader",
+                                               "ember-loader-unsealed.efi"), work)
+            print("tools/run: booting with nokaslr so the kernel runs at its link address",
+                  file=sys.stderr)
+        # The serial port is the kernel's log: on this terminal, multiplexed with the QEMU
+        # monitor (Ctrl-A X quits, Ctrl-A C switches to the monitor).
+        status = emberqemu.run_interactive(
+            image, machine=args.machine, memory=args.memory, cpus=args.cpus, cpu=args.cpu,
+            disk=args.disk, display=args.display, serial="mon:stdio", headless=headless,
+            gdb=args.gdb, secure_boot=args.secure_boot, extra=args.qemu_args, debug_exit=True)
     meaning = emberqemu.exit_status_meaning(status)
     if meaning:
         print("tools/run: QEMU exited with %d (%s)" % (status, meaning), file=sys.stderr)

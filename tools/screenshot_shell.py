@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Makes the README's picture of Ember's shell from a real boot.
 
-  tools/screenshot_shell.py [--loader build/loader/BOOTX64.EFI] [--kernel build/kernel/ember.elf]
+  tools/screenshot_shell.py [--loader build/loader/ember-loader-unsealed.efi] [--kernel build/kernel/ember.elf]
                             [--out docs/images/shell.png] [--resolution 1280x800]
 
 Boots the kernel in QEMU+OVMF, types a few commands on the serial port (the shell reads the
@@ -26,7 +26,7 @@ COMMANDS = ["clear", "help", "uptime", "ps", "echo \"Hello from Ember!\""]
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--loader", default=os.path.join(ROOT, "build", "loader", "BOOTX64.EFI"))
+    p.add_argument("--loader", default=os.path.join(ROOT, "build", "loader", "ember-loader-unsealed.efi"))
     p.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel", "ember.elf"))
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "images", "shell.png"))
     p.add_argument("--resolution", default="1280x800")

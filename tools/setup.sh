@@ -11,6 +11,7 @@ EMBER_PACKAGES=(
   gnu-efi ovmf qemu-system-x86
   catch2 libbenchmark-dev libboost-context-dev libmimalloc-dev zlib1g-dev
   mtools dosfstools gdisk gdb
+  sbsigntool openssl graphviz
   console-setup-linux unicode-data unifont libvterm-dev pci.ids usb.ids
   libclang-rt-14-dev
 )

@@ -45,6 +45,14 @@ libk::Result<LocalApicInfo, LocalApicError> enable_local(const CpuInfo& cpu, u8 
   return LocalApicInfo{lapic.id(), use_x2apic, base.base(), lapic.version(), lapic.lvt_entries()};
 }
 
+u32 enable_this_cpu(u8 spurious_vector) {
+  ApicBase base = ApicBase::read(msr_io);
+  if (!base.enabled()) base.set_enabled(true).write(msr_io);
+  if (lapic.x2apic() && !base.x2apic()) base.set_x2apic(true).write(msr_io);
+  lapic.enable(spurious_vector);
+  return lapic.id();
+}
+
 void program_nmi_inputs(const libk::irq::LintNmiPlan& plan) {
   for (u8 lint = 0; lint < 2; ++lint) {
     if (!plan.lint[lint].nmi) continue;

@@ -46,6 +46,7 @@ CpuInfo CpuInfo::decode(const CpuidSnapshot& l) {
   info.x2apic = l.leaf1.ecx >> 21 & 1;
   info.tsc_deadline = l.leaf1.ecx >> 24 & 1;
   info.hypervisor = l.leaf1.ecx >> 31 & 1;
+  info.rdrand = l.leaf1.ecx >> 30 & 1;
   info.invariant_tsc = l.max_extended >= 0x8000'0007 && (l.leaf80000007.edx >> 8 & 1);
   info.tsc_frequency = tsc_frequency_from_cpuid(l.max_basic, l.leaf15, l.leaf16);
   info.machine_check_exception = l.leaf1.edx >> 7 & 1;

@@ -5,6 +5,7 @@
     .globl _start
     .type _start, @function
 _start:
+    endbr64                    // reached by an indirect jump: a valid target under CET IBT
     cli
     cld
     xorl %ebp, %ebp            // terminates frame-pointer backtraces

@@ -13,51 +13,30 @@ struct [[gnu::packed]] GdtPointer {
   u64 base;
 };
 
-// 64-bit TSS — SDM Vol. 3A §8.7, Figure 8-11.
-struct [[gnu::packed]] Tss {
-  u32 reserved0;
-  u64 rsp[3];  // stacks for privilege changes to rings 0-2
-  u64 reserved1;
-  u64 ist[7];  // IST1..IST7
-  u64 reserved2;
-  u16 reserved3;
-  u16 io_map_base;  // >= limit: no I/O permission bitmap
-};
-static_assert(sizeof(Tss) == 104);
-
-// Flat ring-0 segments (hal/descriptors.hpp): in long mode only P, DPL, S, type and L count;
-// base 0 and a 4 GiB limit keep them meaningful to anything that still looks.
-constexpr SegmentDescriptor flat_segment(u8 type) {
-  return SegmentDescriptor(0)
-      .set_limit(0xF'FFFF)
-      .set_granularity_4k(true)
-      .set_type(type)
-      .set_code_or_data(true)
-      .set_present(true);
-}
+// Flat ring-0 segments (hal/descriptors.hpp).
 constexpr u64 kCodeKernel =
-    flat_segment(SegmentDescriptor::kTypeCodeExecuteRead).set_long_mode(true).raw();
+    SegmentDescriptor::flat(SegmentDescriptor::kTypeCodeExecuteRead).set_long_mode(true).raw();
 constexpr u64 kDataKernel =
-    flat_segment(SegmentDescriptor::kTypeDataReadWrite).set_default_32bit(true).raw();
+    SegmentDescriptor::flat(SegmentDescriptor::kTypeDataReadWrite).set_default_32bit(true).raw();
 static_assert(kCodeKernel == 0x00AF'9A00'0000'FFFF);
 static_assert(kDataKernel == 0x00CF'9200'0000'FFFF);
 
-constexpr usize kEntries = 7;  // null, code, data, (user data), (user code), TSS low, TSS high
+static_assert(sizeof(CpuTables::gdt) / 8 == 7);
 
-constinit u64 table[kEntries] = {0, kCodeKernel, kDataKernel, 0, 0, 0, 0};
-constinit Tss tss = {};
+constinit CpuTables boot_cpu_tables = {};
 alignas(16) constinit u8 ist_stacks[kIstCount][kIstStackSize] = {};
 
 // The 16-byte TSS descriptor (SDM Vol. 3A §8.2.3, Figure 8-4): a system segment of type
 // "available 64-bit TSS", base bits 63:32 in the second 8 bytes.
-void set_tss_descriptor(u64 base, u32 limit) {
-  table[kTss / 8] = SegmentDescriptor(0)
+void set_tss_descriptor(CpuTables& t) {
+  u64 base = reinterpret_cast<u64>(&t.tss);
+  t.gdt[kTss / 8] = SegmentDescriptor(0)
                         .set_base(base)
-                        .set_limit(limit)
+                        .set_limit(sizeof(Tss) - 1)
                         .set_type(SegmentDescriptor::kTypeTssAvailable)
                         .set_present(true)
                         .raw();
-  table[kTss / 8 + 1] = base >> 32;
+  t.gdt[kTss / 8 + 1] = base >> 32;
 }
 
 }  // namespace
@@ -67,13 +46,28 @@ StackRange ist_stack(u8 ist) {
   return {bottom, bottom + kIstStackSize};
 }
 
-void init() {
-  for (u8 i = 1; i <= kIstCount; ++i) tss.ist[i - 1] = ist_stack(i).top;
-  tss.io_map_base = sizeof(Tss);
-  set_tss_descriptor(reinterpret_cast<u64>(&tss), sizeof(Tss) - 1);
-  GdtPointer ptr{sizeof(table) - 1, reinterpret_cast<u64>(&table[0])};
+void load(CpuTables& t, const u64 (&ist_tops)[kIstCount]) {
+  t = {};
+  t.gdt[kKernelCode / 8] = kCodeKernel;
+  t.gdt[kKernelData / 8] = kDataKernel;
+  for (u8 i = 1; i <= kIstCount; ++i) t.tss.ist[i - 1] = ist_tops[i - 1];
+  t.tss.io_map_base = sizeof(Tss);
+  set_tss_descriptor(t);
+  GdtPointer ptr{sizeof(t.gdt) - 1, reinterpret_cast<u64>(&t.gdt[0])};
   hal_load_gdt(&ptr, kKernelCode, kKernelData);
   cpu::ltr(kTss);
 }
+
+// A plain store: only this CPU reads its TSS, when an interrupt arrives, and interrupts are
+// off here (the TSS's layout leaves the field 4-byte aligned, so no atomic store anyway).
+void set_ist(CpuTables& t, u8 ist, u64 top) { t.tss.ist[ist - 1] = top; }
+
+void init() {
+  u64 tops[kIstCount];
+  for (u8 i = 1; i <= kIstCount; ++i) tops[i - 1] = ist_stack(i).top;
+  load(boot_cpu_tables, tops);
+}
+
+CpuTables& boot_tables() { return boot_cpu_tables; }
 
 }  // namespace hal::gdt

@@ -52,6 +52,10 @@ u64 stub_address(u8 vector) { return hal_interrupt_stubs[vector]; }
 void init() {
   for (usize v = 0; v < kVectorCount; ++v)
     table[v] = make_gate(stub_address(u8(v)), ist_for(u8(v)));
+  load();
+}
+
+void load() {
   IdtPointer ptr{sizeof(table) - 1, reinterpret_cast<u64>(&table[0])};
   cpu::lidt(&ptr);
 }

@@ -21,6 +21,7 @@
 .macro ENTRY_STUB vector
     .p2align 4, 0xcc
 hal_interrupt_stub_\vector:
+    endbr64                     // event delivery is an indirect branch under CET IBT
     .if \vector >= 32
     pushq $0
     .elseif ((ERROR_CODE_VECTORS >> \vector) & 1) == 0

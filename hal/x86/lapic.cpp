@@ -25,6 +25,38 @@ void LocalApic::enable(u8 spurious_vector) {
   error_status();
 }
 
+bool XApicRegisters::icr_busy() {
+  return InterruptCommand(read(ApicRegister::InterruptCommandLow)).send_pending();
+}
+
+// An IPI leaves the local APIC within a few bus cycles; this bound only keeps a broken APIC
+// from hanging the sender.
+bool LocalApic::wait_icr_idle() {
+  for (u32 spins = 0; spins < 1'000'000; ++spins) {
+    if (!regs_->icr_busy()) return true;
+    cpu::pause();
+  }
+  return false;
+}
+
+bool LocalApic::send_ipi(u32 destination, InterruptCommand command) {
+  if (!regs_->x2apic() && destination > 0xFF) return false;
+  if (!wait_icr_idle()) return false;
+  command.set_logical_destination(false).set_shorthand(InterruptCommand::Shorthand::None);
+  if (regs_->x2apic())
+    command.set_x2apic_destination(destination);
+  else
+    command.set_xapic_destination(u8(destination));
+  regs_->write_icr(command.raw());
+  return true;
+}
+
+bool LocalApic::broadcast_ipi(InterruptCommand command) {
+  if (!wait_icr_idle()) return false;
+  regs_->write_icr(command.set_shorthand(InterruptCommand::Shorthand::AllExcludingSelf).raw());
+  return true;
+}
+
 u32 LocalApic::error_status() {
   regs_->write(ApicRegister::ErrorStatus, 0);
   return regs_->read(ApicRegister::ErrorStatus);

@@ -1,13 +1,15 @@
 #include "memory/heap.hpp"
 
+#include <libk/cpu_magazines.hpp>
 #include <libk/utility.hpp>
 
 #include "boot.hpp"
+#include "cpu/percpu.hpp"
 #include "memory/layout.hpp"
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
 #include "panic.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::heap {
 
@@ -33,11 +35,26 @@ class PmmSlabs final : public libk::SlabPageSource {
 };
 
 // Lock order: heap before pmm (a slab cache refills from pmm with the heap lock held).
-constinit IrqLock heap_lock{"heap"};
+constinit SpinLock heap_lock{"heap", lock_rank::kHeap};
 constinit PmmSlabs slabs;
 constinit libk::SlabHeap small GUARDED_BY(heap_lock);
 constinit bool debug = false;
 constinit LargeStats large GUARDED_BY(heap_lock) = {};
+
+// Without debug checks, small objects come and go through the running CPU's magazines
+// (libk/cpu_magazines.hpp): its own lock, uncontended unless trim() or cache_stats() visit
+// from another CPU, and the shared heap lock only to refill or flush half a magazine. Debug
+// checks need every free to reach the slab (double frees, poison), so they bypass them.
+struct CpuHeap {
+  SpinLock lock{"heap-cpu", lock_rank::kHeapCpu};
+  libk::CpuMagazines magazines GUARDED_BY(lock);
+};
+constinit PerCpu<CpuHeap> cpu_heaps;
+
+// The size class of a cache of `small` (whose caches never move).
+usize class_of(const libk::SlabCache* cache) NO_THREAD_SAFETY_ANALYSIS {
+  return usize(cache - small.caches().data());
+}
 
 bool in_heap_area(u64 address) {
   return address >= layout::kHeapAreaBase && address - layout::kHeapAreaBase < layout::kAreaSize;
@@ -53,7 +70,7 @@ bool in_heap_area(u64 address) {
 
 void* allocate_large(usize size) {
   auto block = vm::allocate_area(vm::Area::Heap, size, 1, u16(pmm::Owner::HeapLarge));
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   if (!block) {
     ++large.failures;
     return nullptr;
@@ -68,17 +85,59 @@ void* allocate_large(usize size) {
 void free_large(void* pointer) {
   u64 bytes = vm::free_area(vm::Area::Heap, reinterpret_cast<u64>(pointer), 1);
   if (bytes == 0) PANIC("heap: double free or not the start of a large block: {:p}", pointer);
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   ++large.frees;
   --large.live_blocks;
   large.live_bytes -= bytes;
+}
+
+// Preemption may move the caller to another CPU after it picked a CpuHeap: it then uses
+// that CPU's magazines under their lock, which is correct, only not local.
+void* allocate_cached(usize size) {
+  usize cls = libk::SlabHeap::class_index(size);
+  CpuHeap& h = cpu_heaps.local();
+  SpinLockGuard guard(h.lock);
+  if (void* p = h.magazines.pop(cls)) return p;
+  {
+    SpinLockGuard heap(heap_lock);
+    auto r = h.magazines.refill(cls, small.cache(cls));
+    if (!r) {
+      if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
+      return nullptr;
+    }
+  }
+  return h.magazines.pop(cls);
+}
+
+void free_cached(void* pointer) {
+  const libk::SlabCache* owner = libk::SlabCache::owner(pointer);
+  if (owner == nullptr) report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
+  usize cls = class_of(owner);
+  CpuHeap& h = cpu_heaps.local();
+  SpinLockGuard guard(h.lock);
+  if (h.magazines.push(cls, pointer)) return;
+  {
+    SpinLockGuard heap(heap_lock);
+    auto r = h.magazines.flush(cls, libk::CpuMagazines::kBatch);
+    if (!r) report(r.error());
+  }
+  VERIFY(h.magazines.push(cls, pointer));  // half of it is free now
+}
+
+void* allocate_small(usize size) {
+  if (!debug) return allocate_cached(size);
+  SpinLockGuard guard(heap_lock);
+  auto r = small.allocate(size);
+  if (r) return r.value();
+  if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
+  return nullptr;
 }
 
 }  // namespace
 
 void init(bool debug_checks) {
   debug = debug_checks;
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   small.init(slabs, debug_checks);
 }
 
@@ -86,11 +145,7 @@ bool debug_checks() { return debug; }
 
 void* allocate(usize size) {
   if (size > libk::SlabHeap::kMaxSmall) return allocate_large(size);
-  IrqLockGuard guard(heap_lock);
-  auto r = small.allocate(size);
-  if (r) return r.value();
-  if (r.error().error != libk::HeapError::OutOfMemory) report(r.error());
-  return nullptr;
+  return allocate_small(size);
 }
 
 void* allocate_zeroed(usize size) {
@@ -112,18 +167,41 @@ void free(void* pointer) {
   u64 slab = libk::align_down(address - layout::kDirectMapBase, SlabCache::kSlabBytes);
   if (debug && !pmm::is_allocated(slab, PmmSlabs::kOrder, pmm::Owner::Slab))
     report({libk::HeapError::ForeignPointer, pointer, nullptr, 0});
-  IrqLockGuard guard(heap_lock);
+  if (!debug) return free_cached(pointer);
+  SpinLockGuard guard(heap_lock);
   auto r = libk::SlabHeap::free(pointer);
   if (!r) report(r.error());
 }
 
 void trim() {
-  IrqLockGuard guard(heap_lock);
+  for (u32 i = 0; i < kMaxCpus; ++i) {
+    CpuHeap& h = cpu_heaps.of(i);
+    SpinLockGuard guard(h.lock);
+    SpinLockGuard heap(heap_lock);
+    auto r = h.magazines.flush_all();
+    if (!r) report(r.error());
+  }
+  SpinLockGuard guard(heap_lock);
   small.trim();
 }
 
+libk::SlabStats cache_stats(usize cls) {
+  libk::SlabStats stats;
+  {
+    SpinLockGuard guard(heap_lock);
+    stats = small.caches()[cls].stats();
+  }
+  // Unsigned arithmetic: the corrections may pass through "negative" values on the way.
+  for (u32 i = 0; i < kMaxCpus; ++i) {
+    CpuHeap& h = cpu_heaps.of(i);
+    SpinLockGuard guard(h.lock);
+    h.magazines.merge_stats(cls, stats);
+  }
+  return stats;
+}
+
 LargeStats large_stats() {
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   return large;
 }
 
@@ -132,7 +210,7 @@ LargeStats large_stats() {
 libk::Span<const libk::SlabCache> caches() NO_THREAD_SAFETY_ANALYSIS { return small.caches(); }
 
 const char* check_invariants() {
-  IrqLockGuard guard(heap_lock);
+  SpinLockGuard guard(heap_lock);
   return small.check_invariants();
 }
 

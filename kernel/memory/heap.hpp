@@ -9,6 +9,9 @@
 // operator new panics when memory runs out; `new (kernel::heap::nothrow) T(...)` returns
 // nullptr instead.
 //
+// Without debug checks each CPU keeps a few free objects per size class (magazines), so
+// kmalloc/kfree on different CPUs do not contend on one lock (docs/memory.md).
+//
 // Context: any, once init() ran (interrupts are disabled inside).
 #pragma once
 
@@ -27,14 +30,18 @@ bool debug_checks();
 // corrupted block is a kernel panic.
 void free(void* pointer);
 
-// Returns empty slabs to pmm.
+// Returns every CPU's cached objects and then empty slabs to pmm.
 void trim();
 
 struct LargeStats {
   u64 live_blocks, live_bytes, peak_bytes, allocations, frees, failures;
 };
 LargeStats large_stats();
+// The size-class caches (names, sizes); their own statistics count objects that CPUs keep
+// in their magazines as in use. cache_stats() has the callers' view: exact when no other CPU
+// allocates meanwhile.
 libk::Span<const libk::SlabCache> caches();
+libk::SlabStats cache_stats(usize cls);
 // O(objects): every cache's consistency walk.
 const char* check_invariants();
 

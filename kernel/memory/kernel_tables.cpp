@@ -5,7 +5,7 @@
 #include <hal/registers.hpp>
 #include <libk/utility.hpp>
 
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "log.hpp"
 #include "memory/layout.hpp"
 

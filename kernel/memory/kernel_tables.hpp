@@ -8,19 +8,15 @@
 #include "boot.hpp"
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::vm::detail {
 
-// Table frames from pmm, zeroed, reached through the direct map.
+// Table frames from pmm (which zeroes them), reached through the direct map.
 class PmmTableMemory final : public hal::paging::TableMemory {
  public:
   constexpr PmmTableMemory() = default;
-  libk::Optional<u64> allocate_table() override {
-    auto frame = pmm::allocate(0, pmm::Owner::PageTable);
-    if (frame) __builtin_memset(boot_info::physical_to_virtual<void>(*frame), 0, libk::kPageSize);
-    return frame;
-  }
+  libk::Optional<u64> allocate_table() override { return pmm::allocate(0, pmm::Owner::PageTable); }
   u64* table_at(u64 phys) override { return boot_info::physical_to_virtual<u64>(phys); }
   void free_table(u64 phys) override { pmm::free(phys, 0); }
 };
@@ -33,9 +29,9 @@ hal::paging::Cache direct_map_cache(boot::MemoryType type);
 // boot stack (at the same address, with its guard page). Returns false after logging why.
 bool build_kernel_tables(hal::paging::PageTables& tables, bool global_pages);
 
-// vm.cpp's state, for the other vm_*.cpp files, under the IrqLock "vm". Lock order: vm
+// vm.cpp's state, for the other vm_*.cpp files, under the spinlock "vm". Lock order: vm
 // before pmm (page tables and area pages come from pmm with the vm lock held).
-extern IrqLock vm_lock;
+extern SpinLock vm_lock;
 hal::paging::PageTables& kernel_tables() REQUIRES(vm_lock);
 libk::ExtentAllocator& area_allocator(Area area) REQUIRES(vm_lock);
 AreaStats& area_counters(Area area) REQUIRES(vm_lock);

@@ -1,27 +1,29 @@
-// The kernel's virtual address space (docs/memory.md). Fixed addresses, one place.
+// The kernel's virtual address space (docs/memory.md): the names the kernel uses for the
+// regions boot/address_space.hpp lays out, the one table the loader and the ELF validator
+// also read.
 #pragma once
 
-#include <boot/boot_info.hpp>
+#include <boot/address_space.hpp>
 
 namespace kernel::layout {
 
 // [0, 2^47): user space, unmapped for now (no identity map: null dereferences fault).
 
-// All physical memory (and MMIO below 4 GiB), virt = phys + base. 64 TiB reserved.
-inline constexpr u64 kDirectMapBase = boot::kDirectMapBase;  // 0xffff'8000'0000'0000
-inline constexpr u64 kDirectMapLimit = 0xffff'c000'0000'0000ull;
+// All physical memory (and MMIO below 4 GiB), virt = phys + base.
+inline constexpr u64 kDirectMapBase = boot::layout::kDirectMap.base;  // 0xffff'8000'0000'0000
+inline constexpr u64 kDirectMapLimit = kDirectMapBase + boot::layout::kDirectMap.size;
 
-// The kernel virtual area: page-granular allocations mapped on demand, each with an unmapped
-// guard page below it. One 512 GiB PML4 slot per use.
-inline constexpr u64 kHeapAreaBase = 0xffff'c000'0000'0000ull;   // large kmalloc blocks
-inline constexpr u64 kStackAreaBase = 0xffff'c080'0000'0000ull;  // kernel stacks
-inline constexpr u64 kMmioAreaBase = 0xffff'c100'0000'0000ull;   // device registers (map_mmio)
-inline constexpr u64 kAreaSize = 512 * libk::GiB;
+// The kernel virtual areas: page-granular allocations mapped on demand, each with an unmapped
+// guard page below it.
+inline constexpr u64 kHeapAreaBase = boot::layout::kHeapArea.base;    // large kmalloc blocks
+inline constexpr u64 kStackAreaBase = boot::layout::kStackArea.base;  // kernel stacks
+inline constexpr u64 kMmioAreaBase = boot::layout::kMmioArea.base;    // device registers
+inline constexpr u64 kAreaSize = boot::layout::kAreaSize;
 
-// The loader's boot stack (docs/boot-protocol.md); unmapped once the kernel runs on its own.
-inline constexpr u64 kBootStackTop = boot::kBootStackTop;  // 0xffff'ff00'0001'0000
+// The loader's boot stack; unmapped once the kernel runs on its own.
+inline constexpr u64 kBootStackTop = boot::layout::kBootStackTop;  // 0xffff'ff00'0001'0000
 
-// The kernel image, linked at the top 2 GiB (-mcmodel=kernel): kernel/linker.ld.
-inline constexpr u64 kKernelBase = 0xffff'ffff'8000'0000ull;
+// The window the kernel image lives in: the top 2 GiB.
+inline constexpr u64 kKernelWindowBase = boot::layout::kKernelImage.base;
 
 }  // namespace kernel::layout

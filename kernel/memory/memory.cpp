@@ -98,8 +98,10 @@ void log_statistics() {
                 libk::ByteSize{pages * libk::kPageSize});
   heap::LargeStats large = heap::large_stats();
   u64 slabs = 0, objects = 0;
-  for (const libk::SlabCache& c : heap::caches())
-    slabs += c.stats().slabs, objects += c.stats().in_use;
+  for (usize i = 0; i < heap::caches().size(); ++i) {
+    libk::SlabStats st = heap::cache_stats(i);
+    slabs += st.slabs, objects += st.in_use;
+  }
   log::info("  heap: {} slab objects in {} slabs; {} large blocks ({})", objects, slabs,
             large.live_blocks, libk::ByteSize{large.live_bytes});
   stacks::Stats st = stacks::stats();

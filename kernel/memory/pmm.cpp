@@ -7,7 +7,7 @@
 #include "early_memory.hpp"
 #include "log.hpp"
 #include "panic.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::pmm {
 
@@ -21,7 +21,7 @@ using libk::BuddyAllocator;
 // metadata, less than splitting hairs over firmware holes below 4 GiB.
 constexpr u64 kSectionGap = 64 * libk::MiB;
 
-constinit IrqLock pmm_lock{"pmm"};
+constinit SpinLock pmm_lock{"pmm", lock_rank::kPmm};
 constinit BuddyAllocator buddy GUARDED_BY(pmm_lock);
 constinit bool initialised = false;
 constinit Accounting totals GUARDED_BY(pmm_lock) = {};
@@ -79,7 +79,7 @@ libk::StringView owner_name(Owner owner) {
 }
 
 bool init() {
-  IrqLockGuard guard(pmm_lock);  // nothing else runs yet; the analysis wants it all the same
+  SpinLockGuard guard(pmm_lock);  // nothing else runs yet; the analysis wants it all the same
   if (!set_up_sections()) return false;
   auto early = early_memory::allocated();
   PhysRange exclusions[8];
@@ -107,21 +107,33 @@ bool init() {
 bool ready() { return initialised; }
 
 libk::Optional<u64> allocate(u32 order, Owner owner) {
-  IrqLockGuard guard(pmm_lock);
-  auto block = buddy.allocate(order, u16(owner));
-  if (block) owned[u32(owner)] += u64{1} << order;
+  libk::Optional<u64> block;
+  {
+    SpinLockGuard guard(pmm_lock);
+    block = buddy.allocate(order, u16(owner));
+    if (block) owned[u32(owner)] += u64{1} << order;
+  }
+  // Outside the lock: the block is ours alone now.
+  if (block)
+    __builtin_memset(boot_info::physical_to_virtual<void>(*block), 0, libk::kPageSize << order);
   return block;
 }
 
 libk::Optional<u64> allocate_below(u32 order, u64 limit, Owner owner) {
-  IrqLockGuard guard(pmm_lock);
-  auto block = buddy.allocate_below(order, limit, u16(owner));
-  if (block) owned[u32(owner)] += u64{1} << order;
+  libk::Optional<u64> block;
+  {
+    SpinLockGuard guard(pmm_lock);
+    block = buddy.allocate_below(order, limit, u16(owner));
+    if (block) owned[u32(owner)] += u64{1} << order;
+  }
+  // Zeroed like allocate's blocks, outside the lock.
+  if (block)
+    __builtin_memset(boot_info::physical_to_virtual<void>(*block), 0, libk::kPageSize << order);
   return block;
 }
 
 void free(u64 phys, u32 order) {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   auto info = buddy.block_at(phys);
   auto r = buddy.free(phys, order);
   if (!r)
@@ -130,7 +142,7 @@ void free(u64 phys, u32 order) {
 }
 
 bool is_allocated(u64 phys, u32 order, Owner owner) {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   auto info = buddy.block_at(phys);
   return info && info.value().state == BuddyAllocator::State::Allocated &&
          info.value().order == order && info.value().tag == u16(owner);
@@ -158,7 +170,7 @@ u64 reclaim_boot_memory() {
     log::warn("pmm: {} boot modules, more than {} tracked; loader memory is not reclaimed",
               info.module_count, libk::array_size(keep) - 2);
 
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   u64 before = buddy.stats().free_frames;
   // The callbacks run inside this function, under the guard; the analysis cannot see that.
   auto pool = [](PhysRange r) NO_THREAD_SAFETY_ANALYSIS { add_to_pool(r); };
@@ -175,27 +187,27 @@ u64 reclaim_boot_memory() {
 }
 
 Accounting accounting() {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   return totals;
 }
 
 BuddyAllocator::Stats stats() {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   return buddy.stats();
 }
 
 void drain_cache() {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   buddy.drain_cache();
 }
 
 u64 pages_owned_by(Owner owner) {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   return owned[u32(owner)];
 }
 
 const char* check_invariants() {
-  IrqLockGuard guard(pmm_lock);
+  SpinLockGuard guard(pmm_lock);
   return buddy.check_invariants();
 }
 

@@ -5,7 +5,7 @@
 // kernel::early_memory handed out (those stay allocated for good). reclaim_boot_memory()
 // later adds boot-services and loader memory, except the kernel ELF file (kept for symbols).
 //
-// Context: any but NMI, once init() ran; the pool is under the IrqLock "pmm".
+// Context: any but NMI, once init() ran; the pool is under the spinlock "pmm".
 #pragma once
 
 #include <boot/phys_pool.hpp>
@@ -38,10 +38,14 @@ inline constexpr u64 kLowMemoryEnd = 1 * libk::MiB;
 bool init();
 bool ready();
 
-// A block of 2^order frames (physical address), or nullopt when out of memory.
+// A block of 2^order frames (physical address), zeroed, or nullopt when out of memory.
+// Zeroed because no stale data may reach a new owner, and because a frame whose old
+// contents the CPU once executed (firmware or loader code) is slow to write under QEMU's
+// TCG until every byte of it was written once: TCG keeps its translations of that code and
+// checks each write to the page against them (docs/memory.md, "Frames come zeroed").
 libk::Optional<u64> allocate(u32 order, Owner owner = Owner::Other);
-// A block of 2^order frames that ends at or below physical `limit` (for devices that
-// address only part of memory), or nullopt when no free block fits under it.
+// A block of 2^order frames, zeroed, that ends at or below physical `limit` (for devices
+// that address only part of memory), or nullopt when no free block fits under it.
 libk::Optional<u64> allocate_below(u32 order, u64 limit, Owner owner = Owner::Other);
 // Frees a block; panics on a double free or a block that was never allocated.
 void free(u64 phys, u32 order);

@@ -5,20 +5,21 @@
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
 #include "panic.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::stacks {
 
 namespace {
 constexpr u32 kGuardPages = 1;
-constinit IrqLock stacks_lock{"stacks"};  // the statistics only: the memory is vm's
+constinit SpinLock stacks_lock{"stacks",
+                               lock_rank::kStacks};  // the statistics only: the memory is vm's
 constinit Stats counters GUARDED_BY(stacks_lock) = {};
 }  // namespace
 
 libk::Optional<KernelStack> allocate(u64 size) {
   size = libk::align_up(size == 0 ? kDefaultSize : size, libk::kPageSize);
   auto base = vm::allocate_area(vm::Area::Stacks, size, kGuardPages, u16(pmm::Owner::Stack));
-  IrqLockGuard guard(stacks_lock);
+  SpinLockGuard guard(stacks_lock);
   if (!base) {
     ++counters.failures;
     return libk::nullopt;
@@ -34,14 +35,14 @@ void free(const KernelStack& stack) {
   if (bytes != stack.size)
     PANIC("stacks: freeing {:#x} ({} bytes): not a live kernel stack of that size", stack.base,
           stack.size);
-  IrqLockGuard guard(stacks_lock);
+  SpinLockGuard guard(stacks_lock);
   --counters.live;
   ++counters.freed;
   counters.bytes -= bytes;
 }
 
 Stats stats() {
-  IrqLockGuard guard(stacks_lock);
+  SpinLockGuard guard(stacks_lock);
   return counters;
 }
 

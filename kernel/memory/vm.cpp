@@ -5,7 +5,8 @@
 #include <hal/tlb.hpp>
 #include <libk/extent_allocator.hpp>
 
-#include "cpu.hpp"
+#include "cpu/info.hpp"
+#include "cpu/tlb.hpp"
 #include "log.hpp"
 #include "memory/kernel_tables.hpp"
 #include "memory/layout.hpp"
@@ -13,7 +14,7 @@
 
 namespace kernel::vm {
 
-constinit IrqLock detail::vm_lock{"vm"};
+constinit SpinLock detail::vm_lock{"vm", lock_rank::kVm};
 
 namespace {
 
@@ -62,7 +63,7 @@ AreaStats& area_counters(Area area) { return area_counts[u32(area)]; }
 }  // namespace detail
 
 bool init() {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   auto created = PageTables::create(table_memory);
   if (!created) {
     log::error("vm: out of memory for the top-level page table");
@@ -80,6 +81,14 @@ bool init() {
   return true;
 }
 
+void init_this_cpu() {
+  enable_cpu_features(cpu::info().global_pages);
+  hal::Cr3(0).set_base(kernel_root()).write();
+}
+
+// Written once by init(), before any AP starts: no lock needed to read it.
+u64 kernel_root() NO_THREAD_SAFETY_ANALYSIS { return tables.root(); }
+
 void drop_boot_stack() {
   const boot::BootInfo& info = boot_info::get();
   u64 bottom = info.boot_stack_top - info.boot_stack_size - libk::kPageSize;  // with its guard
@@ -88,31 +97,31 @@ void drop_boot_stack() {
 
 libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,
                                  hal::paging::PageSize largest) {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   return tables.map(virt, phys, size, perms, largest);
 }
 
 libk::Result<u64, MapError> unmap(u64 virt, u64 size) {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   auto r = tables.unmap(virt, size);
-  hal::tlb::flush_range(virt, size);  // also after a partial failure: some pages may be gone
+  tlb::shootdown(virt, size);  // also after a partial failure: some pages may be gone
   return r;
 }
 
 libk::Result<void, MapError> protect(u64 virt, u64 size, Permissions perms) {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   auto r = tables.protect(virt, size, perms);
-  hal::tlb::flush_range(virt, size);
+  tlb::shootdown(virt, size);
   return r;
 }
 
 libk::Optional<Translation> translate(u64 virt) {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   return tables.translate(virt);
 }
 
 PageState lookup(u64 virt, Translation* out) {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   return tables.lookup(virt, out);
 }
 
@@ -122,7 +131,7 @@ libk::StringView area_name(Area area) {
 }
 
 AreaStats area_stats(Area area) {
-  IrqLockGuard guard(detail::vm_lock);
+  SpinLockGuard guard(detail::vm_lock);
   AreaStats s = area_counts[u32(area)];
   s.free_address_space = areas[u32(area)].free_bytes();
   return s;

@@ -25,6 +25,16 @@ using hal::paging::Translation;
 bool init();
 void drop_boot_stack();
 
+// An AP's share of init(): the same CPU features (NX, write protection, PAT, global pages)
+// and the kernel's tables in CR3. Context: the AP's first steps, on the temporary tables.
+void init_this_cpu();
+// The kernel's top-level page table (physical), which every CPU's CR3 holds.
+u64 kernel_root();
+// Walks every present leaf of the live page tables (CR3) and panics, naming the page, if one
+// is writable and executable or a kernel-half page is user-accessible; logs the count
+// otherwise. Called at boot once the kernel's tables are active (kernel/main.cpp).
+void audit_page_tables();
+
 // Uses pages up to `largest` where alignment allows. The caller owns the frames.
 libk::Result<void, MapError> map(u64 virt, u64 phys, u64 size, Permissions perms,
                                  hal::paging::PageSize largest = hal::paging::PageSize::Size4K);
@@ -43,6 +53,11 @@ libk::Optional<u64> allocate_area(Area area, u64 size, u32 guard_pages, u16 owne
 // frames and its addresses. Returns the bytes it had, or 0 if `base` is not the start of a
 // live block (nothing changed then).
 u64 free_area(Area area, u64 base, u32 guard_pages);
+// Frees blocks that free_area() retired: one shootdown makes every CPU forget them, then
+// their frames and ranges are free again. free_area() purges by itself every 64 blocks or
+// 4 MiB; call it to have everything back at once (tests comparing memory with a baseline).
+void purge();
+u64 purges_done();
 struct AreaStats {
   u64 blocks, mapped_bytes, free_address_space, peak_blocks;
 };

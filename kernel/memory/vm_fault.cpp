@@ -24,7 +24,7 @@ libk::StringView region_of(u64 address) {
   if (within(address, __text_start, __text_end)) return "kernel text";
   if (within(address, __rodata_start, __rodata_end)) return "kernel rodata";
   if (within(address, __data_start, __kernel_end)) return "kernel data/bss";
-  if (address >= layout::kKernelBase) return "kernel image area";
+  if (address >= layout::kKernelWindowBase) return "kernel image area";
   if (within(address, layout::kDirectMapBase, layout::kDirectMapLimit - layout::kDirectMapBase))
     return "direct map";
   if (within(address, layout::kHeapAreaBase, layout::kAreaSize)) return area_name(Area::Heap);

@@ -3,8 +3,11 @@
 #include <hal/context.hpp>
 #include <hal/interrupts.hpp>
 #include <libk/atomic.hpp>
+#include <sched/balance.hpp>
 #include <sched/run_queue.hpp>
 
+#include "cpu/ipi.hpp"
+#include "cpu/percpu.hpp"
 #include "interrupts.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
@@ -15,82 +18,189 @@
 
 namespace kernel {
 
-constinit SpinLock scheduler_lock{"scheduler"};
+constinit SpinLock scheduler_lock{"scheduler", lock_rank::kScheduler};
 
 namespace {
 
 using sched::ThreadState;
 
-constinit Thread main_thread;  // the boot context, adopted by init()
-constinit Thread idle_thread;
-constinit sched::RunQueue run_queue GUARDED_BY(scheduler_lock){idle_thread};
-constinit libk::IntrusiveList<Thread, AllThreadsTag> all_threads GUARDED_BY(scheduler_lock);
-// Changed only by switch_locked() (lock held, interrupts off), and read without the lock by
-// the running thread, which always finds itself.
-constinit Thread* current_thread = nullptr;
-// A time slice ended or a wake-up outranks the running thread. Set under the lock, read
-// without it where a switch may happen (interrupt exit, preempt_if_needed).
-constinit libk::Atomic<bool> need_resched{false};
-// The thread whose wake-up set need_resched, if that is why (statistics: wake preemptions).
-constinit Thread* preempt_for GUARDED_BY(scheduler_lock) = nullptr;
-constinit u64 last_account_ns GUARDED_BY(scheduler_lock) = 0;  // CPU time up to here is charged
-constinit libk::Timer slice_timer GUARDED_BY(scheduler_lock);
-// A detached thread that exited; freed by the next thread to run (it cannot free its own
-// stack while running on it).
-constinit Thread* exited_detached GUARDED_BY(scheduler_lock) = nullptr;
-constinit ThreadId next_id GUARDED_BY(scheduler_lock) = 1;
-constinit SchedulerStats counters GUARDED_BY(scheduler_lock){};
+// One CPU's scheduling state. Its running thread is Cpu::current (cpu/percpu.hpp), which
+// one GS load reads, so a thread finds itself without the lock.
+struct CpuSched {
+  Thread idle_thread;
+  sched::RunQueue run_queue GUARDED_BY(scheduler_lock){idle_thread};
+  // A time slice ended or a wake-up outranks the running thread. Set under the lock (by any
+  // CPU), read without it by this CPU where a switch may happen (interrupt exit,
+  // preempt_if_needed).
+  libk::Atomic<bool> need_resched{false};
+  // The thread whose wake-up set need_resched, if that is why (statistics).
+  Thread* preempt_for GUARDED_BY(scheduler_lock) = nullptr;
+  u64 last_account_ns GUARDED_BY(scheduler_lock) = 0;  // CPU time up to here is charged
+  libk::Timer slice_timer GUARDED_BY(scheduler_lock);
+  // A detached thread that exited here; retired by the next thread to run here (it cannot
+  // free its own stack while running on it).
+  Thread* exited_detached GUARDED_BY(scheduler_lock) = nullptr;
+  bool online GUARDED_BY(scheduler_lock) = false;  // takes threads
+  SchedulerStats stats GUARDED_BY(scheduler_lock){};
+};
 
-void request_resched() { need_resched.store(true, libk::MemoryOrder::Relaxed); }
-bool resched_requested() { return need_resched.load(libk::MemoryOrder::Relaxed); }
+constinit PerCpu<CpuSched> cpus;
+constinit Thread main_thread;  // the boot context, adopted by init()
+constinit libk::IntrusiveList<Thread, AllThreadsTag> all_threads GUARDED_BY(scheduler_lock);
+// Threads that exited and were retired: their stacks and objects are freed by reap(),
+// outside the lock (freeing a stack unmaps it, which may wait for other CPUs).
+constinit libk::IntrusiveList<Thread, AllThreadsTag> dead_threads GUARDED_BY(scheduler_lock);
+constinit ThreadId next_id GUARDED_BY(scheduler_lock) = 1;
+constinit u64 threads_created GUARDED_BY(scheduler_lock) = 0;
+constinit u64 threads_live GUARDED_BY(scheduler_lock) = 0;
 
 Thread& as_thread(sched::Entity& e) { return static_cast<Thread&>(e); }
+
+// Interrupts off (or the lock held): the caller stays on this CPU.
+CpuSched& local() { return cpus.local(); }
+Thread* current_on(u32 cpu) { return cpu_at(cpu).current; }
+Thread& current_here() { return *this_cpu_current(); }
+
+void request_resched(CpuSched& c) { c.need_resched.store(true, libk::MemoryOrder::Relaxed); }
+
+// What placement and stealing know of every CPU (sched::CpuLoad), under the lock.
+u32 snapshot_loads(sched::CpuLoad (&loads)[kMaxCpus]) REQUIRES(scheduler_lock) {
+  u32 n = cpu_count();
+  for (u32 i = 0; i < n; ++i) {
+    CpuSched& c = cpus.of(i);
+    Thread* running = current_on(i);
+    bool idle = running == nullptr || running == &c.idle_thread;
+    loads[i] = {c.online, idle, c.run_queue.runnable(),
+                idle ? sched::Priority(0) : running->priority()};
+  }
+  return n;
+}
 
 }  // namespace
 
 // --- Switching ------------------------------------------------------------------------------
 
+// True if `t` is another CPU's running thread: picking it here would run it twice.
+bool Scheduler::running_elsewhere_locked(const Thread& t, u32 self) {
+  for (u32 i = 0; i < cpu_count(); ++i)
+    if (i != self && current_on(i) == &t) return true;
+  return false;
+}
+
 void Scheduler::account_locked() {
   scheduler_lock.assert_held();
+  CpuSched& c = local();
   u64 now = time::now_ns();
-  run_queue.charge(*current_thread, now - last_account_ns);
-  last_account_ns = now;
+  c.run_queue.charge(current_here(), now - c.last_account_ns);
+  c.last_account_ns = now;
+}
+
+// The next thread for this CPU: its own run queue's choice, or a thread taken from another
+// CPU when its own queue is empty.
+Thread& Scheduler::pick_next_locked() {
+  CpuSched& c = local();
+  if (c.run_queue.runnable() == 0) steal_locked();
+  return as_thread(c.run_queue.pick_next());
 }
 
 // Runs the next thread. The current thread's next state is already decided: still Running
-// (preempted or yielding: it goes back on the run queue), Blocked (on a wait list or
-// sleeping) or Exited. Returns when the current thread is picked again.
+// (preempted or yielding: it goes back on a run queue), Blocked (on a wait list or sleeping)
+// or Exited. Returns when the current thread is picked again, possibly on another CPU.
 void Scheduler::switch_locked() {
   scheduler_lock.assert_held();
-  Thread* prev = current_thread;
+  Thread* prev = &current_here();
+  u32 self = this_cpu_index();
   account_locked();
   if (prev->state_ == ThreadState::Running) {
     prev->set_state(ThreadState::Ready);
-    run_queue.enqueue(*prev);  // ignored for the idle thread, which is never queued
+    // Preempted or yielding: it keeps this CPU if it may (ignored for the idle thread, which
+    // is never queued).
+    make_runnable_locked(*prev, self, /*keep_cpu=*/true);
   }
-  Thread& next = as_thread(run_queue.pick_next());
+  CpuSched& c = local();
+  Thread& next = pick_next_locked();
+  DEBUG_ASSERT(!running_elsewhere_locked(next, self));
   next.set_state(ThreadState::Running);
-  if (&next == preempt_for) ++counters.wake_preemptions;
-  preempt_for = nullptr;
-  need_resched.store(false, libk::MemoryOrder::Relaxed);
+  next.set_cpu(self);
+  if (&next == c.preempt_for) ++c.stats.wake_preemptions;
+  c.preempt_for = nullptr;
+  c.need_resched.store(false, libk::MemoryOrder::Relaxed);
   arm_slice_timer_locked(next);
   if (&next == prev) return;
-  current_thread = &next;
+  this_cpu().current = &next;
   ++next.switches_;
-  ++counters.switches;
+  ++c.stats.switches;
   hal_context_switch(&prev->saved_sp_, next.saved_sp_);
-  // `prev` runs again here, switched back to by some thread.
+  // `prev` runs again here, switched back to by some thread, maybe on another CPU.
   finish_switch_locked();
 }
 
-// Whatever a thread must do right after it was switched to (also run by new threads).
+// Whatever a thread must do right after it was switched to (also run by new threads): the
+// thread that exited on this CPU before it is off its stack now.
 void Scheduler::finish_switch_locked() {
   scheduler_lock.assert_held();
-  if (exited_detached != nullptr && exited_detached != current_thread) {
-    Thread* t = exited_detached;
-    exited_detached = nullptr;
-    free_thread(*t);
+  CpuSched& c = local();
+  if (c.exited_detached != nullptr && c.exited_detached != &current_here()) {
+    retire_locked(*c.exited_detached);
+    c.exited_detached = nullptr;
   }
+}
+
+// Puts a thread that may run onto a CPU's run queue: with `keep_cpu` (a preempted or yielding
+// thread) this CPU's if it may run here, otherwise wherever sched::place says (a woken or new
+// thread: an idle CPU first). Then makes the chosen CPU switch if the thread should preempt
+// there, and wakes an idle CPU to take work if this one now has more than it can run.
+void Scheduler::make_runnable_locked(Thread& t, u32 last_cpu, bool keep_cpu) {
+  scheduler_lock.assert_held();
+  u32 self = this_cpu_index();
+  u32 target = self;
+  if (!keep_cpu || !t.may_run_on(self)) {
+    sched::CpuLoad loads[kMaxCpus];
+    u32 n = snapshot_loads(loads);
+    target = sched::place({loads, n}, last_cpu, t.affinity(), t.priority());
+    if (target == sched::kNoCpu) target = self;  // its only CPU went away: run here
+  }
+  t.set_cpu(target);
+  cpus.of(target).run_queue.enqueue(t);
+  if (&t != current_on(target)) request_preemption_locked(target, t);
+  if (target == self && cpus.of(self).run_queue.runnable() > 1) kick_idle_cpu_locked();
+}
+
+void Scheduler::request_preemption_locked(u32 cpu, Thread& woken) {
+  CpuSched& c = cpus.of(cpu);
+  Thread* running = current_on(cpu);
+  if (running == nullptr || !c.run_queue.should_preempt(*running, woken)) return;
+  c.preempt_for = &woken;
+  request_resched(c);
+  if (cpu != this_cpu_index()) ipi::reschedule(cpu);
+}
+
+// Wakes one idle CPU (if any) so that it takes a waiting thread from a busy one.
+void Scheduler::kick_idle_cpu_locked() {
+  u32 self = this_cpu_index();
+  for (u32 i = 0; i < cpu_count(); ++i) {
+    CpuSched& c = cpus.of(i);
+    if (i == self || !c.online || current_on(i) != &c.idle_thread) continue;
+    if (c.need_resched.exchange(true, libk::MemoryOrder::Relaxed)) return;  // already asked
+    ipi::reschedule(i);
+    return;
+  }
+}
+
+// An idle CPU takes a waiting thread from the CPU with the most (sched::pick_victim).
+bool Scheduler::steal_locked() {
+  u32 self = this_cpu_index();
+  sched::CpuLoad loads[kMaxCpus];
+  u32 n = snapshot_loads(loads);
+  u32 victim = sched::pick_victim({loads, n}, self);
+  if (victim == sched::kNoCpu) return false;
+  sched::Entity* e = cpus.of(victim).run_queue.steal_for(self);
+  if (e == nullptr) return false;
+  CpuSched& c = local();
+  e->set_cpu(self);
+  c.run_queue.enqueue(*e);
+  ++c.stats.migrations;
+  return true;
 }
 
 // The slice timer only needs to fire no later than the running thread's slice ends. If it
@@ -99,29 +209,33 @@ void Scheduler::finish_switch_locked() {
 // about once per slice, not once per switch).
 void Scheduler::arm_slice_timer_locked(Thread& next) {
   scheduler_lock.assert_held();
-  u64 left = run_queue.slice_left_ns(next);
+  CpuSched& c = local();
+  u64 left = c.run_queue.slice_left_ns(next);
   if (left == 0) return;  // the idle thread: no slice (a pending slice timer is harmless)
-  u64 deadline = last_account_ns + left;
-  if (slice_timer.armed()) {
-    if (slice_timer.deadline <= deadline) return;
-    timers::cancel(slice_timer);
+  u64 deadline = c.last_account_ns + left;
+  if (c.slice_timer.armed()) {
+    if (c.slice_timer.deadline <= deadline) return;
+    timers::cancel(c.slice_timer);
   }
-  timers::arm(slice_timer, deadline, on_slice_timer, nullptr);
+  timers::arm(c.slice_timer, deadline, on_slice_timer, nullptr);
 }
 
+// Interrupt context, on the CPU whose slice timer it is.
 void Scheduler::on_slice_timer(libk::Timer&, void*) {
   SpinLockGuard guard(scheduler_lock);
   account_locked();
-  if (run_queue.slice_expired(*current_thread)) {
-    request_resched();
-    ++counters.slice_expiries;
+  CpuSched& c = local();
+  if (c.run_queue.slice_expired(current_here())) {
+    request_resched(c);
+    ++c.stats.slice_expiries;
   } else {
-    arm_slice_timer_locked(*current_thread);
+    arm_slice_timer_locked(current_here());
   }
 }
 
 void Scheduler::on_interrupt_exit() {
-  if (!resched_requested() || current_thread == nullptr) return;
+  if (this_cpu_current() == nullptr) return;
+  if (!local().need_resched.load(libk::MemoryOrder::Relaxed)) return;
   SpinLockGuard guard(scheduler_lock);
   switch_locked();
 }
@@ -129,7 +243,13 @@ void Scheduler::on_interrupt_exit() {
 // Interrupts off means the caller is not preemptible (an interrupt handler, or code that
 // disabled them on purpose): the switch waits for the interrupt exit or the next chance.
 void Scheduler::preempt_if_needed() {
-  if (resched_requested() && hal::interrupts::enabled()) yield();
+  if (!hal::interrupts::enabled() || this_cpu_current() == nullptr) return;
+  bool needed;
+  {
+    hal::interrupts::Guard stay_here;
+    needed = local().need_resched.load(libk::MemoryOrder::Relaxed);
+  }
+  if (needed) yield();
 }
 
 void Scheduler::yield() {
@@ -141,7 +261,7 @@ void Scheduler::yield() {
 
 bool Scheduler::block_locked(u64 deadline_ns) {
   scheduler_lock.assert_held();
-  Thread& self = *current_thread;
+  Thread& self = current_here();
   bool timed = deadline_ns != kNoDeadline;
   self.timed_out_ = false;
   // The timer cannot fire before the switch: the lock keeps interrupts off until then.
@@ -154,14 +274,11 @@ bool Scheduler::block_locked(u64 deadline_ns) {
 
 void Scheduler::wake_locked(Thread& t) {
   scheduler_lock.assert_held();
+  VERIFY(t.state_ == ThreadState::Blocked);  // a running or queued thread cannot be woken
   t.set_state(ThreadState::Ready);
   t.woken_at_ns_ = time::now_ns();
-  run_queue.enqueue(t);
-  ++counters.wakeups;
-  if (run_queue.should_preempt(*current_thread, t)) {
-    request_resched();
-    preempt_for = &t;
-  }
+  ++local().stats.wakeups;
+  make_runnable_locked(t, t.cpu(), /*keep_cpu=*/false);
 }
 
 // A blocked thread's deadline passed (interrupt context). If it was woken in the meantime
@@ -186,6 +303,7 @@ void Scheduler::sleep_until(u64 deadline_ns) {
 
 libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thread::Entry entry,
                                                      void* arg, const ThreadOptions& options) {
+  reap();
   // Memory first, outside the lock: on failure nothing is half-made.
   auto* t = new (heap::nothrow) Thread();
   if (t == nullptr) return libk::unexpected(ThreadError::OutOfMemory);
@@ -202,14 +320,14 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
     SpinLockGuard guard(scheduler_lock);
     t->detached_ = options.detached;
     t->saved_sp_ = hal::context::prepare(stack->top(), thread_start, t);
-    run_queue.set_priority(*t, options.priority, options.slice_ns);
+    t->set_affinity(options.cpu);
+    local().run_queue.set_priority(*t, options.priority, options.slice_ns);
     t->id_ = next_id++;
     all_threads.push_back(*t);
-    ++counters.threads_created;
-    ++counters.threads_live;
+    ++threads_created;
+    ++threads_live;
     t->set_state(ThreadState::Ready);
-    run_queue.enqueue(*t);
-    if (run_queue.should_preempt(*current_thread, *t)) request_resched();
+    make_runnable_locked(*t, this_cpu_index(), /*keep_cpu=*/false);
   }
   preempt_if_needed();
   return t;
@@ -217,16 +335,16 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
 
 void Scheduler::exit(i64 status) {
   SpinLockGuard guard(scheduler_lock);
-  Thread& self = *current_thread;
-  if (&self == &main_thread || &self == &idle_thread)
+  Thread& self = current_here();
+  if (&self == &main_thread || self.is_idle_)
     PANIC("thread {} \"{}\" cannot exit: the boot and idle threads run forever", self.id_,
           self.name());
   self.exit_status_ = status;
   self.set_state(ThreadState::Exited);
   while (sched::Entity* joiner = self.joiners_.pop()) wake_locked(as_thread(*joiner));
   if (self.detached_) {
-    VERIFY(exited_detached == nullptr);  // every switch-in frees the previous one
-    exited_detached = &self;
+    VERIFY(local().exited_detached == nullptr);  // every switch-in here retires the previous one
+    local().exited_detached = &self;
   }
   switch_locked();
   PANIC("exited thread {} was switched to", self.id_);
@@ -237,8 +355,8 @@ i64 Scheduler::join(Thread& t) {
   i64 status;
   {
     SpinLockGuard guard(scheduler_lock);
-    Thread& self = *current_thread;
-    if (&t == &self || t.detached_ || t.joining_ || &t == &main_thread || &t == &idle_thread)
+    Thread& self = current_here();
+    if (&t == &self || t.detached_ || t.joining_ || &t == &main_thread || t.is_idle_)
       PANIC(
           "thread {} \"{}\" cannot join thread {} \"{}\" (itself, detached, a system thread, "
           "or joined twice)",
@@ -249,46 +367,96 @@ i64 Scheduler::join(Thread& t) {
       block_locked();
     }
     status = t.exit_status_;
-    free_thread(t);
+    // It switched away for good before we could take the lock: nobody is on its stack.
+    all_threads.remove(t);
   }
+  destroy(t);
   return status;
 }
 
 void Scheduler::detach(Thread& t) {
-  SpinLockGuard guard(scheduler_lock);
-  if (t.joining_ || t.detached_) PANIC("thread {} is already joined or detached", t.id_);
-  if (t.state_ == ThreadState::Exited) {
-    free_thread(t);  // it has switched away for good: nobody is on its stack
-    return;
+  {
+    SpinLockGuard guard(scheduler_lock);
+    if (t.joining_ || t.detached_) PANIC("thread {} is already joined or detached", t.id_);
+    if (t.state_ != ThreadState::Exited) {
+      t.detached_ = true;
+      return;
+    }
+    all_threads.remove(t);  // it has switched away for good: nobody is on its stack
   }
-  t.detached_ = true;
+  destroy(t);
 }
 
-// Lock held. `t` has exited and no CPU is on its stack.
-void Scheduler::free_thread(Thread& t) {
+// Lock held. `t` has exited and no CPU is on its stack: off the thread list, onto the list
+// reap() frees (it stays counted as live until then).
+void Scheduler::retire_locked(Thread& t) {
   scheduler_lock.assert_held();
   VERIFY(t.state_ == ThreadState::Exited);
   all_threads.remove(t);
-  --counters.threads_live;
+  dead_threads.push_back(t);
+}
+
+// Frees a retired thread's stack and object. Without the scheduler lock: unmapping the
+// stack may wait for the other CPUs to flush their TLBs. It stops counting as live only
+// when its memory is back, so a caller that waits for threads_live sees the memory freed.
+void Scheduler::destroy(Thread& t) {
   stacks::free(t.stack_);
   delete &t;
+  SpinLockGuard guard(scheduler_lock);
+  --threads_live;
+}
+
+void Scheduler::reap() {
+  for (;;) {
+    Thread* t;
+    {
+      SpinLockGuard guard(scheduler_lock);
+      t = static_cast<Thread*>(dead_threads.pop_front());
+    }
+    if (t == nullptr) return;
+    destroy(*t);
+  }
 }
 
 void Scheduler::set_priority(Thread& t, sched::Priority priority, u64 slice_ns) {
   {
     SpinLockGuard guard(scheduler_lock);
+    u32 cpu = t.cpu();
+    CpuSched& c = cpus.of(cpu);
     sched::Priority old = t.priority();
-    run_queue.set_priority(t, priority, slice_ns);
-    if (&t == current_thread) {
-      arm_slice_timer_locked(t);
+    c.run_queue.set_priority(t, priority, slice_ns);
+    if (&t == current_on(cpu)) {
+      if (cpu == this_cpu_index()) arm_slice_timer_locked(t);
       // Lowered: a waiting thread may now come first (the switch re-decides; if none does,
       // the current thread goes on behind its new equals).
-      if (t.priority() < old && run_queue.runnable() > 0) request_resched();
-    } else if (t.state_ == ThreadState::Ready && run_queue.should_preempt(*current_thread, t)) {
-      request_resched();
+      if (t.priority() < old && c.run_queue.runnable() > 0) {
+        request_resched(c);
+        if (cpu != this_cpu_index()) ipi::reschedule(cpu);
+      }
+    } else if (t.state_ == ThreadState::Ready) {
+      request_preemption_locked(cpu, t);
     }
   }
   preempt_if_needed();
+}
+
+bool Scheduler::set_affinity(Thread& t, u32 cpu) {
+  {
+    SpinLockGuard guard(scheduler_lock);
+    if (cpu != sched::kAnyCpu && (cpu >= cpu_count() || !cpus.of(cpu).online)) return false;
+    t.set_affinity(cpu);
+    u32 on = t.cpu();
+    if (t.may_run_on(on)) return true;
+    if (t.state_ == ThreadState::Ready) {  // queued where it may no longer run: move it
+      cpus.of(on).run_queue.remove(t);
+      make_runnable_locked(t, on, /*keep_cpu=*/false);
+    } else if (&t == current_on(on)) {  // running there: its next switch moves it
+      request_resched(cpus.of(on));
+      if (on != this_cpu_index()) ipi::reschedule(on);
+    }
+  }
+  preempt_if_needed();
+  return true;
 }
 
 // --- Start-up, idle, accessors ----------------------------------------------------------------
@@ -305,14 +473,17 @@ void Scheduler::thread_start(void* arg) {
 }
 
 // Runs when nothing else can. Interrupts are checked-and-halted atomically (sti; hlt), and
-// an interrupt that wakes a thread preempts the idle thread on its way out.
+// an interrupt that wakes a thread preempts the idle thread on its way out; another CPU
+// that queues work here sends a reschedule IPI, which is such an interrupt. An idle CPU
+// also takes waiting threads from busy ones, and frees dead threads' stacks.
 void Scheduler::idle_loop(void*) {
   for (;;) {
+    reap();
     hal::interrupts::disable();
     bool work;
     {
       SpinLockGuard guard(scheduler_lock);  // restores "disabled": no wake-up slips in
-      work = run_queue.runnable() > 0;
+      work = local().run_queue.runnable() > 0 || steal_locked();
     }
     if (work) {
       hal::interrupts::enable();
@@ -324,11 +495,12 @@ void Scheduler::idle_loop(void*) {
 }
 
 void Scheduler::init() {
-  VERIFY(current_thread == nullptr);
+  VERIFY(this_cpu_current() == nullptr);
   // The idle thread's stack also holds the frames of the interrupts that arrive while the
   // CPU idles: the default size.
   auto stack = stacks::allocate();
   if (!stack) PANIC("scheduler: no memory for the idle thread's stack");
+  CpuSched& c = local();
   {
     SpinLockGuard guard(scheduler_lock);
     main_thread.set_name("main");
@@ -337,20 +509,24 @@ void Scheduler::init() {
     main_thread.state_ = ThreadState::Ready;
     all_threads.push_back(main_thread);
 
-    idle_thread.set_name("idle");
-    idle_thread.id_ = 0;
-    idle_thread.stack_ = *stack;
-    idle_thread.entry_ = idle_loop;
-    idle_thread.saved_sp_ = hal::context::prepare(stack->top(), thread_start, &idle_thread);
-    idle_thread.state_ = ThreadState::Ready;
-    all_threads.push_back(idle_thread);
+    Thread& idle = c.idle_thread;
+    idle.set_name("idle");
+    idle.id_ = 0;
+    idle.is_idle_ = true;
+    idle.set_affinity(0);
+    idle.stack_ = *stack;
+    idle.entry_ = idle_loop;
+    idle.saved_sp_ = hal::context::prepare(stack->top(), thread_start, &idle);
+    idle.state_ = ThreadState::Ready;
+    all_threads.push_back(idle);
 
     // main becomes the running thread the regular way, which gives it its first slice.
-    run_queue.enqueue(main_thread);
-    VERIFY(&run_queue.pick_next() == &main_thread);
+    c.online = true;
+    c.run_queue.enqueue(main_thread);
+    VERIFY(&c.run_queue.pick_next() == &main_thread);
     main_thread.set_state(ThreadState::Running);
-    last_account_ns = time::now_ns();
-    current_thread = &main_thread;
+    c.last_account_ns = time::now_ns();
+    this_cpu().current = &main_thread;
     arm_slice_timer_locked(main_thread);
   }
   interrupts::set_exit_hook(on_interrupt_exit);
@@ -359,33 +535,78 @@ void Scheduler::init() {
             sched::kDefaultSliceNs / 1000, stack->base);
 }
 
-bool Scheduler::running() { return current_thread != nullptr; }
+void Scheduler::run_this_cpu() {
+  u32 self = this_cpu_index();
+  CpuSched& c = local();
+  {
+    SpinLockGuard guard(scheduler_lock);
+    Thread& idle = c.idle_thread;
+    libk::format_into(idle.name_, sizeof(idle.name_), "idle/{}", self);
+    idle.id_ = next_id++;
+    idle.is_idle_ = true;
+    idle.set_affinity(self);
+    idle.set_cpu(self);
+    idle.stack_ = {0, 0};  // the AP's start-up stack, which the CPU code owns
+    idle.state_ = ThreadState::Running;
+    all_threads.push_back(idle);
+    c.last_account_ns = time::now_ns();
+    this_cpu().current = &idle;
+    c.online = true;
+  }
+  hal::interrupts::enable();
+  idle_loop(nullptr);
+}
+
+bool Scheduler::running() { return this_cpu_current() != nullptr; }
 
 Thread& Scheduler::current() {
-  VERIFY(current_thread != nullptr);
-  return *current_thread;
+  Thread* t = this_cpu_current();
+  VERIFY(t != nullptr);
+  return *t;
 }
 
 void Scheduler::check_can_block(const char* what) {
-  if (current_thread == nullptr) PANIC("{}: blocking before the scheduler runs", what);
+  Thread* self = this_cpu_current();
+  if (self == nullptr) PANIC("{}: blocking before the scheduler runs", what);
   if (!hal::interrupts::enabled())
     PANIC(
         "{}: thread {} \"{}\" would block with interrupts disabled (interrupt handler or "
         "spinlock held)",
-        what, current_thread->id_, current_thread->name());
+        what, self->id_, self->name());
 }
 
-u64 Scheduler::cpu_time_ns(const Thread& t) {
+u64 Scheduler::cpu_time_ns(const Thread& t, u64 now) {
   SpinLockGuard guard(scheduler_lock);
   u64 charged = t.runtime_ns();
-  return &t == current_thread ? charged + (time::now_ns() - last_account_ns) : charged;
+  if (t.state_ != ThreadState::Running || current_on(t.cpu()) != &t) return charged;
+  u64 since = cpus.of(t.cpu()).last_account_ns;
+  return charged + (now > since ? now - since : 0);
+}
+
+SchedulerStats Scheduler::stats_of_cpu(u32 cpu) {
+  SpinLockGuard guard(scheduler_lock);
+  SchedulerStats s = cpus.of(cpu).stats;
+  s.idle_ns = cpus.of(cpu).idle_thread.runtime_ns();
+  s.threads_created = threads_created;
+  s.threads_live = threads_live;
+  return s;
 }
 
 SchedulerStats Scheduler::stats() {
   SpinLockGuard guard(scheduler_lock);
-  SchedulerStats s = counters;
-  s.idle_ns = idle_thread.runtime_ns();
-  return s;
+  SchedulerStats sum{};
+  for (u32 i = 0; i < cpu_count(); ++i) {
+    const SchedulerStats& s = cpus.of(i).stats;
+    sum.switches += s.switches;
+    sum.slice_expiries += s.slice_expiries;
+    sum.wakeups += s.wakeups;
+    sum.wake_preemptions += s.wake_preemptions;
+    sum.migrations += s.migrations;
+    sum.idle_ns += cpus.of(i).idle_thread.runtime_ns();
+  }
+  sum.threads_created = threads_created;
+  sum.threads_live = threads_live;
+  return sum;
 }
 
 void Scheduler::for_each(void (*visit)(const Thread& t, void* context), void* context) {

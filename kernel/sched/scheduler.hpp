@@ -1,21 +1,26 @@
-// The scheduler: one CPU, preemptive, driven by the local APIC timer through one-shot
-// deadline timers (kernel/timers.hpp). The policy (who runs next, for how long) is
-// sched::RunQueue (libk/include/sched/run_queue.hpp); this is the mechanism around it:
-// the scheduler lock, context switches, CPU-time accounting, time slices, sleeping,
-// blocking and waking. docs/scheduling.md has the whole picture.
+// The scheduler: every CPU runs threads, preemptively, driven by its local APIC timer
+// through one-shot deadline timers (kernel/timers.hpp). The policy is libk's: who runs next
+// and for how long on one CPU is sched::RunQueue (libk/include/sched/run_queue.hpp), one per
+// CPU; where a thread runs is sched::place and work stealing (libk/include/sched/balance.hpp).
+// This is the mechanism around them: the scheduler lock, context switches, CPU-time
+// accounting, time slices, sleeping, blocking, waking and moving threads between CPUs.
+// docs/scheduling.md and docs/smp.md have the whole picture.
 //
-// The scheduler lock (scheduler_lock.hpp) protects the run queue, every thread's state and
-// every wait list (wait queues, mutexes, semaphores, condition variables, joins). It is a
-// spinlock whose guard disables interrupts, and the only lock held across a context switch:
-// the thread that switches away takes it, the thread that resumes releases it (returning
-// from its own switch, or in thread_start for a new thread). Functions named `_locked`
-// require it (REQUIRES, checked by the compiler) and check it at run time in debug builds.
+// The scheduler lock (scheduler_lock.hpp) protects every CPU's run queue, every thread's
+// state and every wait list (wait queues, mutexes, semaphores, condition variables, joins):
+// one lock for all CPUs, as xv6 has one for its process table. It is a spinlock whose guard
+// disables interrupts, and the only lock held across a context switch: the thread that
+// switches away takes it, the thread that resumes releases it (returning from its own switch,
+// or in thread_start for a new thread). A thread that is switching out therefore cannot be
+// picked by another CPU before its registers are saved. Functions named `_locked` require
+// the lock (REQUIRES, checked by the compiler) and check it at run time in debug builds.
 //
-// Preemption: the slice timer or a wake-up sets "reschedule needed"; the switch happens on
-// the way out of the interrupt (after the EOI: on_interrupt_exit) or, in thread context,
-// when the waker calls preempt_if_needed() after releasing the lock. Kernel code is
-// preemptible wherever interrupts are enabled; code that must not be preempted disables
-// them (or holds a spinlock, which does).
+// Preemption: the slice timer or a wake-up sets a CPU's "reschedule needed"; the switch
+// happens on the way out of that CPU's next interrupt (after the EOI: on_interrupt_exit; a
+// wake-up for another CPU sends it a reschedule IPI to be that interrupt) or, in thread
+// context, when the waker calls preempt_if_needed() after releasing the lock. Kernel code is
+// preemptible wherever interrupts are enabled; code that must not be preempted disables them
+// (or holds a spinlock, which does).
 #pragma once
 
 #include <libk/thread_safety.hpp>
@@ -26,28 +31,34 @@
 
 namespace kernel {
 
+// Per CPU, and summed over all CPUs by Scheduler::stats().
 struct SchedulerStats {
   u64 switches;          // context switches (a thread switching to itself is not one)
   u64 slice_expiries;    // preemptions because a time slice was used up
-  u64 wakeups;           // Blocked -> Ready
+  u64 wakeups;           // Blocked -> Ready (counted on the waking CPU)
   u64 wake_preemptions;  // switches straight to a thread whose wake-up preempted the CPU
-  u64 threads_created;
-  u64 threads_live;  // created and not yet freed (excluding boot and idle threads)
-  u64 idle_ns;       // CPU time of the idle thread
+  u64 migrations;        // threads this CPU took from another one's run queue
+  u64 idle_ns;           // CPU time of the idle thread(s)
+  u64 threads_created;   // all CPUs
+  u64 threads_live;      // created and not yet freed (excluding boot and idle threads)
 };
 
 class Scheduler {
  public:
-  // Turns the running boot context into thread "main" (id 1), creates the idle thread and
-  // installs the interrupt-exit hook. Needs the heap, kernel stacks and timers. From here
-  // on the boot sequence is a thread: it can block, sleep and be preempted.
+  // Turns the running boot context into thread "main" (id 1), creates CPU 0's idle thread
+  // and installs the interrupt-exit hook. Needs the heap, kernel stacks and timers. From
+  // here on the boot sequence is a thread: it can block, sleep and be preempted.
   static void init();
+  // An AP that has its GDT, IDT, local APIC and timer: its boot context becomes its idle
+  // thread, the CPU takes threads from now on, and this never returns.
+  [[noreturn]] static void run_this_cpu() EXCLUDES(scheduler_lock);
   static bool running();
 
   static Thread& current();
   static SchedulerStats stats();
-  // Thread::cpu_time_ns(): charged time, plus the uncharged time of the running thread.
-  static u64 cpu_time_ns(const Thread& t);
+  static SchedulerStats stats_of_cpu(u32 cpu);
+  // Thread::cpu_time_ns(): charged time, plus the running thread's uncharged time up to `now`.
+  static u64 cpu_time_ns(const Thread& t, u64 now);
 
   // Thread context: gives up the CPU to the next runnable thread of the same or higher
   // priority (returns at once if there is none).
@@ -85,6 +96,8 @@ class Scheduler {
   static void detach(Thread& t) EXCLUDES(scheduler_lock);
   static void set_priority(Thread& t, sched::Priority priority, u64 slice_ns)
       EXCLUDES(scheduler_lock);
+  // Pins `t` to CPU `cpu` (sched::kAnyCpu: any). False if `cpu` is not online.
+  static bool set_affinity(Thread& t, u32 cpu) EXCLUDES(scheduler_lock);
   static void for_each(void (*visit)(const Thread& t, void* context), void* context)
       EXCLUDES(scheduler_lock);
   // The thread whose stack, or the guard page below it, holds `address`, if any (crash
@@ -93,6 +106,15 @@ class Scheduler {
 
  private:
   static void switch_locked() REQUIRES(scheduler_lock);
+  static Thread& pick_next_locked() REQUIRES(scheduler_lock);
+  static bool running_elsewhere_locked(const Thread& t, u32 self) REQUIRES(scheduler_lock);
+  static void make_runnable_locked(Thread& t, u32 last_cpu, bool keep_cpu) REQUIRES(scheduler_lock);
+  static void request_preemption_locked(u32 cpu, Thread& woken) REQUIRES(scheduler_lock);
+  static bool steal_locked() REQUIRES(scheduler_lock);
+  static void kick_idle_cpu_locked() REQUIRES(scheduler_lock);
+  static void retire_locked(Thread& t) REQUIRES(scheduler_lock);
+  static void destroy(Thread& t) EXCLUDES(scheduler_lock);
+  static void reap() EXCLUDES(scheduler_lock);
   static void finish_switch_locked() REQUIRES(scheduler_lock);
   static void account_locked() REQUIRES(scheduler_lock);
   static void arm_slice_timer_locked(Thread& next) REQUIRES(scheduler_lock);
@@ -102,7 +124,7 @@ class Scheduler {
   // in the thread that switched away: it releases that lock.
   [[noreturn]] static void thread_start(void* thread) RELEASE(scheduler_lock);
   [[noreturn]] static void idle_loop(void* unused) EXCLUDES(scheduler_lock);
-  static void free_thread(Thread& t) REQUIRES(scheduler_lock);
+
   static bool find_stack_for_crash_report(u64 address, crash::KnownStack& out);
 };
 

@@ -28,7 +28,8 @@ bool Thread::stack_or_guard_holds(u64 address) const {
   return stack_.size != 0 && address >= stack_.base - libk::kPageSize && address < stack_.top();
 }
 
-u64 Thread::cpu_time_ns() const { return Scheduler::cpu_time_ns(*this); }
+u64 Thread::cpu_time_ns() const { return Scheduler::cpu_time_ns(*this, time::now_ns()); }
+u64 Thread::cpu_time_ns_at(u64 now) const { return Scheduler::cpu_time_ns(*this, now); }
 
 libk::StringView thread_error_text(ThreadError error) {
   switch (error) {
@@ -55,6 +56,8 @@ void sleep_for(u64 ns) { Scheduler::sleep_until(time::now_ns() + ns); }
 void set_priority(Thread& t, sched::Priority priority, u64 slice_ns) {
   Scheduler::set_priority(t, priority, slice_ns);
 }
+
+bool set_affinity(Thread& t, u32 cpu) { return Scheduler::set_affinity(t, cpu); }
 
 void for_each(void (*visit)(const Thread& t, void* context), void* context) {
   Scheduler::for_each(visit, context);

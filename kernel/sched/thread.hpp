@@ -48,12 +48,16 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   // CPU time the thread has used, in nanoseconds: measured with the monotonic clock at
   // every switch, plus, for the running thread, the time since it was last charged.
   u64 cpu_time_ns() const;
+  // The same as of `now`, a clock reading taken on this thread, interrupts off since.
+  u64 cpu_time_ns_at(u64 now) const;
   // How many times the scheduler switched to it.
   u64 switches() const NO_THREAD_SAFETY_ANALYSIS { return switches_; }
   // When it was last made Ready from Blocked (monotonic ns): the wake-up latency of a
   // thread is the time from this to when it runs.
   u64 woken_at_ns() const NO_THREAD_SAFETY_ANALYSIS { return woken_at_ns_; }
   bool detached() const NO_THREAD_SAFETY_ANALYSIS { return detached_; }
+  // One of the CPUs' idle threads.
+  bool is_idle() const { return is_idle_; }
 
   // Its stack: [stack_base, stack_top), the guard page is the page below stack_base. Zero
   // for the boot thread, whose stack the memory manager set up.
@@ -75,6 +79,7 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   stacks::KernelStack stack_{0, 0};
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
+  bool is_idle_ = false;
   // The scheduler's, under its lock.
   sched::ThreadState state_ GUARDED_BY(scheduler_lock) = sched::ThreadState::Created;
   // While not running: its context (hal/include/hal/context.hpp).
@@ -95,7 +100,8 @@ struct ThreadOptions {
   sched::Priority priority = sched::kDefaultPriority;
   u64 slice_ns = 0;  // 0: the priority's default (sched::default_slice_ns)
   u64 stack_size = stacks::kDefaultSize;
-  bool detached = false;  // freed by the scheduler when it exits; cannot be joined
+  bool detached = false;     // freed by the scheduler when it exits; cannot be joined
+  u32 cpu = sched::kAnyCpu;  // the one CPU it may run on, or any
 };
 
 enum class ThreadError : u8 { OutOfMemory };
@@ -127,6 +133,9 @@ void sleep_for(u64 ns);
 // Changes a thread's priority and slice (slice_ns == 0: the priority's default). Raising a
 // ready thread above the caller, or lowering the caller below a ready thread, switches.
 void set_priority(Thread& t, sched::Priority priority, u64 slice_ns = 0);
+// Pins `t` to CPU `cpu` (sched::kAnyCpu: lets it run anywhere); it moves there at its next
+// switch. False if `cpu` is not online.
+bool set_affinity(Thread& t, u32 cpu);
 
 // Calls visit(thread, context) for every live thread, under the scheduler lock (interrupts
 // off): keep it short, and do not block in it.

@@ -19,10 +19,15 @@ constexpr Command kCommands[] = {
      "Heap: each slab cache's object size, objects in use (and peak), slabs, and the large\n"
      "allocations taken straight from the frame allocator.",
      0, 0, cmd_mem},
-    {"ps", "", "the kernel's threads: state, priority, CPU time",
+    {"ps", "", "the kernel's threads: CPU, state, priority, CPU time",
      "CPU time is measured with the monotonic clock at every context switch\n"
-     "(docs/scheduling.md); SWITCHES counts how often the thread was switched to.",
+     "(docs/scheduling.md); SWITCHES counts how often the thread was switched to.\n"
+     "CPU is where the thread runs or last ran; 2* means pinned to CPU 2.",
      0, 0, cmd_ps},
+    {"cpus", "", "every CPU: APIC ID, state, current thread, busy/idle time, counts",
+     "BUSY is time online minus the idle thread's CPU time (docs/smp.md);\n"
+     "INTERRUPTS counts every interrupt the CPU took, IPIS the IPIs among them.",
+     0, 0, cmd_cpus},
     {"uptime", "", "time since boot", "Read from the calibrated TSC (docs/interrupts.md).", 0, 0,
      cmd_uptime},
     {"dmesg", "[COUNT]", "the kernel log (the last COUNT records)",

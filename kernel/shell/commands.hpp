@@ -33,6 +33,7 @@ Status cmd_lsusb(const Invocation& call);
 
 // thread_commands.cpp
 Status cmd_ps(const Invocation& call);
+Status cmd_cpus(const Invocation& call);
 
 // Parses a decimal count for an argument; prints what is wrong and returns false.
 bool parse_count(const Invocation& call, libk::StringView text, u64& out);

@@ -3,7 +3,7 @@
 #include <libk/acpi_fadt.hpp>
 
 #include "acpi.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
 #include "memory/pmm.hpp"
@@ -42,8 +42,9 @@ void print_frames(libk::Sink& out) {
 
 void print_heap(libk::Sink& out) {
   out.write("heap cache        size   in use    peak   slabs  allocations\n");
-  for (const libk::SlabCache& c : heap::caches()) {
-    const libk::SlabStats& st = c.stats();
+  for (usize i = 0; i < heap::caches().size(); ++i) {
+    const libk::SlabCache& c = heap::caches()[i];
+    libk::SlabStats st = heap::cache_stats(i);
     libk::StringView name(c.name());
     format_to(out, "  {}", name);
     pad(out, name.size() + 2, 16);

@@ -8,7 +8,7 @@
 #include "keyboard.hpp"
 #include "log.hpp"
 #include "sched/wait_queue.hpp"
-#include "sync/irq_lock.hpp"
+#include "sync/spinlock.hpp"
 #include "time.hpp"
 
 namespace kernel::shell::input {
@@ -28,7 +28,7 @@ constexpr u32 kUartFifoBytes = 16;  // PC16550D receive FIFO
 // Nothing is dropped when input comes faster than the shell reads it (a paste): with the
 // ring full the receive interrupt is masked and the FIFO is left to fill, which holds the
 // sender back (QEMU stops reading its backend); the shell unmasks it once it made room.
-constinit IrqLock uart_receive_lock{"uart receive"};
+constinit SpinLock uart_receive_lock{"uart receive", lock_rank::kDevice};
 constinit libk::SpscRing<u8, 1024> serial_bytes;
 constinit bool receive_paused GUARDED_BY(uart_receive_lock) = false;
 constinit bool serial_irq = false;
@@ -84,7 +84,7 @@ void drain_uart() REQUIRES(uart_receive_lock) {
 
 // Context: the shell thread, after taking bytes out of the ring.
 void resume_receiving() EXCLUDES(uart_receive_lock) {
-  IrqLockGuard guard(uart_receive_lock);
+  SpinLockGuard guard(uart_receive_lock);
   if (!receive_paused || serial_bytes.size() + kUartFifoBytes > serial_bytes.capacity()) return;
   receive_paused = false;
   drain_uart();
@@ -94,7 +94,7 @@ void resume_receiving() EXCLUDES(uart_receive_lock) {
 // IRQ 4: received data is waiting.
 void on_serial_irq() {
   {
-    IrqLockGuard guard(uart_receive_lock);
+    SpinLockGuard guard(uart_receive_lock);
     drain_uart();
   }
   wake_reader();
@@ -110,7 +110,7 @@ bool for_the_shell(const libk::line::EditInput& in) {
 
 libk::Optional<libk::line::EditInput> take_serial() {
   if (!serial_irq) {  // no interrupt: poll the FIFO
-    IrqLockGuard guard(uart_receive_lock);
+    SpinLockGuard guard(uart_receive_lock);
     drain_uart();
   }
   libk::Optional<libk::line::EditInput> found;

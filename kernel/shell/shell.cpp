@@ -8,6 +8,7 @@
 #include "log.hpp"
 #include "shell/commands.hpp"
 #include "shell/input.hpp"
+#include "time.hpp"
 
 namespace kernel::shell {
 
@@ -126,6 +127,8 @@ constexpr sched::Priority kShellPriority = sched::kDefaultPriority + 4;
       history, terminal_columns(input::serial_columns(configured_serial_columns())));
   Completions completions;
   editor.set_completer(&completions);
+  log::info("shell: ready {} ms after kernel entry",
+            time::since_kernel_entry_ns() / time::kNsPerMs);
   log::wait_screen_drawn();
   console::write("\x1b[?25h");  // show the cursor
   out.write(

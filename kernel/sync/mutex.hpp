@@ -23,6 +23,9 @@ namespace kernel {
 class CAPABILITY("mutex") Mutex {
  public:
   constexpr explicit Mutex(const char* name) : name_(name) {}
+  // Uncontended lock and unlock are one compare-and-swap each, without the scheduler lock.
+  // A contended lock first spins briefly while the owner runs on another CPU, then queues
+  // and sleeps until unlock hands it the mutex.
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
@@ -37,18 +40,24 @@ class CAPABILITY("mutex") Mutex {
   // Returns only if the calling thread owns the mutex (panics otherwise, naming the owner).
   void assert_held() const ASSERT_CAPABILITY(this);
   const char* name() const { return name_; }
-  // How many lock() calls had to wait (statistics; tests use it to see contention).
-  u64 contended_locks() const { return contended_; }
+  // How many lock() calls had to wait, spinning or sleeping (statistics; tests use it to see
+  // contention). A snapshot.
+  u64 contended_locks() const { return contended_.load(libk::MemoryOrder::Relaxed); }
 
   // Scheduler lock held: releases the mutex for ConditionVariable::wait.
   void unlock_locked() RELEASE() REQUIRES(scheduler_lock);
 
  private:
   [[noreturn]] void report_relock() const;
+  bool worth_spinning_locked(const Thread* owner) const REQUIRES(scheduler_lock);
+  void wait_locked(Thread& self) REQUIRES(scheduler_lock);
+  bool spin_until_free(Thread& self) EXCLUDES(scheduler_lock);
   [[noreturn]] void report_not_owner(const char* what) const;
   const char* name_;
-  sched::MutexCore core_ GUARDED_BY(scheduler_lock);
-  u64 contended_ = 0;
+  // Its lock-free parts (try_acquire, release_if_uncontended, owner) need no lock; the wait
+  // list (lock, unlock, cancel_wait) is under the scheduler lock (sched/mutex_core.hpp).
+  sched::MutexCore core_;
+  libk::Atomic<u64> contended_{0};
 };
 
 // Holds a mutex for a scope.

@@ -1,9 +1,11 @@
 // In-kernel tests of the boot handoff: what the loader promised in docs/boot-protocol.md.
+#include <boot/kaslr.hpp>
 #include <boot/memory_map.hpp>
 #include <hal/cpu.hpp>
 #include <hal/paging.hpp>
 
 #include "boot.hpp"
+#include "image.hpp"
 #include "ktest.hpp"
 #include "memory/memory.hpp"
 #include "memory_probe.hpp"
@@ -67,6 +69,18 @@ KTEST("boot.kernel.placement") {
   auto text = translate(__text_start);
   if (!KEXPECT(text.has_value())) return;
   KEXPECT_EQ(text->physical, info.kernel_physical_base + u64(__text_start - __kernel_start));
+}
+
+// KASLR (docs/boot-protocol.md): the image runs 2 MiB-aligned slots away from its link
+// address, inside the kernel image window, where BootInfo says; at the link address with
+// nokaslr.
+KTEST("boot.kernel.kaslr_placement") {
+  const boot::BootInfo& info = boot_info::get();
+  KEXPECT_EQ(image::base(), info.kernel_virtual_base);
+  KEXPECT_EQ(image::slide(), info.kernel_virtual_base - info.kernel_link_base);
+  KEXPECT_EQ(image::slide() % boot::kaslr::kAlign, 0u);
+  KEXPECT(boot::layout::kKernelImage.contains_range(image::base(), info.kernel_size));
+  if (info.kaslr_source == boot::EntropySource::None) KEXPECT_EQ(image::slide(), 0u);
 }
 
 KTEST("boot.kernel.w_xor_x") {

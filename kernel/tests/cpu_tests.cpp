@@ -10,12 +10,14 @@
 #include "acpi.hpp"
 #include "backtrace.hpp"
 #include "boot.hpp"
-#include "cpu.hpp"
+#include "cpu/info.hpp"
+#include "cpu/percpu.hpp"
 #include "crash_report.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"
 #include "keyboard.hpp"
 #include "ktest.hpp"
+#include "memory/vm.hpp"
 #include "symbols.hpp"
 
 namespace kernel {
@@ -65,14 +67,19 @@ Name function_at(u64 address) {
 
 KTEST("cpu.gdt.task_register_holds_tss") { KEXPECT_EQ(hal::cpu::str(), hal::gdt::kTss); }
 
-KTEST("cpu.gdt.ist_stacks_distinct_and_aligned") {
-  for (u8 i = 1; i <= hal::gdt::kIstCount; ++i) {
-    auto s = hal::gdt::ist_stack(i);
-    KEXPECT_EQ(s.top - s.bottom, hal::gdt::kIstStackSize);
-    KEXPECT_EQ(s.top % 16, 0u);
-    for (u8 j = u8(i + 1); j <= hal::gdt::kIstCount; ++j)
-      KEXPECT(!libk::ranges_overlap(s.bottom, s.top, hal::gdt::ist_stack(j).bottom,
-                                    hal::gdt::ist_stack(j).top));
+// The IST stacks in use on this CPU (CPU 0's were moved off .bss at boot, an AP's were
+// allocated before it started): distinct, aligned, the size hal expects, a guard page below
+// each, and the TSS pointing at their tops.
+KTEST("cpu.gdt.ist_stacks_distinct_aligned_and_guarded") {
+  const Cpu& self = this_cpu();
+  for (u8 i = 0; i < hal::gdt::kIstCount; ++i) {
+    u64 bottom = self.ist_bottom[i], top = self.ist_top[i];
+    KEXPECT_EQ(top - bottom, hal::gdt::kIstStackSize);
+    KEXPECT_EQ(top % 16, 0u);
+    KEXPECT_EQ(self.tables->tss.ist[i], top);
+    KEXPECT(vm::lookup(bottom - libk::kPageSize) == hal::paging::PageState::Guard);
+    for (u8 j = u8(i + 1); j < hal::gdt::kIstCount; ++j)
+      KEXPECT(!libk::ranges_overlap(bottom, top, self.ist_bottom[j], self.ist_top[j]));
   }
 }
 
@@ -108,7 +115,10 @@ KTEST("trap.symbols.name_kernel_functions") {
   auto inside = function_at(reinterpret_cast<u64>(&exceptions::init) + 4);
   KEXPECT_EQ(inside.view(), libk::StringView("kernel::exceptions::init"));
   auto r = symbols::resolve(reinterpret_cast<u64>(&exceptions::init) + 4);
-  if (KEXPECT(r.has_value())) KEXPECT_EQ(r->offset, 4u);
+  if (KEXPECT(r.has_value())) {
+    KEXPECT_EQ(r->offset, 4u);
+    KEXPECT_EQ(r->address, reinterpret_cast<u64>(&exceptions::init));  // where it runs
+  }
 }
 
 KTEST("trap.backtrace.names_the_callers") {
@@ -151,7 +161,7 @@ KTEST("interrupts.ioapic.keyboard_routed_per_madt") {
   if (!KEXPECT(route.has_value())) return;
   KEXPECT_EQ(route->entry.vector(), interrupts::kIsaVectorBase + 1);
   KEXPECT(!route->entry.masked());
-  KEXPECT_EQ(route->entry.destination(), u8(interrupts::local_apic().id()));
+  KEXPECT_EQ(route->entry.destination(), u8(cpu_at(0).apic_id));  // the boot CPU
   auto expected = libk::acpi::route_isa_irq(*acpi::madt(), 1);
   KEXPECT_EQ(route->gsi, expected.gsi);
   KEXPECT_EQ(route->entry.active_low(), expected.active_low);

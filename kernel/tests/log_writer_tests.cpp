@@ -35,10 +35,10 @@ void find_writer(const Thread& t, void* arg) {
 
 }  // namespace
 
-// With interrupts off the writer cannot run: the record is in the ring and on serial but not
-// on the screen. Once the caller lets it run (the writer outranks it), the line is there,
-// drawn by the writer thread. The test starts a fresh round: a writer that had used up its
-// slice in this one would wait for the next, and yield would come straight back.
+// With interrupts off the writer (pinned to CPU 0, where the tests run) cannot run: the
+// record is in the ring and on serial but not on the screen. Once the caller waits for the
+// screen (the writer outranks it), the line is there, drawn by the writer thread. Waiting,
+// not yielding once: a host stall can end the writer's slice halfway through the line.
 KTEST("log.screen_writer.draws_records_in_its_own_thread") {
   if (!console::has_screen()) return;  // serial-only boot: no writer
   test_support::start_fresh_slice();
@@ -53,7 +53,7 @@ KTEST("log.screen_writer.draws_records_in_its_own_thread") {
     KEXPECT_EQ(log::next_sequence(), sequence + 1);
     KEXPECT(!screen_shows("ktest: drawn by the log writer"));
   }
-  thread::yield();
+  log::wait_screen_drawn();
   KEXPECT(screen_shows("ktest: drawn by the log writer"));
   KEXPECT(found.writer->switches() > writer_turns);
 }

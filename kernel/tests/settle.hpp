@@ -18,9 +18,18 @@ namespace kernel::test_support {
 // still runnable, or it is alone). Takes at most one slice. Context: thread, interrupts on.
 inline void start_fresh_slice() {
   log::wait_screen_drawn();
-  u64 expiries = Scheduler::stats().slice_expiries;
-  while (Scheduler::stats().slice_expiries == expiries) {
+  u32 cpu = thread::current().cpu();  // the tests run pinned to CPU 0 (ktest.cpp)
+  u64 expiries = Scheduler::stats_of_cpu(cpu).slice_expiries;
+  while (Scheduler::stats_of_cpu(cpu).slice_expiries == expiries) {
   }
+}
+
+// Options that keep a thread on the caller's CPU: tests that check which thread runs when
+// (priorities, preemption, hand-off order) mean one CPU's decisions. On several CPUs a new
+// thread would otherwise start at once on an idle CPU.
+inline ThreadOptions here(ThreadOptions options = {}) {
+  options.cpu = thread::current().cpu();
+  return options;
 }
 
 // Options for a thread that must run as soon as it is created (it outranks main) and keep
@@ -30,7 +39,7 @@ inline ThreadOptions keeps_the_cpu(sched::Priority priority) {
   ThreadOptions options;
   options.priority = priority;
   options.slice_ns = time::kNsPerSecond;
-  return options;
+  return here(options);
 }
 
 }  // namespace kernel::test_support

@@ -18,9 +18,18 @@ namespace kernel {
 
 namespace {
 
+// Runs the thread on this CPU (test_support::here): these tests check one CPU's decisions.
+// spawn_anywhere lets it run on any CPU.
+Thread* spawn_anywhere(ktest::Context& t, libk::StringView name, Thread::Entry entry, void* arg,
+                       const ThreadOptions& options = {}) {
+  auto r = thread::create(name, entry, arg, options);
+  if (!t.check(r.ok(), "thread::create succeeded", __FILE__, __LINE__)) return nullptr;
+  return r.value();
+}
+
 Thread* spawn(ktest::Context& t, libk::StringView name, Thread::Entry entry, void* arg,
               const ThreadOptions& options = {}) {
-  auto r = thread::create(name, entry, arg, options);
+  auto r = thread::create(name, entry, arg, test_support::here(options));
   if (!t.check(r.ok(), "thread::create succeeded", __FILE__, __LINE__)) return nullptr;
   return r.value();
 }
@@ -36,13 +45,17 @@ struct Counter {
 };
 
 // A read-modify-write stretched over a few instructions, so that a preemption inside the
-// critical section is likely: without the mutex, increments would get lost.
+// critical section (or, on several CPUs, another CPU's increment) is likely: without the
+// mutex, increments would get lost. The stretch is a plain loop: `pause` is costly under
+// QEMU's multi-threaded TCG (each one leaves the translated code), which would make the
+// critical section dominate the test.
 void increment_many(void* arg) {
   auto* c = static_cast<Counter*>(arg);
   for (u64 i = 0; i < kIncrements; ++i) {
     MutexLocker locker(c->mutex);
     u64 v = c->value;
-    for (int k = 0; k < 8; ++k) hal::cpu::pause();
+    for (volatile int k = 0; k < 8; k = k + 1) {
+    }
     c->value = v + 1;
   }
 }
@@ -52,7 +65,7 @@ void increment_many(void* arg) {
 KTEST("sync.mutex.counter_is_exact_under_preemption") {
   Counter counter;
   Thread* threads[kCounterThreads] = {};
-  for (Thread*& th : threads) th = spawn(t, "incrementer", increment_many, &counter);
+  for (Thread*& th : threads) th = spawn_anywhere(t, "incrementer", increment_many, &counter);
   for (Thread* th : threads)
     if (th) thread::join(*th);
   KEXPECT_EQ(u64(counter.value), kCounterThreads * kIncrements);

@@ -2,6 +2,7 @@
 // accounting, priorities, preemption, sleeping, and freeing everything afterwards.
 #include <hal/interrupts.hpp>
 
+#include "cpu/percpu.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 #include "memory/stacks.hpp"
@@ -17,9 +18,10 @@ namespace {
 
 using time::kNsPerMs;
 
+// Runs the thread on this CPU (test_support::here): these tests check one CPU's decisions.
 Thread* spawn(ktest::Context& t, libk::StringView name, Thread::Entry entry, void* arg,
               const ThreadOptions& options = {}) {
-  auto r = thread::create(name, entry, arg, options);
+  auto r = thread::create(name, entry, arg, test_support::here(options));
   if (!t.check(r.ok(), "thread::create succeeded", __FILE__, __LINE__)) return nullptr;
   return r.value();
 }
@@ -217,7 +219,8 @@ KTEST("thread.list.for_each_visits_every_live_thread") {
     census.worker = th;
     thread::for_each(count_thread, &census);
   }
-  KEXPECT_EQ(census.threads, Scheduler::stats().threads_live + 2);  // + main and idle
+  KEXPECT_EQ(census.threads,
+             Scheduler::stats().threads_live + 1 + online_count());  // + main, idles
   KEXPECT(census.saw_self && census.saw_main && census.saw_idle && census.saw_worker);
   thread::join(*th);
 }
@@ -309,10 +312,9 @@ struct Busy {
   u64 cpu_ns = 0, wall_ns = 0;
 };
 
-// Spins until it has used 20 ms of CPU time by its own account. The wall-clock interval
-// encloses the CPU-time one (wall read first at the start, last at the end, interrupts off
-// in between): an interrupt taken between the two reads would otherwise be charged to this
-// thread's CPU time but fall outside its wall time, and CPU time could exceed wall time.
+// Spins until it has used 20 ms of CPU time by its own account. Wall and CPU time are read
+// from one clock reading at each end, interrupts off: two readings would leave the time
+// between them (a host stall can make it milliseconds) in one interval and not the other.
 void spin_for_20ms_of_cpu(void* arg) {
   auto* busy = static_cast<Busy*>(arg);
   Thread& self = thread::current();
@@ -320,13 +322,14 @@ void spin_for_20ms_of_cpu(void* arg) {
   {
     hal::interrupts::Guard no_interrupts;
     wall0 = time::now_ns();
-    cpu0 = self.cpu_time_ns();
+    cpu0 = self.cpu_time_ns_at(wall0);
   }
   while (self.cpu_time_ns() - cpu0 < 20 * kNsPerMs) {
   }
   hal::interrupts::Guard no_interrupts;
-  busy->cpu_ns = self.cpu_time_ns() - cpu0;
-  busy->wall_ns = time::now_ns() - wall0;
+  u64 now = time::now_ns();
+  busy->cpu_ns = self.cpu_time_ns_at(now) - cpu0;
+  busy->wall_ns = now - wall0;
 }
 
 }  // namespace
@@ -341,20 +344,21 @@ KTEST("sched.cpu_time.counts_running_time") {
   Busy busy;
   Thread& self = thread::current();
   u64 main_before = self.cpu_time_ns(), main_turns = self.switches();
-  u64 idle_before = Scheduler::stats().idle_ns;
+  u32 cpu = self.cpu();  // busy runs here too (spawn keeps it on the caller's CPU)
+  u64 idle_before = Scheduler::stats_of_cpu(cpu).idle_ns;
   Thread* th = spawn(t, "busy", spin_for_20ms_of_cpu, &busy);
   if (!th) return;
   thread::join(*th);
   u64 main_used = self.cpu_time_ns() - main_before;
   u64 main_runs = self.switches() - main_turns;  // before logging: the log writer preempts
-  u64 idle_used = Scheduler::stats().idle_ns - idle_before;
+  u64 idle_used = Scheduler::stats_of_cpu(cpu).idle_ns - idle_before;
   log::info("sched: busy thread: {} us of CPU in {} us; main meanwhile {} us", busy.cpu_ns / 1000,
             busy.wall_ns / 1000, main_used / 1000);
   KEXPECT(busy.cpu_ns >= 20 * kNsPerMs);
   KEXPECT(busy.wall_ns >= busy.cpu_ns);
   KEXPECT(busy.wall_ns - busy.cpu_ns <= main_used);
   KEXPECT_EQ(main_runs, u64(1));
-  KEXPECT_EQ(idle_used, u64(0));  // the CPU never idled
+  KEXPECT_EQ(idle_used, u64(0));  // this CPU never idled
 }
 
 namespace {
@@ -425,12 +429,19 @@ SleepStats measure_sleeps() {
   return stats;
 }
 
+void measure_sleeps_into(void* out) { *static_cast<SleepStats*>(out) = measure_sleeps(); }
+
 void check_sleeps(ktest::Context& t, const char* load) {
   thread::sleep_for(kNsPerMs);  // let QEMU translate the timer and wake-up paths first
-  // A whole slice and an idle log writer: each wake-up can then switch straight to main.
-  test_support::start_fresh_slice();
+  log::wait_screen_drawn();     // an idle log writer: each wake-up can switch to the sleeper
   u64 missed_before = timers::missed_programming();
-  SleepStats s = measure_sleeps();
+  // The sleeper's slice is a whole second: a host stall while it runs cannot use up its
+  // turn, which would let a woken sleeper wait for the spinner's slice instead.
+  SleepStats s;
+  Thread* sleeper = spawn(t, "sleeper", measure_sleeps_into, &s,
+                          test_support::keeps_the_cpu(sched::kDefaultPriority));
+  if (!sleeper) return;
+  thread::join(*sleeper);
   log::info(
       "sched: {} sleeps {}: median {} us late, {} within 1 ms, worst {} us; "
       "{} direct wake-ups, wake-up to running at most {} us",

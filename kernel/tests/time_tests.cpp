@@ -2,7 +2,7 @@
 #include <hal/interrupts.hpp>
 #include <libk/format.hpp>
 
-#include "cpu.hpp"
+#include "cpu/info.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 #include "time.hpp"

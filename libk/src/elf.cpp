@@ -1,5 +1,7 @@
 #include <libk/elf.hpp>
 
+#include "elf_dynamic.hpp"
+
 namespace libk::elf {
 
 namespace {
@@ -29,7 +31,7 @@ Result<FileHeader, Error> check_header(Bytes file, const Limits& limits) {
     return fail(Problem::NotLittleEndian, 0, h.ident[kIdentData]);
   if (h.ident[kIdentVersion] != kVersionCurrent)
     return fail(Problem::BadIdentVersion, 0, h.ident[kIdentVersion]);
-  if (h.type != kTypeExec) return fail(Problem::NotExecutable, 0, h.type, kTypeExec);
+  if (h.type != kTypeDyn) return fail(Problem::NotPositionIndependent, 0, h.type, kTypeDyn);
   if (h.machine != kMachineX86_64) return fail(Problem::WrongMachine, 0, h.machine, kMachineX86_64);
   if (h.version != kVersionCurrent) return fail(Problem::BadVersion, 0, h.version);
   if (h.ehsize < sizeof(FileHeader)) return fail(Problem::BadHeaderSize, 0, h.ehsize, 64);
@@ -48,8 +50,7 @@ Result<void, Error> check_program_table(Bytes file, const FileHeader& h, const L
   return {};
 }
 
-Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph,
-                                  const Limits& limits) {
+Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph) {
   u64 file_end = 0;
   if (!checked_add(ph.offset, ph.filesz, file_end) || file_end > file.size())
     return fail(Problem::SegmentPastEndOfFile, index, file_end, file.size());
@@ -58,8 +59,8 @@ Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph
   u64 mem_end = 0;
   if (!checked_add(ph.vaddr, ph.memsz, mem_end) || !checked_align_up(mem_end, kPageSize, mem_end))
     return fail(Problem::SegmentAddressOverflow, index, ph.vaddr, ph.memsz);
-  if (ph.vaddr < limits.min_vaddr)
-    return fail(Problem::SegmentNotInHigherHalf, index, ph.vaddr, limits.min_vaddr);
+  if (!boot::layout::kKernelImage.contains_range(ph.vaddr, ph.memsz))
+    return fail(Problem::SegmentOutsideKernelWindow, index, ph.vaddr, ph.memsz);
   if (ph.align > 1 && (!is_power_of_two(ph.align) || ph.vaddr % ph.align != ph.offset % ph.align))
     return fail(Problem::SegmentBadAlignment, index, ph.align);
   if ((ph.flags & kFlagWrite) && (ph.flags & kFlagExecute))
@@ -105,6 +106,22 @@ Result<void, Error> check_image(LoadPlan& plan, const Limits& limits) {
   return {};
 }
 
+// The program headers other than PT_LOAD that shape the image: exactly one PT_DYNAMIC, and no
+// PT_INTERP (there is no dynamic linker to run).
+struct DynamicHeaders {
+  ProgramHeader dynamic{};
+  u16 dynamic_index = 0;
+  u16 dynamic_count = 0;
+};
+
+Result<void, Error> note_header(u16 index, const ProgramHeader& ph, DynamicHeaders& out) {
+  if (ph.type == kProgramInterp) return fail(Problem::HasInterpreter, index);
+  if (ph.type != kProgramDynamic) return {};
+  if (++out.dynamic_count > 1) return fail(Problem::TooManyDynamicSegments, index);
+  out.dynamic = ph, out.dynamic_index = index;
+  return {};
+}
+
 }  // namespace
 
 Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
@@ -112,10 +129,12 @@ Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
   TRY(check_program_table(file, h, limits));
   LoadPlan plan;
   plan.entry = h.entry;
+  DynamicHeaders headers;
   for (u16 i = 0; i < h.phnum; ++i) {
     auto ph = read_struct<ProgramHeader>(file, h.phoff + u64(i) * sizeof(ProgramHeader));
+    TRY(note_header(i, ph, headers));
     if (ph.type != kProgramLoad) continue;
-    TRY(check_segment(file, i, ph, limits));
+    TRY(check_segment(file, i, ph));
     if (ph.memsz == 0) continue;  // legal but maps nothing
     if (plan.segment_count == kMaxLoadSegments)
       return fail(Problem::TooManyLoadableSegments, i, kMaxLoadSegments + 1, kMaxLoadSegments);
@@ -123,6 +142,8 @@ Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
         Segment{i, ph.flags, ph.vaddr, ph.memsz, ph.offset, ph.filesz};
   }
   TRY(check_image(plan, limits));
+  if (headers.dynamic_count == 0) return fail(Problem::NoDynamicSegment);
+  TRY(detail::check_dynamic(file, headers.dynamic_index, headers.dynamic, plan));
   return plan;
 }
 
@@ -134,7 +155,7 @@ StringView problem_name(Problem p) {
     case Problem::NotElf64: return "not-elf64";
     case Problem::NotLittleEndian: return "not-little-endian";
     case Problem::BadIdentVersion: return "bad-ident-version";
-    case Problem::NotExecutable: return "not-executable";
+    case Problem::NotPositionIndependent: return "not-position-independent";
     case Problem::WrongMachine: return "wrong-machine";
     case Problem::BadVersion: return "bad-version";
     case Problem::BadHeaderSize: return "bad-header-size";
@@ -147,13 +168,25 @@ StringView problem_name(Problem p) {
     case Problem::SegmentPastEndOfFile: return "segment-past-eof";
     case Problem::SegmentFileSizeExceedsMemorySize: return "segment-filesz-exceeds-memsz";
     case Problem::SegmentAddressOverflow: return "segment-address-overflow";
-    case Problem::SegmentNotInHigherHalf: return "segment-not-higher-half";
+    case Problem::SegmentOutsideKernelWindow: return "segment-outside-kernel-window";
     case Problem::SegmentBadAlignment: return "segment-bad-alignment";
     case Problem::SegmentsOverlap: return "segments-overlap";
     case Problem::SegmentsSharePage: return "segments-share-page";
     case Problem::SegmentWritableAndExecutable: return "segment-writable-and-executable";
     case Problem::EntryNotExecutable: return "entry-not-executable";
     case Problem::ImageTooLarge: return "image-too-large";
+    case Problem::HasInterpreter: return "has-interpreter";
+    case Problem::NoDynamicSegment: return "no-dynamic-segment";
+    case Problem::TooManyDynamicSegments: return "too-many-dynamic-segments";
+    case Problem::DynamicOutsideFile: return "dynamic-outside-file";
+    case Problem::DynamicNotTerminated: return "dynamic-not-terminated";
+    case Problem::NeedsLibraries: return "needs-libraries";
+    case Problem::UnsupportedRelocationTable: return "unsupported-relocation-table";
+    case Problem::BadRelocationEntrySize: return "bad-relocation-entry-size";
+    case Problem::RelocationTableOutsideFile: return "relocation-table-outside-file";
+    case Problem::RelocationBadType: return "relocation-bad-type";
+    case Problem::RelocationWithSymbol: return "relocation-with-symbol";
+    case Problem::RelocationOutsideData: return "relocation-outside-data";
   }
   return "unknown";
 }
@@ -161,6 +194,74 @@ StringView problem_name(Problem p) {
 }  // namespace libk::elf
 
 namespace libk {
+
+namespace {
+
+void format_region(Sink& s, const boot::layout::Region& r) {
+  format_to(s, "{} [{:#x}, {:#x})", r.name, r.base, r.base + r.size);
+}
+
+// "segment 1 [0xffff800000000000, 0xffff800000001000) overlaps the direct map [...]; a kernel
+// must lie in the kernel image window [...]". The segment's end cannot wrap: check_segment
+// proved p_vaddr + p_memsz does not overflow.
+void format_outside_window(Sink& s, const elf::Error& e) {
+  using boot::layout::kKernelImage;
+  format_to(s, "segment {} [{:#x}, {:#x}) ", e.segment, e.value, e.value + e.limit);
+  auto other = boot::layout::region_overlapping(e.value, e.limit);
+  if (other && other->base != kKernelImage.base) {
+    format_to(s, "overlaps ");
+    format_region(s, *other);
+    format_to(s, "; a kernel must lie in ");
+  } else {
+    format_to(s, "is outside ");
+  }
+  format_region(s, kKernelImage);
+}
+
+// The dynamic segment's problems; e.segment is the PT_DYNAMIC's index.
+void format_dynamic_problem(Sink& s, const elf::Error& e) {
+  using elf::Problem;
+  switch (e.problem) {
+    case Problem::HasInterpreter:
+      return format_to(s, "segment {} is PT_INTERP: a kernel has no dynamic linker", e.segment);
+    case Problem::NoDynamicSegment:
+      return format_to(s, "no PT_DYNAMIC segment (link the kernel with -pie)");
+    case Problem::TooManyDynamicSegments:
+      return format_to(s, "segment {} is a second PT_DYNAMIC", e.segment);
+    case Problem::DynamicOutsideFile:
+      return format_to(s, "dynamic segment {} (offset {:#x}) extends past end of file ({} bytes)",
+                       e.segment, e.value, e.limit);
+    case Problem::DynamicNotTerminated:
+      return format_to(s, "dynamic segment {} has no DT_NULL entry", e.segment);
+    case Problem::NeedsLibraries:
+      return format_to(s, "dynamic segment {}: DT_NEEDED: a kernel cannot load libraries",
+                       e.segment);
+    case Problem::UnsupportedRelocationTable:
+      return format_to(s, "dynamic segment {}: tag {} names relocations other than RELA", e.segment,
+                       e.value);
+    case Problem::BadRelocationEntrySize:
+      return format_to(s, "dynamic segment {}: DT_RELAENT is {}, need {}", e.segment, e.value,
+                       e.limit);
+    case Problem::RelocationTableOutsideFile:
+      return format_to(s,
+                       "relocation table at {:#x} ({} bytes) is not inside one segment's file "
+                       "bytes, or not a whole number of entries",
+                       e.value, e.limit);
+    case Problem::RelocationBadType:
+      return format_to(s, "relocation {} has type {}, need R_X86_64_RELATIVE = 8", e.value,
+                       e.limit);
+    case Problem::RelocationWithSymbol:
+      return format_to(s, "relocation {} names symbol {}; a kernel's relocations name none",
+                       e.value, e.limit);
+    case Problem::RelocationOutsideData:
+      return format_to(s, "relocation {} patches {:#x}, outside every non-executable segment",
+                       e.value, e.limit);
+    default: break;
+  }
+  format_to(s, "unknown ELF problem {}", u32(e.problem));
+}
+
+}  // namespace
 
 void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpec&) {
   using elf::Problem;
@@ -177,8 +278,9 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "not a little-endian ELF file (EI_DATA is {}, need 1)", e.value);
     case Problem::BadIdentVersion:
       return format_to(s, "unknown ELF version (EI_VERSION is {}, need 1)", e.value);
-    case Problem::NotExecutable:
-      return format_to(s, "not an executable (e_type is {}, need ET_EXEC = {})", e.value, e.limit);
+    case Problem::NotPositionIndependent:
+      return format_to(s, "not a position-independent executable (e_type is {}, need ET_DYN = {})",
+                       e.value, e.limit);
     case Problem::WrongMachine:
       return format_to(s, "wrong machine (e_machine is {}, need x86-64 = {})", e.value, e.limit);
     case Problem::BadVersion:
@@ -207,9 +309,7 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
     case Problem::SegmentAddressOverflow:
       return format_to(s, "segment {}: p_vaddr {:#x} + p_memsz {:#x} overflows", e.segment, e.value,
                        e.limit);
-    case Problem::SegmentNotInHigherHalf:
-      return format_to(s, "segment {}: p_vaddr {:#x} is below the higher half ({:#x})", e.segment,
-                       e.value, e.limit);
+    case Problem::SegmentOutsideKernelWindow: return format_outside_window(s, e);
     case Problem::SegmentBadAlignment:
       return format_to(s, "segment {}: p_align {:#x} is not a power of two matching p_offset",
                        e.segment, e.value);
@@ -224,6 +324,7 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "entry point {:#x} is not inside an executable segment", e.value);
     case Problem::ImageTooLarge:
       return format_to(s, "image spans {:#x} bytes, over the {:#x}-byte limit", e.value, e.limit);
+    default: return format_dynamic_problem(s, e);
   }
   format_to(s, "unknown ELF problem {}", u32(e.problem));
 }

@@ -1,23 +1,25 @@
+#include <libk/assert.hpp>
 #include <libk/timer_queue.hpp>
 
 namespace libk {
 
 bool TimerQueue::insert(Timer& timer) {
+  VERIFY(!timer.armed());  // on a queue already: linking it again would corrupt both
   Timer** link = &head_;
   while (*link != nullptr && (*link)->deadline <= timer.deadline) link = &(*link)->next_;
   timer.next_ = *link;
   *link = &timer;
-  timer.armed_ = true;
+  timer.queue_.store(this, MemoryOrder::Release);
   return head_ == &timer;
 }
 
 bool TimerQueue::remove(Timer& timer) {
-  if (!timer.armed_) return false;
+  if (timer.queue() != this) return false;
   for (Timer** link = &head_; *link != nullptr; link = &(*link)->next_) {
     if (*link != &timer) continue;
     *link = timer.next_;
     timer.next_ = nullptr;
-    timer.armed_ = false;
+    timer.queue_.store(nullptr, MemoryOrder::Release);
     return true;
   }
   return false;
@@ -28,7 +30,7 @@ Timer* TimerQueue::pop_expired(u64 now) {
   if (first == nullptr || first->deadline > now) return nullptr;
   head_ = first->next_;
   first->next_ = nullptr;
-  first->armed_ = false;
+  first->queue_.store(nullptr, MemoryOrder::Release);
   return first;
 }
 

@@ -9,9 +9,9 @@ struct NoCpu {
   static void irq_restore(IrqState) {}
   static void relax() {}
   static u32 cpu_id() { return 0; }
-  [[noreturn]] static void lock_error(const char*, sched::LockError, u32, const char*) {
-    __builtin_trap();
-  }
+  static u64 now_ns() { return 0; }
+  static sched::LockOrder* lock_order() { return nullptr; }
+  [[noreturn]] static void lock_error(const sched::LockReport&) { __builtin_trap(); }
 };
 
 using Lock = sched::BasicSpinLock<NoCpu>;

@@ -1,8 +1,10 @@
 // libFuzzer harness for the kernel-image validator. On acceptance the LoadPlan must satisfy
-// everything the loader relies on when it copies segments and builds page tables; on
+// everything the loader relies on when it copies segments, relocates them and builds page
+// tables (and the relocations are applied, under ASan, at a slide the input picks); on
 // rejection the error must format. Any violation traps.
 #include <stddef.h>
 #include <stdint.h>
+#include <vector>
 
 #include <libk/elf.hpp>
 
@@ -15,14 +17,13 @@ void require(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-void check_segment(const Segment& s, libk::Bytes file, const LoadPlan& plan,
-                   const libk::elf::Limits& limits) {
+void check_segment(const Segment& s, libk::Bytes file, const LoadPlan& plan) {
   u64 file_end = 0, mem_end = 0;
   require(libk::checked_add(s.offset, s.filesz, file_end) && file_end <= file.size());
   require(s.filesz <= s.memsz);
   require(s.memsz > 0);
   require(libk::checked_add(s.vaddr, s.memsz, mem_end));
-  require(s.vaddr >= limits.min_vaddr);
+  require(boot::layout::kKernelImage.contains_range(s.vaddr, s.memsz));
   require(plan.image_begin <= s.vaddr && mem_end <= plan.image_end);
   require(!(s.writable() && s.executable()));
   // The segment is what its program header says.
@@ -54,13 +55,34 @@ void check_plan(const LoadPlan& plan, libk::Bytes file, const libk::elf::Limits&
   require(plan.image_end - plan.image_begin <= limits.max_image_span);
   bool entry_ok = false;
   for (const Segment& s : plan.loadable()) {
-    check_segment(s, file, plan, limits);
+    check_segment(s, file, plan);
     if (s.executable() && plan.entry >= s.vaddr && plan.entry - s.vaddr < s.memsz) entry_ok = true;
   }
   require(entry_ok);
   for (u16 i = 0; i < plan.segment_count; ++i)
     for (u16 j = u16(i + 1); j < plan.segment_count; ++j)
       check_pair(plan.segments[i], plan.segments[j]);
+}
+
+// Every relocation is R_X86_64_RELATIVE without a symbol and patches 8 bytes of one
+// non-executable segment; applying them writes only there.
+void check_relocations(const LoadPlan& plan, libk::Bytes file) {
+  u64 table_bytes = 0;
+  require(libk::checked_mul<u64>(plan.relocation_count, sizeof(libk::elf::Rela), table_bytes));
+  require(file.contains_range(plan.relocations_offset, table_bytes));
+  for (u64 i = 0; i < plan.relocation_count; ++i) {
+    libk::elf::Rela r;
+    __builtin_memcpy(&r, file.data() + plan.relocations_offset + i * sizeof(r), sizeof(r));
+    require(r.type() == libk::elf::kRelocationRelative && r.symbol() == 0);
+    bool inside = false;
+    for (const Segment& s : plan.loadable())
+      inside |= !s.executable() && r.offset >= s.vaddr && r.offset - s.vaddr + 8 <= s.memsz;
+    require(inside);
+  }
+  if (plan.span() > 16 * libk::MiB) return;  // applying needs the whole image in memory
+  std::vector<u8> image(plan.span());
+  u64 slide = u64(file.size()) << 21;
+  libk::elf::apply_relocations(plan, file, {image.data(), image.size()}, slide);
 }
 
 void check_error(const libk::elf::Error& e) {
@@ -77,9 +99,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   libk::Bytes file(data, size);
   libk::elf::Limits limits;
   auto result = libk::elf::validate_kernel(file, limits);
-  if (result.ok())
+  if (result.ok()) {
     check_plan(result.value(), file, limits);
-  else
+    check_relocations(result.value(), file);
+  } else
     check_error(result.error());
   return 0;
 }

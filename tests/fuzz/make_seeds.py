@@ -10,15 +10,17 @@ import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_BASE = 0xFFFF_FFFF_8000_0000
-PT_LOAD, PT_NOTE = 1, 4
+PT_LOAD, PT_DYNAMIC, PT_NOTE = 1, 2, 4
 PF_X, PF_W, PF_R = 1, 2, 4
+DT_NULL, DT_RELA, DT_RELASZ, DT_RELAENT = 0, 7, 8, 9
+R_X86_64_RELATIVE = 8
 
 
-def elf(segments, entry=KERNEL_BASE + 0xB0, machine=62, tail=b""):
-    """A little-endian ELF64 ET_EXEC: header, program headers, then `tail`."""
+def elf(segments, entry=KERNEL_BASE + 0xB0, machine=62, tail=b"", elf_type=3):
+    """A little-endian ELF64 (ET_DYN unless told): header, program headers, then `tail`."""
     ident = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
-    header = ident + struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, entry, 64, 0, 0, 64, 56,
-                                 len(segments), 64, 0, 0)
+    header = ident + struct.pack("<HHIQQQIHHHHHH", elf_type, machine, 1, entry, 64, 0, 0, 64,
+                                 56, len(segments), 64, 0, 0)
     table = b"".join(struct.pack("<IIQQQQQQ", *s) for s in segments)
     return header + table + tail
 
@@ -27,28 +29,56 @@ def load(offset, vaddr, filesz, memsz, flags, align=0x1000):
     return (PT_LOAD, flags, offset, vaddr, vaddr, filesz, memsz, align)
 
 
+def dynamic(offset, entries):
+    return (PT_DYNAMIC, PF_R, offset, 0, 0, 16 * entries, 16 * entries, 8)
+
+
+def dynamic_entries(*pairs):
+    return b"".join(struct.pack("<qQ", tag, value) for tag, value in pairs + ((DT_NULL, 0),))
+
+
+def rela(offset, addend, kind=R_X86_64_RELATIVE, symbol=0):
+    return struct.pack("<QQQ", offset, symbol << 32 | kind, addend)  # the addend as u64 bits
+
+
 def elf_seeds():
-    # Two segments right after a 64 + 2 * 56 = 0xb0 byte header: code, then data one page up.
-    code = load(0xB0, KERNEL_BASE + 0xB0, 0x10, 0x10, PF_R | PF_X)
-    data = load(0xC0, KERNEL_BASE + 0x10C0, 0x10, 0x100, PF_R | PF_W)
-    body = b"\xf4\xeb\xfd" + b"\x90" * 13 + bytes(range(16))
-    # Four headers end at 0x120: an 8-byte note there, then code, rodata and data.
-    note = (PT_NOTE, PF_R, 0x120, 0, 0, 8, 8, 4)
-    three = [load(0x128, KERNEL_BASE + 0x128, 0x10, 0x10, PF_R | PF_X),
-             load(0x138, KERNEL_BASE + 0x1138, 0x8, 0x8, PF_R),
-             load(0x140, KERNEL_BASE + 0x2140, 0x8, 0x2000, PF_R | PF_W)]
+    # Three headers end at 0xe8: code there (0x18 bytes), data at 0x100 one page up, and the
+    # dynamic entries (just DT_NULL) at 0x110.
+    entry = KERNEL_BASE + 0xE8
+    code = load(0xE8, entry, 0x18, 0x18, PF_R | PF_X)
+    data = load(0x100, KERNEL_BASE + 0x1100, 0x10, 0x100, PF_R | PF_W)
+    body = b"\xf4\xeb\xfd" + b"\x90" * 21 + bytes(range(16)) + dynamic_entries()
+    two = [code, data, dynamic(0x110, 1)]
+    # Four headers end at 0x120: code there, a two-entry RELA table at 0x130 in a read-only
+    # segment, data at 0x160 (both entries patch it), the dynamic entries at 0x170.
+    table = (rela(KERNEL_BASE + 0x2160, KERNEL_BASE + 0x120)
+             + rela(KERNEL_BASE + 0x2168, KERNEL_BASE + 0x2160))
+    relocated = [load(0x120, KERNEL_BASE + 0x120, 0x10, 0x10, PF_R | PF_X),
+                 load(0x130, KERNEL_BASE + 0x1130, len(table), len(table), PF_R),
+                 load(0x160, KERNEL_BASE + 0x2160, 0x10, 0x1000, PF_R | PF_W),
+                 dynamic(0x170, 4)]
+    relocated_tail = (b"\xf4\xeb\xfd" + b"\x90" * 13 + table + bytes(16)
+                      + dynamic_entries((DT_RELA, KERNEL_BASE + 0x1130), (DT_RELASZ, len(table)),
+                                        (DT_RELAENT, 24)))
     return {
-        "valid-two-segments.seed": elf([code, data], tail=body),
-        "valid-three-segments-and-note.seed": elf([note] + three, entry=KERNEL_BASE + 0x128,
-                                                  tail=bytes(8) + body),
-        "truncated.seed": elf([code, data], tail=body)[:0xB8],
-        "wrong-machine.seed": elf([code, data], machine=3, tail=body),
-        "segment-past-eof.seed": elf([code, load(0xC0, KERNEL_BASE + 0x10C0, 0x100, 0x100,
-                                                PF_R | PF_W)], tail=body),
-        "overlapping-segments.seed": elf([code, load(0xC0, KERNEL_BASE + 0xB8, 0x10, 0x100,
-                                                    PF_R, align=0)], tail=body),
-        "writable-and-executable.seed": elf([code, load(0xC0, KERNEL_BASE + 0x10C0, 0x10, 0x10,
-                                                       PF_R | PF_W | PF_X)], tail=body),
+        "valid-two-segments.seed": elf(two, entry=entry, tail=body),
+        "valid-relocations.seed": elf(relocated, entry=KERNEL_BASE + 0x120, tail=relocated_tail),
+        "truncated.seed": elf(two, entry=entry, tail=body)[:0xB8],
+        "wrong-machine.seed": elf(two, entry=entry, machine=3, tail=body),
+        "fixed-address.seed": elf(two, entry=entry, elf_type=2, tail=body),
+        "segment-past-eof.seed": elf([code, load(0x100, KERNEL_BASE + 0x1100, 0x100, 0x100,
+                                                PF_R | PF_W), dynamic(0x110, 1)],
+                                     entry=entry, tail=body),
+        "overlapping-segments.seed": elf([code, load(0x100, KERNEL_BASE + 0xF0, 0x10, 0x100,
+                                                    PF_R, align=0), dynamic(0x110, 1)],
+                                         entry=entry, tail=body),
+        "writable-and-executable.seed": elf([code, load(0x100, KERNEL_BASE + 0x1100, 0x10, 0x10,
+                                                       PF_R | PF_W | PF_X), dynamic(0x110, 1)],
+                                            entry=entry, tail=body),
+        "relocation-in-text.seed": elf(relocated, entry=KERNEL_BASE + 0x120,
+                                       tail=relocated_tail.replace(
+                                           struct.pack("<Q", KERNEL_BASE + 0x2168),
+                                           struct.pack("<Q", KERNEL_BASE + 0x128))),
     }
 
 
@@ -155,6 +185,16 @@ def terminal_seeds():
     return seeds
 
 
+def sha256_seeds():
+    """Messages around the padding boundaries; the first byte also picks the chunk sizes."""
+    return {
+        "abc.bin": b"abc",
+        "block-minus-9.bin": bytes(range(55)),
+        "block.bin": bytes(range(64)),
+        "blocks.bin": b"\x3f" + bytes(range(256)) * 2,
+    }
+
+
 def write_all(directory, files):
     path = os.path.join(HERE, "corpus", directory)
     os.makedirs(path, exist_ok=True)
@@ -183,6 +223,7 @@ def main():
     write_all("config", config_seeds())
     write_all("psf", psf_seeds())
     write_all("terminal", terminal_seeds())
+    write_all("sha256", sha256_seeds())
 
 
 if __name__ == "__main__":

@@ -172,3 +172,61 @@ TEST_CASE("I/O APIC: mask_all masks every input", "[apic][ioapic]") {
   io.mask_all();
   for (u32 i = 0; i < 4; ++i) CHECK(io.entry(i).masked());
 }
+
+TEST_CASE("An IPI in x2APIC mode is one write of MSR 0x830 with a 32-bit destination",
+          "[apic][ipi]") {
+  FakeMsrs msrs;
+  hal::X2ApicRegisters regs(msrs);
+  hal::LocalApic apic(regs);
+  using Icr = hal::InterruptCommand;
+  REQUIRE(apic.send_ipi(0x1234, Icr(0).set_vector(0xF1).set_assert_level(true)));
+  REQUIRE(msrs.writes.size() == 1);
+  CHECK(msrs.writes[0].first == 0x830);
+  Icr sent(msrs.writes[0].second);
+  CHECK(sent.vector() == 0xF1);
+  CHECK(sent.x2apic_destination() == 0x1234);  // x2APIC IDs above 255 reach their CPU
+  CHECK(sent.delivery() == Icr::Delivery::Fixed);
+  CHECK(sent.shorthand() == Icr::Shorthand::None);
+  CHECK_FALSE(sent.logical_destination());
+}
+
+TEST_CASE("An IPI in xAPIC mode writes the destination high word, then the low word",
+          "[apic][ipi]") {
+  FakeApicPage page;
+  hal::XApicRegisters regs(page.words);
+  hal::LocalApic apic(regs);
+  using Icr = hal::InterruptCommand;
+  REQUIRE(apic.send_ipi(7, Icr(0).set_delivery(Icr::Delivery::Nmi).set_assert_level(true)));
+  CHECK(page.reg(ApicRegister::InterruptCommandHigh) == 7u << 24);
+  Icr low(page.reg(ApicRegister::InterruptCommandLow));
+  CHECK(low.delivery() == Icr::Delivery::Nmi);
+  CHECK(low.assert_level());
+  // An xAPIC destination is 8 bits: a larger ID cannot be addressed, and nothing is sent.
+  page.reg(ApicRegister::InterruptCommandLow) = 0;
+  CHECK_FALSE(apic.send_ipi(256, Icr(0).set_vector(0x40)));
+  CHECK(page.reg(ApicRegister::InterruptCommandLow) == 0);
+}
+
+TEST_CASE("An xAPIC IPI waits for the previous one to leave, and gives up if it never does",
+          "[apic][ipi]") {
+  FakeApicPage page;
+  hal::XApicRegisters regs(page.words);
+  hal::LocalApic apic(regs);
+  using Icr = hal::InterruptCommand;
+  page.reg(ApicRegister::InterruptCommandLow) = u32(Icr(0).set_send_pending(true).raw());
+  CHECK_FALSE(apic.send_ipi(1, Icr(0).set_vector(0x40)));
+  page.reg(ApicRegister::InterruptCommandLow) = 0;
+  CHECK(apic.broadcast_ipi(Icr(0).set_vector(0x41)));
+  CHECK(Icr(page.reg(ApicRegister::InterruptCommandLow)).shorthand() ==
+        Icr::Shorthand::AllExcludingSelf);
+}
+
+TEST_CASE("INIT and start-up IPIs encode their delivery modes and the start page", "[apic][ipi]") {
+  using Icr = hal::InterruptCommand;
+  Icr init = Icr(0).set_delivery(Icr::Delivery::Init).set_assert_level(true);
+  Icr sipi = Icr(0).set_delivery(Icr::Delivery::StartUp).set_assert_level(true).set_vector(0x08);
+  // SDM Vol. 3A §9.4.4.1's values (0x000C4500, 0x000C4608) without the broadcast shorthand:
+  // Ember addresses each CPU by its APIC ID.
+  CHECK(u32(init.raw()) == 0x4500);
+  CHECK(u32(sipi.raw()) == 0x4608);  // vector 08H: the code starts at 0x8000
+}

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <libk/atomic.hpp>
-#include <libk/claim.hpp>
 
 using libk::MemoryOrder;
 
@@ -29,27 +28,12 @@ TEST_CASE("Atomic fetch_add and fetch_sub return the value before the change") {
   CHECK(count.load() == 12);
 }
 
-// These cases play both the interrupted code and the NMI in one function, which the lock
-// analysis cannot follow: it is off for them.
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wthread-safety-analysis"
-
-TEST_CASE("A claim is taken once until it is released; a second try is refused") {
-  libk::ClaimFlag claim;
-  REQUIRE(claim.try_claim());
-  CHECK(claim.taken());
-  CHECK_FALSE(claim.try_claim());  // an NMI finding the update in progress
-  claim.release();
-  CHECK_FALSE(claim.taken());
-  REQUIRE(claim.try_claim());
-  claim.release();
+TEST_CASE("An atomic enum stores and compares its values") {
+  enum class State : u8 { Off, Starting, On };
+  libk::Atomic<State> state{State::Off};
+  State expected = State::Starting;
+  CHECK_FALSE(state.compare_exchange(expected, State::On));
+  CHECK(expected == State::Off);
+  CHECK(state.exchange(State::Starting) == State::Off);
+  CHECK(state.load() == State::Starting);
 }
-
-TEST_CASE("A claim taken for good refuses every later try") {
-  libk::ClaimFlag claim;
-  claim.take_for_good();
-  CHECK_FALSE(claim.try_claim());
-  CHECK(claim.taken());
-}
-
-#pragma clang diagnostic pop

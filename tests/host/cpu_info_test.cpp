@@ -33,10 +33,11 @@ TEST_CASE("no frequency when the leaves are missing or zero", "[cpuinfo]") {
 TEST_CASE("feature bits and family/model are decoded", "[cpuinfo]") {
   hal::CpuidSnapshot l{};
   l.max_basic = 0x16;
-  l.vendor[0] = 0x756e6547;                                                  // "Genu"
-  l.vendor[1] = 0x49656e69;                                                  // "ineI"
-  l.vendor[2] = 0x6c65746e;                                                  // "ntel"
-  l.leaf1 = {0x000906EA, 0, (1u << 21) | (1u << 24) | (1u << 31), 1u << 9};  // Coffee Lake
+  l.vendor[0] = 0x756e6547;  // "Genu"
+  l.vendor[1] = 0x49656e69;  // "ineI"
+  l.vendor[2] = 0x6c65746e;  // "ntel"
+  l.leaf1 = {0x000906EA, 0, (1u << 21) | (1u << 24) | (1u << 30) | (1u << 31),
+             1u << 9};  // Coffee Lake
   l.max_extended = 0x8000'0008;
   l.leaf80000007 = {0, 0, 0, 1u << 8};
   l.leaf15 = {2, 300, 24'000'000, 0};
@@ -49,6 +50,7 @@ TEST_CASE("feature bits and family/model are decoded", "[cpuinfo]") {
   CHECK(info.x2apic);
   CHECK(info.tsc_deadline);
   CHECK(info.hypervisor);
+  CHECK(info.rdrand);
   CHECK(info.invariant_tsc);
   REQUIRE(info.tsc_frequency.has_value());
   CHECK(info.tsc_frequency->hz == 3'600'000'000);
@@ -60,6 +62,7 @@ TEST_CASE("AMD family 0x17 uses the extended family", "[cpuinfo]") {
   auto info = hal::CpuInfo::decode(l);
   CHECK(info.family == 0x17);
   CHECK(info.model == 0x08);
+  CHECK_FALSE(info.rdrand);
   CHECK_FALSE(info.invariant_tsc);  // no leaf 0x80000007
 }
 

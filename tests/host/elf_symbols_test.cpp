@@ -66,7 +66,7 @@ struct ElfBuilder {
     sections[4] = {0, kSectionStringTable, 0, 0, strtab_offset, strtab.size(), 0, 0, 1, 0};
     const u8* sh = reinterpret_cast<const u8*>(sections);
     file.insert(file.end(), sh, sh + sizeof(sections));
-    FileHeader h = test::x86_64_exec_header();
+    FileHeader h = test::x86_64_pie_header();
     h.shoff = shoff;
     h.shentsize = shentsize;
     h.shnum = 5;

@@ -32,7 +32,7 @@ namespace {
 
 constexpr u64 kPage = libk::kPageSize;
 constexpr usize kPhoffField = 32;  // e_phoff's offset in the file header
-constexpr Problem kLastProblem = Problem::ImageTooLarge;
+constexpr Problem kLastProblem = Problem::RelocationOutsideData;
 
 Error rejection(const std::vector<u8>& file, const Limits& limits = {}) {
   auto result = validate_kernel(test::bytes_of(file), limits);
@@ -200,12 +200,14 @@ TEST_CASE("ELF with an unknown EI_VERSION is rejected") {
   CHECK(rejection(b).problem == Problem::BadIdentVersion);
 }
 
-TEST_CASE("Shared object (ET_DYN) is rejected as not executable") {
+TEST_CASE("Executable linked at a fixed address (ET_EXEC) is rejected") {
   ElfBuilder b = ElfBuilder::kernel(1);
-  b.header().type = libk::elf::kTypeDyn;
+  b.header().type = libk::elf::kTypeExec;
   Error e = rejection(b);
-  CHECK(e.problem == Problem::NotExecutable);
-  CHECK(e.value == libk::elf::kTypeDyn);
+  CHECK(e.problem == Problem::NotPositionIndependent);
+  CHECK(e.value == libk::elf::kTypeExec);
+  CHECK(test::format("{}", e) ==
+        "not a position-independent executable (e_type is 2, need ET_DYN = 3)");
 }
 
 TEST_CASE("ELF for another machine is rejected") {
@@ -237,7 +239,9 @@ TEST_CASE("ELF with a program header size other than 56 is rejected") {
 }
 
 TEST_CASE("ELF without program headers is rejected") {
-  CHECK(rejection(ElfBuilder::kernel(0)).problem == Problem::NoProgramHeaders);
+  auto b = ElfBuilder::kernel(0);
+  b.without_dynamic();
+  CHECK(rejection(b).problem == Problem::NoProgramHeaders);
 }
 
 TEST_CASE("ELF with more program headers than the limit is rejected") {
@@ -245,7 +249,7 @@ TEST_CASE("ELF with more program headers than the limit is rejected") {
   for (int i = 0; i < 64; ++i) b.add({test::kPtNote, 0, 0, 0, 0, 0, 0, 0});
   Error e = rejection(b);
   CHECK(e.problem == Problem::TooManyProgramHeaders);
-  CHECK(e.value == 65);
+  CHECK(e.value == 66);  // 1 PT_LOAD, 64 notes, PT_DYNAMIC
   CHECK(e.limit == 64);
 }
 
@@ -356,22 +360,68 @@ TEST_CASE("ELF with a segment whose page-rounded end wraps around is rejected") 
   CHECK(e.segment == 1);
 }
 
-TEST_CASE("ELF with a segment below the higher half is rejected") {
+TEST_CASE("ELF with a segment below the kernel image window is rejected") {
   auto b = ElfBuilder::kernel(2);
   b.segment(1).vaddr = 0x0040'0000;
   Error e = rejection(b);
-  CHECK(e.problem == Problem::SegmentNotInHigherHalf);
+  CHECK(e.problem == Problem::SegmentOutsideKernelWindow);
   CHECK(e.segment == 1);
   CHECK(e.value == 0x0040'0000);
+  CHECK(test::format("{}", e) ==
+        "segment 1 [0x400000, 0x401000) overlaps user space [0x0, 0x800000000000); a kernel must "
+        "lie in the kernel image window [0xffffffff80000000, 0xffffffffffe00000)");
 }
 
-TEST_CASE("Higher-half boundary comes from the limits and is inclusive") {
-  auto file = ElfBuilder::kernel(1).build();
-  Limits limits;
-  limits.min_vaddr = kKernelBase;
-  CHECK(validate_kernel(test::bytes_of(file), limits).ok());
-  limits.min_vaddr = kKernelBase + 1;
-  CHECK(rejection(file, limits).problem == Problem::SegmentNotInHigherHalf);
+// A kernel linked in the lower part of the higher half passed the old "higher half" check and
+// then collided with the loader's direct map (or boot stack) when the loader mapped it.
+TEST_CASE("ELF with a segment over the direct map or the boot stack names the overlap") {
+  auto b = ElfBuilder::kernel(2);
+  b.segment(0).vaddr = boot::layout::kDirectMap.base;
+  b.header().entry = boot::layout::kDirectMap.base;
+  CHECK(test::format("{}", rejection(b)) ==
+        "segment 0 [0xffff800000000000, 0xffff800000001000) overlaps the direct map "
+        "[0xffff800000000000, 0xffffc00000000000); a kernel must lie in the kernel image window "
+        "[0xffffffff80000000, 0xffffffffffe00000)");
+  b.segment(0).vaddr = boot::layout::kBootStackTop - 0x1000;
+  b.header().entry = b.segment(0).vaddr;
+  CHECK(test::format("{}", rejection(b)) ==
+        "segment 0 [0xffffff000000f000, 0xffffff0000010000) overlaps the boot stack and its "
+        "guard page [0xfffffefffffff000, 0xffffff0000010000); a kernel must lie in the kernel "
+        "image window [0xffffffff80000000, 0xffffffffffe00000)");
+}
+
+TEST_CASE("Kernel image window boundaries are inclusive") {
+  const u64 base = boot::layout::kKernelImage.base;
+  auto at = [](u64 vaddr) {
+    auto b = ElfBuilder::kernel(1);
+    b.segment(0).vaddr = vaddr;
+    b.header().entry = vaddr;
+    return b;
+  };
+  CHECK(accepted(at(base)).image_begin == base);
+  const u64 end = base + boot::layout::kKernelImage.size;  // 2^64 - 2 MiB
+  CHECK(accepted(at(end - kPage)).image_end == end);
+  CHECK(rejection(at(end - kPage + 0x800)).problem == Problem::SegmentOutsideKernelWindow);
+  Error below = rejection(at(base - kPage));
+  CHECK(below.problem == Problem::SegmentOutsideKernelWindow);
+  CHECK(test::format("{}", below) ==
+        "segment 0 [0xffffffff7ffff000, 0xffffffff80000000) is outside the kernel image window "
+        "[0xffffffff80000000, 0xffffffffffe00000)");
+  CHECK(rejection(at(base - 0x800)).problem == Problem::SegmentOutsideKernelWindow);
+}
+
+TEST_CASE("Address-space regions are sorted and disjoint, the kernel window last") {
+  using boot::layout::kRegions;
+  for (usize i = 1; i < std::size(kRegions); ++i) {
+    INFO(kRegions[i - 1].name << " then " << kRegions[i].name);
+    CHECK(kRegions[i - 1].base + kRegions[i - 1].size <= kRegions[i].base);
+  }
+  const auto& last = kRegions[std::size(kRegions) - 1];
+  CHECK(last.base == boot::layout::kKernelImage.base);
+  CHECK(last.base + last.size == 0xffff'ffff'ffe0'0000);  // no range in it ends at 2^64
+  CHECK(boot::layout::region_overlapping(boot::layout::kBootStackTop - 1, 1)->name ==
+        boot::layout::kBootStack.name);
+  CHECK_FALSE(boot::layout::region_overlapping(boot::layout::kBootStackTop, 0x1000));
 }
 
 TEST_CASE("ELF with a p_align that is not a power of two is rejected") {

@@ -11,8 +11,11 @@ namespace {
 struct FakeCpu {
   using IrqState = bool;
   static inline bool interrupts = true;
-  static inline int relaxes = 0;
-  static inline u32 id = 0;         // the CPU the test code runs on
+  static inline u64 relaxes = 0;
+  static inline u32 id = 0;        // the CPU the test code runs on
+  static inline u64 clock_ns = 0;  // advances 1 us per relax: a simulated wait
+  static inline bool check_order = false;
+  static inline sched::LockOrder order;
   static inline std::string error;  // "<lock> <error> owner=<cpu> in <function>"
 
   static IrqState irq_save_disable() {
@@ -21,20 +24,28 @@ struct FakeCpu {
     return was;
   }
   static void irq_restore(IrqState s) { interrupts = s; }
-  static void relax() { ++relaxes; }
+  static void relax() {
+    ++relaxes;
+    clock_ns += 1000;
+  }
   static u32 cpu_id() { return id; }
-  [[noreturn]] static void lock_error(const char* name, sched::LockError e, u32 owner,
-                                      const char* function) {
-    static constexpr const char* kNames[] = {"recursion", "never-released", "not-held"};
-    error = std::string(name) + " " + kNames[int(e)] +
-            " owner=" + (owner == ~0u ? std::string("none") : std::to_string(owner)) + " in " +
-            function;
+  static u64 now_ns() { return clock_ns; }
+  static sched::LockOrder* lock_order() { return check_order ? &order : nullptr; }
+  [[noreturn]] static void lock_error(const sched::LockReport& r) {
+    static constexpr const char* kNames[] = {"recursion", "never-released", "not-held", "order"};
+    error = std::string(r.lock) + " " + kNames[int(r.error)] +
+            " owner=" + (r.owner == ~0u ? std::string("none") : std::to_string(r.owner)) + " in " +
+            r.function;
+    if (r.held) error += std::string(" holding ") + r.held;
     throw std::runtime_error(error);
   }
   static void reset() {
     interrupts = true;
     relaxes = 0;
     id = 0;
+    clock_ns = 1;
+    check_order = false;
+    order = {};
     error.clear();
   }
 };
@@ -120,16 +131,55 @@ TEST_CASE("Taking a spinlock again on the CPU that holds it is reported at once"
   CHECK(lock.try_lock());
 }
 
-TEST_CASE("A spinlock another CPU never releases is reported after the spin limit",
+TEST_CASE("A spinlock another CPU holds for longer than the bound is reported",
           "[sched][spinlock]") {
   FakeCpu::reset();
   Lock lock("the-lock");
   FakeCpu::id = 1;
   REQUIRE(lock.try_lock());
   FakeCpu::id = 0;
-  CHECK_THROWS(lock.lock());
+  CHECK_THROWS(lock.lock());  // the waiter's ticket stays taken: the lock is not reused
   CHECK(FakeCpu::error.rfind("the-lock never-released owner=1 in ", 0) == 0);
-  CHECK(u64(FakeCpu::relaxes) == Lock::kSpinLimit);
+  // The clock advances 1 us per spin: reported within one clock read after the bound.
+  u64 waited_us = Lock::kMaxWaitNs / 1000;
+  CHECK(FakeCpu::relaxes > waited_us);
+  CHECK(FakeCpu::relaxes <= waited_us + 2 * Lock::kSpinsPerClockRead);
+}
+
+TEST_CASE("A ticket lock serves waiters in the order they came", "[sched][spinlock]") {
+  FakeCpu::reset();
+  Lock lock("the-lock");
+  lock.lock();
+  CHECK(lock.waiters() == 0);
+  CHECK_FALSE(lock.try_lock());  // held: a try never queues
+  CHECK(lock.waiters() == 0);
+  lock.unlock();
+  CHECK_FALSE(lock.is_locked());
+  CHECK(lock.try_lock());
+  CHECK(lock.owner() == 0);
+  lock.unlock();
+}
+
+TEST_CASE("Taking a lock of a lower or equal rank than one held breaks the order",
+          "[sched][spinlock]") {
+  FakeCpu::reset();
+  FakeCpu::check_order = true;
+  Lock low("low", 10), high("high", 20), other_high("other-high", 20);
+  high.lock();
+#if EMBER_DEBUG_ASSERTS
+  CHECK_THROWS(low.lock());
+  CHECK(FakeCpu::error.rfind("low order owner=none in ", 0) == 0);
+  CHECK(FakeCpu::error.find(" holding high") != std::string::npos);
+  CHECK_THROWS(other_high.lock());  // the same rank: two of them could deadlock too
+  CHECK(FakeCpu::error.find(" holding high") != std::string::npos);
+#endif
+  high.unlock();
+  low.lock();  // the right order: low, then high
+  high.lock();
+  CHECK(FakeCpu::order.depth() == (EMBER_DEBUG_ASSERTS ? 2u : 0u));
+  high.unlock();
+  low.unlock();
+  CHECK(FakeCpu::order.depth() == 0);
 }
 
 TEST_CASE("Releasing a spinlock this CPU does not hold is reported", "[sched][spinlock]") {

@@ -264,3 +264,36 @@ TEST_CASE("A semaphore never has both free units and waiters", "[sched][semaphor
     }
   }
 }
+
+TEST_CASE("A free mutex is taken and released without the caller's lock", "[sched][mutex]") {
+  MutexCore m;
+  Entity a, b;
+  CHECK(m.try_acquire(a));
+  CHECK(m.owner() == &a);
+  CHECK_FALSE(m.try_acquire(b));
+  CHECK_FALSE(m.release_if_uncontended(b));  // not the owner
+  CHECK(m.release_if_uncontended(a));
+  CHECK_FALSE(m.locked());
+}
+
+TEST_CASE("With a waiter queued, the owner's fast release fails and unlock hands off",
+          "[sched][mutex]") {
+  MutexCore m;
+  Entity a, b, late;
+  REQUIRE(m.try_acquire(a));
+  REQUIRE(m.lock(b) == MutexCore::LockResult::MustWait);
+  CHECK_FALSE(m.release_if_uncontended(a));  // b waits: the slow path must hand it over
+  CHECK(m.unlock(a) == MutexCore::UnlockResult::HandedOff);
+  CHECK(m.owner() == &b);
+  CHECK_FALSE(m.try_acquire(late));    // handed off, never free in between
+  CHECK(m.release_if_uncontended(b));  // nobody left waiting: the fast path works again
+}
+
+TEST_CASE("A waiter that gives up clears the waiters mark when it was the last", "[sched][mutex]") {
+  MutexCore m;
+  Entity a, b;
+  REQUIRE(m.try_acquire(a));
+  REQUIRE(m.lock(b) == MutexCore::LockResult::MustWait);
+  CHECK(m.cancel_wait(b));
+  CHECK(m.release_if_uncontended(a));
+}

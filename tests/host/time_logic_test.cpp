@@ -7,6 +7,8 @@
 #include <libk/tick_converter.hpp>
 #include <libk/timer_queue.hpp>
 
+#include "death_test.hpp"
+
 using libk::TickConverter;
 
 namespace {
@@ -115,4 +117,28 @@ TEST_CASE("random inserts and removals keep the queue sorted", "[time][timers]")
     ++popped;
   }
   CHECK(popped == timers.size() - (timers.size() + 2) / 3);
+}
+
+TEST_CASE("a timer knows its queue; another queue cannot remove it", "[time][timers]") {
+  libk::TimerQueue a, b;
+  libk::Timer t;
+  t.deadline = 5;
+  CHECK(t.queue() == nullptr);
+  a.insert(t);
+  CHECK(t.queue() == &a);
+  CHECK_FALSE(b.remove(t));
+  CHECK(t.armed());
+  CHECK(a.remove(t));
+  CHECK(t.queue() == nullptr);
+  b.insert(t);
+  CHECK(b.pop_expired(10) == &t);
+  CHECK_FALSE(t.armed());
+}
+
+TEST_CASE("arming a timer that is on a queue fails a VERIFY", "[time][timers]") {
+  libk::TimerQueue a, b;
+  libk::Timer t;
+  a.insert(t);
+  CHECK_DIES_WITH(b.insert(t), "VERIFY(!timer.armed())");
+  CHECK(a.remove(t));
 }

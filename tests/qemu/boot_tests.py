@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """QEMU+OVMF boot tests for the walking skeleton: firmware -> ember-loader -> kernel.
 
-  boot_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  boot_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 Each case builds its own image, boots it once and checks the serial output.
 """
@@ -142,7 +142,8 @@ def case_heap_overrun(ctx):
 
 def case_heap_foreign_pointer(ctx):
     expect_panic(ctx, "memory.heap.foreign_pointer",
-                 r"heap: pointer not allocated from the heap: 0xffffffff8[0-9a-f]+ \(no cache\)",
+                 r"heap: pointer not allocated from the heap: 0xffffffff[89a-f][0-9a-f]+ "
+                 r"\(no cache\)",
                  "the foreign-pointer report")
 
 
@@ -197,9 +198,16 @@ def case_no_gop(ctx):
 
 
 def case_pc(ctx):
-    # Also checks that font= overrides the console's choice (console.screen.* tests).
-    result = boot_and_test(ctx, machine="pc", disk="sata", cmdline="test=all font=terminus32")
+    # Also checks that font= overrides the console's choice (console.screen.* tests), and that
+    # nokaslr keeps the kernel at its link address (boot.kernel.kaslr_placement checks the
+    # same from inside).
+    result = boot_and_test(ctx, machine="pc", disk="sata",
+                           cmdline="test=all font=terminus32 nokaslr")
     expect(result, r"^console: \d+x\d+ cells, font terminus32 ", "the console using font=")
+    expect(result, r"^ember-loader: kernel at its link address 0xffffffff80000000 \(nokaslr\)$",
+           "the loader keeping the link address")
+    expect(result, r"^kaslr: off \(nokaslr\): the kernel runs at its link address "
+           r"0xffffffff80000000$", "the kernel at its link address")
 
 
 CONFIG_WITH_PROBLEMS = """# a configuration with mistakes the loader must report and survive

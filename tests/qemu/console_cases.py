@@ -27,15 +27,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN_DIR = os.path.join(HERE, "golden")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ")
 TIMESTAMP_CELLS = len("[    0.000000] ")
-# Log lines whose content changes with the kernel binary, the firmware's allocations or
-# clock measurements.
+# Log lines whose content changes with the kernel binary, the firmware's allocations, clock
+# measurements or the kernel's random base.
 VARIABLE = [re.compile(p) for p in (r"^memory:", r"^kernel:", r"^loader:", r"^symbols:",
+                                     # KASLR: a new base on every boot
+                                     r"^kaslr:",
+                                     # the number of page-table leaves follows the kernel's size
+                                     r"^vm: page-table audit:",
                                      r"^pmm: reclaimed .* kept the kernel file",
                                      # the loader's allocations grow with the kernel file
                                      r"^pmm: \S+ \S+ free of \S+ \S+ usable",
                                      # ... and where the frame metadata lands
                                      r"^pmm: \d+ section\(s\), .* of frame metadata at ",
-                                     r"^time: (TSC|local APIC timer) ")]
+                                     r"^time: (TSC|local APIC timer) ",
+                                     # boot time, measured
+                                     r"^shell: ready \d+ ms after kernel entry")]
 DONE = "ember> "  # the shell's first prompt: nothing more is written until someone types
 DEBUG_TAG = b"\x1b[90mdebug:\x1b[0m"
 

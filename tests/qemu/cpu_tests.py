@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """QEMU+OVMF tests of CPU bring-up: crash reports, the machine matrix, keyboard.
 
-  cpu_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  cpu_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 crash-*      one boot per deliberate CPU exception (KTEST_MANUAL "crash.*"): the crash report
              on serial names the vector, decodes the error code, shows the registers and a

@@ -203,10 +203,14 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
     """Boots `image`; returns a BootResult. `interact(qmp, read_serial)` may drive the
     machine through QMP while it runs (keyboard input, screenshots); with `serial_input`,
     it is called as interact(qmp, read_serial, terminal), `terminal` a SerialTerminal (of
-    `serial_size`, (rows, columns), if given)."""
+    `serial_size`, (rows, columns), if given). `secure_boot=True` boots OVMF's Secure Boot
+    build with the snakeoil keys enrolled."""
     workdir = tempfile.mkdtemp(prefix="ember-boot-")
     try:
-        _, template = ovmf.find()
+        if machine.get("secure_boot"):
+            _, template, _, _ = ovmf.find_secure_boot()
+        else:
+            _, template = ovmf.find()
         vars_copy = ovmf.prepare_vars(template, workdir)
         serial_path = os.path.join(workdir, "serial.log")
         qmp_path = os.path.join(workdir, "qmp.sock") if interact else None
@@ -284,11 +288,11 @@ def expect_absent(result, pattern, what=None):
         raise Failure("unexpected %s on serial: %r" % (what or "output", m.group(0)))
 
 
-def boot_failing_test(ctx, test, timeout=120):
+def boot_failing_test(ctx, test, timeout=120, **machine):
     """Boots `test=<test>`, a test that must fail (a deliberate failure, panic or crash):
     the harness then ends QEMU at once with status 35. Returns the BootResult."""
     image = make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=" + test)
-    result = boot(image, timeout=timeout)
+    result = boot(image, timeout=timeout, **machine)
     print(result.serial)
     if result.timed_out:
         raise Failure("timed out after %.0f s: %s did not end the boot" % (result.elapsed, test))

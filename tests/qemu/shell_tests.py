@@ -2,7 +2,7 @@
 """QEMU+OVMF tests of the kernel shell (docs/shell.md), typed on the serial port and on the
 PS/2 keyboard (QMP send-key).
 
-  shell_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
+  shell_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf CASE
 
 serial     every command and its output, help and errors, line editing with VT100 escape
            sequences, history, Tab completion, Ctrl-C, Ctrl-L, UTF-8; ends with `shutdown`,
@@ -37,8 +37,8 @@ from harness import Failure  # noqa: E402
 from shell_session import Shell, expect_in, qcodes  # noqa: E402
 
 LOADER_BANNER = r"^ember-loader \d+\.\d+\.\d+$"
-COMMANDS = ["help", "clear", "echo", "mem", "ps", "uptime", "dmesg", "cpuinfo", "acpi", "lspci",
-            "lsusb", "bench", "test", "reboot", "shutdown"]
+COMMANDS = ["help", "clear", "echo", "mem", "ps", "cpus", "uptime", "dmesg", "cpuinfo", "acpi",
+            "lspci", "lsusb", "bench", "test", "reboot", "shutdown"]
 
 
 def expect_clean_poweroff(result):
@@ -75,10 +75,17 @@ def check_commands(sh):
     expect_in(out, r"^  PM1a control: port 0x604, 16 bits$", "acpi: the PM1a register")
     expect_in(out, r"^\\_S5: SLP_TYPa 0, SLP_TYPb 0$", "acpi: the S5 sleep type")
     out = sh.run("ps")
-    expect_in(out, r"^ +1  main +blocked +16 +\d+\.\d{3} +\d+$", "ps: main, waiting for the shell")
-    expect_in(out, r"^ +0  idle +\w+ ", "ps: the idle thread")
-    expect_in(out, r"^ +\d+  shell +running +20 +\d+\.\d{3} +\d+$", "ps: the shell itself, running")
+    expect_in(out, r"^ +1 +\d+[ *] main +blocked +16 +\d+\.\d{3} +\d+$",
+              "ps: main, waiting for the shell")
+    expect_in(out, r"^ +0 +0\* idle +\w+ ", "ps: the idle thread, pinned to CPU 0")
+    expect_in(out, r"^ +\d+ +\d+[ *] shell +running +20 +\d+\.\d{3} +\d+$",
+              "ps: the shell itself, running")
     expect_in(out, r"^\d+ threads; \d+ context switches", "ps: scheduler totals")
+    out = sh.run("cpus")
+    expect_in(out, r"^CPU APIC ID +STATE +CURRENT +BUSY \(ms\) +IDLE \(ms\) +INTERRUPTS", "cpus: the header")
+    expect_in(out, r"^ +0 +\d+  online +shell +\d+ +\d+ +[1-9]\d* +[1-9]\d* +0$",
+              "cpus: CPU 0 online, running the shell, with interrupts and switches, no IPIs")
+    expect_in(out, r"^1 of 1 CPUs online$", "cpus: the count")
     expect_in(sh.run("test boot.*"), r"^test: \d+ passed, 0 failed$", "test PATTERN")
     expect_in(sh.run("test all", timeout=240), r"^test: \d+ passed, 0 failed$",
               "test: every in-kernel test, run from the shell")

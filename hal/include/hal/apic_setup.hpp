@@ -35,6 +35,11 @@ enum class LocalApicError : u8 {
 // with `spurious_vector`, TPR 0, every LVT entry masked (LocalApic::enable).
 libk::Result<LocalApicInfo, LocalApicError> enable_local(const CpuInfo& cpu, u8 spurious_vector);
 
+// Enables an AP's local APIC in the mode enable_local() chose on the bootstrap CPU (every
+// CPU's APIC answers at the same MMIO page, or the same MSRs, for itself) and returns its ID.
+// Context: the AP's first steps; enable_local() ran on the bootstrap CPU.
+u32 enable_this_cpu(u8 spurious_vector);
+
 // Programs LINT0/LINT1 as NMI inputs as `plan` says; the others stay masked.
 void program_nmi_inputs(const libk::irq::LintNmiPlan& plan);
 

@@ -33,6 +33,15 @@ inline u64 rdtsc() {
   return (u64(hi) << 32) | lo;
 }
 
+// RDRAND (SDM Vol. 2B, "RDRAND"): a random number from the CPU's generator; CF = 0 when none
+// was ready (the caller retries a few times, SDM Vol. 1 §7.3.17.1). Only when CPUID says so
+// (CpuInfo::rdrand).
+[[nodiscard]] inline bool rdrand(u64& out) {
+  bool ok;
+  asm volatile("rdrand %0" : "=r"(out), "=@ccc"(ok));
+  return ok;
+}
+
 // REP MOVSQ (SDM Vol. 2B, "MOVS/MOVSB/MOVSW/MOVSD/MOVSQ" and "REP"): copies `qwords`
 // 8-byte words from src to dst, ascending (the direction flag is clear in Ember). The
 // console's framebuffer copy uses it: one instruction the CPU streams in bulk.
@@ -83,6 +92,15 @@ inline u64 read_cr4() {
 inline void write_cr0(u64 v) { asm volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
 inline void write_cr3(u64 v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 inline void write_cr4(u64 v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+
+// The 8 bytes at GS:offset (offset a constant): one instruction, so the value comes from the
+// CPU the instruction runs on even if the thread moves between CPUs right after.
+template <u32 Offset>
+inline u64 read_gs_u64() {
+  u64 v;
+  asm volatile("movq %%gs:%c1, %0" : "=r"(v) : "i"(Offset));
+  return v;
+}
 
 inline u64 read_rflags() {
   u64 v;

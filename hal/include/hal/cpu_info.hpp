@@ -26,6 +26,7 @@ struct CpuInfo {
   bool x2apic;                                 // CPUID.1:ECX[21]
   bool tsc_deadline;                           // CPUID.1:ECX[24]
   bool hypervisor;                             // CPUID.1:ECX[31]
+  bool rdrand;                                 // CPUID.1:ECX[30]
   bool invariant_tsc;                          // CPUID.80000007H:EDX[8]
   libk::Optional<TscFrequency> tsc_frequency;  // from leaves 0x15/0x16 when they give it
   bool machine_check_exception;                // CPUID.1:EDX[7] (MCE): CR4.MCE works

@@ -42,6 +42,17 @@ class SegmentDescriptor : public detail::BitRegister<SegmentDescriptor> {
     return set_limit_low(u16(limit)).set_limit_high(u8(limit >> 16));
   }
   constexpr u32 limit() const { return limit_low() | u32(limit_high()) << 16; }
+
+  // A flat code or data segment: base 0, a 4 GiB limit, present, DPL 0 (in long mode only
+  // P, DPL, S, type and L count; the rest keeps it meaningful to anything that still looks).
+  static constexpr SegmentDescriptor flat(u8 type) {
+    return SegmentDescriptor(0)
+        .set_limit(0xF'FFFF)
+        .set_granularity_4k(true)
+        .set_type(type)
+        .set_code_or_data(true)
+        .set_present(true);
+  }
 };
 
 // The low 8 bytes of a 64-bit interrupt or trap gate — SDM Vol. 3A §6.14.1, Figure 6-8. The

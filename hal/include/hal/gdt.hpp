@@ -27,19 +27,48 @@ inline constexpr u8 kIstCount = 3;
 
 inline constexpr u64 kIstStackSize = 16 * 1024;
 
-// Loads Ember's GDT, reloads every segment register and loads the task register. Call once,
-// first thing in kernel_main: the loader leaves the firmware's GDT in place, and its memory
-// is not mapped in the kernel.
+// 64-bit TSS — SDM Vol. 3A §8.7, Figure 8-11.
+struct [[gnu::packed]] Tss {
+  u32 reserved0;
+  u64 rsp[3];  // stacks for privilege changes to rings 0-2
+  u64 reserved1;
+  u64 ist[7];  // IST1..IST7
+  u64 reserved2;
+  u16 reserved3;
+  u16 io_map_base;  // >= limit: no I/O permission bitmap
+};
+static_assert(sizeof(Tss) == 104);
+
+// One CPU's GDT and TSS: each CPU needs its own, since the TSS descriptor is marked busy
+// when loaded and the IST stacks must not be shared.
+struct CpuTables {
+  u64 gdt[7];  // null, code, data, (user data), (user code), TSS low, TSS high
+  Tss tss;
+};
+
+// Fills `tables` (IST slot i's stack pointer is ist_tops[i - 1]), loads the GDT, reloads every
+// segment register and loads the task register, on this CPU. GS's base is left 0: set it
+// afterwards (the per-CPU data). Context: a CPU's first steps, interrupts off.
+void load(CpuTables& tables, const u64 (&ist_tops)[kIstCount]);
+
+// Points IST slot `ist` of a loaded TSS at a new stack; it takes effect at the next interrupt
+// on that slot. Context: the CPU that owns `tables`, interrupts off.
+void set_ist(CpuTables& tables, u8 ist, u64 top);
+
+// The bootstrap CPU's tables and IST stacks, in .bss: kernel_main loads them first thing
+// (the loader leaves the firmware's GDT in place, and its memory is not mapped in the
+// kernel), before any memory allocator exists. The kernel later moves the IST slots onto
+// guard-paged stacks (set_ist; kernel/exceptions.cpp, move_boot_ist_stacks).
 void init();
+CpuTables& boot_tables();
 
 struct StackRange {
   u64 bottom;  // lowest address
   u64 top;     // one past the highest; the initial stack pointer
 };
 
-// The stack used for IST slot `ist` (1..kIstCount). Statically allocated in .bss.
-// FIXME: no guard pages below these: an overflow runs into the .bss below. Kernel stacks from
-// kernel/memory/stacks.hpp (guard-paged) would catch it.
+// The bootstrap CPU's first stack for IST slot `ist` (1..kIstCount), in .bss without a
+// guard page; used until the kernel replaces it.
 StackRange ist_stack(u8 ist);
 
 }  // namespace hal::gdt

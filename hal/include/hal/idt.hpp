@@ -20,6 +20,9 @@ using Handler = void (*)(TrapFrame& frame);
 // Fills and loads the IDT. Every vector starts with no handler: it goes to the fallback.
 // Call once, after gdt::init() (the gates name its code selector and IST slots).
 void init();
+// Loads the same IDT on another CPU (all CPUs share one table and one set of handlers; the
+// IST slots the gates name are each CPU's own, in its TSS). Needs init() to have run.
+void load();
 
 // Installs `handler` for `vector` (nullptr removes it). Context: any; takes effect for the
 // next interrupt on that vector.

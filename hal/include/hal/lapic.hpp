@@ -24,6 +24,8 @@ enum class ApicRegister : u16 {
   LvtPerformance = 0x340,
   LvtLint0 = 0x350,
   LvtLint1 = 0x360,
+  InterruptCommandLow = 0x300,   // xAPIC: writing it sends the IPI (§11.6.1)
+  InterruptCommandHigh = 0x310,  // xAPIC: the destination, bits 31:24
   LvtError = 0x370,
   TimerInitialCount = 0x380,
   TimerCurrentCount = 0x390,
@@ -39,6 +41,10 @@ class ApicRegisters {
   // The APIC ID: bits 31:24 of the ID register in xAPIC mode, all 32 bits in x2APIC mode.
   virtual u32 id() = 0;
   virtual bool x2apic() const = 0;
+  // Writes the 64-bit interrupt command register, which sends the IPI it describes.
+  virtual void write_icr(u64 value) = 0;
+  // xAPIC: the previous IPI is still being sent (the ICR's delivery status).
+  virtual bool icr_busy() = 0;
 
  protected:
   ~ApicRegisters() = default;
@@ -53,6 +59,12 @@ class XApicRegisters final : public ApicRegisters {
   void write(ApicRegister r, u32 value) override;
   u32 id() override { return read(ApicRegister::Id) >> 24; }
   bool x2apic() const override { return false; }
+  // §11.6.1: the high half first; writing the low half sends the IPI.
+  void write_icr(u64 value) override {
+    write(ApicRegister::InterruptCommandHigh, u32(value >> 32));
+    write(ApicRegister::InterruptCommandLow, u32(value));
+  }
+  bool icr_busy() override;
 
  private:
   volatile void* page_;
@@ -67,6 +79,11 @@ class X2ApicRegisters final : public ApicRegisters {
   void write(ApicRegister r, u32 value) override { msrs_->write(x2apic_msr(r), value); }
   u32 id() override { return read(ApicRegister::Id); }
   bool x2apic() const override { return true; }
+  // §11.12.9: one 64-bit MSR (0x830), written at once; there is no delivery status.
+  void write_icr(u64 value) override {
+    msrs_->write(x2apic_msr(ApicRegister::InterruptCommandLow), value);
+  }
+  bool icr_busy() override { return false; }
 
  private:
   MsrIo* msrs_;
@@ -88,6 +105,32 @@ class LvtEntry : public detail::BitRegister<LvtEntry> {
   HAL_BIT(15, level_triggered);  // trigger mode
   HAL_BIT(16, masked);
   HAL_FIELD(TimerMode, 18, 17, timer_mode);
+};
+
+// The interrupt command register — SDM Vol. 3A §11.6.1, Figure 11-12 (xAPIC: the destination
+// is bits 63:56), and §11.12.9, Figure 11-28 (x2APIC: bits 63:32).
+class InterruptCommand : public detail::BitRegister<InterruptCommand> {
+ public:
+  enum class Delivery : u8 {
+    Fixed = 0,
+    LowestPriority = 1,
+    Smi = 2,
+    Nmi = 4,
+    Init = 5,
+    StartUp = 6
+  };
+  enum class Shorthand : u8 { None = 0, Self = 1, AllIncludingSelf = 2, AllExcludingSelf = 3 };
+
+  using BitRegister::BitRegister;
+  HAL_FIELD(u8, 7, 0, vector);  // for a start-up IPI: the page number of the start address
+  HAL_FIELD(Delivery, 10, 8, delivery);
+  HAL_BIT(11, logical_destination);
+  HAL_BIT(12, send_pending);  // xAPIC delivery status (read-only)
+  HAL_BIT(14, assert_level);  // 1 for every IPI but the INIT level de-assert
+  HAL_BIT(15, level_triggered);
+  HAL_FIELD(Shorthand, 19, 18, shorthand);
+  HAL_FIELD(u8, 63, 56, xapic_destination);
+  HAL_FIELD(u32, 63, 32, x2apic_destination);
 };
 
 // The spurious-interrupt vector register — SDM Vol. 3A §11.9, Figure 11-23.
@@ -136,6 +179,14 @@ class LocalApic {
   u8 lvt_entries() { return u8(version_register().max_lvt_entry() + 1); }
   bool x2apic() const { return regs_->x2apic(); }
 
+  // Sends `command` to the CPU whose APIC ID is `destination` (physical destination mode),
+  // after the previous IPI left (xAPIC: bounded; false if it never did). In xAPIC mode the
+  // ID must fit 8 bits (false otherwise). Context: interrupts off (§11.6.1: the ICR is
+  // shared by everything on this CPU that sends).
+  [[nodiscard]] bool send_ipi(u32 destination, InterruptCommand command);
+  // Sends `command` to every CPU but this one (the "all excluding self" shorthand).
+  [[nodiscard]] bool broadcast_ipi(InterruptCommand command);
+
   // End of interrupt for the in-service interrupt with the highest priority (§11.8.5).
   void eoi() { regs_->write(ApicRegister::Eoi, 0); }
   // Whether `vector` is in service at this APIC (its ISR bit, §11.8.4): true for an
@@ -180,6 +231,8 @@ class LocalApic {
   void write(ApicRegister r, Register value) {
     regs_->write(r, u32(value.raw()));
   }
+
+  bool wait_icr_idle();
 
   ApicRegisters* regs_;
 };

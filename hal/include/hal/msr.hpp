@@ -25,9 +25,10 @@ class CpuMsrIo final : public MsrIo {
 };
 
 namespace msr {
-inline constexpr u32 kApicBase = 0x1B;      // IA32_APIC_BASE
-inline constexpr u32 kTscDeadline = 0x6E0;  // IA32_TSC_DEADLINE
-inline constexpr u32 kX2ApicFirst = 0x800;  // x2APIC registers: 0x800 + (xAPIC offset >> 4)
+inline constexpr u32 kApicBase = 0x1B;       // IA32_APIC_BASE
+inline constexpr u32 kTscDeadline = 0x6E0;   // IA32_TSC_DEADLINE
+inline constexpr u32 kGsBase = 0xC000'0101;  // IA32_GS_BASE: the GS segment's base in 64-bit mode
+inline constexpr u32 kX2ApicFirst = 0x800;   // x2APIC registers: 0x800 + (xAPIC offset >> 4)
 inline constexpr u32 kX2ApicLast = 0x8FF;
 }  // namespace msr
 

@@ -6,17 +6,18 @@
 // bump kVersion; the kernel accepts any version >= the one it needs and reads `size` bytes.
 #pragma once
 
+#include <boot/address_space.hpp>
 #include <libk/types.hpp>
 
 namespace boot {
 
 inline constexpr u64 kMagic = 0x544f4f4252424d45ull;  // "EMBRBOOT" in memory order
-inline constexpr u32 kVersion = 1;
+inline constexpr u32 kVersion = 3;                    // 2: Secure Boot, KASLR; 3: ap_trampoline
 
-// Fixed virtual layout set up by the loader (docs/boot-protocol.md, docs/memory.md).
-inline constexpr u64 kDirectMapBase = 0xffff'8000'0000'0000ull;  // virt = phys + this
-inline constexpr u64 kBootStackTop = 0xffff'ff00'0001'0000ull;
-inline constexpr u64 kBootStackSize = 64 * libk::KiB;  // with an unmapped guard page below
+// What the loader maps besides the kernel (boot/address_space.hpp, docs/boot-protocol.md).
+inline constexpr u64 kDirectMapBase = layout::kDirectMap.base;  // virt = phys + this
+inline constexpr u64 kBootStackTop = layout::kBootStackTop;
+inline constexpr u64 kBootStackSize = layout::kBootStackSize;  // with an unmapped guard page below
 
 enum class MemoryType : u32 {
   Usable = 1,             // free RAM
@@ -87,6 +88,48 @@ struct Module {
 };
 static_assert(sizeof(Module) == 64);
 
+// Where the loader's random numbers came from (KASLR's base, the stack canary).
+enum class EntropySource : u32 {
+  None = 0,    // nokaslr: the kernel runs at its link address (the canary still gets entropy)
+  EfiRng = 1,  // EFI_RNG_PROTOCOL (UEFI spec §37.5)
+  Rdrand = 2,  // the CPU's RDRAND instruction
+  Tsc = 3,     // time-stamp counter jitter, hashed: weak, the last resort
+};
+
+constexpr const char* entropy_source_name(EntropySource s) {
+  switch (s) {
+    case EntropySource::None: return "none";
+    case EntropySource::EfiRng: return "EFI_RNG_PROTOCOL";
+    case EntropySource::Rdrand: return "RDRAND";
+    case EntropySource::Tsc: return "TSC";
+  }
+  return "unknown";
+}
+
+// The firmware's SecureBoot and SetupMode variables (UEFI spec §3.3, "Globally Defined
+// Variables") as the loader read them.
+enum class SecureBootState : u32 {
+  Unsupported = 0,  // no SecureBoot variable: firmware without Secure Boot
+  Off = 1,          // SecureBoot = 0, keys enrolled (user mode) but checks disabled
+  On = 2,           // SecureBoot = 1: the firmware verified the loader's signature
+  SetupMode = 3,    // SetupMode = 1: no platform key enrolled, nothing is verified
+};
+
+constexpr const char* secure_boot_state_name(SecureBootState s) {
+  switch (s) {
+    case SecureBootState::Unsupported: return "unsupported by the firmware";
+    case SecureBootState::Off: return "off";
+    case SecureBootState::On: return "on";
+    case SecureBootState::SetupMode: return "off (setup mode: no platform key enrolled)";
+  }
+  return "unknown";
+}
+
+// Files the loader checked against the SHA-256 digests embedded in its signed image
+// (docs/secure-boot.md); BootInfo::verified_files holds these bits.
+inline constexpr u32 kVerifiedKernel = 1u << 0;
+inline constexpr u32 kVerifiedConfig = 1u << 1;
+
 struct BootInfo {
   u64 magic;
   u32 version;
@@ -128,6 +171,20 @@ struct BootInfo {
   u32 firmware_revision;
   u32 reserved0;
   char firmware_vendor[64];  // UTF-8, NUL-terminated
+
+  // Version 2: Secure Boot and KASLR.
+  u64 kernel_link_base;        // the image's link address; kernel_virtual_base - this = the slide
+  EntropySource kaslr_source;  // what chose kernel_virtual_base (None: nokaslr)
+  SecureBootState secure_boot;
+  u32 verified_files;  // kVerified* bits
+  u32 reserved1;
+  u64 entropy;        // 64 random bits from kaslr's source (or the best one left): the stack canary
+  u64 verify_cycles;  // TSC cycles the loader spent hashing the files it verified
+
+  // Version 3.
+  // A page below 640 KiB the loader reserved for the kernel's application-processor
+  // trampoline (a start-up IPI starts a CPU in real mode at such a page); 0 if it could not.
+  u64 ap_trampoline;
 };
 
 static_assert(__builtin_offsetof(BootInfo, memory_map) == 32);
@@ -138,6 +195,10 @@ static_assert(__builtin_offsetof(BootInfo, cmdline) == 168);
 static_assert(__builtin_offsetof(BootInfo, boot_stack_top) == 192);
 static_assert(__builtin_offsetof(BootInfo, timestamps) == 224);
 static_assert(__builtin_offsetof(BootInfo, firmware_vendor) == 264);
-static_assert(sizeof(BootInfo) == 328);
+static_assert(__builtin_offsetof(BootInfo, kernel_link_base) == 328);
+static_assert(__builtin_offsetof(BootInfo, secure_boot) == 340);
+static_assert(__builtin_offsetof(BootInfo, entropy) == 352);
+static_assert(__builtin_offsetof(BootInfo, ap_trampoline) == 368);
+static_assert(sizeof(BootInfo) == 376);
 
 }  // namespace boot

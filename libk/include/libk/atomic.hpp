@@ -25,34 +25,57 @@ enum class MemoryOrder : int {
   SeqCst = __ATOMIC_SEQ_CST,
 };
 
+namespace detail {
+// The builtins take integers and pointers; an enum is stored as its underlying type.
+template <typename T, bool = __is_enum(T)>
+struct AtomicStorage {
+  using Type = T;
+};
+template <typename T>
+struct AtomicStorage<T, true> {
+  using Type = __underlying_type(T);
+};
+}  // namespace detail
+
 template <typename T>
 class Atomic {
+  using Storage = typename detail::AtomicStorage<T>::Type;
+
  public:
   constexpr Atomic() = default;
-  constexpr explicit Atomic(T value) : value_(value) {}
+  constexpr explicit Atomic(T value) : value_(Storage(value)) {}
   Atomic(const Atomic&) = delete;
   Atomic& operator=(const Atomic&) = delete;
 
   T load(MemoryOrder order = MemoryOrder::SeqCst) const {
-    return __atomic_load_n(&value_, int(order));
+    return T(__atomic_load_n(&value_, int(order)));
   }
   void store(T value, MemoryOrder order = MemoryOrder::SeqCst) {
-    __atomic_store_n(&value_, value, int(order));
+    __atomic_store_n(&value_, Storage(value), int(order));
   }
   // Stores `value`, returns what was there before.
   T exchange(T value, MemoryOrder order = MemoryOrder::SeqCst) {
-    return __atomic_exchange_n(&value_, value, int(order));
+    return T(__atomic_exchange_n(&value_, Storage(value), int(order)));
   }
   // Stores `desired` if the value is `expected`; otherwise loads the value into `expected`.
   bool compare_exchange(T& expected, T desired, MemoryOrder order = MemoryOrder::SeqCst) {
-    return __atomic_compare_exchange_n(&value_, &expected, desired, false, int(order),
-                                       int(failure_order(order)));
+    Storage e = Storage(expected);
+    bool ok = __atomic_compare_exchange_n(&value_, &e, Storage(desired), false, int(order),
+                                          int(failure_order(order)));
+    expected = T(e);
+    return ok;
   }
   T fetch_add(T delta, MemoryOrder order = MemoryOrder::SeqCst) {
     return __atomic_fetch_add(&value_, delta, int(order));
   }
   T fetch_sub(T delta, MemoryOrder order = MemoryOrder::SeqCst) {
     return __atomic_fetch_sub(&value_, delta, int(order));
+  }
+  T fetch_and(T bits, MemoryOrder order = MemoryOrder::SeqCst) {
+    return __atomic_fetch_and(&value_, bits, int(order));
+  }
+  T fetch_or(T bits, MemoryOrder order = MemoryOrder::SeqCst) {
+    return __atomic_fetch_or(&value_, bits, int(order));
   }
 
  private:
@@ -63,7 +86,7 @@ class Atomic {
     return order;
   }
 
-  T value_{};
+  Storage value_{};
 };
 
 }  // namespace libk

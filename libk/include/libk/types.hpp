@@ -24,6 +24,7 @@ namespace libk {
 inline constexpr u64 KiB = 1024;
 inline constexpr u64 MiB = 1024 * KiB;
 inline constexpr u64 GiB = 1024 * MiB;
+inline constexpr u64 TiB = 1024 * GiB;
 inline constexpr u64 kPageSize = 4096;
 
 }  // namespace libk

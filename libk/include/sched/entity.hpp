@@ -25,6 +25,9 @@ inline constexpr u64 kSliceQuantumNs = 250'000;
 constexpr u64 default_slice_ns(Priority p) { return kSliceQuantumNs * (u64(p) + 1); }
 inline constexpr u64 kDefaultSliceNs = default_slice_ns(kDefaultPriority);
 
+// CPUs are numbered 0..n-1; an entity may run on any, or be pinned to one.
+inline constexpr u32 kAnyCpu = ~u32{0};
+
 class WaitList;
 
 class Entity : public libk::ListNode<> {
@@ -47,6 +50,14 @@ class Entity : public libk::ListNode<> {
   // The wait list the entity is on while queue() == Waiting, else nullptr.
   constexpr const WaitList* waiting_on() const { return waiting_on_; }
 
+  // The CPU it runs on, or last ran or was queued on.
+  constexpr u32 cpu() const { return cpu_; }
+  constexpr void set_cpu(u32 cpu) { cpu_ = cpu; }
+  // kAnyCpu, or the one CPU it may run on.
+  constexpr u32 affinity() const { return affinity_; }
+  constexpr void set_affinity(u32 cpu) { affinity_ = cpu; }
+  constexpr bool may_run_on(u32 cpu) const { return affinity_ == kAnyCpu || affinity_ == cpu; }
+
  private:
   friend class RunQueue;
   friend class WaitList;
@@ -64,6 +75,8 @@ class Entity : public libk::ListNode<> {
   u64 round_ = 0;  // the round budget_ns_ belongs to; rounds count from 1, so 0 is stale
   u64 runtime_ns_ = 0;
   WaitList* waiting_on_ = nullptr;
+  u32 cpu_ = 0;
+  u32 affinity_ = kAnyCpu;
 };
 
 }  // namespace sched

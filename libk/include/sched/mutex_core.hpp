@@ -1,6 +1,6 @@
 // sched::MutexCore: the ownership rules of a sleeping mutex, without the sleeping. Pure
-// logic; kernel::Mutex (kernel/sync/mutex.hpp) wraps it with a spinlock, blocks the caller
-// when told to wait, wakes the new owner on a hand-off, and panics on misuse.
+// logic; kernel::Mutex (kernel/sync/mutex.hpp) wraps it: it blocks the caller when told to
+// wait, wakes the new owner on a hand-off, and panics on misuse.
 //
 // Rules:
 //  - One owner at a time. Locking a mutex you already own is a self-deadlock
@@ -11,9 +11,16 @@
 //    waiter is never overtaken by a thread that arrives later, and when the woken waiter
 //    runs it already owns the mutex.
 //
-// Context: not thread-safe; the caller serializes every call with its own lock.
+// The owner is one atomic word (the owner's address, bit 0 set while anyone waits), so the
+// common cases need no lock at all: taking a free mutex (try_acquire) and releasing one
+// nobody waits for (release_if_uncontended) are single compare-and-swaps, from any CPU.
+// Everything that touches the wait list (lock, unlock, cancel_wait, and try_lock) runs
+// under the caller's lock, which serializes it; a free mutex is never handed out while
+// anyone waits (the word is only ever 0 when the wait list is empty), so the fast path
+// cannot overtake a waiter.
 #pragma once
 
+#include <libk/atomic.hpp>
 #include <sched/wait_list.hpp>
 
 namespace sched {
@@ -33,22 +40,31 @@ class MutexCore {
 
   constexpr MutexCore() = default;
 
+  // Lock-free, from any CPU: takes the mutex if it is free; releases it if `self` owns it and
+  // nobody waits. False otherwise (then use the locked operations below).
+  bool try_acquire(Entity& self);
+  bool release_if_uncontended(Entity& self);
+
+  // Under the caller's lock.
   LockResult lock(Entity& self);
   // Like lock() but never queues: Acquired, AlreadyOwner, or MustWait meaning "owned by
   // someone else" (the caller was not queued).
   LockResult try_lock(Entity& self);
   UnlockResult unlock(Entity& self);
-
   // A waiter gives up (e.g. a timeout). Returns false if `waiter` was not waiting here,
   // for instance because it was handed the mutex in the meantime.
-  bool cancel_wait(Entity& waiter) { return waiters_.remove(waiter); }
-
-  Entity* owner() const { return owner_; }
-  bool locked() const { return owner_ != nullptr; }
+  bool cancel_wait(Entity& waiter);
   const WaitList& waiters() const { return waiters_; }
 
+  // The owner, or nullptr (a snapshot unless under the caller's lock or read by the owner).
+  Entity* owner() const;
+  bool locked() const { return owner() != nullptr; }
+
  private:
-  Entity* owner_ = nullptr;
+  static constexpr uptr kWaitersBit = 1;
+  static uptr word(Entity* e, bool waiters) { return uptr(e) | (waiters ? kWaitersBit : 0); }
+
+  libk::Atomic<uptr> state_{0};
   WaitList waiters_;
 };
 

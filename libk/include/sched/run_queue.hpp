@@ -51,6 +51,12 @@ class RunQueue {
   // Takes a queued entity off the queue (it is neither runnable nor running afterwards).
   void remove(Entity& e);
 
+  // Takes off and returns a queued entity that may run on CPU `cpu`, for another CPU to run
+  // (an idle CPU taking work): the highest priority of this round, else of the next round;
+  // nullptr if none may. The caller enqueues it on the other CPU's run queue, where its
+  // budget counts in that queue's rounds.
+  Entity* steal_for(u32 cpu);
+
   // Charges `ns` of CPU time to the entity that ran (possibly the idle entity, which has
   // no budget to use up).
   void charge(Entity& running, u64 ns);

@@ -64,6 +64,24 @@ void RunQueue::remove(Entity& e) {
   e.queue_ = Entity::Queue::None;
 }
 
+Entity* RunQueue::steal_for(u32 cpu) {
+  const u8 slots[2] = {current_, u8(current_ ^ 1)};  // this round first
+  for (u8 slot : slots) {
+    Round& r = rounds_[slot];
+    for (u32 level = kPriorityLevels; level-- > 0;) {
+      if (!(r.nonempty >> level & 1)) continue;
+      for (Entity& e : r.levels[level]) {
+        if (!e.may_run_on(cpu)) continue;
+        r.remove(e);
+        e.queue_ = Entity::Queue::None;
+        e.round_ = 0;  // a budget from this queue's rounds means nothing in the thief's
+        return &e;
+      }
+    }
+  }
+  return nullptr;
+}
+
 void RunQueue::charge(Entity& running, u64 ns) {
   running.runtime_ns_ += ns;
   if (!is_idle(running)) running.budget_ns_ -= i64(ns);
