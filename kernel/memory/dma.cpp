@@ -66,14 +66,15 @@ libk::Result<Buffer, DmaError> allocate(u64 size, const Constraints& c) {
   u64 bytes = libk::kPageSize << order;
   Buffer b{*phys, boot_info::physical_to_virtual<void>(*phys), size, order, c.cache};
   if (c.cache != Cache::WriteBack) {
-    flush_lines(b.virt, bytes);  // no dirty write-back line may land on the buffer later
+    // pmm zeroed the frames through the write-back direct map: flushing writes those zeros
+    // to memory, and no dirty write-back line may land on the buffer later.
+    flush_lines(b.virt, bytes);
     if (!set_cache(b.virt, bytes, c.cache)) {
       (void)set_cache(b.virt, bytes, Cache::WriteBack);
       pmm::free(*phys, order);
       return libk::unexpected(DmaError::MapFailed);
     }
   }
-  __builtin_memset(b.virt, 0, bytes);
   return b;
 }
 
