@@ -188,7 +188,11 @@ u32 free_vector_count() {
   return device_vectors.free_count();
 }
 
-u8 msi_destination() { return u8(hal::apic::local().id()); }
+libk::Optional<u8> msi_destination() {
+  u32 boot_cpu = cpu_at(0).apic_id;
+  if (boot_cpu > 0xff) return libk::nullopt;
+  return u8(boot_cpu);
+}
 
 void set_local_handler(u8 vector, Handler handler) {
   handlers[vector] = handler;

@@ -59,9 +59,11 @@ void free_vectors(u8 first, u8 count);
 // Device vectors still free, for tests and diagnostics.
 u32 free_vector_count();
 
-// The local APIC ID that MSI and MSI-X messages are sent to. The bootstrap CPU today; the one
-// place to change when device interrupts are spread over several CPUs.
-u8 msi_destination();
+// The local APIC ID that MSI and MSI-X messages are sent to: the boot CPU's (cpu 0), like
+// the ISA IRQs, whichever CPU asks; the one place to change when device interrupts are
+// spread over several CPUs. nullopt when that ID does not fit the 8-bit destination field of
+// an xAPIC-format message (SDM Vol. 3A §11.11.1): IDs above 255 need interrupt remapping.
+libk::Optional<u8> msi_destination();
 
 // Installs `handler` for a local APIC vector (the timer). Context: boot sequence.
 void set_local_handler(u8 vector, Handler handler);

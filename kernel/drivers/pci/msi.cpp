@@ -22,6 +22,7 @@ const char* msi_error_text(MsiError e) {
     case MsiError::NotOffered: return "the function offers neither MSI-X nor MSI";
     case MsiError::NoVector: return "no free interrupt vector";
     case MsiError::TableUnmapped: return "the MSI-X table cannot be mapped";
+    case MsiError::NoDestination: return "the boot CPU's APIC ID does not fit an MSI address";
   }
   return "?";
 }
@@ -31,9 +32,11 @@ libk::Result<u8, MsiError> enable_interrupt(Device& d, interrupts::ContextHandle
   if (!d.msix && !d.msi) return libk::unexpected(MsiError::NotOffered);
   volatile u8* table = d.msix ? msix_table(d) : nullptr;
   if (d.msix && !table) return libk::unexpected(MsiError::TableUnmapped);
+  auto destination = interrupts::msi_destination();
+  if (!destination) return libk::unexpected(MsiError::NoDestination);
   auto vector = interrupts::allocate_vectors(1, handler, context);
   if (!vector) return libk::unexpected(MsiError::NoVector);
-  hal::pci::MsiMessage message = hal::msi::compose(interrupts::msi_destination(), *vector);
+  hal::pci::MsiMessage message = hal::msi::compose(*destination, *vector);
   detail::with_config([&](hal::pci::ConfigAccess& access) {
     if (d.msix) {
       hal::pci::enable_msix(access, d.address, *d.msix, table);
@@ -45,6 +48,7 @@ libk::Result<u8, MsiError> enable_interrupt(Device& d, interrupts::ContextHandle
   d.interrupt_mode = d.msix ? InterruptMode::Msix : InterruptMode::Msi;
   d.first_vector = *vector;
   d.vector_count = 1;
+  d.destination = *destination;
   return *vector;
 }
 
@@ -63,7 +67,8 @@ void disable_interrupt(Device& d) {
 }
 
 void mask_interrupt(Device& d, bool masked) {
-  hal::pci::MsiMessage message = hal::msi::compose(interrupts::msi_destination(), d.first_vector);
+  // The message enable_interrupt() composed: the same CPU, whichever CPU masks.
+  hal::pci::MsiMessage message = hal::msi::compose(d.destination, d.first_vector);
   detail::with_config([&](hal::pci::ConfigAccess& access) {
     if (d.interrupt_mode == InterruptMode::Msix)
       hal::pci::set_msix_function_mask(access, d.address, *d.msix, masked);

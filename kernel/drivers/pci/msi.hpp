@@ -16,6 +16,7 @@ enum class MsiError : u8 {
   NotOffered,     // the function has neither MSI-X nor MSI
   NoVector,       // the device vector range is exhausted
   TableUnmapped,  // the MSI-X table's BAR could not be mapped
+  NoDestination,  // the boot CPU's APIC ID does not fit a message address
 };
 const char* msi_error_text(MsiError e);
 

@@ -32,6 +32,7 @@ struct Device {
   InterruptMode interrupt_mode = InterruptMode::None;
   u8 first_vector = 0;
   u16 vector_count = 0;
+  u8 destination = 0;             // the APIC ID the messages go to
   const char* driver = nullptr;   // the bound driver's name
   volatile void* mapped[6] = {};  // map_bar()'s mappings, made once
 };
