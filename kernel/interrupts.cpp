@@ -26,7 +26,7 @@ struct ContextEntry {
   ContextHandler handler;
   void* context;
 };
-constinit SpinLock vector_lock{"interrupt vectors"};
+constinit SpinLock vector_lock{"interrupt vectors", lock_rank::kDevice};
 constinit libk::irq::VectorAllocator device_vectors GUARDED_BY(vector_lock){kDynamicVectorBase,
                                                                             kDynamicVectorEnd};
 constinit ContextEntry context_handlers[256] = {};

@@ -21,7 +21,7 @@ namespace {
 constinit libk::keyboard::ScancodeDecoder decoder;
 // One consumer (the reader); the producers (the PS/2 interrupt, USB keyboards) take turns
 // under the producer lock, so the ring always has a single producer at a time.
-constinit SpinLock producer_lock{"keyboard events"};
+constinit SpinLock producer_lock{"keyboard events", lock_rank::kDevice};
 constinit libk::SpscRing<KeyEvent, 128> events;
 constinit bool keyboard_present = false;
 constinit WaitQueue readers;

@@ -13,7 +13,7 @@
 namespace kernel::pci {
 
 namespace detail {
-constinit SpinLock config_lock{"pci config"};
+constinit SpinLock config_lock{"pci config", lock_rank::kDevice};
 constinit hal::pci::ConfigAccess* access GUARDED_BY(config_lock) = nullptr;
 }  // namespace detail
 

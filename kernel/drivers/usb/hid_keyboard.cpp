@@ -24,7 +24,7 @@ using ::usb::hid::KeyEvent;
 using ::usb::hid::kMaxEventsPerReport;
 
 struct Keyboard {
-  SpinLock lock{"usb keyboard"};
+  SpinLock lock{"usb keyboard", lock_rank::kDevice};
   ::usb::hid::BootKeyboard decoder GUARDED_BY(lock);
   ::usb::hid::KeyRepeat repeat GUARDED_BY(lock);
   bool timer_armed GUARDED_BY(lock) = false;

@@ -12,7 +12,7 @@ namespace kernel::usb {
 namespace {
 
 struct Mouse {
-  SpinLock lock{"usb mouse"};
+  SpinLock lock{"usb mouse", lock_rank::kDevice};
   ::usb::hid::BootMouse decoder GUARDED_BY(lock);
 };
 

@@ -178,7 +178,7 @@ class Controller {
   bool interrupt_driven_ = false;
   u8 port_protocol_[256] = {};
 
-  SpinLock lock_{"xhci"};
+  SpinLock lock_{"xhci", lock_rank::kDevice};
   ::usb::xhci::ProducerRing command_ring_ GUARDED_BY(lock_);
   ::usb::xhci::EventRing events_ GUARDED_BY(lock_);
   Device* slots_[256] GUARDED_BY(lock_) = {};
