@@ -3,15 +3,15 @@
 
   usb_tests.py --loader BOOTX64.EFI --kernel ember.elf CASE
 
-input          -machine q35,i8042=off: no PS/2 at all. A qemu-xhci with a usb-hub (a keyboard
-               and a mouse behind it) and a usb-tablet, and an nec-usb-xhci with a second
-               keyboard. Through QMP send-key (which types on the newest keyboard): a command
+input          -machine q35,i8042=off: no PS/2 at all; 2 CPUs. A qemu-xhci with a usb-hub (a
+               keyboard and a mouse behind it) and a usb-tablet, and an nec-usb-xhci with a
+               second keyboard. Through QMP send-key (which types on the newest keyboard): a command
                typed on the NEC keyboard runs; lspci and lsusb show both controllers and the
                tree; unplugging the NEC keyboard (device_del) releases its memory and the
                keyboard behind the hub types next, with Caps Lock (and its LED request) and
                a held key repeating; the mouse reports movement and buttons; a keyboard
-               hot-plugged with device_add types a command and is unplugged again, leaving
-               the DMA memory as it was.
+               hot-plugged with device_add types a command and is unplugged again while a
+               held key repeats, leaving the DMA memory as it was.
 kernel-tests   test=usb.*,pci.*,dma.*, -m 6G, three controllers with a keyboard each: a
                qemu-xhci (MSI-X, with a hub too), an nec-usb-xhci without MSI-X (MSI) and one
                with neither (polled): each uses the best interrupt it has; command round
@@ -144,12 +144,21 @@ def check_hotplug(sh, qmp, dma_before):
     qmp.execute("device_add", driver="usb-kbd", bus="xhci.0", port="3", id="kb-hot")
     wait_log(sh, r"usb: 0-7 0627:0001 QEMU USB Keyboard \(high speed, HID keyboard\)")
     expect_in(type_line(sh, "echo plugged"), r"^plugged$", "typing on a hot-plugged keyboard")
+    # Unplugged while a held key repeats: the driver's repeat timer, armed on whichever CPU
+    # took the report and possibly firing on another, is released before its state is freed,
+    # and no repeat arrives after the unplug (the next command would not run).
+    start = len(sh.read_serial())
+    qmp.execute("send-key", keys=[{"type": "qcode", "data": "x"}], **{"hold-time": 5000})
+    sh.wait_for(r"xxxx", start=start)
     qmp.execute("device_del", id="kb-hot")
     wait_log(sh, r"usb: 0-7 unplugged; its slot and memory are released")
+    sh.type("\x03")  # Ctrl+C on serial: the repeated x's are dropped
+    sh.wait_for(r"\^C", start=start)
     after = dma_kib(sh)
     if after != dma_before:
         raise Failure("DMA memory %d KiB after plug and unplug, %d KiB before" % (after, dma_before))
-    print("ok: a keyboard plugged and unplugged leaves the DMA memory as it was")
+    print("ok: a keyboard plugged, typed on and unplugged while repeating leaves the DMA "
+          "memory as it was")
 
 
 def case_input(ctx):
@@ -175,10 +184,13 @@ def case_input(ctx):
         terminal.send("shutdown\r")
 
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
-    result = harness.boot(image, interact=interact, serial_input=True, timeout=280,
+    # Two CPUs: the controller's MSI-X goes to CPU 0, its thread, the shell and the repeat
+    # timers run wherever the scheduler puts them.
+    result = harness.boot(image, interact=interact, serial_input=True, timeout=280, cpus=2,
                           extra=INPUT_DEVICES)
     harness.expect_absent(result, r"(error|warning): (usb|xhci)", "a USB error or warning")
     harness.expect(result, r"^warning: keyboard: .*no keyboard input", "no PS/2 keyboard here")
+    harness.expect(result, r"^smp: 2 of 2 CPUs online", "both CPUs running")
     if result.timed_out or result.exit_code != 0:
         print(result.serial[-3000:])
         raise Failure("QEMU did not power off after shutdown (status %s)" % result.exit_code)

@@ -2,9 +2,11 @@
 // into the same key events and queue as the PS/2 keyboard (kernel/keyboard.hpp), a held key
 // repeated in software with a deadline timer, and Caps/Num Lock shown on its LEDs.
 //
-// Contexts: reports arrive in the xHCI interrupt handler, repeats in the timer interrupt;
-// both take the keyboard's spinlock for the decoder state and release it before queueing
-// events. LED changes are sent from the controller thread (a control transfer waits).
+// Contexts: reports arrive in the xHCI interrupt handler, repeats in the timer interrupt of
+// the CPU that armed the timer, detach in the controller thread, possibly all on different
+// CPUs; each takes the keyboard's spinlock for the decoder state and releases it before
+// queueing events. LED changes are sent from the controller thread (a control transfer
+// waits).
 #include <usb/hid.hpp>
 
 #include <hal/cpu.hpp>
@@ -27,13 +29,17 @@ struct Keyboard {
   SpinLock lock{"usb keyboard", lock_rank::kDevice};
   ::usb::hid::BootKeyboard decoder GUARDED_BY(lock);
   ::usb::hid::KeyRepeat repeat GUARDED_BY(lock);
+  // The repeat timer is the keyboard's while this is set: about to be armed, on a CPU's
+  // queue, or popped by a timer interrupt whose callback has not yet looked at the keyboard.
+  // Set by whoever decides to arm it; cleared only by a callback that does not re-arm (under
+  // the lock: its last touch of the keyboard) or by a cancel that took the timer off its
+  // queue. Detach frees the keyboard only once it is clear.
   bool timer_armed GUARDED_BY(lock) = false;
   bool stopping GUARDED_BY(lock) = false;
   u8 leds GUARDED_BY(lock) = 0;
   u8 leds_sent = 0;  // the controller thread's
   u8 interface = 0;
   libk::Timer timer;
-  u32 in_timer = 0;  // timer callbacks running (detach waits for none)
 };
 
 constinit HidStats stats = {};
@@ -47,16 +53,21 @@ void on_repeat(libk::Timer& timer, void* context);
 
 void arm(Keyboard& k, u64 deadline) { timers::arm(k.timer, deadline, on_repeat, &k); }
 
-// Timer interrupt: one repeat if it is due, and the timer again for the next.
+// Timer interrupt: one repeat if it is due, and the timer again for the next. Without a
+// next deadline the keyboard may be freed as soon as the lock is released (detach waits for
+// exactly that); with one, arming the timer is the last touch, and detach cancels it.
 void on_repeat(libk::Timer&, void* context) {
   auto& k = *static_cast<Keyboard*>(context);
-  __atomic_fetch_add(&k.in_timer, 1, __ATOMIC_ACQUIRE);
   libk::Optional<KeyEvent> event;
   libk::Optional<u64> next;
   {
     SpinLockGuard guard(k.lock);
+    if (k.stopping) {
+      k.timer_armed = false;
+      return;
+    }
     if (auto key = k.repeat.poll(time::now_ns())) event = k.decoder.repeat_event(*key);
-    next = k.stopping ? libk::nullopt : k.repeat.deadline();
+    next = k.repeat.deadline();
     k.timer_armed = next.has_value();
   }
   if (event) {
@@ -64,7 +75,6 @@ void on_repeat(libk::Timer&, void* context) {
     count(stats.repeats);
   }
   if (next) arm(k, *next);
-  __atomic_fetch_sub(&k.in_timer, 1, __ATOMIC_RELEASE);
 }
 
 void note_latency(u64 start) {
@@ -121,14 +131,27 @@ void keyboard_work(Device& d) {
   log::debug("usb: {}: keyboard LEDs {:#x}", path.view(), leds);
 }
 
+// True once the repeat timer is on no queue and no callback will look at the keyboard again.
+// With `stopping` set no one arms it anew; a callback already popped clears `timer_armed`;
+// one that is about to re-arm it does so, and the next cancel takes it off.
+bool repeat_timer_released(Keyboard& k) {
+  {
+    SpinLockGuard guard(k.lock);
+    if (!k.timer_armed) return true;
+  }
+  return timers::cancel(k.timer);
+}
+
+// Reports no longer arrive (the device left the slot table first); the repeat timer may
+// still fire on any CPU until it is released.
 void keyboard_detach(Device& d) {
   Keyboard& k = keyboard_of(d);
   {
     SpinLockGuard guard(k.lock);
     k.stopping = true;
   }
-  timers::cancel(k.timer);
-  while (__atomic_load_n(&k.in_timer, __ATOMIC_ACQUIRE) != 0) hal::cpu::pause();
+  while (!repeat_timer_released(k)) hal::cpu::pause();
+  VERIFY(!k.timer.armed());  // a freed timer on a queue would fire into freed memory
   delete &k;
   d.driver_state = nullptr;
 }
