@@ -7,6 +7,7 @@
 #include "drivers/usb/drivers.hpp"
 #include "keyboard.hpp"
 #include "ktest.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -72,6 +73,27 @@ KTEST("usb.control.a_stalled_request_is_recovered_from") {
         },
         &t);
   }
+}
+
+// A stopped controller fetches no command: the command ends in a time-out (never a hang),
+// and once the controller runs again so does the next command (xHCI 1.2 §4.6.1.2: a ring
+// that is not running has nothing to abort, and writing CRCR then would move its dequeue
+// pointer, §5.4.5).
+KTEST("usb.command.times_out_on_a_stopped_controller_and_the_next_one_runs") {
+  KEXPECT(usb::wait_settled(kSettleNs));
+  if (usb::controllers().empty()) return;
+  usb::Controller& c = *usb::controllers()[0];
+  if (!KEXPECT(c.set_running(false))) return;
+  u64 start = time::now_ns();
+  auto stopped = c.command(x::no_op_command());
+  u64 waited = time::now_ns() - start;
+  bool restarted = c.set_running(true);
+  if (!KEXPECT(!stopped.ok())) return;
+  KEXPECT(stopped.error() == usb::UsbError::Timeout);
+  KEXPECT(waited >= usb::kCommandTimeoutNs);
+  if (!KEXPECT(restarted)) return;
+  KEXPECT(!c.dead());
+  for (u32 i = 0; i < 3; ++i) KEXPECT(c.command(x::no_op_command()).ok());
 }
 
 // The keyboard driver's report handler, fed directly: 'h' pressed then released.

@@ -16,8 +16,9 @@ kernel-tests   test=usb.*,pci.*,dma.*, -m 6G, three controllers with a keyboard 
                qemu-xhci (MSI-X, with a hub too), an nec-usb-xhci without MSI-X (MSI) and one
                with neither (polled): each uses the best interrupt it has; command round
                trips wrapping the command ring, a stall recovered from, a report reaching
-               the key queue, on each; PCI enumeration and BARs above 4 GiB; DMA buffers
-               under 4 GiB.
+               the key queue, on each; on the first, a command timing out on the stopped
+               controller and the next ones running once it restarts; PCI enumeration and
+               BARs above 4 GiB; DMA buffers under 4 GiB.
 bench          (a benchmark, `meson test --benchmark usb-kernel`) the key-event latency on the
                USB keyboard against the PS/2 keyboard, and the idle USB stack's interrupts and
                wake-ups against the timer's: KBENCH lines.

@@ -81,6 +81,10 @@ class Controller {
   // Brings the controller up (hand-off, reset, memory, interrupter, run) and starts its
   // thread. Logs and returns false if any step fails; the controller is then left halted.
   bool start();
+  // Clears or sets Run/Stop and waits (1 s at most) for Halted to follow (§4.2, §5.4.1):
+  // a stopped controller keeps its rings and memory but fetches no TRB, so commands and
+  // transfers time out. For the kernel tests of those time-outs. Context: thread.
+  bool set_running(bool run) EXCLUDES(lock_);
 
   u32 index() const { return index_; }
   pci::Device& pci() { return pci_; }

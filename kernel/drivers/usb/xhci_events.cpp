@@ -167,10 +167,15 @@ Result<u32> Controller::command(::usb::xhci::Trb trb, u8* slot_out) {
     log::error("xhci{}: command {} not completed in {} ms", index_,
                u32(::usb::xhci::Control(trb.control).type()), kCommandTimeoutNs / 1'000'000);
     // §4.6.1.2: abort the command ring so the next command can run; if even that hangs, the
-    // controller is gone.
-    regs_.set_command_ring(hal::xhci::CommandRingControl(0).set_command_abort(true));
-    if (!poll_register([&] { return !regs_.command_ring().running(); }, kCommandTimeoutNs))
-      declare_dead("the command ring cannot be aborted");
+    // controller is gone. A ring that is not running (a stopped controller) has nothing to
+    // abort, and must not be written: with CRR clear a CRCR write sets the ring's dequeue
+    // pointer and cycle state (§5.4.5), here to 0. The command stays queued and runs when
+    // the controller does; its late completion is retired and otherwise ignored.
+    if (regs_.command_ring().running()) {
+      regs_.set_command_ring(hal::xhci::CommandRingControl(0).set_command_abort(true));
+      if (!poll_register([&] { return !regs_.command_ring().running(); }, kCommandTimeoutNs))
+        declare_dead("the command ring cannot be aborted");
+    }
     return libk::unexpected(dead() ? UsbError::Dead : UsbError::Timeout);
   }
   if (slot_out) *slot_out = command_slot_;

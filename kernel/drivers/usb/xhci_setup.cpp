@@ -77,6 +77,14 @@ bool Controller::reset() {
   return true;
 }
 
+bool Controller::set_running(bool run) {
+  {
+    SpinLockGuard guard(lock_);
+    regs_.set_command(regs_.command().set_run(run));
+  }
+  return poll_register([&] { return regs_.status().halted() != run; }, kResetTimeoutNs);
+}
+
 void Controller::find_protocols() {
   for (auto at = regs_.find_capability(hal::xhci::kSupportedProtocol); at;
        at = regs_.find_capability(hal::xhci::kSupportedProtocol, *at)) {
