@@ -44,6 +44,8 @@ constinit HpetTable parsed_hpet = {};
 constinit bool have_hpet = false;
 constinit Fadt parsed_fadt;
 constinit bool have_fadt = false;
+constinit Mcfg parsed_mcfg;
+constinit bool have_mcfg = false;
 
 void report(const Diagnostics& diag) {
   for (const Diagnostic& d : diag.items()) log::warn("acpi: {}; skipped", d);
@@ -71,6 +73,12 @@ void log_madt() {
   for (const InterruptOverride& o : m.overrides)
     log::debug("acpi:   IRQ {} -> GSI {} ({}, {})", o.source, o.gsi, kPolarity[u8(o.polarity)],
                kTrigger[u8(o.trigger)]);
+}
+
+void log_mcfg() {
+  for (const McfgEntry& e : parsed_mcfg.entries)
+    log::debug("acpi: MCFG: PCI segment {} buses {}-{}, ECAM at {:#x}", e.segment, e.start_bus,
+               e.end_bus, e.base);
 }
 
 template <typename Parsed, typename Parse>
@@ -101,8 +109,10 @@ void init() {
     }
     have_hpet = parse_one("HPET", parse_hpet, parsed_hpet, diag);
     have_fadt = parse_one("FACP", parse_fadt, parsed_fadt, diag);
+    have_mcfg = parse_one("MCFG", parse_mcfg, parsed_mcfg, diag);
     if (have_madt) log_madt();
     if (have_hpet) log::info("acpi: HPET at {:#x}", parsed_hpet.address);
+    if (have_mcfg) log_mcfg();
   }
   report(diag);
 }
@@ -111,6 +121,7 @@ const Tables* tables() { return have_tables ? &found_tables : nullptr; }
 const Madt* madt() { return have_madt ? &parsed_madt : nullptr; }
 const HpetTable* hpet() { return have_hpet ? &parsed_hpet : nullptr; }
 const Fadt* fadt() { return have_fadt ? &parsed_fadt : nullptr; }
+const Mcfg* mcfg() { return have_mcfg ? &parsed_mcfg : nullptr; }
 PhysicalMemory& memory() { return firmware_memory; }
 
 }  // namespace kernel::acpi

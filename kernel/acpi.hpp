@@ -9,6 +9,7 @@
 #include <libk/acpi_fadt.hpp>
 #include <libk/acpi_hpet.hpp>
 #include <libk/acpi_madt.hpp>
+#include <libk/acpi_mcfg.hpp>
 
 namespace kernel::acpi {
 
@@ -19,6 +20,7 @@ const libk::acpi::Tables* tables();   // nullptr without usable ACPI
 const libk::acpi::Madt* madt();       // nullptr if there is no valid MADT
 const libk::acpi::HpetTable* hpet();  // nullptr if there is no valid HPET table
 const libk::acpi::Fadt* fadt();       // nullptr if there is no valid FADT
+const libk::acpi::Mcfg* mcfg();       // nullptr if there is no MCFG (no ECAM: pc machines)
 
 // Physical memory as the ACPI parser may read it.
 libk::acpi::PhysicalMemory& memory();

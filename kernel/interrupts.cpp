@@ -4,12 +4,14 @@
 #include <hal/idt.hpp>
 #include <hal/pic.hpp>
 #include <libk/irq_routing.hpp>
+#include <libk/vector_allocator.hpp>
 
 #include "acpi.hpp"
 #include "cpu/info.hpp"
 #include "cpu/percpu.hpp"
 #include "log.hpp"
 #include "panic.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::interrupts {
 
@@ -18,6 +20,17 @@ namespace {
 constinit Handler handlers[256] = {};
 constinit Handler exit_hook = nullptr;
 
+// Device vectors. The allocator is under its lock; a vector's handler and context are
+// published (release) before the device can send it, and read (acquire) by the dispatcher.
+struct ContextEntry {
+  ContextHandler handler;
+  void* context;
+};
+constinit SpinLock vector_lock{"interrupt vectors", lock_rank::kDevice};
+constinit libk::irq::VectorAllocator device_vectors GUARDED_BY(vector_lock){kDynamicVectorBase,
+                                                                            kDynamicVectorEnd};
+constinit ContextEntry context_handlers[256] = {};
+
 // The exit hook (the scheduler's preemption point) runs after the EOI: a thread switch there
 // must not leave this vector in service while another thread runs.
 void dispatch(hal::TrapFrame& frame) {
@@ -25,6 +38,13 @@ void dispatch(hal::TrapFrame& frame) {
   self.interrupts.store(self.interrupts.load(libk::MemoryOrder::Relaxed) + 1,
                         libk::MemoryOrder::Relaxed);
   if (Handler h = handlers[frame.vector & 0xFF]) h();
+  hal::apic::local().eoi();
+  if (exit_hook) exit_hook();
+}
+
+void dispatch_with_context(hal::TrapFrame& frame) {
+  ContextEntry& e = context_handlers[frame.vector & 0xFF];
+  if (auto h = __atomic_load_n(&e.handler, __ATOMIC_ACQUIRE)) h(e.context);
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();
 }
@@ -138,6 +158,40 @@ bool route_isa_irq(u8 irq, Handler handler) {
             route.active_low ? "active-low" : "active-high",
             route.level_triggered ? "level" : "edge", vector);
   return true;
+}
+
+libk::Optional<u8> allocate_vectors(u8 count, ContextHandler handler, void* context) {
+  VERIFY(handler != nullptr);
+  SpinLockGuard guard(vector_lock);
+  auto first = device_vectors.allocate(count);
+  if (!first) return libk::nullopt;
+  for (u16 v = *first; v < *first + count; ++v) {
+    context_handlers[v].context = context;
+    __atomic_store_n(&context_handlers[v].handler, handler, __ATOMIC_RELEASE);
+    hal::idt::set_handler(u8(v), dispatch_with_context);
+  }
+  return first;
+}
+
+void free_vectors(u8 first, u8 count) {
+  SpinLockGuard guard(vector_lock);
+  if (!device_vectors.free(first, count))
+    PANIC("interrupts: freeing vectors {:#x}+{} that were not allocated", first, count);
+  for (u16 v = first; v < first + count; ++v) {
+    hal::idt::set_handler(u8(v), nullptr);
+    __atomic_store_n(&context_handlers[v].handler, nullptr, __ATOMIC_RELEASE);
+  }
+}
+
+u32 free_vector_count() {
+  SpinLockGuard guard(vector_lock);
+  return device_vectors.free_count();
+}
+
+libk::Optional<u8> msi_destination() {
+  u32 boot_cpu = cpu_at(0).apic_id;
+  if (boot_cpu > 0xff) return libk::nullopt;
+  return u8(boot_cpu);
 }
 
 void set_local_handler(u8 vector, Handler handler) {

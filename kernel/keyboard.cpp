@@ -1,6 +1,8 @@
 #include "keyboard.hpp"
 
+#include <hal/cpu.hpp>
 #include <hal/i8042.hpp>
+#include <hal/interrupts.hpp>
 #include <libk/spsc_ring.hpp>
 
 #include "acpi.hpp"
@@ -8,6 +10,7 @@
 #include "interrupts.hpp"
 #include "log.hpp"
 #include "sched/wait_queue.hpp"
+#include "sync/spinlock.hpp"
 #include "time.hpp"
 #include "timers.hpp"
 
@@ -16,29 +19,48 @@ namespace kernel::keyboard {
 namespace {
 
 constinit libk::keyboard::ScancodeDecoder decoder;
+// One consumer (the reader); the producers (the PS/2 interrupt, USB keyboards) take turns
+// under the producer lock, so the ring always has a single producer at a time.
+constinit SpinLock producer_lock{"keyboard events", lock_rank::kDevice};
 constinit libk::SpscRing<KeyEvent, 128> events;
 constinit bool keyboard_present = false;
 constinit WaitQueue readers;
 constinit void (*event_listener)() = nullptr;
-constinit u64 dropped_events = 0;
+constinit u64 dropped_events GUARDED_BY(producer_lock) = 0;
 
-// Nobody read the queue for 128 key events: say so, at the first drop and at each power of
-// two after it, so a stuck reader shows in the log without flooding it.
-void note_dropped_event() {
-  ++dropped_events;
-  if (libk::is_power_of_two(dropped_events))
-    log::warn("keyboard: the event queue is full; {} key events dropped so far", dropped_events);
+// Queues `event`. Nobody read the queue for 128 key events when it is full: that is said at
+// the first drop and at each power of two after it, so a stuck reader shows in the log
+// without flooding it. The producer lock is released before logging and waking readers.
+void queue(const KeyEvent& event) EXCLUDES(producer_lock) {
+  u64 dropped = 0;
+  {
+    SpinLockGuard guard(producer_lock);
+    if (!events.push(event)) dropped = ++dropped_events;
+  }
+  if (dropped && libk::is_power_of_two(dropped))
+    log::warn("keyboard: the event queue is full; {} key events dropped so far", dropped);
+  if (Scheduler::running()) readers.wake_all();
+  if (event_listener) event_listener();
 }
 
 // IRQ 1: one byte per interrupt (the i8042 raises one per byte). A waiting reader wakes;
 // the switch to it, if it has the higher priority, happens at the interrupt's exit.
+constinit Latency latency = {};
+
+void note_latency(u64 start) {
+  u64 cycles = hal::cpu::rdtsc() - start;
+  ++latency.samples;
+  latency.total_cycles += cycles;
+  if (latency.min_cycles == 0 || cycles < latency.min_cycles) latency.min_cycles = cycles;
+}
+
 void on_irq() {
+  u64 start = hal::cpu::rdtsc();
   u8 byte = 0;
   if (!hal::i8042::read_keyboard_byte(byte)) return;
   if (auto event = decoder.feed(byte)) {
-    if (!events.push(*event)) note_dropped_event();
-    if (Scheduler::running()) readers.wake_all();
-    if (event_listener) event_listener();
+    queue(*event);
+    note_latency(start);
   }
 }
 
@@ -60,6 +82,8 @@ bool init() {
 }
 
 bool present() { return keyboard_present; }
+
+void submit_event(const KeyEvent& event) { queue(event); }
 
 libk::Optional<KeyEvent> read_event() { return events.pop(); }
 
@@ -112,6 +136,11 @@ void echo(const KeyEvent& event) {
 }
 
 u32 dropped_events() { return events.dropped(); }
+
+Latency ps2_latency() {
+  hal::interrupts::Guard no_irq;  // the interrupt handler writes it
+  return latency;
+}
 
 void set_event_listener(void (*listener)()) { event_listener = listener; }
 

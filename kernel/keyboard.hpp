@@ -1,7 +1,8 @@
-// The PS/2 keyboard: the i8042 initialized by hal, IRQ 1 routed through the I/O APIC, each
-// scancode byte decoded (libk::keyboard, US layout) into key events queued for readers (the
-// shell, kernel/shell/input.cpp). echo() shows typed characters on the console (serial and
-// screen), for the keyboard.echo test.
+// Keyboard input: the PS/2 keyboard (the i8042 initialized by hal, IRQ 1 routed through the
+// I/O APIC, each scancode byte decoded by libk::keyboard, US layout) and any USB keyboard
+// (kernel/drivers/usb/hid_keyboard.cpp, through submit_event) feed one queue of key events
+// for readers (the shell, kernel/shell/input.cpp). echo() shows typed characters on the
+// console (serial and screen), for the keyboard.echo test.
 #pragma once
 
 #include <libk/keyboard.hpp>
@@ -15,6 +16,11 @@ using libk::keyboard::KeyEvent;
 // Returns false (with a warning) if there is no usable keyboard; the kernel boots on.
 bool init();
 bool present();
+
+// Queues a key event from another keyboard (USB) and wakes readers, as the PS/2 interrupt
+// does. Context: any (interrupt handlers and timer callbacks included); takes the producer
+// lock, so several keyboards may submit at once.
+void submit_event(const KeyEvent& event);
 
 // The next key event, if any. Context: thread (one consumer).
 libk::Optional<KeyEvent> read_event();
@@ -36,6 +42,13 @@ void echo(const KeyEvent& event);
 usize visible_form(u32 codepoint, char* out);
 
 u32 dropped_events();
+
+// The PS/2 path's cost from the keyboard interrupt to the event in the queue, in TSC cycles
+// (the peer of the USB key-latency benchmark, kernel/tests/usb_bench.cpp).
+struct Latency {
+  u64 samples, min_cycles, total_cycles;
+};
+Latency ps2_latency();
 
 // Registers a function the keyboard interrupt calls after queueing an event, for a reader
 // that waits on several sources at once (the shell, kernel/shell/input.cpp). It runs in

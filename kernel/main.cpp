@@ -15,6 +15,8 @@
 #include "cpu/ipi.hpp"
 #include "cpu/percpu.hpp"
 #include "crash_report.hpp"
+#include "drivers/pci/pci.hpp"
+#include "drivers/pci/registry.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
 #include "interrupts.hpp"
@@ -112,6 +114,8 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
   libk::CommandLine cmdline(boot_info::cmdline());
   smp::start_aps(max_cpus(cmdline));  // every other CPU runs threads from here on
   keyboard::init();
+  pci::init();          // every function on every bus, through ECAM or the 0xCF8 ports
+  pci::bind_drivers();  // xHCI: USB keyboards, mice and hubs
 
   report_cmdline_problems(cmdline);
   init_scrollback(cmdline);  // the heap is up: the console can look back

@@ -12,7 +12,7 @@ EMBER_PACKAGES=(
   catch2 libbenchmark-dev libboost-context-dev libmimalloc-dev zlib1g-dev
   mtools dosfstools gdisk gdb
   sbsigntool openssl graphviz
-  console-setup-linux unicode-data unifont libvterm-dev
+  console-setup-linux unicode-data unifont libvterm-dev pci.ids usb.ids
   libclang-rt-14-dev
 )
 

@@ -1,5 +1,6 @@
 #include "memory/memory.hpp"
 
+#include <hal/mmio.hpp>
 #include <hal/stack.hpp>
 #include <libk/utility.hpp>
 
@@ -56,6 +57,7 @@ void keep_boot_info() {
 
 bool init(bool debug_heap) {
   if (!pmm::init() || !vm::init()) return false;
+  hal::mmio::set_high_mapper(vm::map_mmio);  // device registers above 4 GiB (PCI BARs)
   heap::init(debug_heap);
   log::info("heap: slab caches 16 B..4 KiB, larger blocks in the heap area; debug checks {}",
             debug_heap ? "on" : "off");

@@ -72,8 +72,9 @@ bool set_up_sections() REQUIRES(pmm_lock) {
 }  // namespace
 
 libk::StringView owner_name(Owner owner) {
-  constexpr const char* kNames[] = {"other",  "page tables", "slab",  "heap (large)",
-                                    "stacks", "boot data",   "early", "tests"};
+  constexpr const char* kNames[] = {"other",     "page tables", "slab",  "heap (large)", "stacks",
+                                    "boot data", "early",       "tests", "DMA"};
+  static_assert(libk::array_size(kNames) == u32(Owner::Count));
   return u32(owner) < u32(Owner::Count) ? kNames[u32(owner)] : "?";
 }
 
@@ -113,6 +114,19 @@ libk::Optional<u64> allocate(u32 order, Owner owner) {
     if (block) owned[u32(owner)] += u64{1} << order;
   }
   // Outside the lock: the block is ours alone now.
+  if (block)
+    __builtin_memset(boot_info::physical_to_virtual<void>(*block), 0, libk::kPageSize << order);
+  return block;
+}
+
+libk::Optional<u64> allocate_below(u32 order, u64 limit, Owner owner) {
+  libk::Optional<u64> block;
+  {
+    SpinLockGuard guard(pmm_lock);
+    block = buddy.allocate_below(order, limit, u16(owner));
+    if (block) owned[u32(owner)] += u64{1} << order;
+  }
+  // Zeroed like allocate's blocks, outside the lock.
   if (block)
     __builtin_memset(boot_info::physical_to_virtual<void>(*block), 0, libk::kPageSize << order);
   return block;

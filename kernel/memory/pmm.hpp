@@ -15,7 +15,18 @@
 namespace kernel::pmm {
 
 // Who holds a block (statistics; the buddy stores it per block).
-enum class Owner : u16 { Other, PageTable, Slab, HeapLarge, Stack, BootData, Early, Test, Count };
+enum class Owner : u16 {
+  Other,
+  PageTable,
+  Slab,
+  HeapLarge,
+  Stack,
+  BootData,
+  Early,
+  Test,
+  Dma,
+  Count
+};
 libk::StringView owner_name(Owner owner);
 
 // Physical memory below this is never put in the pool: frame 0 would look like a null
@@ -33,6 +44,9 @@ bool ready();
 // TCG until every byte of it was written once: TCG keeps its translations of that code and
 // checks each write to the page against them (docs/memory.md, "Frames come zeroed").
 libk::Optional<u64> allocate(u32 order, Owner owner = Owner::Other);
+// A block of 2^order frames, zeroed, that ends at or below physical `limit` (for devices
+// that address only part of memory), or nullopt when no free block fits under it.
+libk::Optional<u64> allocate_below(u32 order, u64 limit, Owner owner = Owner::Other);
 // Frees a block; panics on a double free or a block that was never allocated.
 void free(u64 phys, u32 order);
 // True if `phys` is the start of a live block of `order` allocated for `owner`.

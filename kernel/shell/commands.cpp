@@ -36,6 +36,13 @@ constexpr Command kCommands[] = {
      cmd_cpuinfo},
     {"acpi", "", "the ACPI tables found, and the power registers Ember uses",
      "Tables come from the RSDP the loader passed; the DSDT from the FADT.", 0, 0, cmd_acpi},
+    {"lspci", "[-v]", "the PCI functions: IDs, class, names, BARs, interrupts",
+     "Names come from Debian's pci.ids (docs/pci.md). -v adds each function's capabilities.", 0, 1,
+     cmd_lspci},
+    {"lsusb", "[-v]", "the USB devices, as a tree per controller",
+     "Path (bus-port.hub port), IDs, name, speed and driver; names from the device or from\n"
+     "Debian's usb.ids (docs/usb.md). -v adds interfaces and endpoints.",
+     0, 1, cmd_lsusb},
     {"bench", "[PATTERN]", "run the in-kernel benchmarks (bench.*)",
      "PATTERN picks some: bench heap.* runs bench.heap.*.", 0, 1, cmd_bench},
     {"test", "[PATTERN...]", "run the in-kernel tests (default: all)",

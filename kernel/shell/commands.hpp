@@ -27,6 +27,10 @@ Status cmd_dmesg(const Invocation& call);
 Status cmd_cpuinfo(const Invocation& call);
 Status cmd_acpi(const Invocation& call);
 
+// device_commands.cpp
+Status cmd_lspci(const Invocation& call);
+Status cmd_lsusb(const Invocation& call);
+
 // thread_commands.cpp
 Status cmd_ps(const Invocation& call);
 Status cmd_cpus(const Invocation& call);

@@ -7,7 +7,9 @@
 #include "ktest.hpp"
 #include "log.hpp"
 #include "sched/scheduler.hpp"
+#include "sched/thread.hpp"
 #include "tests/settle.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -54,6 +56,38 @@ KTEST("log.screen_writer.draws_records_in_its_own_thread") {
   log::wait_screen_drawn();
   KEXPECT(screen_shows("ktest: drawn by the log writer"));
   KEXPECT(found.writer->switches() > writer_turns);
+}
+
+}  // namespace kernel
+
+namespace kernel {
+
+namespace {
+
+void wait_drawn(void* done) {
+  log::wait_screen_drawn();
+  __atomic_store_n(static_cast<bool*>(done), true, __ATOMIC_RELEASE);
+}
+
+}  // namespace
+
+// A record below the screen's level is not drawn, but the writer must still move past it:
+// a thread waiting for the screen to catch up (the shell, before each line it prints) would
+// otherwise wait until some later record is drawn.
+KTEST("log.screen_writer.a_debug_record_does_not_hold_up_waiters") {
+  if (!console::has_screen() || log::screen_level() <= log::Level::Debug) return;
+  static bool done;
+  done = false;
+  log::debug("ktest: a record the screen does not show");
+  auto waiter = thread::create("drawn-waiter", wait_drawn, &done);
+  if (!KEXPECT(waiter.ok())) return;
+  u64 deadline = time::now_ns() + time::kNsPerSecond;
+  while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE) && time::now_ns() < deadline)
+    thread::sleep_until(time::now_ns() + time::kNsPerMs);
+  if (!KEXPECT(__atomic_load_n(&done, __ATOMIC_ACQUIRE))) {
+    log::info("ktest: releasing the waiter");  // a drawn record lets it go
+  }
+  thread::join(*waiter.value());
 }
 
 }  // namespace kernel

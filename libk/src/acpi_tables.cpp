@@ -191,6 +191,8 @@ StringView problem_text(Problem p) {
     case Problem::BadFlags: return "reserved polarity/trigger encoding";
     case Problem::BadAddressSpace: return "register block not in memory or I/O space";
     case Problem::BadAddress: return "bad register block address";
+    case Problem::BadBusRange: return "bus range ends before it starts";
+    case Problem::RangeOverlap: return "bus range overlaps another entry";
   }
   return "unknown problem";
 }
@@ -220,6 +222,8 @@ void Formatter<acpi::Diagnostic>::format(Sink& s, const acpi::Diagnostic& d, con
     case acpi::Problem::BadFlags: return format_to(s, " (flags {:#x})", d.value);
     case acpi::Problem::BadAddressSpace: return format_to(s, " (address space {})", d.value);
     case acpi::Problem::BadAddress: return format_to(s, " ({:#x})", d.value);
+    case acpi::Problem::BadBusRange: return format_to(s, " (buses {} to {})", d.value, d.limit);
+    case acpi::Problem::RangeOverlap: return format_to(s, " (segment {})", d.value);
     default: return;
   }
 }

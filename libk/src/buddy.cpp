@@ -173,8 +173,13 @@ Optional<u64> BuddyAllocator::allocate(u32 order, u16 tag) {
   }
   u32 index = heads_[found];
   unlink(index);
-  // Split: keep the lower half, return the upper halves to their lists. A block never spans
-  // sections, so its frames have consecutive indices.
+  return take(index, found, order, tag);
+}
+
+// Splits the unlinked free block at `index` (of order `found`) down to `order`: keeps the
+// lower half, returns the upper halves to their lists. A block never spans sections, so its
+// frames have consecutive indices.
+u64 BuddyAllocator::take(u32 index, u32 found, u32 order, u16 tag) {
   while (found > order) {
     --found;
     push(found, index + u32(frames_in(found)));
@@ -187,6 +192,38 @@ Optional<u64> BuddyAllocator::allocate(u32 order, u16 tag) {
   stats_.allocated_frames += frames_in(order);
   ++stats_.allocations;
   return pfn_of_index(index) << kFrameShift;
+}
+
+Optional<u64> BuddyAllocator::take_cached_below(u64 limit, u16 tag) {
+  for (u32 i = cache_count_; i-- > 0;) {
+    u32 index = cache_[i];
+    if ((pfn_of_index(index) << kFrameShift) + kFrameSize > limit) continue;
+    for (u32 j = i + 1; j < cache_count_; ++j) cache_[j - 1] = cache_[j];
+    --cache_count_;
+    frames_[index].state = State::Allocated;
+    frames_[index].tag = tag;
+    --stats_.free_frames, --stats_.cached_frames;
+    ++stats_.allocated_frames, ++stats_.allocations;
+    return pfn_of_index(index) << kFrameShift;
+  }
+  return nullopt;
+}
+
+Optional<u64> BuddyAllocator::allocate_below(u32 order, u64 limit, u16 tag) {
+  if (order <= kMaxOrder) {
+    if (order == 0)
+      if (auto cached = take_cached_below(limit, tag)) return cached;
+    u64 bytes = kFrameSize << order;
+    for (u32 found = order; found <= kMaxOrder; ++found) {
+      for (u32 index = heads_[found]; index != kNone; index = frames_[index].next) {
+        if ((pfn_of_index(index) << kFrameShift) + bytes > limit) continue;
+        unlink(index);
+        return take(index, found, order, tag);
+      }
+    }
+  }
+  ++stats_.failures;
+  return nullopt;
 }
 
 Result<BuddyAllocator::BlockInfo, BuddyError> BuddyAllocator::block_at(u64 phys) const {

@@ -31,7 +31,7 @@ bool is_letter(char c) { return c >= 'a' && c <= 'z'; }
 
 }  // namespace
 
-u8 ScancodeDecoder::modifiers() const {
+u8 KeyState::modifiers() const {
   u8 m = 0;
   if (left_shift_ || right_shift_) m |= kShift;
   if (left_ctrl_ || right_ctrl_) m |= kCtrl;
@@ -42,7 +42,7 @@ u8 ScancodeDecoder::modifiers() const {
   return m;
 }
 
-void ScancodeDecoder::update_modifiers(Key key, bool pressed) {
+void KeyState::update_modifiers(Key key, bool pressed) {
   switch (key) {
     case Key::LeftShift: left_shift_ = pressed; break;
     case Key::RightShift: right_shift_ = pressed; break;
@@ -58,7 +58,7 @@ void ScancodeDecoder::update_modifiers(Key key, bool pressed) {
   }
 }
 
-u32 ScancodeDecoder::character(Key key) const {
+u32 KeyState::character(Key key) const {
   u16 code = u16(key);
   if (key == Key::KeypadEnter) return '\n';
   if (key == Key::KeypadSlash) return '/';
@@ -78,6 +78,32 @@ u32 ScancodeDecoder::character(Key key) const {
   return u8(c);
 }
 
+KeyEvent KeyState::apply(Key key, bool pressed) {
+  update_modifiers(key, pressed);
+  return KeyEvent{key, pressed, modifiers(), pressed ? character(key) : 0};
+}
+
+KeyEvent KeyState::press_event(Key key) const {
+  return KeyEvent{key, true, modifiers(), character(key)};
+}
+
+bool is_modifier_or_lock(Key key) {
+  switch (key) {
+    case Key::LeftShift:
+    case Key::RightShift:
+    case Key::LeftCtrl:
+    case Key::RightCtrl:
+    case Key::LeftAlt:
+    case Key::RightAlt:
+    case Key::LeftGui:
+    case Key::RightGui:
+    case Key::CapsLock:
+    case Key::NumLock:
+    case Key::ScrollLock: return true;
+    default: return false;
+  }
+}
+
 Optional<KeyEvent> ScancodeDecoder::feed(u8 byte) {
   if (skip_ > 0) {
     --skip_;
@@ -85,7 +111,7 @@ Optional<KeyEvent> ScancodeDecoder::feed(u8 byte) {
   }
   if (byte == kPrefixPause) {  // E1 1D 45 E1 9D C5: press and release together
     skip_ = 5;
-    return KeyEvent{Key::Pause, true, modifiers(), 0};
+    return KeyEvent{Key::Pause, true, state_.modifiers(), 0};
   }
   if (byte == kPrefixExtended) {
     extended_ = true;
@@ -99,9 +125,7 @@ Optional<KeyEvent> ScancodeDecoder::feed(u8 byte) {
   // E0 2A / E0 36 (and their breaks) are "fake shifts" around extended keys: ignore them.
   if (extended && (code == 0x2A || code == 0x36)) return nullopt;
   Key key = Key(extended ? u16(kExtended | code) : u16(code));
-  update_modifiers(key, pressed);
-  u32 cp = pressed ? character(key) : 0;
-  return KeyEvent{key, pressed, modifiers(), cp};
+  return state_.apply(key, pressed);
 }
 
 }  // namespace libk::keyboard

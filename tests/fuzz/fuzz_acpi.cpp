@@ -2,7 +2,7 @@
 //
 // Input: a little-endian u64 RSDP address, then an image of physical memory starting at
 // kBase. discover() walks it from the RSDP and every table found is parsed; the image is also
-// parsed directly as a MADT, HPET and FADT. Seeds: the q35 and pc captures laid out at their
+// parsed directly as a MADT, HPET, FADT and MCFG. Seeds: the q35 and pc captures laid out at their
 // real addresses, and the q35 MADT alone (tests/fuzz/corpus/acpi/).
 #include <cstring>
 
@@ -10,6 +10,7 @@
 #include <libk/acpi_fadt.hpp>
 #include <libk/acpi_hpet.hpp>
 #include <libk/acpi_madt.hpp>
+#include <libk/acpi_mcfg.hpp>
 
 namespace {
 
@@ -33,6 +34,7 @@ void parse_all(libk::Bytes table, libk::acpi::Diagnostics& diag) {
   (void)libk::acpi::parse_madt(table, 0, madt, diag);
   (void)libk::acpi::parse_hpet(table, 0, diag);
   (void)libk::acpi::parse_fadt(table, 0, diag);
+  (void)libk::acpi::parse_mcfg(table, 0, diag);
   for (u8 irq = 0; irq < 16; ++irq) (void)libk::acpi::route_isa_irq(madt, irq);
 }
 

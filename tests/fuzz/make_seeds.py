@@ -204,8 +204,21 @@ def write_all(directory, files):
             f.write(data)
 
 
+def hid_seeds():
+    """Boot keyboard reports (HID 1.11 Appendix B.1): 'hi' typed, Shift+a, a phantom
+    report, Caps Lock; each 8-byte record is also read as a mouse report and an event TRB."""
+    def report(modifiers, *usages):
+        return bytes([modifiers, 0] + list(usages) + [0] * (6 - len(usages)))
+    return {
+        "typing.seed": report(0, 0x0B) + report(0) + report(0, 0x0C) + report(0),
+        "shift-and-rollover.seed": report(2, 0x04) + report(0, *[1] * 6) + report(0),
+        "caps-lock.seed": report(0, 0x39) + report(0) + report(0, 0x04) + report(0),
+    }
+
+
 def main():
     write_all("elf", elf_seeds())
+    write_all("hid", hid_seeds())
     write_all("memory-map", memory_map_seeds())
     write_all("config", config_seeds())
     write_all("psf", psf_seeds())

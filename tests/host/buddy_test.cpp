@@ -287,3 +287,54 @@ TEST_CASE("Buddy statistics count allocations, frees and failures", "[buddy]") {
   CHECK(s.failures == 1);
   CHECK(s.free_frames == 16);
 }
+
+TEST_CASE("allocate_below takes a block under the limit even when the list head is above it",
+          "[buddy][dma]") {
+  HoleyMachine m;
+  // The high section's 1 GiB block heads the top list; everything below 4 GiB is smaller.
+  for (int i = 0; i < 20; ++i) {
+    auto block = m.buddy.allocate_below(4, 4 * GiB);
+    REQUIRE(block);
+    CHECK(*block + 16 * 4 * KiB <= 4 * GiB);
+    CHECK(libk::is_aligned(*block, 16 * 4 * KiB));
+  }
+  m.check();
+}
+
+TEST_CASE("allocate_below fails when no free block fits under the limit, and counts it",
+          "[buddy][dma]") {
+  HoleyMachine m;
+  u64 failures = m.buddy.stats().failures;
+  CHECK_FALSE(m.buddy.allocate_below(0, 1 * MiB));
+  CHECK_FALSE(m.buddy.allocate_below(14, 16 * MiB));  // 64 MiB blocks: none ends below 16 MiB
+  CHECK(m.buddy.stats().failures == failures + 2);
+  m.check();
+}
+
+TEST_CASE("allocate_below takes a cached single frame under the limit first", "[buddy][dma]") {
+  HoleyMachine m;
+  auto low = m.buddy.allocate_below(0, 2 * MiB);
+  auto high = m.buddy.allocate(0);
+  REQUIRE(low);
+  REQUIRE(high);
+  REQUIRE(m.buddy.free(*high, 0).ok());
+  REQUIRE(m.buddy.free(*low, 0).ok());  // both now in the cache, the low one on top
+  REQUIRE(m.buddy.free(*high, 0).error() == BuddyError::NotAllocated);
+  u64 cached = m.buddy.stats().cached_frames;
+  auto again = m.buddy.allocate_below(0, 2 * MiB);
+  REQUIRE(again);
+  CHECK(*again == *low);
+  CHECK(m.buddy.stats().cached_frames == cached - 1);
+  m.check();
+}
+
+TEST_CASE("blocks from allocate_below free and coalesce like any other", "[buddy][dma]") {
+  HoleyMachine m;
+  auto before = m.free_blocks();
+  std::vector<u64> blocks;
+  for (int i = 0; i < 8; ++i) blocks.push_back(*m.buddy.allocate_below(2, 8 * MiB));
+  for (u64 b : blocks) REQUIRE(m.buddy.free(b, 2).ok());
+  m.buddy.drain_cache();
+  CHECK(m.free_blocks() == before);
+  m.check();
+}

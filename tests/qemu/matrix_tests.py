@@ -13,7 +13,8 @@ TCG picks multi-threaded only when every vCPU has a host core: tools/emberqemu.p
 product is 2*4*4*2*4 = 256 boots (~35 min of TCG on 2 cores); ROWS is a pairwise covering
 array of 16 boots: every value of every factor meets every value of every other factor at least
 once (disk x display and disk x cpus alone need 16 each), which catches any fault caused by one factor or by
-the interaction of two.
+the interaction of two. One more row, outside the pairwise set, has no PS/2 controller and
+is driven by a USB keyboard on the xHCI controller it boots from (USB_KEYBOARD_ROW).
 """
 
 import itertools
@@ -24,7 +25,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import Failure  # noqa: E402
-from shell_session import Shell, expect_in  # noqa: E402
+from shell_session import Shell, expect_in, qcodes  # noqa: E402
 
 FACTORS = {
     "machine": ["q35", "pc"],
@@ -121,24 +122,39 @@ def check_mem(output, memory):
     print("ok: mem shows %d frames (%.1f MiB) for -m %s" % (total, pool_mib, memory))
 
 
-def make_case(row):
+# Beyond the pairwise set: a PC without PS/2 (no i8042 at all) whose only keyboard is USB,
+# on the same xHCI controller as the stick it boots from; that keyboard types mem and
+# shutdown (QMP send-key), not the serial port.
+USB_KEYBOARD_ROW = ("q35", "usb", "std", "128M", 1)
+USB_KEYBOARD_EXTRA = ["-machine", "q35,i8042=off", "-device", "usb-kbd,bus=xhci.0"]
+
+
+def make_case(row, usb_keyboard=False):
     machine, disk, display, memory, cpus = row
 
     def case(ctx):
         def interact(qmp, read_serial, terminal):
             sh = Shell(qmp, read_serial, terminal, timeout=120)
             sh.wait_ready(timeout=180)
-            check_mem(sh.run("mem"), memory)
-            expect_in(sh.run("cpus"), r"^%d of %d CPUs online$" % (cpus, cpus),
+            if not usb_keyboard:
+                check_mem(sh.run("mem"), memory)
+                expect_in(sh.run("cpus"), r"^%d of %d CPUs online$" % (cpus, cpus),
+                          "cpus: every CPU online")
+                terminal.send("shutdown\r")
+                return
+            sh.wait_for(r"usb: .* QEMU USB Keyboard \(.*HID keyboard\)")
+            check_mem(sh.run_keys(qcodes("mem")), memory)
+            expect_in(sh.run_keys(qcodes("cpus")), r"^%d of %d CPUs online$" % (cpus, cpus),
                       "cpus: every CPU online")
-            terminal.send("shutdown\r")
+            for combo in qcodes("shutdown") + [["ret"]]:
+                qmp.execute("send-key", keys=[{"type": "qcode", "data": k} for k in combo])
 
         image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
         # pc has no built-in AHCI: SATA there means an added AHCI controller.
         attach = "ahci" if (machine, disk) == ("pc", "sata") else disk
         result = harness.boot(image, interact=interact, serial_input=True, timeout=240,
                               machine=machine, disk=attach, display=display, memory=memory,
-                              cpus=cpus)
+                              cpus=cpus, extra=USB_KEYBOARD_EXTRA if usb_keyboard else ())
         try:
             check_boot_log(result, row)
         except Failure:
@@ -155,6 +171,7 @@ def make_case(row):
 
 
 CASES = {case_name(row): make_case(row) for row in ROWS}
+CASES[case_name(USB_KEYBOARD_ROW) + "-usb-keyboard-no-ps2"] = make_case(USB_KEYBOARD_ROW, True)
 
 
 def main():

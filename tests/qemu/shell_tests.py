@@ -37,8 +37,8 @@ from harness import Failure  # noqa: E402
 from shell_session import Shell, expect_in, qcodes  # noqa: E402
 
 LOADER_BANNER = r"^ember-loader \d+\.\d+\.\d+$"
-COMMANDS = ["help", "clear", "echo", "mem", "ps", "cpus", "uptime", "dmesg", "cpuinfo", "acpi", "bench",
-            "test", "reboot", "shutdown"]
+COMMANDS = ["help", "clear", "echo", "mem", "ps", "cpus", "uptime", "dmesg", "cpuinfo", "acpi",
+            "lspci", "lsusb", "bench", "test", "reboot", "shutdown"]
 
 
 def expect_clean_poweroff(result):

@@ -126,6 +126,9 @@ inline void invlpg(u64 va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory");
 inline void int3() { asm volatile("int3"); }
 inline void mfence() { asm volatile("mfence" ::: "memory"); }
 inline void lfence() { asm volatile("lfence" ::: "memory"); }
+inline void sfence() { asm volatile("sfence" ::: "memory"); }
+// Writes back and invalidates the cache line holding `p` (SDM Vol. 2A, CLFLUSH).
+inline void clflush(const volatile void* p) { asm volatile("clflush (%0)" : : "r"(p) : "memory"); }
 
 // Descriptor-table registers (SDM Vol. 3A §2.4). `pointer` is a packed {u16 limit; u64 base}.
 inline void lidt(const void* pointer) { asm volatile("lidt (%0)" : : "r"(pointer) : "memory"); }

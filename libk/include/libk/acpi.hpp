@@ -67,6 +67,8 @@ enum class Problem : u8 {
   BadFlags,               // reserved MPS INTI polarity/trigger encoding (value: flags)
   BadAddressSpace,        // a Generic Address Structure not in system memory/I/O (value: space)
   BadAddress,             // zero or misaligned register block address (value: address)
+  BadBusRange,            // an MCFG entry whose end bus is below its start bus (value: start)
+  RangeOverlap,           // two MCFG entries claim the same segment and bus (value: segment)
 };
 
 struct Diagnostic {

@@ -110,6 +110,10 @@ class BuddyAllocator {
 
   // A block of 2^order frames; its physical address, or nullopt when no block is free.
   Optional<u64> allocate(u32 order, u16 tag = 0);
+  // A block of 2^order frames that ends at or below physical address `limit` (a device that
+  // reaches only the low 4 GiB, say). Walks the free lists, lowest order first, for a block
+  // whose first 2^order frames fit: O(free blocks) rather than O(kMaxOrder).
+  Optional<u64> allocate_below(u32 order, u64 limit, u16 tag = 0);
 
   // Returns the block at `phys` allocated with `order`. Checks it: a double free, a foreign
   // address or a wrong order is an error and changes nothing.
@@ -149,6 +153,8 @@ class BuddyAllocator {
   const char* check_lists(const u64 free_count[kOrders]) const;
   const char* check_cache() const;
   void flush_cache(u32 count);
+  u64 take(u32 index, u32 found, u32 order, u16 tag);
+  Optional<u64> take_cached_below(u64 limit, u16 tag);
 
   Frame* frames_ = nullptr;
   u64 frame_total_ = 0;

@@ -67,6 +67,30 @@ struct KeyEvent {
   u32 codepoint;  // the character typed (presses only), 0 if none; Ctrl+letter gives 1-26
 };
 
+// Modifier and lock state, and the character a key types on the US layout: what every
+// keyboard decoder shares (PS/2 scancodes here, USB HID reports in usb/hid.hpp).
+class KeyState {
+ public:
+  // Records a press or release of `key` and returns the event, with the state after it.
+  KeyEvent apply(Key key, bool pressed);
+  // The event a press of `key` would give now, without changing the state (key repeat).
+  KeyEvent press_event(Key key) const;
+  u8 modifiers() const;
+
+ private:
+  void update_modifiers(Key key, bool pressed);
+  u32 character(Key key) const;
+
+  bool left_shift_ = false, right_shift_ = false;
+  bool left_ctrl_ = false, right_ctrl_ = false;
+  bool left_alt_ = false, right_alt_ = false;
+  bool left_gui_ = false, right_gui_ = false;
+  bool caps_lock_ = false, num_lock_ = false;
+};
+
+// True for the keys that only change the state (Shift, Ctrl, Alt, GUI, the locks).
+bool is_modifier_or_lock(Key key);
+
 class ScancodeDecoder {
  public:
   // Feeds one byte. Returns an event when the byte completes one; prefixes, the parts of
@@ -74,19 +98,12 @@ class ScancodeDecoder {
   // unknown codes return nothing.
   Optional<KeyEvent> feed(u8 byte);
 
-  u8 modifiers() const;
+  u8 modifiers() const { return state_.modifiers(); }
 
  private:
-  void update_modifiers(Key key, bool pressed);
-  u32 character(Key key) const;
-
+  KeyState state_;
   bool extended_ = false;  // saw 0xE0
   u8 skip_ = 0;            // bytes left of a Pause (0xE1) sequence
-  bool left_shift_ = false, right_shift_ = false;
-  bool left_ctrl_ = false, right_ctrl_ = false;
-  bool left_alt_ = false, right_alt_ = false;
-  bool left_gui_ = false, right_gui_ = false;
-  bool caps_lock_ = false, num_lock_ = false;
 };
 
 }  // namespace libk::keyboard
