@@ -72,8 +72,8 @@ bool set_up_sections() REQUIRES(pmm_lock) {
 }  // namespace
 
 libk::StringView owner_name(Owner owner) {
-  constexpr const char* kNames[] = {"other",  "page tables", "slab",  "heap (large)",
-                                    "stacks", "boot data",   "early", "tests"};
+  constexpr const char* kNames[] = {"other",     "page tables", "slab",  "heap (large)", "stacks",
+                                    "boot data", "early",       "tests", "user pages"};
   return u32(owner) < u32(Owner::Count) ? kNames[u32(owner)] : "?";
 }
 

@@ -15,7 +15,18 @@
 namespace kernel::pmm {
 
 // Who holds a block (statistics; the buddy stores it per block).
-enum class Owner : u16 { Other, PageTable, Slab, HeapLarge, Stack, BootData, Early, Test, Count };
+enum class Owner : u16 {
+  Other,
+  PageTable,
+  Slab,
+  HeapLarge,
+  Stack,
+  BootData,
+  Early,
+  Test,
+  User,  // a process's pages (kernel/proc/address_space.hpp)
+  Count
+};
 libk::StringView owner_name(Owner owner);
 
 // Physical memory below this is never put in the pool: frame 0 would look like a null
