@@ -36,6 +36,7 @@ CRASHES = {
     "divide": r"#DE \(divide error\) at 0x[0-9a-f]+",
     "exec-stack": r"#PF \(page fault\) at 0x7fff[0-9a-f]+, address 0x7fff[0-9a-f]+: .*no-execute",
     "stack-overflow": r"#PF \(page fault\) at 0x[0-9a-f]+, address 0x7fff[0-9a-f]+: guard page",
+    "sse": r"#UD \(invalid opcode\) at 0x[0-9a-f]+",
 }
 
 

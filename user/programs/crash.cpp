@@ -2,7 +2,7 @@
 // ends only the process (the kernel reports it and goes on). Used by tests/qemu/user_tests.py.
 //
 //   crash null-read | kernel-read | kernel-write | privileged | ud | divide | exec-stack |
-//         stack-overflow | bad-pointer
+//         stack-overflow | sse | bad-pointer
 #include "ember.hpp"
 
 namespace {
@@ -26,7 +26,7 @@ constexpr u64 kDirectMap = 0xffff'8000'0000'0000ull;  // the kernel's direct map
 int usage() {
   ember::print(
       "usage: crash null-read|kernel-read|kernel-write|privileged|ud|divide|exec-stack|"
-      "stack-overflow|bad-pointer\n");
+      "stack-overflow|sse|bad-pointer\n");
   return 2;
 }
 
@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (ember::streq(mode, "stack-overflow")) return int(recurse(0));
+  if (ember::streq(mode, "sse")) {
+    asm volatile("pxor %%xmm0, %%xmm0" ::: "memory");  // no FPU state per thread: #UD
+    return 0;
+  }
   if (ember::streq(mode, "bad-pointer")) {
     // Not a fault: the kernel refuses the pointer and the call returns an error.
     i64 r = ember::write(1, reinterpret_cast<const void*>(opaque(kDirectMap)), 16);
