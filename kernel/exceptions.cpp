@@ -6,6 +6,7 @@
 #include <hal/interrupts.hpp>
 #include <hal/machine_check.hpp>
 #include <hal/pit.hpp>
+#include <hal/user_mode.hpp>
 
 #include "boot.hpp"
 #include "cpu/info.hpp"
@@ -14,6 +15,7 @@
 #include "log.hpp"
 #include "memory/stacks.hpp"
 #include "panic.hpp"
+#include "proc/process.hpp"
 
 namespace kernel::exceptions {
 
@@ -34,8 +36,29 @@ void nested(const hal::TrapFrame& f) {
   PANIC("nested CPU exception {} while reporting a crash", vec::info(u8(f.vector)).mnemonic);
 }
 
-[[noreturn]] void fatal(hal::TrapFrame& f) {
+[[noreturn]] void fatal_kernel(hal::TrapFrame& f, const hal::ControlRegisters& cr);
+
+// A fault of a user process, not of the kernel: in ring 3, or at the IRETQ back to it (a bad
+// return frame).
+bool user_fault(const hal::TrapFrame& f) {
+  return hal::user_mode::from_user(f) || f.rip == reinterpret_cast<u64>(&hal_user_iret);
+}
+
+void fatal(hal::TrapFrame& f) {
   hal::ControlRegisters cr = crash::read_control_registers();
+  if (user_fault(f) && !reporting) proc::fault_current(f, cr.cr2);
+  // A user-memory copy that hit a bad page or address resumes at its fixup, which returns
+  // an error (hal/x86/user_copy.S).
+  if (f.vector == vec::kPageFault || f.vector == vec::kGeneralProtection) {
+    if (auto fixup = hal::user_mode::fixup_for(f.rip)) {
+      f.rip = *fixup;
+      return;
+    }
+  }
+  fatal_kernel(f, cr);
+}
+
+[[noreturn]] void fatal_kernel(hal::TrapFrame& f, const hal::ControlRegisters& cr) {
   stop_the_world();  // the report is the only output from here on
   if (reporting) nested(f);
   reporting = true;
@@ -47,6 +70,7 @@ void nested(const hal::TrapFrame& f) {
 }
 
 void breakpoint(hal::TrapFrame& f) {
+  if (hal::user_mode::from_user(f)) proc::fault_current(f, 0);  // int3 in a program ends it
   ++breakpoints;
   // #BP is a trap: the saved RIP is after the INT3, so returning continues the program.
   crash::report(f, crash::read_control_registers(), log::Level::Warn);
@@ -67,7 +91,7 @@ void report_bank(const hal::machine_check::Bank& bank, void*) {
 [[noreturn]] void machine_check(hal::TrapFrame& f) {
   log::error("machine check: IA32_MCG_STATUS {:#x}", hal::machine_check::global_status());
   hal::machine_check::for_each_error(report_bank, nullptr);
-  fatal(f);
+  fatal_kernel(f, crash::read_control_registers());
 }
 
 void unexpected(hal::TrapFrame& f) {

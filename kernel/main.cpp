@@ -4,6 +4,7 @@
 #include <hal/interrupts.hpp>
 #include <hal/mmio.hpp>
 #include <hal/qemu.hpp>
+#include <hal/user_mode.hpp>
 #include <libk/cmdline.hpp>
 
 #include "acpi.hpp"
@@ -26,6 +27,7 @@
 #include "memory/memory.hpp"
 #include "memory/vm.hpp"
 #include "power.hpp"
+#include "proc/process.hpp"
 #include "sched/scheduler.hpp"
 #include "shell/shell.hpp"
 #include "stack_protector.hpp"
@@ -92,6 +94,12 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
   hal::cpu::halt_forever();
 }
 
+void enable_user_mode() {
+  auto p = hal::user_mode::enable_on_this_cpu(cpu::info());
+  log::info("user mode: SYSCALL entry ready; SMEP {}, SMAP {}, UMIP {}", p.smep ? "on" : "absent",
+            p.smap ? "on" : "absent", p.umip ? "on" : "absent");
+}
+
 // The second half of the boot, on the kernel's own stack (memory::switch_to_kernel_stack).
 [[noreturn]] void kernel_main_on_kernel_stack(void*) {
   memory::finish_boot();  // BootInfo copied; loader and boot-services memory reclaimed
@@ -107,6 +115,7 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
   ipi::init();                 // reschedule and call-function IPIs
+  enable_user_mode();          // SYSCALL entry, SMEP/SMAP/UMIP (each AP does the same)
   Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread
   log::start_screen_writer();  // a thread draws the log on the screen from here on
   log_loader_timings();
@@ -119,6 +128,7 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
 
   report_cmdline_problems(cmdline);
   init_scrollback(cmdline);  // the heap is up: the console can look back
+  proc::init();              // the initrd; address spaces share the kernel half from here on
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   shell::init();  // serial input (COM1's receive interrupt)
   log::info("ember: boot complete; starting the shell");

@@ -2,7 +2,7 @@
 //
 // Boot sequence (each step may fail with a specific message; see docs/boot-protocol.md):
 //   1. read \boot\ember.conf (optional) and the kernel ELF from the boot volume
-//   2. validate the ELF and load its segments
+//   2. validate the ELF and load its segments; read the initrd (a boot module)
 //   3. choose a display mode; find the ACPI RSDP and SMBIOS entry point
 //   4. build the kernel's initial page tables and the BootInfo block
 //   5. ExitBootServices, then jump to the kernel on its boot stack
@@ -19,6 +19,7 @@
 #include "handoff.hpp"
 #include "kernel_image.hpp"
 #include "loader.hpp"
+#include "modules.hpp"
 #include "page_tables.hpp"
 #include "stack_protector.hpp"
 #include "verify.hpp"
@@ -116,6 +117,8 @@ Expected<void> boot(u64 entry_tsc, const hal::CpuInfo& cpu, const Entropy& entro
   Placement placement = choose_placement({config.cmdline, config.cmdline_length}, plan,
                                          entropy.words[0], entropy.source);
   LoadedKernel kernel = TRY(load_kernel(kernel_file, plan, placement));
+  static Modules modules;
+  TRY(load_modules(root, verifier, modules));
   boot::Framebuffer fb = setup_video(config);
   FirmwareTables tables = find_firmware_tables();
   u64 highest = TRY(highest_physical_address());
@@ -124,6 +127,7 @@ Expected<void> boot(u64 entry_tsc, const hal::CpuInfo& cpu, const Entropy& entro
   HandoffBlock block = TRY(allocate_handoff_block());
   fill_boot_info(block, config, kernel, kernel_file, fb, tables, space, verifier);
   record_loader_image(*block.info);
+  TRY(record_modules(modules, *block.info));
   block.info->timestamps.loader_entry = entry_tsc;
   block.info->timestamps.kernel_read = read_tsc;
   block.info->entropy = entropy.words[1];

@@ -60,6 +60,7 @@ void describe(const Verifier& v) {
 u32 verified_bit(Role role) {
   return role == Role::Kernel   ? boot::kVerifiedKernel
          : role == Role::Config ? boot::kVerifiedConfig
+         : role == Role::Module ? boot::kVerifiedModules
                                 : 0;
 }
 

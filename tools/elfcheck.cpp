@@ -1,7 +1,9 @@
 // ember-elfcheck: checks a kernel file with the loader's own validator and explains the
-// verdict. What to run when a kernel will not boot.
+// verdict. What to run when a kernel will not boot. With --user, checks user programs with
+// the kernel's own validator instead (what spawn runs before it maps a program).
 //
 //   ember-elfcheck build/kernel/ember.elf
+//   ember-elfcheck --user build/user/hello
 //
 // Exit status: 0 the loader would accept the file, 1 it would reject it, 2 the file could
 // not be read. Copes with any input: directories, FIFOs and devices (refused without reading:
@@ -88,7 +90,7 @@ const char* file_kind(mode_t mode) {
 
 // Reads a regular file whole. Opened with O_NONBLOCK so that opening a FIFO cannot wait for a
 // writer; the type is checked on the opened file, so it cannot change between check and read.
-int read_regular_file(const char* path, std::vector<u8>& data) {
+int read_regular_file(const char* path, std::vector<u8>& data, const libk::elf::Limits& limits) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return out("{}: cannot read: {}\n", path, strerror(errno)), 2;
   struct stat st;
@@ -101,7 +103,6 @@ int read_regular_file(const char* path, std::vector<u8>& data) {
     close(fd);
     return out("{}: is {}, not a kernel file\n", path, file_kind(st.st_mode)), 2;
   }
-  libk::elf::Limits limits;
   if (u64(st.st_size) > limits.max_file_size) {
     close(fd);
     libk::elf::Error e{libk::elf::Problem::FileTooLarge, 0, 0, u64(st.st_size),
@@ -122,11 +123,13 @@ int read_regular_file(const char* path, std::vector<u8>& data) {
   return 0;
 }
 
-int check(const char* path) {
+int check(const char* path, bool user) {
   std::vector<u8> data;
-  if (int status = read_regular_file(path, data); status != 0) return status;
-  libk::elf::Limits limits;
-  auto plan = libk::elf::validate_kernel(libk::Bytes(data.data(), data.size()), limits);
+  libk::elf::Limits limits = user ? libk::elf::kUserLimits : libk::elf::Limits{};
+  if (int status = read_regular_file(path, data, limits); status != 0) return status;
+  libk::Bytes bytes(data.data(), data.size());
+  auto plan = user ? libk::elf::validate_user_program(bytes, limits)
+                   : libk::elf::validate_kernel(bytes, limits);
   if (!plan) {
     out("{}: rejected: {} [{}]\n", path, plan.error(),
         libk::elf::problem_name(plan.error().problem));
@@ -134,6 +137,12 @@ int check(const char* path) {
     return 1;
   }
   const libk::elf::LoadPlan& p = plan.value();
+  if (user) {
+    out("{}: ok (user program): entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments\n",
+        path, p.entry, p.image_begin, p.image_end, p.span(), p.segment_count);
+    list_program_headers(data);
+    return 0;
+  }
   out("{}: ok: entry {:#x}, image {:#x}-{:#x} ({} bytes), {} loadable segments, {} relocations\n",
       path, p.entry, p.image_begin, p.image_end, p.span(), p.segment_count, p.relocation_count);
   out("  KASLR: one of {} 2 MiB-aligned places in the kernel image window [{:#x}, {:#x})\n",
@@ -149,13 +158,17 @@ int main(int argc, char** argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0) {
     fprintf(stderr,
             "usage: ember-elfcheck KERNEL.elf...\n"
-            "Checks kernel files as ember-loader would. Exit 0: all accepted; 1: one was\n"
-            "rejected; 2: one could not be read.\n");
+            "       ember-elfcheck --user PROGRAM...\n"
+            "Checks kernel files as ember-loader would (with --user: user programs as the\n"
+            "kernel's spawn would). Exit 0: all accepted; 1: one was rejected; 2: one could\n"
+            "not be read.\n");
     return argc < 2 ? 2 : 0;
   }
+  bool user = strcmp(argv[1], "--user") == 0;
+  if (user && argc < 3) return fprintf(stderr, "ember-elfcheck: --user needs a file\n"), 2;
   int worst = 0;
-  for (int i = 1; i < argc; ++i) {
-    int r = check(argv[i]);
+  for (int i = user ? 2 : 1; i < argc; ++i) {
+    int r = check(argv[i], user);
     if (r > worst) worst = r;
   }
   return worst;

@@ -5,18 +5,23 @@ The image holds one EFI System Partition (FAT32) with:
   \\EFI\\BOOT\\BOOTX64.EFI   the loader, on the removable-media path firmware boots by default
   \\boot\\ember.elf          the kernel (or --kernel-path elsewhere, or nothing with --no-kernel)
   \\boot\\ember.conf         loader settings (from --conf, or generated from --cmdline)
+  \\boot\\initrd.tar         the user programs (with --initrd), a USTAR archive the loader
+                           hands the kernel as a boot module (docs/processes.md)
 
 Examples:
   tools/mkimage.py --loader build/loader/ember-loader-unsealed.efi --kernel build/kernel/ember.elf \\
       --cmdline "test=all" --out /tmp/test.img
   tools/mkimage.py --write-conf ember.conf --cmdline "test=all"   # only the ember.conf
+  tools/mkimage.py --write-initrd initrd.tar --program build/user/hello=bin/hello
 """
 
 import argparse
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 
 SECTOR = 512
@@ -60,6 +65,34 @@ def make_conf(args):
     return ("\n".join(lines) + "\n").encode()
 
 
+def write_initrd(out, programs):
+    """A USTAR archive (POSIX.1-2017) of `programs` ("HOST=ARCHIVE_PATH"), with their
+    directories, in a fixed order with fixed owners and times: the same inputs give the same
+    bytes, so the digest sealed into the loader changes only when a program does. The kernel
+    reads it with libk/ustar.hpp, which refuses pax and GNU extensions."""
+    entries = []
+    for spec in programs:
+        host, sep, path = spec.partition("=")
+        if not sep or not path or path.startswith("/") or ".." in path.split("/"):
+            sys.exit("mkimage: --program %r: need HOST=relative/path" % spec)
+        entries.append((path, host))
+    dirs = sorted({"/".join(p.split("/")[:i]) for p, _ in entries
+                   for i in range(1, len(p.split("/")))})
+    tmp = out + ".tmp"
+    with tarfile.open(tmp, "w", format=tarfile.USTAR_FORMAT) as tar:
+        for d in dirs:
+            info = tarfile.TarInfo(d)
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
+            tar.addfile(info)
+        for path, host in sorted(entries):
+            with open(host, "rb") as f:
+                data = f.read()
+            info = tarfile.TarInfo(path)
+            info.size, info.mode, info.mtime = len(data), 0o755, 0
+            tar.addfile(info, fileobj=io.BytesIO(data))
+    os.replace(tmp, out)
+
+
 def esp_files(args, workdir):
     """Returns [(host_path, esp_path)] for everything the partition holds."""
     conf = os.path.join(workdir, "ember.conf")
@@ -68,6 +101,8 @@ def esp_files(args, workdir):
     files = [(args.loader, "/EFI/BOOT/BOOTX64.EFI"), (conf, "/boot/ember.conf")]
     if not args.no_kernel:
         files.append((args.kernel, args.kernel_path.replace("\\", "/")))
+    if args.initrd:
+        files.append((args.initrd, "/boot/initrd.tar"))
     for extra in args.extra:
         host, _, esp = extra.partition(":")
         files.append((host, esp))
@@ -152,10 +187,15 @@ def parse_args(argv):
     p.add_argument("--no-kernel", action="store_true", help="leave the kernel out")
     p.add_argument("--extra", action="append", default=[], metavar="HOST:ESP",
                    help="add a file: host path, colon, path on the ESP")
+    p.add_argument("--initrd", help="the user programs' archive, as \\boot\\initrd.tar")
+    p.add_argument("--write-initrd", metavar="FILE",
+                   help="only write an initrd archive of the --program files")
+    p.add_argument("--program", action="append", default=[], metavar="HOST=PATH",
+                   help="a program for --write-initrd: host file, '=', path in the archive")
     p.add_argument("--esp-dir", help="also write the ESP tree into this directory")
     p.add_argument("--size-mib", type=int, default=64, help="image size (>= 40 MiB for FAT32)")
     args = p.parse_args(argv)
-    if args.write_conf:
+    if args.write_conf or args.write_initrd:
         return args
     if not args.loader or not args.out:
         p.error("--loader and --out are required")
@@ -171,6 +211,9 @@ def main(argv=None):
     if args.write_conf:
         with open(args.write_conf, "wb") as f:
             f.write(make_conf(args))
+        return
+    if args.write_initrd:
+        write_initrd(args.write_initrd, args.program)
         return
     build_image(args)
 

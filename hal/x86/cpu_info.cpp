@@ -55,6 +55,9 @@ CpuInfo CpuInfo::decode(const CpuidSnapshot& l) {
   info.pat = l.leaf1.edx >> 16 & 1;
   info.nx = l.leaf80000001.edx >> 20 & 1;
   info.huge_pages_1g = l.leaf80000001.edx >> 26 & 1;
+  info.smep = l.leaf7.ebx >> 7 & 1;
+  info.smap = l.leaf7.ebx >> 20 & 1;
+  info.umip = l.leaf7.ecx >> 2 & 1;
   info.physical_address_bits =
       l.max_extended >= 0x8000'0008 ? u8(l.leaf80000008.eax) : kDefaultPhysicalAddressBits;
   return info;

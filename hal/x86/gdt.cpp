@@ -20,6 +20,11 @@ constexpr u64 kDataKernel =
     SegmentDescriptor::flat(SegmentDescriptor::kTypeDataReadWrite).set_default_32bit(true).raw();
 static_assert(kCodeKernel == 0x00AF'9A00'0000'FFFF);
 static_assert(kDataKernel == 0x00CF'9200'0000'FFFF);
+// The same with DPL 3, for ring 3.
+constexpr u64 kCodeUser = SegmentDescriptor(kCodeKernel).set_dpl(3).raw();
+constexpr u64 kDataUser = SegmentDescriptor(kDataKernel).set_dpl(3).raw();
+static_assert(kCodeUser == 0x00AF'FA00'0000'FFFF);
+static_assert(kDataUser == 0x00CF'F200'0000'FFFF);
 
 static_assert(sizeof(CpuTables::gdt) / 8 == 7);
 
@@ -50,6 +55,8 @@ void load(CpuTables& t, const u64 (&ist_tops)[kIstCount]) {
   t = {};
   t.gdt[kKernelCode / 8] = kCodeKernel;
   t.gdt[kKernelData / 8] = kDataKernel;
+  t.gdt[kUserData / 8] = kDataUser;
+  t.gdt[kUserCode / 8] = kCodeUser;
   for (u8 i = 1; i <= kIstCount; ++i) t.tss.ist[i - 1] = ist_tops[i - 1];
   t.tss.io_map_base = sizeof(Tss);
   set_tss_descriptor(t);
@@ -61,6 +68,7 @@ void load(CpuTables& t, const u64 (&ist_tops)[kIstCount]) {
 // A plain store: only this CPU reads its TSS, when an interrupt arrives, and interrupts are
 // off here (the TSS's layout leaves the field 4-byte aligned, so no atomic store anyway).
 void set_ist(CpuTables& t, u8 ist, u64 top) { t.tss.ist[ist - 1] = top; }
+void set_rsp0(CpuTables& t, u64 top) { t.tss.rsp[0] = top; }
 
 void init() {
   u64 tops[kIstCount];

@@ -10,7 +10,15 @@
 // §6.14.2); error code + vector + 15 registers make 22 quadwords = 176 bytes, so RSP is
 // 16-byte aligned at the call, as the SysV ABI requires.
 //
-// No SWAPGS: Ember has no user mode yet, so every interrupt comes from ring 0.
+// GS: the kernel's per-CPU block while the kernel runs, the user's (0) in ring 3; SWAPGS
+// exchanges them (SDM Vol. 2B, SWAPGS). Entry from ring 3 swaps, and the exit swaps back. An
+// exception from ring 0 may have arrived in the few instructions between a SWAPGS and the
+// SYSRET/IRETQ (an NMI or machine check can interrupt anything, an IRETQ to a bad frame
+// raises #GP there): for vectors below 32 from ring 0 the entry reads IA32_GS_BASE and swaps
+// if it is not a kernel address. r12 (callee-saved, so it survives the call) remembers
+// whether to swap back.
+
+#include <hal/user_layout.h>
 
     .altmacro
 
@@ -74,10 +82,24 @@ hal_interrupt_common:
     pushq %r13
     pushq %r14
     pushq %r15
-    cld                         // the SysV ABI requires DF = 0 at calls
+    xorl %r12d, %r12d
+    testb $3, FRAME_CS(%rsp)
+    jnz 1f                      // from ring 3
+    cmpq $32, FRAME_VECTOR(%rsp)
+    jae 2f                      // an interrupt in ring 0: IF was set, GS is the kernel's
+    movl $0xC0000101, %ecx      // IA32_GS_BASE
+    rdmsr
+    testl %edx, %edx
+    js 2f                       // a kernel address: already the kernel's
+1:  swapgs
+    movl $1, %r12d
+2:  cld                         // the SysV ABI requires DF = 0 at calls
     movq %rsp, %rdi             // hal::TrapFrame*
     call hal_trap_dispatch
-    popq %r15
+    testl %r12d, %r12d
+    jz 3f
+    swapgs
+3:  popq %r15
     popq %r14
     popq %r13
     popq %r12

@@ -5,6 +5,7 @@
 #include <hal/gdt.hpp>
 #include <hal/idt.hpp>
 #include <hal/machine_check.hpp>
+#include <hal/user_mode.hpp>
 
 #include "acpi.hpp"
 #include "boot.hpp"
@@ -112,6 +113,7 @@ bool timer_fires() {
   percpu::enter(self);  // after the GDT: loading segments may clear GS's base
   hal::idt::load();
   hal::machine_check::enable(cpu::info());
+  hal::user_mode::enable_on_this_cpu(cpu::info());  // as on the bootstrap CPU
   interrupts::init_this_cpu();
   timers::init_this_cpu();
   if (!timer_fires()) {

@@ -11,6 +11,7 @@
 
 #include <hal/cpu.hpp>
 #include <hal/gdt.hpp>
+#include <hal/user_layout.h>
 #include <libk/atomic.hpp>
 #include <sched/lock_order.hpp>
 
@@ -36,6 +37,12 @@ struct alignas(kCacheLine) Cpu {  // its own lines: CPUs write theirs without sh
   u64 index = 0;
   // The thread running here: set by the scheduler under its lock, on this CPU only.
   Thread* current = nullptr;
+  // Read by the SYSCALL entry through GS (hal/user_layout.h): the running user thread's
+  // kernel stack top, and a slot for the user RSP while the entry switches stacks.
+  u64 kernel_stack_top = 0;
+  u64 user_rsp = 0;
+  // The top-level page table in CR3 (0 until the scheduler first switched here).
+  u64 loaded_root = 0;
 
   u32 apic_id = 0;
   u32 processor_uid = 0;  // the MADT's ACPI processor UID (for its NMI inputs)
@@ -51,6 +58,9 @@ struct alignas(kCacheLine) Cpu {  // its own lines: CPUs write theirs without sh
   libk::Atomic<u64> ipis_received{0};
   libk::Atomic<u64> online_at_ns{0};  // when it went online (monotonic clock; 0: at boot)
 };
+
+static_assert(__builtin_offsetof(Cpu, kernel_stack_top) == PERCPU_KERNEL_STACK);
+static_assert(__builtin_offsetof(Cpu, user_rsp) == PERCPU_USER_RSP);
 
 // The calling CPU. Context: anything after percpu::init_boot_cpu().
 inline Cpu& this_cpu() { return *reinterpret_cast<Cpu*>(hal::cpu::read_gs_u64<0>()); }

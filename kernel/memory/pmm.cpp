@@ -72,8 +72,9 @@ bool set_up_sections() REQUIRES(pmm_lock) {
 }  // namespace
 
 libk::StringView owner_name(Owner owner) {
-  constexpr const char* kNames[] = {"other",     "page tables", "slab",  "heap (large)", "stacks",
-                                    "boot data", "early",       "tests", "DMA"};
+  constexpr const char* kNames[] = {"other",  "page tables", "slab",  "heap (large)",
+                                    "stacks", "boot data",   "early", "tests",
+                                    "DMA",    "user pages"};
   static_assert(libk::array_size(kNames) == u32(Owner::Count));
   return u32(owner) < u32(Owner::Count) ? kNames[u32(owner)] : "?";
 }

@@ -25,6 +25,7 @@ enum class Owner : u16 {
   Early,
   Test,
   Dma,
+  User,  // a process's pages (kernel/proc/address_space.hpp)
   Count
 };
 libk::StringView owner_name(Owner owner);

@@ -86,6 +86,21 @@ void init_this_cpu() {
   hal::Cr3(0).set_base(kernel_root()).write();
 }
 
+u32 fill_kernel_half() {
+  SpinLockGuard guard(detail::vm_lock);
+  u64* top = table_memory.table_at(tables.root());
+  u32 added = 0;
+  for (u32 i = 256; i < 512; ++i) {
+    if (hal::paging::PageEntry(top[i]).present()) continue;
+    auto frame = table_memory.allocate_table();
+    VERIFY(frame);  // at boot: 1 MiB at most
+    top[i] =
+        hal::paging::PageEntry(0).set_address(*frame).set_present(true).set_writable(true).raw();
+    ++added;
+  }
+  return added;
+}
+
 // Written once by init(), before any AP starts: no lock needed to read it.
 u64 kernel_root() NO_THREAD_SAFETY_ANALYSIS { return tables.root(); }
 

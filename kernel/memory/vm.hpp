@@ -30,6 +30,11 @@ void drop_boot_stack();
 void init_this_cpu();
 // The kernel's top-level page table (physical), which every CPU's CR3 holds.
 u64 kernel_root();
+// Gives every top-level entry of the kernel half (PML4 entries 256-511) a page-directory-
+// pointer table, so that these entries never change again: a process's top-level table copies
+// them once and shares everything below (docs/processes.md). Costs 256 frames at most.
+// Returns how many tables it added. Context: thread, before the first process.
+u32 fill_kernel_half();
 // Walks every present leaf of the live page tables (CR3) and panics, naming the page, if one
 // is writable and executable or a kernel-half page is user-accessible; logs the count
 // otherwise. Called at boot once the kernel's tables are active (kernel/main.cpp).

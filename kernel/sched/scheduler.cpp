@@ -1,7 +1,9 @@
 #include "sched/scheduler.hpp"
 
 #include <hal/context.hpp>
+#include <hal/gdt.hpp>
 #include <hal/interrupts.hpp>
+#include <hal/registers.hpp>
 #include <libk/atomic.hpp>
 #include <sched/balance.hpp>
 #include <sched/run_queue.hpp>
@@ -12,6 +14,7 @@
 #include "log.hpp"
 #include "memory/heap.hpp"
 #include "memory/memory.hpp"
+#include "memory/vm.hpp"
 #include "panic.hpp"
 #include "time.hpp"
 #include "timers.hpp"
@@ -127,12 +130,39 @@ void Scheduler::switch_locked() {
   c.need_resched.store(false, libk::MemoryOrder::Relaxed);
   arm_slice_timer_locked(next);
   if (&next == prev) return;
+  enter_address_space_locked(next);
   this_cpu().current = &next;
   ++next.switches_;
   ++c.stats.switches;
   hal_context_switch(&prev->saved_sp_, next.saved_sp_);
   // `prev` runs again here, switched back to by some thread, maybe on another CPU.
   finish_switch_locked();
+}
+
+// Makes this CPU ready to run `next`: its page tables in CR3 (the kernel's for a kernel
+// thread, so that no CPU keeps using the tables of a process that is being torn down), and for
+// a user thread its kernel stack as the one ring 3 enters on (TSS.RSP0 for interrupts, the
+// per-CPU slot for SYSCALL). A CR3 write flushes the non-global TLB entries, which are all
+// user pages: no shootdown is needed when a process's thread moves between CPUs.
+void Scheduler::enter_address_space_locked(Thread& next) {
+  scheduler_lock.assert_held();
+  Cpu& cpu = this_cpu();
+  u64 root = next.address_space_ != 0 ? next.address_space_ : vm::kernel_root();
+  if (cpu.loaded_root != root) {
+    hal::Cr3(0).set_base(root).write();
+    cpu.loaded_root = root;
+  }
+  if (next.address_space_ != 0) {
+    hal::gdt::set_rsp0(*cpu.tables, next.stack_top());
+    cpu.kernel_stack_top = next.stack_top();
+  }
+}
+
+void Scheduler::leave_address_space() {
+  SpinLockGuard guard(scheduler_lock);
+  Thread& self = current_here();
+  self.address_space_ = 0;
+  enter_address_space_locked(self);
 }
 
 // Whatever a thread must do right after it was switched to (also run by new threads): the
@@ -316,9 +346,11 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
   t->stack_ = *stack;
   t->entry_ = entry;
   t->arg_ = arg;
+  t->process_ = options.process;
   {
     SpinLockGuard guard(scheduler_lock);
     t->detached_ = options.detached;
+    t->address_space_ = options.address_space;
     t->saved_sp_ = hal::context::prepare(stack->top(), thread_start, t);
     t->set_affinity(options.cpu);
     local().run_queue.set_priority(*t, options.priority, options.slice_ns);

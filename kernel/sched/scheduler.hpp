@@ -104,8 +104,13 @@ class Scheduler {
   // reports). Walks the thread list without the lock: only for a CPU that is about to stop.
   static const Thread* thread_with_stack_at(u64 address);
 
+  // The calling thread goes back to the kernel's page tables for good (its process is
+  // ending). Context: a user thread, in the kernel.
+  static void leave_address_space() EXCLUDES(scheduler_lock);
+
  private:
   static void switch_locked() REQUIRES(scheduler_lock);
+  static void enter_address_space_locked(Thread& next) REQUIRES(scheduler_lock);
   static Thread& pick_next_locked() REQUIRES(scheduler_lock);
   static bool running_elsewhere_locked(const Thread& t, u32 self) REQUIRES(scheduler_lock);
   static void make_runnable_locked(Thread& t, u32 last_cpu, bool keep_cpu) REQUIRES(scheduler_lock);

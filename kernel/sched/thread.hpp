@@ -58,6 +58,11 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   bool detached() const NO_THREAD_SAFETY_ANALYSIS { return detached_; }
   // One of the CPUs' idle threads.
   bool is_idle() const { return is_idle_; }
+  // The user process the thread runs for (kernel/proc/process.hpp), or nullptr: set at
+  // creation, never changed.
+  void* process() const { return process_; }
+  // The top-level page table it runs with: a process's, or 0 for the kernel's. Snapshot.
+  u64 address_space() const NO_THREAD_SAFETY_ANALYSIS { return address_space_; }
 
   // Its stack: [stack_base, stack_top), the guard page is the page below stack_base. Zero
   // for the boot thread, whose stack the memory manager set up.
@@ -80,6 +85,11 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
   bool is_idle_ = false;
+  void* process_ = nullptr;
+  // Loaded into CR3 whenever the thread is switched to (0: the kernel's tables), with its
+  // kernel stack in TSS.RSP0 and the per-CPU SYSCALL stack. The thread itself drops it
+  // (Scheduler::leave_address_space) before its process's tables are freed.
+  u64 address_space_ GUARDED_BY(scheduler_lock) = 0;
   // The scheduler's, under its lock.
   sched::ThreadState state_ GUARDED_BY(scheduler_lock) = sched::ThreadState::Created;
   // While not running: its context (hal/include/hal/context.hpp).
@@ -102,6 +112,10 @@ struct ThreadOptions {
   u64 stack_size = stacks::kDefaultSize;
   bool detached = false;     // freed by the scheduler when it exits; cannot be joined
   u32 cpu = sched::kAnyCpu;  // the one CPU it may run on, or any
+  // A user thread: the process it belongs to and its top-level page table
+  // (kernel/proc/process.hpp). 0/nullptr for kernel threads.
+  u64 address_space = 0;
+  void* process = nullptr;
 };
 
 enum class ThreadError : u8 { OutOfMemory };

@@ -11,6 +11,9 @@ using libk::shell::Status;
 // The command table, in the order `help` lists it.
 libk::Span<const libk::shell::Command> commands();
 
+// programs.cpp: the dispatcher's fallback, /bin/NAME from the initrd in the foreground.
+Status run_program(libk::Span<const libk::StringView> words, libk::Sink& out, void* context);
+
 // builtin_commands.cpp
 Status cmd_help(const Invocation& call);
 Status cmd_clear(const Invocation& call);

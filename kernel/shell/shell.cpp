@@ -123,6 +123,7 @@ constexpr sched::Priority kShellPriority = sched::kDefaultPriority + 4;
   EditorOutput editor_out;
   LineBufferedConsole out;
   libk::shell::Dispatcher dispatcher(commands());
+  dispatcher.set_fallback(run_program);
   libk::line::LineEditor editor(
       history, terminal_columns(input::serial_columns(configured_serial_columns())));
   Completions completions;

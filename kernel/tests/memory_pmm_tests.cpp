@@ -15,7 +15,7 @@ namespace {
 using boot::MemoryType;
 
 // The pool recomputed from the map, independently of pmm's own bookkeeping: poolable types
-// minus the first MiB, early allocations and the kernel file.
+// minus the first MiB, early allocations, the kernel file and the boot modules (the initrd).
 u64 expected_pool_bytes() {
   const boot::BootInfo& info = boot_info::get();
   u64 kernel_file_begin = libk::align_down(info.kernel_file, libk::kPageSize);
@@ -28,6 +28,10 @@ u64 expected_pool_bytes() {
     for (u64 page = libk::max(r.base, pmm::kLowMemoryEnd); page < r.end();
          page += libk::kPageSize) {
       bool excluded = page >= kernel_file_begin && page < kernel_file_end;
+      const auto* modules = boot_info::physical_to_virtual<const boot::Module>(info.modules);
+      for (u32 i = 0; i < info.module_count; ++i)
+        excluded |= page >= libk::align_down(modules[i].base, libk::kPageSize) &&
+                    page < libk::align_up(modules[i].base + modules[i].size, libk::kPageSize);
       for (const auto& e : early_memory::allocated())
         excluded |= page >= e.base && page < e.base + e.length;
       if (!excluded) sum += libk::kPageSize;

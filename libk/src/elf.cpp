@@ -19,7 +19,19 @@ T read_struct(Bytes file, u64 offset) {
   return out;
 }
 
-Result<FileHeader, Error> check_header(Bytes file, const Limits& limits) {
+// What tells a kernel from a user program.
+struct Kind {
+  u16 type;                     // ET_DYN or ET_EXEC
+  Problem wrong_type;           // when e_type is something else
+  boot::layout::Region window;  // where every segment must lie
+  Problem outside_window;       // when one does not
+};
+constexpr Kind kKernelKind{kTypeDyn, Problem::NotPositionIndependent, boot::layout::kKernelImage,
+                           Problem::SegmentOutsideKernelWindow};
+constexpr Kind kUserKind{kTypeExec, Problem::NotStaticExecutable, boot::layout::kUserImage,
+                         Problem::SegmentOutsideUserWindow};
+
+Result<FileHeader, Error> check_header(Bytes file, const Limits& limits, const Kind& kind) {
   if (file.size() < sizeof(FileHeader)) return fail(Problem::FileTooSmall, 0, file.size(), 64);
   if (file.size() > limits.max_file_size)
     return fail(Problem::FileTooLarge, 0, file.size(), limits.max_file_size);
@@ -31,7 +43,7 @@ Result<FileHeader, Error> check_header(Bytes file, const Limits& limits) {
     return fail(Problem::NotLittleEndian, 0, h.ident[kIdentData]);
   if (h.ident[kIdentVersion] != kVersionCurrent)
     return fail(Problem::BadIdentVersion, 0, h.ident[kIdentVersion]);
-  if (h.type != kTypeDyn) return fail(Problem::NotPositionIndependent, 0, h.type, kTypeDyn);
+  if (h.type != kind.type) return fail(kind.wrong_type, 0, h.type, kind.type);
   if (h.machine != kMachineX86_64) return fail(Problem::WrongMachine, 0, h.machine, kMachineX86_64);
   if (h.version != kVersionCurrent) return fail(Problem::BadVersion, 0, h.version);
   if (h.ehsize < sizeof(FileHeader)) return fail(Problem::BadHeaderSize, 0, h.ehsize, 64);
@@ -50,7 +62,8 @@ Result<void, Error> check_program_table(Bytes file, const FileHeader& h, const L
   return {};
 }
 
-Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph) {
+Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph,
+                                  const Kind& kind) {
   u64 file_end = 0;
   if (!checked_add(ph.offset, ph.filesz, file_end) || file_end > file.size())
     return fail(Problem::SegmentPastEndOfFile, index, file_end, file.size());
@@ -59,8 +72,8 @@ Result<void, Error> check_segment(Bytes file, u16 index, const ProgramHeader& ph
   u64 mem_end = 0;
   if (!checked_add(ph.vaddr, ph.memsz, mem_end) || !checked_align_up(mem_end, kPageSize, mem_end))
     return fail(Problem::SegmentAddressOverflow, index, ph.vaddr, ph.memsz);
-  if (!boot::layout::kKernelImage.contains_range(ph.vaddr, ph.memsz))
-    return fail(Problem::SegmentOutsideKernelWindow, index, ph.vaddr, ph.memsz);
+  if (!kind.window.contains_range(ph.vaddr, ph.memsz))
+    return fail(kind.outside_window, index, ph.vaddr, ph.memsz);
   if (ph.align > 1 && (!is_power_of_two(ph.align) || ph.vaddr % ph.align != ph.offset % ph.align))
     return fail(Problem::SegmentBadAlignment, index, ph.align);
   if ((ph.flags & kFlagWrite) && (ph.flags & kFlagExecute))
@@ -122,19 +135,19 @@ Result<void, Error> note_header(u16 index, const ProgramHeader& ph, DynamicHeade
   return {};
 }
 
-}  // namespace
-
-Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
-  FileHeader h = TRY(check_header(file, limits));
+// The checks kernels and user programs share: header, program header table, PT_LOAD
+// segments (each inside kind.window), no PT_INTERP, the image as a whole.
+Result<LoadPlan, Error> check_common(Bytes file, const Limits& limits, const Kind& kind,
+                                     DynamicHeaders& headers) {
+  FileHeader h = TRY(check_header(file, limits, kind));
   TRY(check_program_table(file, h, limits));
   LoadPlan plan;
   plan.entry = h.entry;
-  DynamicHeaders headers;
   for (u16 i = 0; i < h.phnum; ++i) {
     auto ph = read_struct<ProgramHeader>(file, h.phoff + u64(i) * sizeof(ProgramHeader));
     TRY(note_header(i, ph, headers));
     if (ph.type != kProgramLoad) continue;
-    TRY(check_segment(file, i, ph));
+    TRY(check_segment(file, i, ph, kind));
     if (ph.memsz == 0) continue;  // legal but maps nothing
     if (plan.segment_count == kMaxLoadSegments)
       return fail(Problem::TooManyLoadableSegments, i, kMaxLoadSegments + 1, kMaxLoadSegments);
@@ -142,8 +155,23 @@ Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
         Segment{i, ph.flags, ph.vaddr, ph.memsz, ph.offset, ph.filesz};
   }
   TRY(check_image(plan, limits));
+  return plan;
+}
+
+}  // namespace
+
+Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits) {
+  DynamicHeaders headers;
+  LoadPlan plan = TRY(check_common(file, limits, kKernelKind, headers));
   if (headers.dynamic_count == 0) return fail(Problem::NoDynamicSegment);
   TRY(detail::check_dynamic(file, headers.dynamic_index, headers.dynamic, plan));
+  return plan;
+}
+
+Result<LoadPlan, Error> validate_user_program(Bytes file, const Limits& limits) {
+  DynamicHeaders headers;
+  LoadPlan plan = TRY(check_common(file, limits, kUserKind, headers));
+  if (headers.dynamic_count != 0) return fail(Problem::HasDynamicSegment, headers.dynamic_index);
   return plan;
 }
 
@@ -187,6 +215,9 @@ StringView problem_name(Problem p) {
     case Problem::RelocationBadType: return "relocation-bad-type";
     case Problem::RelocationWithSymbol: return "relocation-with-symbol";
     case Problem::RelocationOutsideData: return "relocation-outside-data";
+    case Problem::NotStaticExecutable: return "not-static-executable";
+    case Problem::SegmentOutsideUserWindow: return "segment-outside-user-window";
+    case Problem::HasDynamicSegment: return "has-dynamic-segment";
   }
   return "unknown";
 }
@@ -324,6 +355,17 @@ void Formatter<elf::Error>::format(Sink& s, const elf::Error& e, const FormatSpe
       return format_to(s, "entry point {:#x} is not inside an executable segment", e.value);
     case Problem::ImageTooLarge:
       return format_to(s, "image spans {:#x} bytes, over the {:#x}-byte limit", e.value, e.limit);
+    case Problem::NotStaticExecutable:
+      return format_to(s, "not a static executable (e_type is {}, need ET_EXEC = {})", e.value,
+                       e.limit);
+    case Problem::SegmentOutsideUserWindow:
+      return format_to(s, "segment {} [{:#x}, {:#x}) is outside {} [{:#x}, {:#x})", e.segment,
+                       e.value, e.value + e.limit, boot::layout::kUserImage.name,
+                       boot::layout::kUserImage.base,
+                       boot::layout::kUserImage.base + boot::layout::kUserImage.size);
+    case Problem::HasDynamicSegment:
+      return format_to(s, "segment {} is PT_DYNAMIC: a user program is linked statically",
+                       e.segment);
     default: return format_dynamic_problem(s, e);
   }
   format_to(s, "unknown ELF problem {}", u32(e.problem));

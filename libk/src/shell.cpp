@@ -175,6 +175,10 @@ Status Dispatcher::execute(StringView line, Sink& out, void* context) const {
   Span<const StringView> args = words.all().subspan(1);
   if (words[0] == "help") return help(args, out);
   const Command* c = find(words[0]);
+  if (!c && fallback_) {
+    Status s = fallback_(words.all(), out, context);
+    if (s != Status::Unknown) return s;
+  }
   if (!c) {
     report_unknown(words[0], out);
     return Status::Unknown;

@@ -1,6 +1,6 @@
-// libFuzzer harness for the kernel-image validator. On acceptance the LoadPlan must satisfy
-// everything the loader relies on when it copies segments, relocates them and builds page
-// tables (and the relocations are applied, under ASan, at a slide the input picks); on
+// libFuzzer harness for the kernel-image validator and its user-program variant. On acceptance the
+// LoadPlan must satisfy everything the loader relies on when it copies segments, relocates them and
+// builds page tables (and the relocations are applied, under ASan, at a slide the input picks); on
 // rejection the error must format. Any violation traps.
 #include <stddef.h>
 #include <stdint.h>
@@ -93,6 +93,25 @@ void check_error(const libk::elf::Error& e) {
   require(sink.length() > 0 && text[sink.length()] == '\0');
 }
 
+// A user program the kernel accepts: segments in the user image window, W^X, the entry in
+// an executable segment, nothing to relocate.
+void check_user(libk::Bytes file) {
+  auto result = libk::elf::validate_user_program(file);
+  if (!result.ok()) return check_error(result.error());
+  const LoadPlan& plan = result.value();
+  require(plan.relocation_count == 0 && plan.segment_count >= 1);
+  require(plan.span() <= libk::elf::kUserLimits.max_image_span);
+  bool entry_ok = false;
+  for (const Segment& s : plan.loadable()) {
+    require(boot::layout::kUserImage.contains_range(s.vaddr, s.memsz));
+    require(!(s.writable() && s.executable()));
+    u64 file_end = 0;
+    require(libk::checked_add(s.offset, s.filesz, file_end) && file_end <= file.size());
+    if (s.executable() && plan.entry >= s.vaddr && plan.entry - s.vaddr < s.memsz) entry_ok = true;
+  }
+  require(entry_ok);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -104,5 +123,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_relocations(result.value(), file);
   } else
     check_error(result.error());
+  check_user(file);
   return 0;
 }

@@ -32,7 +32,7 @@ namespace {
 
 constexpr u64 kPage = libk::kPageSize;
 constexpr usize kPhoffField = 32;  // e_phoff's offset in the file header
-constexpr Problem kLastProblem = Problem::RelocationOutsideData;
+constexpr Problem kLastProblem = Problem::HasDynamicSegment;
 
 Error rejection(const std::vector<u8>& file, const Limits& limits = {}) {
   auto result = validate_kernel(test::bytes_of(file), limits);

@@ -165,3 +165,28 @@ TEST_CASE("Edit distance counts insertions, deletions, substitutions, transposit
   CHECK(edit_distance("kitten", "sitting", 5) == 3);
   CHECK(edit_distance("a", "abcdef", 2) == 3);  // capped: cap + 1
 }
+
+namespace {
+// A fallback that knows one program, "hello": records its words, says Unknown for the rest.
+Status programs(libk::Span<const libk::StringView> words, libk::Sink& out, void* context) {
+  if (words[0] != "hello") return Status::Unknown;
+  auto* calls = static_cast<Calls*>(context);
+  std::string s = "program";
+  for (libk::StringView w : words) s += "|" + test::str(w);
+  calls->seen.push_back(s);
+  out.write("ran\n");
+  return Status::Ok;
+}
+}  // namespace
+
+TEST_CASE("A line that names no command goes to the fallback with every word", "[shell]") {
+  Fixture f;
+  f.d.set_fallback(programs);
+  CHECK(f.run("hello a \"b c\"") == Status::Ok);
+  CHECK(f.calls.seen == std::vector<std::string>{"program|hello|a|b c"});
+  CHECK(f.out.out == "ran\n");
+  CHECK(f.run("echo x") == Status::Ok);  // commands come first
+  CHECK(f.calls.seen.back() == "echo|x");
+  CHECK(f.run("nosuch") == Status::Unknown);  // the fallback declined: the usual message
+  CHECK(f.out.out.find("nosuch: command not found") != std::string::npos);
+}

@@ -91,7 +91,8 @@ def check_pool(result, mib):
 
 
 def boot_and_test(ctx, memory_mib=1024, cmdline="test=all", **machine):
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline)
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline,
+                               initrd=ctx.initrd)
     result = harness.boot(image, memory="%dM" % memory_mib, **machine)
     print(result.serial)
     expect(result, BANNER, "the kernel banner")

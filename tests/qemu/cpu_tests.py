@@ -130,7 +130,8 @@ def check_breakpoint_report(result):
 
 def matrix_case(machine, cpu, reference):
     def case(ctx):
-        image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=all")
+        image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=all",
+                                   initrd=ctx.initrd)
         result = harness.boot(image, machine=machine, cpu=cpu, timeout=240)
         print(result.serial)
         passed = harness.expect_tests_passed(result)

@@ -66,9 +66,13 @@ def poll_until(condition, timeout, what, interval=0.05):
 
 
 def make_image(workdir, loader, kernel=None, cmdline="", no_kernel=False, name="test.img",
-               **extra):
+               initrd=None, **extra):
+    """An image for `loader` and `kernel`; with `initrd` (Context.initrd, from --initrd),
+    \\boot\\initrd.tar too: the user programs the process tests run."""
     out = os.path.join(workdir, name)
     argv = ["--loader", loader, "--out", out, "--cmdline", cmdline]
+    if initrd:
+        argv += ["--initrd", initrd]
     if no_kernel:
         argv.append("--no-kernel")
     else:
@@ -319,9 +323,10 @@ def expect_tests_passed(result):
 class Context:
     """What a test case gets: the loader and kernel under test and a scratch directory."""
 
-    def __init__(self, loader, kernel, work, term=None, update_golden=False):
+    def __init__(self, loader, kernel, work, term=None, update_golden=False, initrd=None):
         self.loader, self.kernel, self.work = loader, kernel, work
         self.term, self.update_golden = term, update_golden
+        self.initrd = initrd
 
 
 def main(cases, benchmarks=None):
@@ -340,6 +345,7 @@ def main(cases, benchmarks=None):
     p.add_argument("--loader", required=True)
     p.add_argument("--kernel", required=True)
     p.add_argument("--term", help="build/tools/ember-term (for the screen cases)")
+    p.add_argument("--initrd", help="build/user/initrd.tar (for the user-mode cases)")
     p.add_argument("--update-golden", action="store_true",
                    help="rewrite the golden images of the screen cases from this boot")
     p.add_argument("case", choices=sorted(runnable))
@@ -347,7 +353,7 @@ def main(cases, benchmarks=None):
     with tempfile.TemporaryDirectory(prefix="ember-case-") as work:
         try:
             runnable[args.case](Context(args.loader, args.kernel, work, args.term,
-                                        args.update_golden))
+                                        args.update_golden, args.initrd))
         except Failure as e:
             print("FAIL: %s" % e)
             sys.exit(1)

@@ -156,7 +156,7 @@ def case_serial(ctx):
         check_editing(sh)
         terminal.send("shutdown\r")
 
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel)
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd)
     result = harness.boot(image, interact=interact, serial_input=True, timeout=180)
     print(result.serial[-3000:])
     expect_clean_poweroff(result)

@@ -33,7 +33,8 @@ from harness import Failure, expect  # noqa: E402
 
 
 def boot_all_tests(ctx, cpus, tcg_threads="auto", cmdline="test=all", **machine):
-    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline)
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline=cmdline,
+                               initrd=ctx.initrd)
     result = harness.boot(image, memory="1024M", cpus=cpus, tcg_threads=tcg_threads,
                           timeout=300, **machine)
     print(result.serial)

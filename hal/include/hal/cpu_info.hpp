@@ -35,6 +35,9 @@ struct CpuInfo {
   bool pat;                                    // CPUID.1:EDX[16]
   bool nx;                                     // CPUID.80000001H:EDX[20]
   bool huge_pages_1g;                          // CPUID.80000001H:EDX[26]
+  bool smep;                                   // CPUID.(EAX=7,ECX=0):EBX[7]
+  bool smap;                                   // CPUID.(EAX=7,ECX=0):EBX[20]
+  bool umip;                                   // CPUID.(EAX=7,ECX=0):ECX[2]
   u8 physical_address_bits;                    // CPUID.80000008H:EAX[7:0]; 36 without it
 
   static CpuInfo decode(const CpuidSnapshot& leaves);

@@ -13,10 +13,12 @@
 
 namespace hal::gdt {
 
-// Selectors. 0x18 and 0x20 are left free for the user data/code pair SYSRET needs
-// (STAR-based: user data = base + 8, user code = base + 16; SDM Vol. 2B, SYSRET).
+// Selectors. The user pair is in the order SYSRET needs: with IA32_STAR[63:48] = 0x10,
+// SYSRET loads SS = 0x10 + 8 and CS = 0x10 + 16, each with RPL 3 (SDM Vol. 2B, SYSRET).
 inline constexpr u16 kKernelCode = 0x08;
 inline constexpr u16 kKernelData = 0x10;
+inline constexpr u16 kUserData = 0x18 | 3;
+inline constexpr u16 kUserCode = 0x20 | 3;
 inline constexpr u16 kTss = 0x28;  // a 16-byte system descriptor (slots 5 and 6)
 
 // IST slots (1-based, as in the IDT gate's IST field).
@@ -42,7 +44,7 @@ static_assert(sizeof(Tss) == 104);
 // One CPU's GDT and TSS: each CPU needs its own, since the TSS descriptor is marked busy
 // when loaded and the IST stacks must not be shared.
 struct CpuTables {
-  u64 gdt[7];  // null, code, data, (user data), (user code), TSS low, TSS high
+  u64 gdt[7];  // null, code, data, user data, user code, TSS low, TSS high
   Tss tss;
 };
 
@@ -54,6 +56,11 @@ void load(CpuTables& tables, const u64 (&ist_tops)[kIstCount]);
 // Points IST slot `ist` of a loaded TSS at a new stack; it takes effect at the next interrupt
 // on that slot. Context: the CPU that owns `tables`, interrupts off.
 void set_ist(CpuTables& tables, u8 ist, u64 top);
+
+// Points RSP0 of a loaded TSS at `top`: the stack the CPU switches to when an interrupt or
+// exception arrives in ring 3 (SDM Vol. 3A §8.7). The scheduler sets it to the running
+// thread's kernel stack. Context: the CPU that owns `tables`, interrupts off.
+void set_rsp0(CpuTables& tables, u64 top);
 
 // The bootstrap CPU's tables and IST stacks, in .bss: kernel_main loads them first thing
 // (the loader leaves the firmware's GDT in place, and its memory is not mapped in the

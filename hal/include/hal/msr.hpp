@@ -28,7 +28,12 @@ namespace msr {
 inline constexpr u32 kApicBase = 0x1B;       // IA32_APIC_BASE
 inline constexpr u32 kTscDeadline = 0x6E0;   // IA32_TSC_DEADLINE
 inline constexpr u32 kGsBase = 0xC000'0101;  // IA32_GS_BASE: the GS segment's base in 64-bit mode
-inline constexpr u32 kX2ApicFirst = 0x800;   // x2APIC registers: 0x800 + (xAPIC offset >> 4)
+// SYSCALL/SYSRET (SDM Vol. 3A §5.8.8): selectors, entry point, RFLAGS mask.
+inline constexpr u32 kStar = 0xC000'0081;          // IA32_STAR
+inline constexpr u32 kLstar = 0xC000'0082;         // IA32_LSTAR: the 64-bit entry point
+inline constexpr u32 kFmask = 0xC000'0084;         // IA32_FMASK: RFLAGS bits SYSCALL clears
+inline constexpr u32 kKernelGsBase = 0xC000'0102;  // IA32_KERNEL_GS_BASE: SWAPGS's other half
+inline constexpr u32 kX2ApicFirst = 0x800;         // x2APIC registers: 0x800 + (xAPIC offset >> 4)
 inline constexpr u32 kX2ApicLast = 0x8FF;
 }  // namespace msr
 

@@ -32,8 +32,15 @@ struct Region {
   }
 };
 
-// [0, 2^47): user space (nothing is mapped there yet; null dereferences fault).
+// [0, 2^47): user space, each process's own (docs/processes.md). Nothing is mapped below
+// the user image window, so null dereferences fault in user mode too.
 inline constexpr Region kUserSpace{"user space", 0, 0x0000'8000'0000'0000ull};
+// Where a user program's segments may lie: from 4 MiB up to 4 GiB.
+inline constexpr Region kUserImage{"the user image window", 0x40'0000ull,
+                                   4 * libk::GiB - 0x40'0000ull};
+// The top of a process's stack: one page below the end of user space, so that the page
+// holding the highest user address stays unmapped.
+inline constexpr u64 kUserStackTop = 0x0000'7fff'ffff'0000ull;
 
 // All physical memory (and MMIO below 4 GiB), virt = phys + base. 64 TiB reserved.
 inline constexpr Region kDirectMap{"the direct map", 0xffff'8000'0000'0000ull, 64 * libk::TiB};

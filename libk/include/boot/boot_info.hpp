@@ -129,6 +129,7 @@ constexpr const char* secure_boot_state_name(SecureBootState s) {
 // (docs/secure-boot.md); BootInfo::verified_files holds these bits.
 inline constexpr u32 kVerifiedKernel = 1u << 0;
 inline constexpr u32 kVerifiedConfig = 1u << 1;
+inline constexpr u32 kVerifiedModules = 1u << 2;  // every boot module (the initrd)
 
 struct BootInfo {
   u64 magic;

@@ -117,6 +117,10 @@ enum class Problem : u8 {
   RelocationBadType,
   RelocationWithSymbol,
   RelocationOutsideData,
+  // User programs (validate_user_program).
+  NotStaticExecutable,
+  SegmentOutsideUserWindow,
+  HasDynamicSegment,
 };
 
 struct Error {
@@ -170,6 +174,15 @@ struct LoadPlan {
 };
 
 Result<LoadPlan, Error> validate_kernel(Bytes file, const Limits& limits = {});
+
+// A user program (docs/processes.md): a static executable (ET_EXEC) linked to run where it
+// is, every PT_LOAD segment inside the user image window (boot/address_space.hpp), no
+// PT_INTERP and no PT_DYNAMIC (nothing to link or relocate), W^X, no two segments with
+// different permissions on one page, the entry point in an executable segment. The plan has
+// no relocations.
+inline constexpr Limits kUserLimits{
+    .max_file_size = 64 * MiB, .max_image_span = 64 * MiB, .max_program_headers = 32};
+Result<LoadPlan, Error> validate_user_program(Bytes file, const Limits& limits = kUserLimits);
 
 // Applies the plan's relocations for a kernel placed `slide` bytes from its link address.
 // `image` holds the loaded segments, image[0] being the byte linked at plan.image_begin

@@ -79,6 +79,12 @@ class Dispatcher {
   Status execute(StringView line, Sink& out, void* context = nullptr) const;
 
   const Command* find(StringView name) const;
+  // What runs a line whose first word is not a command (the kernel shell: a program from the
+  // initrd). It gets every word, the command name first; returning Unknown makes the
+  // dispatcher report an unknown command as it does without a fallback.
+  using Fallback = Status (*)(Span<const StringView> words, Sink& out, void* context);
+  void set_fallback(Fallback fallback) { fallback_ = fallback; }
+
   // The known command closest to `name` (a prefix of it, or within a small edit
   // distance), or nullptr.
   const Command* closest(StringView name) const;
@@ -94,6 +100,7 @@ class Dispatcher {
   void report_unknown(StringView name, Sink& out) const;
 
   Span<const Command> commands_;
+  Fallback fallback_ = nullptr;
 };
 
 }  // namespace libk::shell

@@ -1,0 +1,45 @@
+// A process's address space (docs/processes.md): its own top-level page table whose kernel
+// half (entries 256-511) is a copy of the kernel's, filled once at boot and never changed
+// (vm::fill_kernel_half), and a user half of 4 KiB pages, each backed by its own frame.
+//
+// Context: thread. Not shared between threads: the process that owns it builds it (spawn)
+// and tears it down (exit) while no CPU runs on it.
+#pragma once
+
+#include <hal/paging.hpp>
+#include <libk/optional.hpp>
+#include <libk/result.hpp>
+
+namespace kernel::proc {
+
+class AddressSpace {
+ public:
+  constexpr AddressSpace() = default;
+
+  // A fresh top-level table with the kernel half shared; false when out of memory.
+  [[nodiscard]] bool create();
+  bool live() const { return root_ != 0; }
+  u64 root() const { return root_; }
+
+  // Maps a zeroed frame at the user page `virt` (or, if it is mapped already, keeps it) and
+  // returns its physical address. `perms.user` is forced on.
+  libk::Result<u64, hal::paging::MapError> map_page(u64 virt, hal::paging::Permissions perms);
+  // Marks [virt, virt + size) as guard pages (the stack's gap).
+  libk::Result<void, hal::paging::MapError> map_guard(u64 virt, u64 size);
+  libk::Optional<hal::paging::Translation> translate(u64 virt);
+
+  // Frees every user page, every table of the user half and the top-level table. The
+  // caller's CPU must not have it in CR3 (Scheduler::leave_address_space), and no other does.
+  void destroy();
+
+  // User pages mapped, and table frames (the top level included) it holds.
+  u64 pages() const { return pages_; }
+  u64 tables() const { return tables_; }
+
+ private:
+  u64 root_ = 0;
+  u64 pages_ = 0;
+  u64 tables_ = 0;
+};
+
+}  // namespace kernel::proc

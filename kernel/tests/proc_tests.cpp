@@ -1,0 +1,226 @@
+// In-kernel tests of user processes (docs/processes.md), run by test=all on boots that have
+// the initrd (tests/qemu: boot-sata, the smp and matrix boots): spawn, exit and wait with
+// memory back at its baseline, the shared kernel half, user copies refusing bad pointers
+// through the exception-fixup table, system-call argument checks. And the benchmark
+// bench.proc.null_syscall_vs_yield (KTEST_MANUAL).
+#include <abi/syscalls.hpp>
+
+#include <hal/cpu.hpp>
+#include <hal/paging_audit.hpp>
+#include <hal/user_mode.hpp>
+
+#include "boot.hpp"
+#include "ktest.hpp"
+#include "log.hpp"
+#include "memory/heap.hpp"
+#include "memory/kernel_tables.hpp"
+#include "memory/pmm.hpp"
+#include "memory/vm.hpp"
+#include "proc/address_space.hpp"
+#include "proc/initrd.hpp"
+#include "proc/process.hpp"
+#include "proc/user_memory.hpp"
+#include "sched/scheduler.hpp"
+#include "sched/wait_queue.hpp"
+#include "time.hpp"
+
+namespace kernel {
+
+namespace {
+
+using libk::StringView;
+
+// Threads that belong to a process, including exited ones the scheduler has not freed yet.
+u64 user_threads() {
+  u64 count = 0;
+  thread::for_each(
+      [](const Thread& t, void* c) {
+        if (t.process() != nullptr) ++*static_cast<u64*>(c);
+      },
+      &count);
+  return count;
+}
+
+void nothing(void*) {}
+
+// Frames free once every process thread is gone and every empty slab and retired stack went
+// back. An exited thread leaves the thread list when the next thread runs on its CPU, but
+// its stack is freed only by the next thread::create (Scheduler::reap): one is made here.
+u64 settled_free_frames() {
+  u64 deadline = time::now_ns() + 2 * time::kNsPerSecond;
+  while (user_threads() != 0 && time::now_ns() < deadline) thread::sleep_for(time::kNsPerMs);
+  auto reaper = thread::create("reap", nothing, nullptr);
+  VERIFY(reaper.ok());
+  thread::join(*reaper.value());
+  log::wait_screen_drawn();
+  heap::trim();
+  vm::purge();
+  pmm::drain_cache();
+  return pmm::stats().free_frames;
+}
+
+// Spawns `path` with argv `args...` and waits for it: its exit status.
+template <typename... Args>
+libk::Result<i64, abi::Error> run(StringView path, Args... args) {
+  StringView argv[] = {StringView(args)..., ""};  // the last entry only keeps it non-empty
+  auto pid = proc::spawn(path, {argv, sizeof...(Args)}, proc::kKernelParent);
+  if (!pid) return libk::unexpected(pid.error());
+  return proc::wait(pid.value(), proc::kKernelParent);
+}
+
+// A TrapFrame as the SYSCALL entry would build it, for calling the dispatcher from a kernel
+// thread (whose user half is empty: every user pointer is bad).
+i64 syscall(abi::Syscall number, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0) {
+  hal::TrapFrame f{};
+  f.rax = u64(number);
+  f.rdi = a0, f.rsi = a1, f.rdx = a2;
+  f.vector = SYSCALL_VECTOR;
+  hal_syscall_dispatch(&f);
+  return i64(f.rax);
+}
+
+}  // namespace
+
+KTEST("proc.initrd.holds_the_programs") {
+  KEXPECT(initrd::present());
+  KEXPECT(initrd::find("/bin/hello"));
+  KEXPECT(initrd::find("bin/crash"));
+  KEXPECT(initrd::find("/bin/syscallbench"));
+  KEXPECT(!initrd::find("/bin"));  // a directory is not a program
+  KEXPECT(!initrd::find("/bin/nothing"));
+}
+
+KTEST("proc.spawn.exit_status_comes_back") {
+  auto hello = run("/bin/hello", "hello", "x");
+  KEXPECT(hello.ok() && hello.value() == 0);
+  auto usage = run("/bin/crash", "crash");  // no mode: prints its usage, exits 2
+  KEXPECT(usage.ok() && usage.value() == 2);
+  auto fault = run("/bin/crash", "crash", "null-read");  // #PF: 128 + 14
+  KEXPECT(fault.ok() && fault.value() == 142);
+}
+
+KTEST("proc.spawn.bad_requests_are_errors") {
+  KEXPECT(run("/bin/nothing").error() == abi::Error::NoEntry);
+  KEXPECT(run("/bin").error() == abi::Error::NoEntry);
+  StringView many[abi::kMaxArgs + 1];
+  for (auto& a : many) a = "x";
+  auto pid = proc::spawn("/bin/hello", {many, abi::kMaxArgs + 1}, proc::kKernelParent);
+  KEXPECT(!pid && pid.error() == abi::Error::TooBig);
+  KEXPECT(proc::wait(12345, proc::kKernelParent).error() == abi::Error::NoChild);
+}
+
+// Every frame and page table a process had comes back: 100 spawn/exit/wait cycles (a tenth of
+// them ending in a fault) leave the free frames where they were after a first cycle.
+KTEST("proc.spawn.hundred_cycles_free_every_frame") {
+  // Measured with every process thread gone, after one cycle for first-use allocations
+  // (slabs, magazines).
+  KEXPECT(run("/bin/hello", "hello").ok());
+  u64 before = settled_free_frames();
+  u64 faulted = proc::stats().faulted;
+  for (u32 i = 0; i < 100; ++i) {
+    auto r =
+        i % 10 == 0 ? run("/bin/crash", "crash", "stack-overflow") : run("/bin/hello", "hello");
+    if (!KEXPECT(r.ok())) return;
+  }
+  KEXPECT_EQ(proc::stats().faulted - faulted, u64{10});
+  KEXPECT_EQ(settled_free_frames(), before);
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), u64{0});
+}
+
+// A process's tables grant user access to nothing in the kernel half (the audit the kernel
+// runs on its own tables at boot, here on an address space with a user page and a guard).
+KTEST("proc.address_space.no_user_access_to_the_kernel_half") {
+  proc::AddressSpace space;
+  if (!KEXPECT(space.create())) return;
+  KEXPECT(space.map_page(0x40'0000, {.writable = true}).ok());
+  KEXPECT(space.map_guard(0x3f'0000, libk::kPageSize).ok());
+  KEXPECT(!space.map_page(0xffff'8000'0000'0000, {}).ok());  // not a user page
+  vm::detail::PmmTableMemory memory;
+  auto audit = hal::paging::audit_tables(memory, space.root());
+  KEXPECT(!audit.finding);
+  KEXPECT(audit.leaves > 1);  // the kernel half is there, shared
+  auto top = boot_info::physical_to_virtual<u64>(space.root());
+  auto kernel = boot_info::physical_to_virtual<u64>(vm::kernel_root());
+  for (u32 i = 256; i < 512; ++i) KEXPECT_EQ(top[i], kernel[i]);
+  KEXPECT_EQ(space.pages(), u64{1});
+  space.destroy();
+  KEXPECT(!space.live());
+}
+
+// Bad user pointers give EFAULT, through the range check or the fixup table.
+KTEST("proc.user_memory.bad_pointers_are_errors") {
+  u8 buffer[16] = {};
+  // Not mapped in a kernel thread's address space: the copy faults and its fixup returns.
+  KEXPECT(proc::copy_from_user(buffer, 0x40'0000, 8).error() == abi::Error::Fault);
+  KEXPECT(proc::copy_to_user(0x40'0000, buffer, 8).error() == abi::Error::Fault);
+  char name[8];
+  KEXPECT(proc::copy_string_from_user(name, 0x1000, sizeof(name)).error() == abi::Error::Fault);
+  // Kernel addresses and ranges that leave user space never reach the copy.
+  u64 kernel = reinterpret_cast<u64>(buffer);
+  KEXPECT(proc::copy_from_user(buffer, kernel, 8).error() == abi::Error::Fault);
+  KEXPECT(proc::copy_from_user(buffer, 0x7fff'ffff'fff8, 16).error() == abi::Error::Fault);
+  KEXPECT(proc::copy_from_user(buffer, ~u64{0} - 4, 8).error() == abi::Error::Fault);
+  KEXPECT(proc::copy_to_user(0x8000'0000'0000, buffer, 1).error() == abi::Error::Fault);
+}
+
+KTEST("proc.syscalls.arguments_are_checked") {
+  KEXPECT_EQ(syscall(abi::Syscall(999)), i64(abi::Error::NoSys));
+  KEXPECT_EQ(syscall(abi::Syscall::Count), i64(abi::Error::NoSys));
+  KEXPECT_EQ(syscall(abi::Syscall::Write, 7, 0x40'0000, 1), i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::Write, 1, 0x40'0000, u64(-1)), i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::Write, 1, 0xffff'8000'0000'0000, 8), i64(abi::Error::Fault));
+  KEXPECT_EQ(syscall(abi::Syscall::Write, 1, 0x40'0000, 8), i64(abi::Error::Fault));
+  KEXPECT_EQ(syscall(abi::Syscall::Write, 1, 0x40'0000, 0), 0);
+  KEXPECT_EQ(syscall(abi::Syscall::Spawn, 0x40'0000, 0), i64(abi::Error::Fault));
+  KEXPECT_EQ(syscall(abi::Syscall::Wait, 0, 0), i64(abi::Error::NoChild));
+  KEXPECT_EQ(syscall(abi::Syscall::Wait, 5, 0x10), i64(abi::Error::Fault));
+  KEXPECT_EQ(syscall(abi::Syscall::GetPid), i64(proc::kKernelParent));
+}
+
+// --- Benchmark ------------------------------------------------------------------------------
+
+namespace {
+
+constexpr u64 kRounds = 20'000;
+constinit WaitQueue gate;
+constinit bool go = false;
+
+void yielder(void*) {
+  gate.wait_until([] { return go; });
+  for (u64 i = 0; i < kRounds; ++i) thread::yield();
+}
+
+// Cycles for one yield round trip between two kernel threads on this CPU: A yields to B,
+// B yields back to A.
+u64 yield_round_trip() {
+  ThreadOptions o;
+  o.priority = sched::kDefaultPriority + 1;
+  o.slice_ns = time::kNsPerSecond;
+  o.cpu = thread::current().cpu();
+  go = false;
+  auto a = thread::create("yield-a", yielder, nullptr, o);
+  auto b = thread::create("yield-b", yielder, nullptr, o);
+  VERIFY(a && b);
+  u64 start = hal::cpu::rdtsc();
+  go = true;
+  gate.wake_all();
+  thread::join(*a.value());
+  thread::join(*b.value());
+  return (hal::cpu::rdtsc() - start) / kRounds;
+}
+
+}  // namespace
+
+KTEST_MANUAL("bench.proc.null_syscall_vs_yield") {
+  thread::set_affinity(thread::current(), thread::current().cpu());
+  auto syscall = run("/bin/syscallbench", "syscallbench", "20000");
+  if (!KEXPECT(syscall.ok() && syscall.value() > 0)) return;
+  u64 yield = yield_round_trip();
+  u64 ratio_x1000 = u64(syscall.value()) * 1000 / (yield ? yield : 1);
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.null_syscall: {} cycles per round trip; kernel yield round trip "
+                  "{} cycles; ratio {}.{:03}\n",
+                  syscall.value(), yield, ratio_x1000 / 1000, ratio_x1000 % 1000);
+}
+
+}  // namespace kernel

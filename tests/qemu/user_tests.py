@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""QEMU+OVMF tests of user mode (docs/processes.md): programs from the initrd run from the
+shell, and every deliberate fault ends only its process.
+
+  user_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf --initrd initrd.tar CASE
+
+shell-1cpu        on QEMU's default CPU (qemu64: no SMEP, SMAP or UMIP)
+shell-2cpu-max    on -cpu max (SMEP, SMAP and UMIP on) with 2 CPUs
+        Each boots with the initrd as \\boot\\initrd.tar, runs `hello a b` (greets with its pid and
+        arguments), then `crash MODE` for every mode: each must end with a report naming the
+        program, the exception and the address, and the shell must come back (the kernel
+        survived); `crash bad-pointer` must get EFAULT from write() instead of faulting;
+        an unknown program is still "command not found". Then `hello` again and `shutdown`.
+
+bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
+        bench.proc.null_syscall_vs_yield: cycles per getpid round trip from ring 3 against
+        a yield round trip between two kernel threads, in one boot, with the ratio.
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Failure  # noqa: E402
+from shell_session import Shell, expect_in  # noqa: E402
+
+# mode: the report's pattern after "user: process N (crash) killed: ".
+CRASHES = {
+    "null-read": r"#PF \(page fault\) at 0x[0-9a-f]+, address 0x0: .*not mapped.*user mode",
+    "kernel-read": r"#PF \(page fault\) at 0x[0-9a-f]+, address 0xffff800000100000: .*user",
+    "kernel-write": r"#PF \(page fault\) at 0x[0-9a-f]+, address 0xffff800000100000: .*write",
+    "privileged": r"#GP \(general protection\) at 0x[0-9a-f]+, error code 0x0",
+    "ud": r"#UD \(invalid opcode\) at 0x[0-9a-f]+",
+    "divide": r"#DE \(divide error\) at 0x[0-9a-f]+",
+    "exec-stack": r"#PF \(page fault\) at 0x7fff[0-9a-f]+, address 0x7fff[0-9a-f]+: .*no-execute",
+    "stack-overflow": r"#PF \(page fault\) at 0x[0-9a-f]+, address 0x7fff[0-9a-f]+: guard page",
+    "sse": r"#UD \(invalid opcode\) at 0x[0-9a-f]+",
+}
+
+
+def check_session(sh):
+    out = sh.run("hello a b")
+    m = re.search(r"^hello from user mode: pid (\d+), args: a b$", out, re.MULTILINE)
+    if not m:
+        raise Failure("hello did not greet with its pid and arguments:\n" + out)
+    first_pid = int(m.group(1))
+    for mode, pattern in CRASHES.items():
+        out = sh.run("crash " + mode, timeout=120)
+        expect_in(out, r"^crash: %s$" % re.escape(mode), "crash %s started" % mode)
+        expect_in(out, r"user: process \d+ \(crash\) killed: " + pattern, "the %s report" % mode)
+        expect_in(out, r"user:   rip 0x[0-9a-f]+ rflags", "the %s registers" % mode)
+        expect_in(out, r"^crash: exit status \d+$", "the shell saw crash %s end" % mode)
+        print("PASS: crash %s ended the process only" % mode)
+    out = sh.run("crash bad-pointer")
+    expect_in(out, r"^crash: write\(kernel pointer\) = -14, write\(null page\) = -14$",
+              "EFAULT for bad pointers")
+    expect_in(sh.run("nosuchprogram"), r"nosuchprogram: command not found", "unknown names")
+    out = sh.run("hello")
+    m = re.search(r"^hello from user mode: pid (\d+)$", out, re.MULTILINE)
+    if not m or int(m.group(1)) <= first_pid:
+        raise Failure("the last hello did not get a new pid:\n" + out)
+    expect_in(sh.run("echo still here"), r"^still here$", "the shell after every crash")
+
+
+def shell_case(cpus, cpu=None, protections="absent"):
+    def case(ctx):
+        def interact(qmp, read_serial, terminal):
+            sh = Shell(qmp, read_serial, terminal)
+            sh.wait_ready()
+            check_session(sh)
+            terminal.send("shutdown\r")
+
+        image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd)
+        machine = {"cpu": cpu} if cpu else {}
+        result = harness.boot(image, interact=interact, serial_input=True, timeout=300,
+                              cpus=cpus, **machine)
+        print(result.serial[-6000:])
+        harness.expect(result, r"^initrd: \d+ bytes, 4 entries", "the initrd found")
+        harness.expect_absent(result, r"PANIC|panic:", "a kernel panic")
+        harness.expect(result, r"^user mode: SYSCALL entry ready; SMEP {0}, SMAP {0}, UMIP {0}$"
+                       .format(protections), "SMEP/SMAP/UMIP " + protections)
+        if result.timed_out or result.exit_code != 0:
+            raise Failure("no clean power-off (exit %s, timed out %s)"
+                          % (result.exit_code, result.timed_out))
+    return case
+
+
+def case_bench(ctx):
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd,
+                               cmdline="test=bench.proc.null_syscall_vs_yield")
+    result = harness.boot(image, timeout=180)
+    harness.expect_tests_passed(result)
+    line = re.search(r"^KBENCH proc\.null_syscall: .*$", result.serial, re.MULTILINE)
+    if not line:
+        print(result.serial)
+        raise Failure("no KBENCH proc.null_syscall line")
+    print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
+    print("  " + line.group(0))
+
+
+CASES = {
+    "shell-1cpu": shell_case(1),
+    "shell-2cpu-max": shell_case(2, "max", "on"),
+}
+BENCHMARK_CASES = {"bench": case_bench}  # meson: the benchmark user-bench
+
+if __name__ == "__main__":
+    harness.main(CASES, BENCHMARK_CASES)

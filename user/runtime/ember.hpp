@@ -1,0 +1,34 @@
+// The user-space runtime every program in user/programs links with: system-call wrappers
+// (abi/syscalls.hpp) and a few string and output helpers. Freestanding C++: no libc, no
+// exceptions, no floating point (built -mgeneral-regs-only: the kernel does not save FPU/SSE
+// state per thread yet, docs/processes.md).
+#pragma once
+
+#include <abi/syscalls.hpp>
+
+extern "C" i64 ember_syscall(u64 number, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0,
+                             u64 a4 = 0);
+
+// Each program defines it; its result is the exit status.
+int main(int argc, char** argv);
+
+namespace ember {
+
+[[noreturn]] void exit(i64 status);
+i64 write(int fd, const void* buffer, usize length);
+i64 getpid();
+i64 yield();
+// argv: null-terminated; argv[0] is the program's name by convention.
+i64 spawn(const char* path, const char* const* argv);
+// Waits for child `pid`; its exit status goes to *status (may be null).
+i64 wait(i64 pid, i64* status);
+
+usize strlen(const char* s);
+bool streq(const char* a, const char* b);
+// Writes to descriptor 1.
+void print(const char* s);
+void print_u64(u64 value);
+void print_i64(i64 value);
+void print_hex(u64 value);
+
+}  // namespace ember

@@ -1,0 +1,93 @@
+#include "ember.hpp"
+
+namespace ember {
+
+void exit(i64 status) {
+  ember_syscall(u64(abi::Syscall::Exit), u64(status));
+  __builtin_trap();  // exit does not return
+}
+
+i64 write(int fd, const void* buffer, usize length) {
+  return ember_syscall(u64(abi::Syscall::Write), u64(fd), reinterpret_cast<u64>(buffer), length);
+}
+
+i64 getpid() { return ember_syscall(u64(abi::Syscall::GetPid)); }
+i64 yield() { return ember_syscall(u64(abi::Syscall::Yield)); }
+
+i64 spawn(const char* path, const char* const* argv) {
+  return ember_syscall(u64(abi::Syscall::Spawn), reinterpret_cast<u64>(path),
+                       reinterpret_cast<u64>(argv));
+}
+
+i64 wait(i64 pid, i64* status) {
+  return ember_syscall(u64(abi::Syscall::Wait), u64(pid), reinterpret_cast<u64>(status));
+}
+
+usize strlen(const char* s) {
+  usize n = 0;
+  while (s[n]) ++n;
+  return n;
+}
+
+bool streq(const char* a, const char* b) {
+  while (*a && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+void print(const char* s) { write(1, s, strlen(s)); }
+
+void print_u64(u64 value) {
+  char buf[24];
+  usize i = sizeof(buf);
+  do {
+    buf[--i] = char('0' + value % 10);
+    value /= 10;
+  } while (value);
+  write(1, buf + i, sizeof(buf) - i);
+}
+
+void print_i64(i64 value) {
+  if (value < 0) {
+    write(1, "-", 1);
+    print_u64(u64(0) - u64(value));
+  } else {
+    print_u64(u64(value));
+  }
+}
+
+void print_hex(u64 value) {
+  char buf[18] = {'0', 'x'};
+  for (int i = 0; i < 16; ++i) buf[2 + i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
+  write(1, buf, sizeof(buf));
+}
+
+}  // namespace ember
+
+extern "C" {
+
+// The stack protector's canary (-mstack-protector-guard=global) and its failure path. A fixed
+// value: the kernel passes no random bits to programs yet.
+constinit u64 __stack_chk_guard = 0x5c0f'fee5'eed0'e3b7ull;
+
+[[noreturn]] void __stack_chk_fail() {
+  ember::print("stack smashing detected\n");
+  ember::exit(127);
+}
+
+// What the compiler may call for struct copies and zeroing.
+void* memcpy(void* dst, const void* src, usize n) {
+  auto* d = static_cast<u8*>(dst);
+  auto* s = static_cast<const u8*>(src);
+  for (usize i = 0; i < n; ++i) d[i] = s[i];
+  return dst;
+}
+
+void* memset(void* dst, int value, usize n) {
+  auto* d = static_cast<u8*>(dst);
+  for (usize i = 0; i < n; ++i) d[i] = u8(value);
+  return dst;
+}
+
+[[noreturn]] void ember_start(int argc, char** argv) { ember::exit(main(argc, argv)); }
+
+}  // extern "C"

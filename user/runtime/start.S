@@ -1,0 +1,31 @@
+// A user program's first instruction (the ELF entry point). The kernel enters here in ring 3
+// with rdi = argc, rsi = argv (an array of argc string pointers and a null, on the stack),
+// rsp 16-byte aligned and every other register zero (docs/processes.md, "Start-up").
+
+    .section .text.entry, "ax", @progbits
+    .globl _start
+    .type _start, @function
+_start:
+    xorl %ebp, %ebp             // ends frame-pointer backtraces
+    call ember_start            // (argc, argv): runs main, then exits with its status
+    ud2                         // ember_start never returns
+    .size _start, . - _start
+
+// i64 ember_syscall(u64 number, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4): the System V call
+// moved to the kernel's convention (abi/syscalls.hpp): number in rax, the fourth argument in
+// r10 because SYSCALL takes rcx.
+    .text
+    .globl ember_syscall
+    .type ember_syscall, @function
+ember_syscall:
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    movq %rdx, %rsi
+    movq %rcx, %rdx
+    movq %r8, %r10
+    movq %r9, %r8
+    syscall
+    ret
+    .size ember_syscall, . - ember_syscall
+
+    .section .note.GNU-stack, "", @progbits
