@@ -32,7 +32,7 @@ FACTORS = {
     "disk": ["sata", "usb", "virtio", "nvme"],
     "display": ["std", "bochs", "virtio", "none"],
     "memory": ["128M", "8G"],
-    "cpus": [1, 4],
+    "cpus": [1, 2, 4, 8],
 }
 
 # (machine, disk, display, memory, cpus): a pairwise covering array (see --check-pairs),
