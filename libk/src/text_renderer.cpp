@@ -43,7 +43,7 @@ bool TextRenderer::init(const FramebufferView& fb, const psf::Font& font, const 
   stride_ = columns * font.width;
   width_mask_ = ~0u << (32 - font.width);
   line_rows_ = font.height >= 32 ? 2 : 1;
-  presented_origin_ = 0;
+  presented_scrolls_ = 0;
   full_copy_needed_ = true;
   margins_needed_ = true;
   cursor_drawn_ = false;
@@ -202,7 +202,7 @@ TextRenderer::Stats TextRenderer::present_view(Terminal& terminal) {
   copy_slots(0, origin, rows_ - origin, stats);
   stats.full_frame = true;
   presented_view_ = terminal.view_offset();
-  presented_origin_ = origin;
+  presented_scrolls_ = grid.scrolls();
   full_copy_needed_ = false;
   return stats;
 }
@@ -221,7 +221,7 @@ TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
   }
   update_cursor(terminal);
   u32 origin = grid.origin();
-  bool full = full_copy_needed_ || origin != presented_origin_;
+  bool full = full_copy_needed_ || grid.scrolls() != presented_scrolls_;
   for (u32 s = 0; s < rows_; ++s) {
     RowDamage d = grid.slot_damage(s);
     if (d.empty()) continue;
@@ -238,7 +238,7 @@ TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
   if (full) {
     copy_slots(origin, rows_ - origin, 0, stats);
     copy_slots(0, origin, rows_ - origin, stats);
-    presented_origin_ = origin;
+    presented_scrolls_ = grid.scrolls();
     full_copy_needed_ = false;
     stats.full_frame = true;
   }

@@ -147,6 +147,20 @@ TEST_CASE("Several scrolls between two presents cost one frame copy", "[renderer
   CHECK(o.stats.copies <= 2);  // the ring in two straight runs
 }
 
+TEST_CASE("A screenful of scrolls that brings the ring's origin back copies one frame",
+          "[renderer][damage]") {
+  for (uint32_t lines : {kRows, 2 * kRows, 2 * kRows + 1}) {
+    std::string step;
+    for (uint32_t i = 0; i < lines; ++i) step += "\nscrolled " + std::to_string(i);
+    Outcome o = present_step(writes(kFull), writes(step));
+    INFO(lines << " lines; " << o.first_difference);
+    CHECK(o.same);
+    CHECK(o.stats.full_frame);
+    CHECK(o.bytes == kFrameBytes);
+    CHECK(o.stats.copies <= 2);
+  }
+}
+
 TEST_CASE("A write after a presented scroll copies only its row again", "[renderer][damage]") {
   Outcome o = present_step(writes(std::string(kFull) + "\nnew"), writes("er"));
   INFO(o.first_difference);
