@@ -207,6 +207,14 @@ TextRenderer::Stats TextRenderer::present_view(Terminal& terminal) {
   return stats;
 }
 
+// The same decisions as present() below makes, in the same order.
+bool TextRenderer::full_frame_pending(const Terminal& terminal) const {
+  if (!ready()) return false;
+  if (terminal.view_offset() != presented_view_) return true;  // into, within or out of the view
+  if (presented_view_ != 0) return false;                      // the same view: nothing to do
+  return full_copy_needed_ || terminal.grid().scrolls() != presented_scrolls_;
+}
+
 TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
   Stats stats;
   if (!ready()) return stats;

@@ -78,6 +78,10 @@ class TextRenderer {
   // to the framebuffer.
   Stats present(Terminal& terminal);
 
+  // Whether present(terminal) would copy the whole frame now (the grid scrolled, the view
+  // moved, or invalidate() was called), without drawing anything: for pacing (FramePacer).
+  bool full_frame_pending(const Terminal& terminal) const;
+
   // Forgets what the framebuffer holds: the next present() redraws and copies everything,
   // margins included (after someone else drew on the screen).
   void invalidate(Terminal& terminal);
