@@ -106,6 +106,7 @@ u32 max_cpus(const libk::CommandLine& cmdline) {
   time::init();                  // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  console::pace_presents();    // a burst of scrolling output is shown once per frame time
   ipi::init();                 // reschedule and call-function IPIs
   Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread
   log::start_screen_writer();  // a thread draws the log on the screen from here on
