@@ -341,8 +341,11 @@ class RatioReporter : public benchmark::ConsoleReporter {
                   name.rfind("scroll_blit/", 0) == 0 ? "; target <= 1.2x" : "");
     }
     for (const auto& [name, rate] : rates_) {
-      if (name.rfind("render/", 0) == 0)
-        std::printf("  %s: %.0f MB/s of text; target >= 100\n", name.c_str(), rate / 1e6);
+      if (name.rfind("render/", 0) == 0)  // the target is for the whole text, one present
+        std::printf("  %s: %.0f MB/s of text%s\n", name.c_str(), rate / 1e6,
+                    name.find("/" + std::to_string(kTextBytes)) != std::string::npos
+                        ? "; target >= 100"
+                        : "");
       for (const auto& [prefix, how] : kSmallWrites) {
         if (name.rfind(prefix, 0) != 0) continue;
         std::printf("  %s: %.2f MB/s of 80-column lines, %s; ", name.c_str(), rate / 1e6, how);
