@@ -9,6 +9,7 @@
 #include <hal/exceptions.hpp>
 #include <hal/user_mode.hpp>
 
+#include "boot.hpp"
 #include "ktest.hpp"
 #include "memory/pmm.hpp"
 #include "proc/address_space.hpp"
@@ -194,6 +195,54 @@ KTEST("proc.memory.limits_are_errors") {
   KEXPECT_EQ(m.stats().areas, libk::MemoryAreas::kCapacity);
   KEXPECT(m.munmap(last + P, P).error() == Error::NoMemory);  // a split needs a slot
   KEXPECT(m.munmap(last, P).ok());                            // trimming needs none
+}
+
+namespace {
+
+// Takes free frames from the pool until only `keep` are left: a list threaded through the
+// blocks themselves (next block, order), so that holding them needs no memory.
+struct FrameHog {
+  u64 head = 0;
+  explicit FrameHog(u64 keep) {
+    pmm::drain_cache();
+    for (u32 order = 10; order-- > 0;) {
+      while (pmm::stats().free_frames >= keep + (u64{1} << order)) {
+        auto block = pmm::allocate(order);
+        if (!block) break;
+        u64* words = boot_info::physical_to_virtual<u64>(*block);
+        words[0] = head;
+        words[1] = order;
+        head = *block;
+      }
+    }
+  }
+  ~FrameHog() {
+    while (head != 0) {
+      const u64* words = boot_info::physical_to_virtual<u64>(head);
+      u64 next = words[0];
+      pmm::free(head, u32(words[1]));
+      head = next;
+    }
+  }
+};
+
+}  // namespace
+
+// The frame pool running dry in a demand fault ends the process (with the page-fault report
+// after "out of memory for the page at ..."), never the kernel; its frames come back.
+KTEST("proc.memory.out_of_frames_in_a_fault_ends_the_process") {
+  u64 user_pages = pmm::pages_owned_by(pmm::Owner::User);
+  u64 faulted = proc::stats().faulted;
+  i64 status = -1;
+  {
+    FrameHog hog(512);  // enough for spawn (image, tables, a kernel stack), not for 4096 pages
+    KEXPECT(pmm::stats().free_frames < 1024);
+    auto r = run("/bin/memtest", "memtest", "bench-fault", "4096");
+    if (r) status = r.value();
+  }
+  KEXPECT_EQ(status, i64{142});
+  KEXPECT_EQ(proc::stats().faulted - faulted, u64{1});
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), user_pages);
 }
 
 // --- Benchmark ------------------------------------------------------------------------------
