@@ -112,8 +112,8 @@ KTEST("proc.spawn.bad_requests_are_errors") {
 
 // Every frame and page table a process had comes back: 100 spawn/exit/wait cycles leave the
 // free frames where they were after a first cycle. A tenth of them end in a stack overflow
-// (256 demand-faulted stack pages), a tenth run memtest (brk, mmap, munmap, malloc), a tenth
-// touch freed memory and fault.
+// (256 demand-faulted stack pages), a tenth map, touch and unmap 64 pages (4 of those run all
+// of memtest: brk, mmap, munmap, malloc), a tenth touch freed memory and fault.
 KTEST("proc.spawn.hundred_cycles_free_every_frame") {
   // Measured with every process thread gone, after one cycle for first-use allocations
   // (slabs, magazines).
@@ -122,7 +122,8 @@ KTEST("proc.spawn.hundred_cycles_free_every_frame") {
   u64 faulted = proc::stats().faulted;
   for (u32 i = 0; i < 100; ++i) {
     auto r = i % 10 == 0   ? run("/bin/crash", "crash", "stack-overflow")
-             : i % 10 == 4 ? run("/bin/memtest", "memtest")
+             : i % 25 == 4 ? run("/bin/memtest", "memtest")
+             : i % 10 == 4 ? run("/bin/memtest", "memtest", "bench-fault", "64")
              : i % 10 == 7 ? run("/bin/memtest", "memtest", "use-after-free")
                            : run("/bin/hello", "hello");
     if (!KEXPECT(r.ok())) return;
