@@ -15,6 +15,7 @@
 #include "log.hpp"
 #include "memory/stacks.hpp"
 #include "panic.hpp"
+#include "proc/memory_areas.hpp"
 #include "proc/process.hpp"
 
 namespace kernel::exceptions {
@@ -46,6 +47,8 @@ bool user_fault(const hal::TrapFrame& f) {
 
 void fatal(hal::TrapFrame& f) {
   hal::ControlRegisters cr = crash::read_control_registers();
+  // A first touch of a process's heap, stack or mmap page: map it and retry the access.
+  if (!reporting && proc::demand_fault(f, cr.cr2)) return;
   if (user_fault(f) && !reporting) proc::fault_current(f, cr.cr2);
   // A user-memory copy that hit a bad page or address resumes at its fixup, which returns
   // an error (hal/x86/user_copy.S).

@@ -1,12 +1,15 @@
 #include "proc/address_space.hpp"
 
 #include <boot/address_space.hpp>
+#include <hal/cpu.hpp>
 #include <hal/registers.hpp>
 
 #include "boot.hpp"
+#include "memory/heap.hpp"
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
 #include "panic.hpp"
+#include "proc/memory_areas.hpp"
 
 namespace kernel::proc {
 
@@ -69,8 +72,14 @@ bool user_page(u64 virt) {
 
 bool AddressSpace::create() {
   VERIFY(root_ == 0);
+  memory_ = new (heap::nothrow) ProcessMemory(*this);
+  if (memory_ == nullptr) return false;
   auto frame = pmm::allocate(0, pmm::Owner::PageTable);
-  if (!frame) return false;
+  if (!frame) {
+    delete memory_;
+    memory_ = nullptr;
+    return false;
+  }
   root_ = *frame;
   tables_ = 1;
   pages_ = 0;
@@ -109,6 +118,18 @@ libk::Optional<hal::paging::Translation> AddressSpace::translate(u64 virt) {
   return hal::paging::PageTables(memory, root_).translate(virt);
 }
 
+void AddressSpace::unmap_page(u64 virt) {
+  VERIFY(user_page(virt));
+  auto t = translate(virt);
+  if (!t) return;
+  Tables memory(tables_);
+  hal::paging::PageTables tables(memory, root_);
+  VERIFY(tables.unmap(virt, libk::kPageSize).ok());
+  if (hal::Cr3::read().base() == root_) hal::cpu::invlpg(virt);
+  pmm::free(t->physical, 0);
+  --pages_;
+}
+
 void AddressSpace::destroy() {
   if (root_ == 0) return;
   VERIFY(hal::Cr3::read().base() != root_);
@@ -123,6 +144,8 @@ void AddressSpace::destroy() {
   --tables_;
   VERIFY(tables_ == 0);
   root_ = 0;
+  delete memory_;
+  memory_ = nullptr;
   pages_ = 0;
 }
 

@@ -13,6 +13,7 @@
 #include "panic.hpp"
 #include "proc/address_space.hpp"
 #include "proc/initrd.hpp"
+#include "proc/memory_areas.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/thread.hpp"
 #include "sync/condition_variable.hpp"
@@ -72,6 +73,7 @@ libk::Result<void, abi::Error> load_segment(AddressSpace& space, const libk::elf
   hal::paging::Permissions perms{.writable = s.writable(), .executable = s.executable()};
   u64 begin = libk::align_down(s.vaddr, libk::kPageSize);
   u64 end = libk::align_up(s.vaddr + s.memsz, libk::kPageSize);
+  TRY(space.memory().add_image(begin, end, s.writable(), s.executable()));
   for (u64 page = begin; page < end; page += libk::kPageSize) {
     auto phys = space.map_page(page, perms);
     if (!phys) return libk::unexpected(abi::Error::NoMemory);
@@ -88,23 +90,14 @@ struct StartInfo {
   u64 entry, stack, argc, argv;
 };
 
-// The stack: kStackPages pages below boot::layout::kUserStackTop, a guard gap below them, and
-// in the top page the argument strings, then argv[] (argc pointers and a null) at the
-// 16-byte aligned stack pointer the program starts with.
+// The stack: an area of kStackPages pages below boot::layout::kUserStackTop, mapped on
+// demand but for its top page, with a guard gap below it (ProcessMemory::add_stack). In the
+// top page the argument strings, then argv[] (argc pointers and a null) at the 16-byte
+// aligned stack pointer the program starts with.
 libk::Result<StartInfo, abi::Error> build_stack(AddressSpace& space,
                                                 libk::Span<const libk::StringView> argv) {
   constexpr u64 kTop = boot::layout::kUserStackTop;
-  constexpr u64 kBottom = kTop - kStackPages * libk::kPageSize;
-  hal::paging::Permissions rw{.writable = true};
-  u64 top_page = 0;
-  for (u64 page = kBottom; page < kTop; page += libk::kPageSize) {
-    auto phys = space.map_page(page, rw);
-    if (!phys) return libk::unexpected(abi::Error::NoMemory);
-    top_page = phys.value();
-  }
-  if (!space.map_guard(kBottom - kStackGuardPages * libk::kPageSize,
-                       kStackGuardPages * libk::kPageSize))
-    return libk::unexpected(abi::Error::NoMemory);
+  u64 top_page = TRY(space.memory().add_stack());
   u8* page = boot_info::physical_to_virtual<u8>(top_page);
   u64 page_va = kTop - libk::kPageSize;
   u64 at = libk::kPageSize;  // offset in the top page, growing down
@@ -230,6 +223,11 @@ libk::Result<i64, abi::Error> wait(Pid pid, Pid parent) {
   i64 status = p->status;
   p->state = State::Free;
   return status;
+}
+
+AddressSpace* current_address_space() {
+  auto* p = static_cast<Process*>(thread::current().process());
+  return p ? &p->space : nullptr;
 }
 
 Pid current_pid() {

@@ -21,8 +21,9 @@ using Pid = u32;
 inline constexpr Pid kKernelParent = 0;
 inline constexpr u32 kMaxProcesses = 64;
 
-// Pages of a process's stack, and of the unmapped guard gap below it.
-inline constexpr u64 kStackPages = 16;
+// Pages of a process's stack (its limit: mapped on demand as it grows down), and of the
+// unmapped guard gap below it.
+inline constexpr u64 kStackPages = 256;
 inline constexpr u64 kStackGuardPages = 16;
 
 // Shares the kernel half with future address spaces; reads the initrd. Context: boot.
@@ -36,6 +37,10 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
 // Waits for the child `pid` of `parent` to end; returns its exit status and frees it.
 // NoChild if `pid` is not a child of `parent`. Context: thread.
 libk::Result<i64, abi::Error> wait(Pid pid, Pid parent);
+
+class AddressSpace;
+// The calling thread's process's address space, or null for a kernel thread.
+AddressSpace* current_address_space();
 
 // The calling thread's process id, or kKernelParent for a kernel thread.
 Pid current_pid();

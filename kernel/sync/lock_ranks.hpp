@@ -10,6 +10,7 @@ namespace kernel::lock_rank {
 using sched::LockRank;
 
 inline constexpr LockRank kScheduler = 10;  // run queues, thread states, wait lists
+inline constexpr LockRank kUserPages = 15;  // a process's areas and user page tables
 inline constexpr LockRank kStacks = 20;     // stack statistics (a thread is freed under kScheduler)
 inline constexpr LockRank kHeapCpu = 25;    // one CPU's magazines (refilled under kHeap)
 inline constexpr LockRank kHeap = 30;       // slab heap and large-block statistics

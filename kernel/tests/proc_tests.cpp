@@ -86,6 +86,7 @@ KTEST("proc.initrd.holds_the_programs") {
   KEXPECT(initrd::find("/bin/hello"));
   KEXPECT(initrd::find("bin/crash"));
   KEXPECT(initrd::find("/bin/syscallbench"));
+  KEXPECT(initrd::find("/bin/memtest"));
   KEXPECT(!initrd::find("/bin"));  // a directory is not a program
   KEXPECT(!initrd::find("/bin/nothing"));
 }
@@ -109,8 +110,10 @@ KTEST("proc.spawn.bad_requests_are_errors") {
   KEXPECT(proc::wait(12345, proc::kKernelParent).error() == abi::Error::NoChild);
 }
 
-// Every frame and page table a process had comes back: 100 spawn/exit/wait cycles (a tenth of
-// them ending in a fault) leave the free frames where they were after a first cycle.
+// Every frame and page table a process had comes back: 100 spawn/exit/wait cycles leave the
+// free frames where they were after a first cycle. A tenth of them end in a stack overflow
+// (256 demand-faulted stack pages), a tenth map, touch and unmap 64 pages (4 of those run all
+// of memtest: brk, mmap, munmap, malloc), a tenth touch freed memory and fault.
 KTEST("proc.spawn.hundred_cycles_free_every_frame") {
   // Measured with every process thread gone, after one cycle for first-use allocations
   // (slabs, magazines).
@@ -118,11 +121,14 @@ KTEST("proc.spawn.hundred_cycles_free_every_frame") {
   u64 before = settled_free_frames();
   u64 faulted = proc::stats().faulted;
   for (u32 i = 0; i < 100; ++i) {
-    auto r =
-        i % 10 == 0 ? run("/bin/crash", "crash", "stack-overflow") : run("/bin/hello", "hello");
+    auto r = i % 10 == 0   ? run("/bin/crash", "crash", "stack-overflow")
+             : i % 25 == 4 ? run("/bin/memtest", "memtest")
+             : i % 10 == 4 ? run("/bin/memtest", "memtest", "bench-fault", "64")
+             : i % 10 == 7 ? run("/bin/memtest", "memtest", "use-after-free")
+                           : run("/bin/hello", "hello");
     if (!KEXPECT(r.ok())) return;
   }
-  KEXPECT_EQ(proc::stats().faulted - faulted, u64{10});
+  KEXPECT_EQ(proc::stats().faulted - faulted, u64{20});
   KEXPECT_EQ(settled_free_frames(), before);
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), u64{0});
 }

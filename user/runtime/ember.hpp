@@ -23,6 +23,12 @@ i64 spawn(const char* path, const char* const* argv);
 // Waits for child `pid`; its exit status goes to *status (may be null).
 i64 wait(i64 pid, i64* status);
 
+// The program break (0 queries it); the new break or a negative abi::Error.
+i64 brk(u64 address);
+// Anonymous memory (abi::kProt* bits): its address or a negative abi::Error.
+i64 mmap(u64 hint, u64 length, u64 protection);
+i64 munmap(u64 address, u64 length);
+
 usize strlen(const char* s);
 bool streq(const char* a, const char* b);
 // Writes to descriptor 1.
@@ -32,3 +38,13 @@ void print_i64(i64 value);
 void print_hex(u64 value);
 
 }  // namespace ember
+
+// The allocator (runtime/malloc.cpp): small blocks from the brk heap, large ones mmap'd.
+// Not thread-safe. operator new ends the program with status 127 when memory runs out; use
+// malloc to handle that case.
+extern "C" {
+void* malloc(usize bytes);
+void free(void* block);
+void* calloc(usize count, usize bytes);
+void* realloc(void* block, usize bytes);
+}

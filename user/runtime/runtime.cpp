@@ -23,6 +23,16 @@ i64 wait(i64 pid, i64* status) {
   return ember_syscall(u64(abi::Syscall::Wait), u64(pid), reinterpret_cast<u64>(status));
 }
 
+i64 brk(u64 address) { return ember_syscall(u64(abi::Syscall::Brk), address); }
+
+i64 mmap(u64 hint, u64 length, u64 protection) {
+  return ember_syscall(u64(abi::Syscall::Mmap), hint, length, protection);
+}
+
+i64 munmap(u64 address, u64 length) {
+  return ember_syscall(u64(abi::Syscall::Munmap), address, length);
+}
+
 usize strlen(const char* s) {
   usize n = 0;
   while (s[n]) ++n;

@@ -109,4 +109,12 @@ inline constexpr usize kMaxArgs = 16;          // spawn's argv entries
 inline constexpr usize kMaxArgBytes = 2048;    // all argv strings with their NULs
 inline constexpr usize kMaxWrite = 64 * 1024;  // write: longer writes are cut (a short write)
 
+// mmap's protection bits. Write implies read (x86 pages cannot be write-only); 0 reserves
+// addresses that fault on any access. Exec is refused (NotPermitted): anonymous memory is
+// never executable, so no page is ever both writable and executable (W^X).
+inline constexpr u64 kProtNone = 0;
+inline constexpr u64 kProtRead = 1;
+inline constexpr u64 kProtWrite = 2;
+inline constexpr u64 kProtExec = 4;
+
 }  // namespace abi
