@@ -261,6 +261,7 @@ TEST_CASE("sh run: too many arguments for one command is an error, not an overfl
   for (usize i = 0; i < kMaxArgv; ++i) text += " x";
   CHECK(sh.run(text) == kStatusSyntax);
   CHECK(sh.system.children.empty());
+  CHECK(sh.system.diagnostics == "sh: too many arguments (at most 32)\n");
   REQUIRE(sh.variables.set("L", std::string(200, 'x').c_str()));
   std::string longer = "a";
   for (usize i = 0; i < 24; ++i) longer += " $L";

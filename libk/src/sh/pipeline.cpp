@@ -10,11 +10,12 @@ bool is_builtin_name(StringView name) { return name == "cd" || name == "exit" ||
 
 }  // namespace
 
-// The command's first word, expanded, in `argv` (for recognising built-ins and assignments).
+// True if the command's first word expands to a built-in's name (argv is left empty).
 bool Executor::is_builtin(const Program& program, const Command& command, Argv& argv) {
   if (command.word_count == 0) return false;
-  if (!expand_command(program, command, argv)) return false;
-  return is_builtin_name(argv.name());
+  const char* first = argv.add(program.words[command.first_word].raw, variables_);
+  argv.used = 0;
+  return first && is_builtin_name(first);
 }
 
 i64 Executor::run_pipeline(const Program& program, const Pipeline& pipeline, bool background) {
@@ -26,6 +27,7 @@ i64 Executor::run_pipeline(const Program& program, const Pipeline& pipeline, boo
   for (u16 i = 0; i < pipeline.command_count; ++i) {
     Argv argv;
     if (!is_builtin(program, commands[i], argv)) continue;
+    if (!expand_command(program, commands[i], argv)) return kStatusSyntax;
     if (pipeline.command_count > 1) {
       say_formatted(system_, "{}: a built-in cannot be part of a pipeline", argv.name());
       return kStatusSyntax;
