@@ -47,6 +47,8 @@ class Executor {
   bool exit_requested() const { return exit_requested_; }
   i64 status() const { return variables_.status(); }
   usize background_jobs() const { return background_.size(); }
+  // "sh: WHAT: DETAIL: ERROR", or "sh: not supported yet: ..." for NoSys, through the system.
+  void report(const char* what, StringView detail, Error error);
 
  private:
   friend struct ExecutorAccess;
@@ -66,7 +68,6 @@ class Executor {
   i64 start(const Program& program, const Command& command, i32 in, i32 out, i32 other);
   i64 finish_pipeline(libk::Span<const i64> pids, i64 last_status, bool background);
   void report_parse_error(const ParseError& error);
-  void report(const char* what, StringView detail, Error error);
   void say(StringView text);
   void close_quietly(i32 fd);
 
