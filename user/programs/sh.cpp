@@ -6,9 +6,9 @@
 //   sh                 runs what standard input gives (needs read from the terminal)
 //
 // What works today: programs through spawn and wait, ; && || $? variables quoting, exit, and
-// & with wait. Pipes need a pipe system call, redirections a spawn that takes descriptor
-// actions (or fork, open and dup2), cd a chdir: until they exist the shell says "not supported
-// yet: ..." for them and goes on.
+// & with wait. Pipes need the pipe system call, redirections a spawn that takes descriptor
+// actions (or fork, open and dup2), cd chdir: until they are built (they return NoSys) the
+// shell says "not supported yet: ..." for them and goes on.
 #include <sh/executor.hpp>
 
 #include "ember.hpp"
@@ -35,7 +35,12 @@ class EmberSystem final : public sh::System {
     if (r < 0) return libk::unexpected(error_of(r));
     return status;
   }
-  libk::Result<sh::PipeFds, Error> pipe() override { return libk::unexpected(Error::NoSys); }
+  libk::Result<sh::PipeFds, Error> pipe() override {
+    i32 fds[2] = {-1, -1};
+    i64 r = ember_syscall(u64(abi::Syscall::Pipe), reinterpret_cast<u64>(fds));
+    if (r < 0) return libk::unexpected(error_of(r));
+    return sh::PipeFds{fds[0], fds[1]};
+  }
   libk::Result<i32, Error> open(const char* path, u32 flags) override {
     if (flags != sh::kOpenRead) return libk::unexpected(Error::NoSys);
     i64 r = ember_syscall(u64(abi::Syscall::Open), reinterpret_cast<u64>(path), 0);
@@ -52,7 +57,11 @@ class EmberSystem final : public sh::System {
     if (r < 0) return libk::unexpected(error_of(r));
     return usize(r);
   }
-  libk::Result<void, Error> chdir(const char*) override { return libk::unexpected(Error::NoSys); }
+  libk::Result<void, Error> chdir(const char* path) override {
+    i64 r = ember_syscall(u64(abi::Syscall::Chdir), reinterpret_cast<u64>(path));
+    if (r < 0) return libk::unexpected(error_of(r));
+    return {};
+  }
   void diagnostic(libk::StringView text) override { ember::write(2, text.data(), text.size()); }
 };
 
