@@ -1,0 +1,70 @@
+// What the user shell's executor (sh/executor.hpp) needs from the operating system, as an
+// interface: user/programs/sh.cpp implements it with Ember's system calls, the host tests with
+// a fake that records every call and simulates processes and descriptors.
+//
+// Starting a program follows posix_spawn's model: the child starts with a copy of the shell's
+// descriptors, applies the FileActions in order, then runs the program. On Unix this maps to
+// fork, the actions (open/dup2/close) in the child, then exec; on Ember to spawn with a
+// descriptor plan. Errors are abi::Error values (the system calls' own), NoSys for what the
+// system cannot do yet.
+#pragma once
+
+#include <abi/syscalls.hpp>
+
+#include <libk/result.hpp>
+#include <libk/span.hpp>
+#include <libk/string_view.hpp>
+
+namespace sh {
+
+using abi::Error;
+
+// open() flags (the executor's own values; an implementation maps them to its system's).
+enum OpenFlags : u32 {
+  kOpenRead = 1u << 0,
+  kOpenWrite = 1u << 1,
+  kOpenCreate = 1u << 2,
+  kOpenTruncate = 1u << 3,
+  kOpenAppend = 1u << 4,
+};
+
+struct FileAction {
+  enum class Kind : u8 { Open, Dup2, Close };
+  Kind kind;
+  i32 fd;            // the child's descriptor this action sets (Open, Dup2) or closes (Close)
+  i32 source;        // Dup2: the descriptor copied to fd
+  u32 flags;         // Open: OpenFlags
+  const char* path;  // Open: the file, NUL-terminated
+};
+
+struct PipeFds {
+  i32 read, write;
+};
+
+// Why a spawn failed: the error, and which action caused it (-1: the program itself).
+struct SpawnError {
+  Error error;
+  i32 action;
+};
+
+class System {
+ public:
+  // Starts `path` with `argv` (null-terminated) and the actions; returns its process id.
+  [[nodiscard]] virtual libk::Result<i64, SpawnError> spawn(
+      const char* path, const char* const* argv, libk::Span<const FileAction> actions) = 0;
+  // Waits for the child `pid`; returns its exit status.
+  [[nodiscard]] virtual libk::Result<i64, Error> wait(i64 pid) = 0;
+  [[nodiscard]] virtual libk::Result<PipeFds, Error> pipe() = 0;
+  [[nodiscard]] virtual libk::Result<i32, Error> open(const char* path, u32 flags) = 0;
+  [[nodiscard]] virtual libk::Result<void, Error> close(i32 fd) = 0;
+  // Reads at most `size` bytes; 0 at the end of the file.
+  [[nodiscard]] virtual libk::Result<usize, Error> read(i32 fd, char* buffer, usize size) = 0;
+  [[nodiscard]] virtual libk::Result<void, Error> chdir(const char* path) = 0;
+  // The shell's own diagnostics ("sh: ..."), to its standard error.
+  virtual void diagnostic(StringView text) = 0;
+
+ protected:
+  ~System() = default;
+};
+
+}  // namespace sh
