@@ -16,7 +16,8 @@ for any number of lines; every other line must appear in the boot's serial log, 
 order, with nothing between them. Lines are compared after normalising what legitimately
 changes from build to build and boot to boot (normalise()): log timestamps, and every
 number (addresses move with KASLR and with every change to the code, sizes and counts change
-with the build, times with the host); a size's unit counts as part of the number. The words,
+with the build, times with the host); a size's unit counts as part of the number, and the
+arithmetic flags decoded from a crash report's RFLAGS count as part of it. The words,
 the lines and their order are compared exactly.
 
   doc_samples.py check SOURCE LOG     does every SOURCE sample match LOG? (exit 1 if not)
@@ -64,6 +65,9 @@ TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ")
 SIZE = re.compile(r"(?<![\w.])\d+(?:\.\d+)? ?(?:B|KiB|MiB|GiB|TiB)\b")
 NUMBER = re.compile(r"(?<![A-Za-z_.])(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)*)(?![A-Za-z_])")
 ORDER_LIST = re.compile(r"#:#(?: #:#)*")
+# The arithmetic flags a crash report decodes from RFLAGS depend on the last instruction
+# before the fault, so they change with the code like a number does.
+RFLAGS = re.compile(r"rflags=# \[[A-Z ]*\]")
 
 
 def doc_files():
@@ -79,6 +83,7 @@ def normalise(line):
     line = SIZE.sub("#size", line)
     line = NUMBER.sub("#", line)
     line = ORDER_LIST.sub("#:#...", line)  # mem's free blocks per order: only non-empty orders
+    line = RFLAGS.sub("rflags=# [...]", line)
     return re.sub(r"\s+", " ", line).strip()
 
 
