@@ -45,8 +45,12 @@ def boot_image(esp_dir, loader, work, cmdline=None, nokaslr=False):
     with open(conf_path, "w") as f:
         f.write(conf)
     out = os.path.join(work, "run.img")
-    mkimage.main(["--loader", loader, "--kernel", os.path.join(esp_dir, "boot", "ember.elf"),
-                  "--conf", conf_path, "--out", out])
+    argv = ["--loader", loader, "--kernel", os.path.join(esp_dir, "boot", "ember.elf"),
+            "--conf", conf_path, "--out", out]
+    initrd = os.path.join(esp_dir, "boot", "initrd.tar")
+    if os.path.exists(initrd):  # the user programs (docs/processes.md)
+        argv += ["--initrd", initrd]
+    mkimage.main(argv)
     return out
 
 

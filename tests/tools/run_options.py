@@ -3,8 +3,9 @@
 
   run_options.py unit          the ember.conf rewriting and the command line they ask for
   run_options.py boot BUILD    tools/run.py --test boots BUILD's kernel with test=..., without
-                               reconfiguring the build: the kernel sees the command line, runs
-                               the test, and QEMU's status 33 becomes tools/run's status 0
+                               reconfiguring the build: the kernel sees the command line and the
+                               initrd, runs the tests, and QEMU's status 33 becomes tools/run's
+                               status 0
 """
 
 import os
@@ -16,7 +17,9 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import run  # noqa: E402
 
-TEST = "boot.memory_map.well_formed"
+# A boot test, and one that needs the initrd: the image tools/run makes carries what
+# build/ember.img carries.
+TEST = "boot.memory_map.well_formed,proc.initrd.holds_the_programs"
 
 
 class Args:
@@ -63,7 +66,9 @@ def boot(build):
     print(out[-3000:])
     print(proc.stderr.decode(errors="replace"))
     problems = []
-    for want in ('cmdline: "test=%s"' % TEST, "KTEST PASS " + TEST, "KTEST SUMMARY passed=1 failed=0"):
+    wants = ['cmdline: "test=%s"' % TEST, "KTEST SUMMARY passed=2 failed=0"]
+    wants += ["KTEST PASS " + name for name in TEST.split(",")]
+    for want in wants:
         if want not in out:
             problems.append("expected %r on the serial console" % want)
     if proc.returncode != 0:
