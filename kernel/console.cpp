@@ -11,6 +11,8 @@
 #include "log.hpp"
 #include "memory/heap.hpp"
 #include "sync/spinlock.hpp"
+#include "time.hpp"
+#include "timers.hpp"
 
 namespace kernel::console {
 
@@ -28,6 +30,14 @@ constinit libk::Atomic<bool> screen_taken_by_panic{false};
 constinit u32 batch_depth GUARDED_BY(console_lock) = 0;
 constinit libk::Scrollback scrollback GUARDED_BY(console_lock);
 constinit libk::StringView font_name;
+
+// Paced presents (pace_presents()): a whole-frame present that the pacer defers is done by
+// present_timer at the time the pacer gave, unless a later present did it first. The
+// writer whose present was deferred arms the timer, unless it is armed already.
+constinit bool pacing GUARDED_BY(console_lock) = false;
+constinit PacingStats pacing_stats_ GUARDED_BY(console_lock);
+constinit libk::Timer present_timer;
+constinit libk::Atomic<bool> present_timer_armed{false};
 
 class BothSink final : public libk::Sink {
  public:
@@ -84,8 +94,41 @@ libk::Optional<libk::psf::Font> pick_font(libk::StringView option, u32 width) {
   return libk::nullopt;
 }
 
-void present_unless_batched() REQUIRES(console_lock) {
-  if (batch_depth == 0) screen.present();
+// Presents unless a Batch is alive. `may_defer`: the caller holds no spinlock (it was
+// called with interrupts enabled, and every spinlock disables them), so it may arm the
+// timer (kTimers ranks below kConsole and kLog) once it has released the console lock: then
+// a whole-frame present may be deferred, and the time to present is returned.
+libk::Optional<u64> present_unless_batched(bool may_defer) REQUIRES(console_lock) {
+  if (batch_depth != 0) return libk::nullopt;
+  if (!may_defer || !pacing) {
+    screen.present();
+    return libk::nullopt;
+  }
+  libk::TextConsole::PacedPresent p = screen.present_paced(time::now_ns());
+  if (!p.deferred) return libk::nullopt;
+  ++pacing_stats_.deferred;
+  return p.due_ns;
+}
+
+void present_when_due(libk::Timer&, void*);
+
+// Context: no spinlock held.
+void arm_present_timer(u64 due_ns) {
+  if (present_timer_armed.exchange(true)) return;  // one is enough: it re-arms if still early
+  timers::arm(present_timer, due_ns, present_when_due, nullptr);
+}
+
+// The timer's callback: interrupt context, so no spinlock is held on this CPU (a timer
+// interrupt cannot arrive while one is).
+void present_when_due(libk::Timer&, void*) {
+  present_timer_armed.store(false);
+  if (!lock_unless_held_here(console_lock)) return;
+  ++pacing_stats_.timer_fired;
+  libk::Optional<u64> due;
+  if (screen_ready && !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed))
+    due = present_unless_batched(true);
+  console_lock.unlock();
+  if (due) arm_present_timer(*due);
 }
 
 }  // namespace
@@ -141,17 +184,22 @@ bool init_screen(libk::StringView font_option) {
 bool has_screen() { return screen_ready; }
 
 void write(libk::StringView text, Target to) {
-  hal::interrupts::Guard no_interrupts;
-  if (!lock_unless_held_here(console_lock)) {  // interrupted a writer on this CPU
+  bool may_defer = hal::cpu::interrupts_enabled();
+  libk::Optional<u64> due;
+  {
+    hal::interrupts::Guard no_interrupts;
+    if (!lock_unless_held_here(console_lock)) {  // interrupted a writer on this CPU
+      if (to & kSerial) com1.write(text);
+      return;
+    }
     if (to & kSerial) com1.write(text);
-    return;
+    if ((to & kScreen) && screen_ready && !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed)) {
+      screen.write(text);
+      due = present_unless_batched(may_defer);
+    }
+    console_lock.unlock();
   }
-  if (to & kSerial) com1.write(text);
-  if ((to & kScreen) && screen_ready && !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed)) {
-    screen.write(text);
-    present_unless_batched();
-  }
-  console_lock.unlock();
+  if (due) arm_present_timer(*due);
 }
 
 libk::Sink& sink() { return both_sink; }
@@ -190,17 +238,22 @@ bool init_scrollback(u32 lines) {
 }
 
 void scroll_view(ScrollView how) {
-  SpinLockGuard guard(console_lock);
-  if (!screen_usable()) return;
-  libk::Terminal& t = screen.terminal();
-  i64 half = i64(t.grid().rows() / 2);
-  switch (how) {
-    case ScrollView::PageUp: t.scroll_view(half); break;
-    case ScrollView::PageDown: t.scroll_view(-half); break;
-    case ScrollView::Top: t.scroll_view_to_top(); break;
-    case ScrollView::Bottom: t.scroll_view_to_bottom(); break;
+  bool may_defer = hal::cpu::interrupts_enabled();
+  libk::Optional<u64> due;
+  {
+    SpinLockGuard guard(console_lock);
+    if (!screen_usable()) return;
+    libk::Terminal& t = screen.terminal();
+    i64 half = i64(t.grid().rows() / 2);
+    switch (how) {
+      case ScrollView::PageUp: t.scroll_view(half); break;
+      case ScrollView::PageDown: t.scroll_view(-half); break;
+      case ScrollView::Top: t.scroll_view_to_top(); break;
+      case ScrollView::Bottom: t.scroll_view_to_bottom(); break;
+    }
+    due = present_unless_batched(may_defer);
   }
-  present_unless_batched();
+  if (due) arm_present_timer(*due);
 }
 
 usize take_screen_replies(char* out, usize capacity) {
@@ -215,10 +268,32 @@ Batch::Batch() {
 }
 
 Batch::~Batch() {
+  bool may_defer = hal::cpu::interrupts_enabled();
+  libk::Optional<u64> due;
+  {
+    SpinLockGuard guard(console_lock);
+    if (batch_depth > 0 && --batch_depth == 0 && screen_ready &&
+        !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed))
+      due = present_unless_batched(may_defer);
+  }
+  if (due) arm_present_timer(*due);
+}
+
+void pace_presents() {
   SpinLockGuard guard(console_lock);
-  if (batch_depth > 0 && --batch_depth == 0 && screen_ready &&
-      !screen_taken_by_panic.load(libk::MemoryOrder::Relaxed))
-    screen.present();
+  if (!screen_usable()) return;
+  screen.pacer().set_interval(libk::kConsoleFrameIntervalNs);
+  pacing = true;
+}
+
+void set_frame_interval(u64 interval_ns) {
+  SpinLockGuard guard(console_lock);
+  if (screen_usable()) screen.pacer().set_interval(interval_ns);
+}
+
+PacingStats pacing_stats() {
+  SpinLockGuard guard(console_lock);
+  return pacing_stats_;
 }
 
 // The panic path: whatever drawing it interrupted is abandoned (its CPU, if another, is being

@@ -10,8 +10,13 @@
 // emergency_write(), which abandons the interrupted update and draws anyway.
 //
 // Presentation: each write() draws and copies its changes to the framebuffer before it
-// returns, so what was written is on screen even if the kernel hangs right after. Bulk
-// output can defer that to the end with a Batch.
+// returns, with one exception once pace_presents() was called: a present that would copy
+// the whole frame (the screen scrolled) within libk::kConsoleFrameIntervalNs of the last
+// one, by a caller that holds no spinlock (interrupts enabled), is left to a timer at the
+// end of that interval; the scrolls that come meanwhile cost that one frame copy. Writes
+// from interrupt handlers or under a lock, and writes that do not scroll (typing, a
+// prompt), are on screen when write() returns. Bulk output can defer presenting to the end
+// with a Batch. A panic presents everything pending (emergency_write).
 #pragma once
 
 #include <hal/uart.hpp>
@@ -40,7 +45,7 @@ void write(libk::StringView text, Target to = kBoth);
 libk::Sink& sink();
 
 // While any Batch is alive, writes update the screen's cells but are not presented; the
-// last Batch to end presents once.
+// last Batch to end presents once (paced as a write is).
 class [[nodiscard]] Batch {
  public:
   Batch();
@@ -48,6 +53,16 @@ class [[nodiscard]] Batch {
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 };
+
+// From now on whole-frame presents are paced (see Presentation above). Needs timers::init().
+void pace_presents();
+// The pacing interval; pace_presents() sets libk::kConsoleFrameIntervalNs. For tests.
+void set_frame_interval(u64 interval_ns);
+struct PacingStats {
+  u64 deferred = 0;     // presents left to the timer
+  u64 timer_fired = 0;  // times the timer ran (it presents what is pending, if anything)
+};
+PacingStats pacing_stats();
 
 // Gives the screen a scrollback of up to `lines` lines (0: the default, 2000) from the
 // heap, within kMaxScrollbackBytes; false (and logged) when there is no screen or no

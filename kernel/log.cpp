@@ -210,7 +210,12 @@ void draw_pending(Draw draw) {
 [[noreturn]] void screen_writer(void*) {
   for (;;) {
     writer_queue.wait_until([] { return screen_next < next_sequence(); });
-    draw_pending([](libk::StringView line) { console::write(line, console::kScreen); });
+    {
+      // One present for all the records of this wake, paced: a burst of log lines scrolls
+      // the screen at most once per frame time (console.hpp, "Presentation").
+      console::Batch batch;
+      draw_pending([](libk::StringView line) { console::write(line, console::kScreen); });
+    }
     drawn_queue.wake_all();
   }
 }

@@ -114,6 +114,7 @@ void enable_user_mode() {
   time::init();                  // HPET or PIT; TSC and local APIC timer calibrated
   log::set_clock(time::now_ns);  // log timestamps from here on
   timers::init();
+  console::pace_presents();    // a burst of scrolling output is shown once per frame time
   ipi::init();                 // reschedule and call-function IPIs
   enable_user_mode();          // SYSCALL entry, SMEP/SMAP/UMIP (each AP does the same)
   Scheduler::init();           // the boot sequence becomes thread "main"; the idle thread

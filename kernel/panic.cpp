@@ -31,9 +31,12 @@ void wait_for_others_to_stop(u32 expected) {
   for (u64 i = 0; i < kSpins && stopped_count.load() < expected; ++i) hal::cpu::pause();
 }
 
+// Counted once per CPU: one that halted on its own (it failed while another CPU reported)
+// takes the stopper's NMI later and comes here again.
 [[noreturn]] void halt_here() {
-  if (cpu_count() != 0) this_cpu().state.store(CpuState::Stopped);
-  stopped_count.fetch_add(1);
+  bool first =
+      cpu_count() == 0 || this_cpu().state.exchange(CpuState::Stopped) != CpuState::Stopped;
+  if (first) stopped_count.fetch_add(1);
   hal::cpu::halt_forever();
 }
 

@@ -2,6 +2,7 @@
 // flags (no SSE, kernel code model) and running on the real framebuffer.
 #include <fonts/embedded_fonts.hpp>
 #include <hal/cpu.hpp>
+#include <hal/interrupts.hpp>
 #include <libk/cmdline.hpp>
 #include <libk/text_console.hpp>
 
@@ -11,6 +12,8 @@
 #include "ktest.hpp"
 #include "log.hpp"
 #include "panic.hpp"
+#include "sched/thread.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -31,6 +34,29 @@ libk::Optional<u32> find_row(const libk::TextConsole& c, libk::StringView needle
 }
 
 u64 fake_now() { return 1'234'567'891; }
+
+// Pixels of screen row `row` that differ between the framebuffer and the renderer's shadow
+// (only these tests read the framebuffer; the console never does), and how many pixels of
+// the row are not the background (the glyphs are really there).
+struct RowCheck {
+  u32 mismatches = 0, foreground = 0;
+};
+RowCheck check_row_on_screen(libk::TextConsole& screen, u32 row) {
+  const libk::TextRenderer& r = screen.renderer();
+  const libk::FramebufferView& fb = r.framebuffer();
+  u32 gh = screen.font().height, slot = screen.terminal().grid().storage_row(row);
+  u32 bg = fb.packer.pack({0x1C, 0x1B, 0x22});
+  RowCheck check;
+  for (u32 y = 0; y < gh; ++y) {
+    const u32* shadow = r.shadow() + usize(slot * gh + y) * r.shadow_stride();
+    const u32* screen_line = reinterpret_cast<const u32*>(fb.base + usize(row * gh + y) * fb.pitch);
+    for (u32 x = 0; x < r.shadow_stride(); ++x) {
+      check.mismatches += shadow[x] != screen_line[x];
+      check.foreground += screen_line[x] != bg;
+    }
+  }
+  return check;
+}
 
 }  // namespace
 
@@ -55,29 +81,46 @@ KTEST("console.screen.shows_what_was_written") {
   libk::TextConsole* screen = console::text_console();
   if (!screen) return;       // serial-only boot: nothing to check
   log::wait_screen_drawn();  // the log writer must not scroll the screen while we look
-  console::write("\x1b[1;32mktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4\x1b[0m\n",
-                 console::kScreen);
+  {
+    hal::interrupts::Guard no_interrupts;  // presented before write() returns, never paced
+    console::write("\x1b[1;32mktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4\x1b[0m\n",
+                   console::kScreen);
+  }
   auto row = find_row(*screen, "ktest: \xE2\x94\x80\xE2\x94\x80 console check \xC3\xA4");
   if (!KEXPECT(row.has_value())) return;
-  // What reached the framebuffer is what the renderer drew for that row. (Only this test
-  // reads the framebuffer; the console never does.)
-  const libk::TextRenderer& r = screen->renderer();
-  const libk::FramebufferView& fb = r.framebuffer();
-  u32 gh = screen->font().height, slot = screen->terminal().grid().storage_row(*row);
-  u32 mismatches = 0, foreground = 0;
-  u32 bg = fb.packer.pack({0x1C, 0x1B, 0x22});
-  for (u32 y = 0; y < gh; ++y) {
-    const u32* shadow = r.shadow() + usize(slot * gh + y) * r.shadow_stride();
-    const u32* screen_line =
-        reinterpret_cast<const u32*>(fb.base + usize(*row * gh + y) * fb.pitch);
-    for (u32 x = 0; x < r.shadow_stride(); ++x) {
-      mismatches += shadow[x] != screen_line[x];
-      foreground += screen_line[x] != bg;
-    }
-  }
-  KEXPECT_EQ(mismatches, 0u);
-  KEXPECT(foreground > 100);  // the glyphs are really there
+  // What reached the framebuffer is what the renderer drew for that row.
+  RowCheck check = check_row_on_screen(*screen, *row);
+  KEXPECT_EQ(check.mismatches, 0u);
+  KEXPECT(check.foreground > 100);
   KEXPECT_EQ(screen->terminal().grid().at(0, *row).fg, libk::kEmberTheme.ansi[2]);
+}
+
+// A thread's scrolling writes in quick succession: after one whole frame is presented, the
+// next ones within the pacing interval are deferred, and the timer presents them.
+KTEST("console.screen.paced_scrolls_reach_the_screen") {
+  libk::TextConsole* screen = console::text_console();
+  if (!screen) return;
+  log::wait_screen_drawn();
+  if (!KEXPECT(hal::cpu::interrupts_enabled())) return;  // only such writers are paced
+  // A long interval, so that the writes below come within it however slowly they run.
+  console::set_frame_interval(200 * time::kNsPerMs);
+  console::PacingStats before = console::pacing_stats();
+  // Enough lines to scroll even a screen that was not full.
+  u32 rows = console::screen_info().rows;
+  for (u32 i = 0; i < 2 * rows && console::pacing_stats().deferred == before.deferred; ++i)
+    console::write("ktest: paced line\n", console::kScreen);
+  console::write("ktest: the last paced line\n", console::kScreen);
+  console::set_frame_interval(libk::kConsoleFrameIntervalNs);
+  KEXPECT(console::pacing_stats().deferred > before.deferred);
+  u64 give_up = time::now_ns() + 10 * time::kNsPerSecond;
+  while (console::pacing_stats().timer_fired == before.timer_fired && time::now_ns() < give_up)
+    thread::sleep_for(10 * time::kNsPerMs);
+  KEXPECT(console::pacing_stats().timer_fired > before.timer_fired);
+  auto row = find_row(*screen, "ktest: the last paced line");
+  if (!KEXPECT(row.has_value())) return;
+  RowCheck check = check_row_on_screen(*screen, *row);
+  KEXPECT_EQ(check.mismatches, 0u);
+  KEXPECT(check.foreground > 100);
 }
 
 KTEST("console.panic_banner.is_red_and_says_where") {
@@ -206,6 +249,7 @@ KTEST_MANUAL("console.measure.blit") {
   u64 with_memcpy = cycles([&] { __builtin_memcpy(fb.base, r.shadow(), bytes); });
   u64 with_movsq = cycles([&] { console::copy_to_framebuffer(fb.base, r.shadow(), bytes); });
   KEXPECT(__builtin_memcmp(fb.base, r.shadow(), bytes) == 0);
+  hal::interrupts::Guard no_interrupts;  // every write presented at once, never paced
   for (u32 i = 0; i < screen->terminal().grid().rows(); ++i) console::write("\n", console::kScreen);
   u64 scroll = cycles([&] { console::write("measuring scroll + present\n", console::kScreen); });
   log::info("measure: one {}-byte frame: memcpy {} cycles, rep movsq {} cycles; scroll+present {}",

@@ -14,6 +14,7 @@ bool CellGrid::init(Span<Cell> cells, Span<RowDamage> damage, u32 columns, u32 r
   columns_ = columns;
   rows_ = rows;
   origin_ = 0;
+  scrolls_ = 0;
   for (u32 s = 0; s < rows_; ++s) blank_slot(s, blank);
   return true;
 }
@@ -38,6 +39,7 @@ void CellGrid::scroll_up(u32 n, const Cell& blank) {
   for (u32 i = 0; i < n; ++i) {
     u32 slot = origin_;
     origin_ = origin_ + 1 == rows_ ? 0 : origin_ + 1;
+    ++scrolls_;
     blank_slot(slot, blank);
   }
 }
@@ -46,6 +48,7 @@ void CellGrid::scroll_down(u32 n, const Cell& blank) {
   if (n > rows_) n = rows_;
   for (u32 i = 0; i < n; ++i) {
     origin_ = origin_ == 0 ? rows_ - 1 : origin_ - 1;
+    ++scrolls_;
     blank_slot(origin_, blank);
   }
 }

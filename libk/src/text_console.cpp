@@ -32,6 +32,7 @@ bool TextConsole::init(const FramebufferView& fb, const psf::Font& font, Span<u8
       !is_aligned(reinterpret_cast<uptr>(memory.data()), 8))
     return false;
   font_ = font;
+  pacer_ = FramePacer(pacer_.interval());  // nothing presented yet
   u8* p = memory.data();
   auto take = [&p](usize count, usize size) {
     u8* here = p;
@@ -50,6 +51,21 @@ bool TextConsole::init(const FramebufferView& fb, const psf::Font& font, Span<u8
   if (!grid_.init(cells, damage, l.columns, l.rows, blank)) return false;
   terminal_.init(grid_, options, Terminal::Storage{alternate, nullptr});
   return renderer_.init(fb, font_, glyphs_, shadow, l.columns, l.rows, copy);
+}
+
+TextConsole::PacedPresent TextConsole::present_paced(u64 now_ns) {
+  PacedPresent result;
+  if (renderer_.full_frame_pending(terminal_)) {
+    u64 earliest = pacer_.earliest_full_frame(now_ns);
+    if (earliest != now_ns) {
+      result.deferred = true;
+      result.due_ns = earliest;
+      return result;
+    }
+  }
+  result.stats = renderer_.present(terminal_);
+  if (result.stats.full_frame) pacer_.full_frame_presented(now_ns);
+  return result;
 }
 
 }  // namespace libk

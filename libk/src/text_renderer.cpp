@@ -43,7 +43,7 @@ bool TextRenderer::init(const FramebufferView& fb, const psf::Font& font, const 
   stride_ = columns * font.width;
   width_mask_ = ~0u << (32 - font.width);
   line_rows_ = font.height >= 32 ? 2 : 1;
-  presented_origin_ = 0;
+  presented_scrolls_ = 0;
   full_copy_needed_ = true;
   margins_needed_ = true;
   cursor_drawn_ = false;
@@ -202,9 +202,17 @@ TextRenderer::Stats TextRenderer::present_view(Terminal& terminal) {
   copy_slots(0, origin, rows_ - origin, stats);
   stats.full_frame = true;
   presented_view_ = terminal.view_offset();
-  presented_origin_ = origin;
+  presented_scrolls_ = grid.scrolls();
   full_copy_needed_ = false;
   return stats;
+}
+
+// The same decisions as present() below makes, in the same order.
+bool TextRenderer::full_frame_pending(const Terminal& terminal) const {
+  if (!ready()) return false;
+  if (terminal.view_offset() != presented_view_) return true;  // into, within or out of the view
+  if (presented_view_ != 0) return false;                      // the same view: nothing to do
+  return full_copy_needed_ || terminal.grid().scrolls() != presented_scrolls_;
 }
 
 TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
@@ -221,7 +229,7 @@ TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
   }
   update_cursor(terminal);
   u32 origin = grid.origin();
-  bool full = full_copy_needed_ || origin != presented_origin_;
+  bool full = full_copy_needed_ || grid.scrolls() != presented_scrolls_;
   for (u32 s = 0; s < rows_; ++s) {
     RowDamage d = grid.slot_damage(s);
     if (d.empty()) continue;
@@ -238,7 +246,7 @@ TextRenderer::Stats TextRenderer::present(Terminal& terminal) {
   if (full) {
     copy_slots(origin, rows_ - origin, 0, stats);
     copy_slots(0, origin, rows_ - origin, stats);
-    presented_origin_ = origin;
+    presented_scrolls_ = grid.scrolls();
     full_copy_needed_ = false;
     stats.full_frame = true;
   }

@@ -23,7 +23,8 @@ class HostScreen {
     libk::PixelPacker packer = libk::PixelPacker::bgrx();
     std::string font;  // empty: libk::default_console_font(width)
     libk::Terminal::Options options = libk::console_terminal_options();
-    uint8_t fill = 0xA5;  // initial framebuffer bytes, so unwritten pixels stand out
+    uint8_t fill = 0xA5;          // initial framebuffer bytes, so unwritten pixels stand out
+    libk::CopyFn copy = nullptr;  // the renderer's copy routine (nullptr: a plain copy)
   };
 
   HostScreen() = default;
@@ -48,7 +49,8 @@ class HostScreen {
     auto layout = libk::TextConsole::layout(view, font.value());
     memory_.assign(layout.bytes / 8 + 1, 0);
     libk::Span<u8> block(reinterpret_cast<u8*>(memory_.data()), memory_.size() * 8);
-    if (!console_.init(view, font.value(), block, config_.options)) return "framebuffer too small";
+    if (!console_.init(view, font.value(), block, config_.options, config_.copy))
+      return "framebuffer too small";
     console_.renderer().set_wide_font(&fonts::kWideFont);
     return "";
   }

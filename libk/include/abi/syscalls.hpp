@@ -12,37 +12,78 @@
 namespace abi {
 
 enum class Syscall : u64 {
-  Exit = 0,    // exit(status): ends the process; never returns
-  Write = 1,   // write(fd, buffer, length) -> bytes written; fd 1 and 2 are the console
-  GetPid = 2,  // getpid() -> the process id
-  Yield = 3,   // yield() -> 0
-  Spawn = 4,   // spawn(path, argv) -> pid of a new process running the initrd's `path`
-  Wait = 5,    // wait(pid, &status) -> pid; waits for a child to exit
+  // Processes and threads (kernel/proc/syscalls_process.cpp).
+  Exit = 0,           // exit(status): ends the process; never returns
+  Write = 1,          // write(fd, buffer, length) -> bytes written
+  GetPid = 2,         // getpid() -> the process id
+  Yield = 3,          // yield() -> 0
+  Spawn = 4,          // spawn(path, argv) -> pid of a new process running the initrd's `path`
+  Wait = 5,           // wait(pid, &status) -> pid; waits for a child to exit
+  Kill = 6,           // kill(pid) -> 0; ends a process
+  GetPpid = 7,        // getppid() -> the parent's process id (0: started by the kernel)
+  Sleep = 8,          // sleep(ns) -> 0
+  ClockGet = 9,       // clock() -> nanoseconds of monotonic time since boot
+  ThreadCreate = 10,  // thread_create(entry, arg, stack_top) -> thread id in this process
+  ThreadExit = 11,    // thread_exit(): ends the calling thread; never returns
+  ThreadJoin = 12,    // thread_join(tid) -> 0 once that thread of this process ended
+  // Memory (kernel/proc/syscalls_memory.cpp).
+  Brk = 13,     // brk(address) -> the new break (0: query)
+  Mmap = 14,    // mmap(address hint, length, protection) -> address of anonymous memory
+  Munmap = 15,  // munmap(address, length) -> 0
+  // Files (kernel/proc/syscalls_file.cpp).
+  Read = 16,     // read(fd, buffer, length) -> bytes read (0 at end of file)
+  Open = 17,     // open(path, flags) -> descriptor
+  Close = 18,    // close(fd) -> 0
+  Stat = 19,     // stat(path, &stat) -> 0
+  ReadDir = 20,  // readdir(fd, &entry) -> 1 with an entry, 0 at the end
+  Dup2 = 21,     // dup2(old, new) -> new
   Count,
 };
 
 // Negative results (the values Linux uses for the same conditions, for familiarity).
 enum class Error : i64 {
-  NoEntry = -2,        // spawn: no such file in the initrd
+  NotPermitted = -1,
+  NoEntry = -2,        // no such file or program
+  NoProcess = -3,      // kill: no such process
+  Interrupted = -4,    // a blocking call ended early (the process is being killed)
   TooBig = -7,         // spawn: argv too long
   NotExecutable = -8,  // spawn: the file is not a valid user program
+  BadDescriptor = -9,  // not an open file descriptor
   NoChild = -10,       // wait: no such child
+  Again = -11,         // try again (a limit that frees up)
   NoMemory = -12,
-  Fault = -14,    // a pointer argument is not readable/writable user memory
-  Invalid = -22,  // a bad argument (unknown descriptor, negative length, ...)
+  Fault = -14,  // a pointer argument is not readable/writable user memory
+  Exists = -17,
+  NotDirectory = -20,
+  IsDirectory = -21,
+  Invalid = -22,       // a bad argument (unknown descriptor, negative length, ...)
+  TooManyFiles = -24,  // the process's descriptor table is full
+  NoSpace = -28,
+  ReadOnly = -30,  // the file system cannot be written
   NameTooLong = -36,
   NoSys = -38,  // unknown system call number
 };
 
 constexpr const char* error_text(Error e) {
   switch (e) {
-    case Error::NoEntry: return "no such program";
+    case Error::NotPermitted: return "operation not permitted";
+    case Error::NoEntry: return "no such file";
+    case Error::NoProcess: return "no such process";
+    case Error::Interrupted: return "interrupted";
     case Error::TooBig: return "argument list too long";
     case Error::NotExecutable: return "not a valid user program";
+    case Error::BadDescriptor: return "bad file descriptor";
     case Error::NoChild: return "no such child process";
+    case Error::Again: return "try again";
     case Error::NoMemory: return "out of memory";
     case Error::Fault: return "bad address";
+    case Error::Exists: return "file exists";
+    case Error::NotDirectory: return "not a directory";
+    case Error::IsDirectory: return "is a directory";
     case Error::Invalid: return "invalid argument";
+    case Error::TooManyFiles: return "too many open files";
+    case Error::NoSpace: return "no space left";
+    case Error::ReadOnly: return "read-only file system";
     case Error::NameTooLong: return "name too long";
     case Error::NoSys: return "no such system call";
   }

@@ -67,6 +67,9 @@ class CellGrid {
     return s >= rows_ ? s - rows_ : s;
   }
   u32 origin() const { return origin_; }
+  // How many rows the ring's origin has moved by since init(), either way: a renderer that
+  // compares origins alone would miss a screenful of scrolls that brings it back.
+  u64 scrolls() const { return scrolls_; }
 
   const Cell& at(u32 x, u32 y) const { return cells_[index(x, y)]; }
   void set(u32 x, u32 y, const Cell& c) {
@@ -127,6 +130,7 @@ class CellGrid {
   u32 columns_ = 0;
   u32 rows_ = 0;
   u32 origin_ = 0;
+  u64 scrolls_ = 0;
 };
 
 }  // namespace libk

@@ -6,6 +6,7 @@
 // init() takes one block of that size.
 #pragma once
 
+#include <libk/frame_pacer.hpp>
 #include <libk/text_renderer.hpp>
 
 namespace libk {
@@ -18,6 +19,10 @@ inline constexpr StringView kLargeFontName = "terminus32";
 constexpr StringView default_console_font(u32 framebuffer_width) {
   return framebuffer_width >= kLargeFontMinWidth ? kLargeFontName : kSmallFontName;
 }
+
+// Ember's pacing of whole-frame presents (FramePacer): at most 60 a second, a common
+// display refresh rate, so a burst of scrolling output waits at most this long to be shown.
+inline constexpr u64 kConsoleFrameIntervalNs = 1'000'000'000 / 60;
 
 // The terminal settings of Ember's console: newline mode (the log writes "\n" only) and
 // the cursor hidden until something reads input.
@@ -58,6 +63,19 @@ class TextConsole {
   // Draws and copies out what changed.
   TextRenderer::Stats present() { return renderer_.present(terminal_); }
 
+  struct PacedPresent {
+    TextRenderer::Stats stats;  // what was drawn and copied (nothing when deferred)
+    bool deferred = false;      // a whole-frame present is pending until due_ns
+    u64 due_ns = 0;
+  };
+  // present(), unless that would copy the whole frame while pacer() does not allow one at
+  // `now_ns`: then nothing is drawn or copied and the caller presents again at due_ns or
+  // later (present_paced, or present() at any time). Output written meanwhile joins the
+  // pending present. A present that copies only damaged rows is never deferred.
+  PacedPresent present_paced(u64 now_ns);
+  // Interval 0 (every present happens at once) until set.
+  FramePacer& pacer() { return pacer_; }
+
   Terminal& terminal() { return terminal_; }
   const Terminal& terminal() const { return terminal_; }
   TextRenderer& renderer() { return renderer_; }
@@ -70,6 +88,7 @@ class TextConsole {
   CellGrid grid_;
   Terminal terminal_;
   TextRenderer renderer_;
+  FramePacer pacer_;
 };
 
 }  // namespace libk

@@ -78,6 +78,10 @@ class TextRenderer {
   // to the framebuffer.
   Stats present(Terminal& terminal);
 
+  // Whether present(terminal) would copy the whole frame now (the grid scrolled, the view
+  // moved, or invalidate() was called), without drawing anything: for pacing (FramePacer).
+  bool full_frame_pending(const Terminal& terminal) const;
+
   // Forgets what the framebuffer holds: the next present() redraws and copies everything,
   // margins included (after someone else drew on the screen).
   void invalidate(Terminal& terminal);
@@ -110,9 +114,9 @@ class TextRenderer {
   u32 columns_ = 0, rows_ = 0;
   u32 stride_ = 0;  // columns * glyph width
   u32 width_mask_ = 0;
-  u32 line_rows_ = 1;  // thickness of underline and strike-through
-  u32 presented_origin_ = 0;
-  u32 presented_view_ = 0;  // the terminal's view_offset() at the last present
+  u32 line_rows_ = 1;          // thickness of underline and strike-through
+  u64 presented_scrolls_ = 0;  // the grid's scrolls() at the last present
+  u32 presented_view_ = 0;     // the terminal's view_offset() at the last present
   bool full_copy_needed_ = true;
   bool margins_needed_ = true;
   bool cursor_drawn_ = false;

@@ -1,0 +1,86 @@
+// System calls on processes and threads (docs/syscalls.md): exit, getpid, yield, spawn, wait,
+// kill, getppid, sleep, clock, and the thread calls.
+#include "memory/heap.hpp"
+#include "proc/process.hpp"
+#include "proc/syscall_handlers.hpp"
+#include "proc/user_memory.hpp"
+#include "sched/thread.hpp"
+
+namespace kernel::proc::syscalls {
+
+namespace {
+
+using abi::Error;
+
+// Storage for spawn's copies of its arguments.
+struct SpawnArgs {
+  char path[abi::kMaxPath + 1];
+  char strings[abi::kMaxArgBytes];
+  libk::StringView argv[abi::kMaxArgs];
+  usize argc;
+};
+
+libk::Result<void, Error> copy_argv(SpawnArgs& a, u64 user_argv) {
+  usize used = 0;
+  a.argc = 0;
+  for (usize i = 0;; ++i) {
+    u64 pointer = 0;
+    TRY(copy_from_user(&pointer, user_argv + i * sizeof(u64), sizeof(u64)));
+    if (pointer == 0) return {};
+    if (i == abi::kMaxArgs || used == abi::kMaxArgBytes) return libk::unexpected(Error::TooBig);
+    auto n = copy_string_from_user(a.strings + used, pointer, abi::kMaxArgBytes - used);
+    if (!n) return libk::unexpected(n.error() == Error::NameTooLong ? Error::TooBig : n.error());
+    a.argv[a.argc++] = {a.strings + used, n.value()};
+    used += n.value() + 1;
+  }
+}
+
+}  // namespace
+
+void sys_exit(const Frame& f) { exit_current(i64(f.rdi)); }
+
+Result sys_getpid(const Frame&) { return i64(current_pid()); }
+
+Result sys_yield(const Frame&) {
+  thread::yield();
+  return 0;
+}
+
+// spawn(path, argv)
+Result sys_spawn(const Frame& f) {
+  u64 user_path = f.rdi, user_argv = f.rsi;
+  auto* a = new (heap::nothrow) SpawnArgs;
+  if (a == nullptr) return libk::unexpected(Error::NoMemory);
+  auto result = [&]() -> Result {
+    usize n = TRY(copy_string_from_user(a->path, user_path, sizeof(a->path)));
+    if (user_argv != 0)
+      TRY(copy_argv(*a, user_argv));
+    else
+      a->argc = 0;
+    Pid pid = TRY(spawn({a->path, n}, {a->argv, a->argc}, current_pid()));
+    return i64(pid);
+  }();
+  delete a;
+  return result;
+}
+
+// wait(pid, &status)
+Result sys_wait(const Frame& f) {
+  u64 pid = f.rdi, user_status = f.rsi;
+  if (pid == 0 || pid > ~u32{0}) return libk::unexpected(Error::NoChild);
+  i64 zero = 0;
+  if (user_status != 0) TRY(copy_to_user(user_status, &zero, sizeof(zero)));  // writable?
+  i64 status = TRY(wait(Pid(pid), current_pid()));
+  if (user_status != 0) TRY(copy_to_user(user_status, &status, sizeof(status)));
+  return i64(pid);
+}
+
+Result sys_kill(const Frame&) { return libk::unexpected(Error::NoSys); }
+Result sys_getppid(const Frame&) { return libk::unexpected(Error::NoSys); }
+Result sys_sleep(const Frame&) { return libk::unexpected(Error::NoSys); }
+Result sys_clock_get(const Frame&) { return libk::unexpected(Error::NoSys); }
+Result sys_thread_create(const Frame&) { return libk::unexpected(Error::NoSys); }
+Result sys_thread_exit(const Frame&) { return libk::unexpected(Error::NoSys); }
+Result sys_thread_join(const Frame&) { return libk::unexpected(Error::NoSys); }
+
+}  // namespace kernel::proc::syscalls
