@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """The docs' references to the code and to each other still point where they say.
 
-  check_doc_refs.py ROOT              check README.md and docs/*.md
-  check_doc_refs.py --self-test ROOT  the rules on made-up pages: what must pass and fail
+  check_doc_refs.py ROOT                  check README.md and docs/*.md
+  check_doc_refs.py --fix ROOT            move stale line numbers to where the code is now,
+                                          list what cannot be moved, then check
+  check_doc_refs.py --self-test ROOT      the rules on made-up pages: what must pass and fail
+  check_doc_refs.py --fix-self-test ROOT  --fix on a made-up tree whose code moved
 
 File:line references (docs/debugging.md#traces): line numbers drift as code changes, so each
 one must name what it points at, and the line must still be in it:
@@ -19,12 +22,21 @@ one must name what it points at, and the line must still be in it:
 Any other `path:line` is an error: it would rot unchecked. A file name alone (`main.cpp:9`)
 must be unique in the repository.
 
+--fix rewrites a number in place when the function it names is still in the file: to the
+line that holds the same code as when the page's line was last committed (`git blame`, then
+the file at that commit), inside that function; failing that (or without git) to the line
+that defines the function, if the number is no longer inside it. A reference whose function
+is no longer defined in its file, or is defined several times, or a KTEST check whose operand
+is on no line or several, is listed and left alone: fixing it means choosing, which a person
+does.
+
 Links: a relative link's file exists, and its #anchor is a heading of that page (GitHub's
 rule: lower case, punctuation dropped, blanks to hyphens).
 """
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,20 +90,39 @@ class Repo:
         return self.cache[path]
 
 
+NOT_A_DEFINITION = re.compile(r"\b(?:return|co_return|else|case|goto|throw|new|delete)\b|"
+                              r"[=!.(,;?]|->|\|\||&&")
+
+
+def defines(lines, i, name):
+    """Line `i` (0-based) of C++ starts the definition of function `name`: `name(` comes after
+    nothing but a declaration's words (a type, qualifiers, attributes), and the next `{` before
+    any `;` (so not a call, nor a declaration)."""
+    text = lines[i]
+    m = re.search(r"(?<![\w$~])" + re.escape(name) + r"\s*\(", text)
+    if not m or text.lstrip().startswith(("//", "*", "/*", "#")):
+        return False
+    before = re.sub(r"\[\[.*?\]\]|\"[^\"]*\"", "", text[:m.start()])
+    if NOT_A_DEFINITION.search(before):
+        return False
+    rest = "\n".join(lines[i:i + 12])[m.start():]
+    brace, semicolon = rest.find("{"), rest.find(";")
+    return brace >= 0 and (semicolon < 0 or brace < semicolon)
+
+
 def within(lines, number, name, assembly):
     """Line `number` (1-based) names `name`, or lies in the function or label it starts: going
-    up from it, a line with `name(` (a C++ definition) or `name:` (a label) comes before a line
-    that ends a top-level function (`}` in column 0) or starts another label."""
+    up from it, the line that defines `name` (`defines`) or its label `name:` comes before a
+    line that ends a top-level function (`}` in column 0) or starts another label."""
     if not 1 <= number <= len(lines):
         return False
     word = re.compile(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])")
     if word.search(lines[number - 1]):
         return True
-    start = (re.compile(r"^\s*" + re.escape(name) + r":") if assembly
-             else re.compile(r"(?<![\w$])" + re.escape(name) + r"\s*\("))
+    label = re.compile(r"^\s*" + re.escape(name) + r":")
     for i in range(number - 2, max(-1, number - 400), -1):
         text = lines[i]
-        if start.search(text):
+        if label.search(text) if assembly else defines(lines, i, name):
             return True
         if assembly and re.match(r"^[A-Za-z_.$][\w.$]*:", text):
             return False
@@ -116,7 +147,17 @@ def check_ref(repo, where, path, number, name, how):
     return ["%s: %s:%d is not in %s any more (the line is: %s)" % (where, path, number, name, got)]
 
 
-def code_refs(repo, page, text):
+class Ref:
+    """One checked reference: `page`'s line `line` (0-based) has `number` at `column`."""
+
+    def __init__(self, page, line, column, path, number, name, how):
+        self.page, self.line, self.column = page, line, column
+        self.path, self.number, self.name, self.how = path, number, name, how
+
+
+def code_refs(repo, page, text, found=None):
+    """The problems of one page's file:line references. Each checked reference is appended to
+    `found` (if given) as a Ref, with where its number is on the page."""
     problems = []
     lines = text.split("\n")
     # Prose: the page with its code blocks blanked, so that a reference may wrap a line.
@@ -129,7 +170,12 @@ def code_refs(repo, page, text):
     prose_text = "\n".join(prose)
     spans = []
     for m in PROSE.finditer(prose_text):
+        line = prose_text.count("\n", 0, m.start(2))
         where = "%s:%d" % (page, prose_text.count("\n", 0, m.start()) + 1)
+        column = m.start(2) - (prose_text.rfind("\n", 0, m.start(2)) + 1)
+        if found is not None:
+            found.append(Ref(page, line, column, m.group(1), int(m.group(2)), m.group(3),
+                             "symbol"))
         problems += check_ref(repo, where, m.group(1), int(m.group(2)), m.group(3), "symbol")
         spans.append((m.start(), m.end()))
     for m in REF.finditer(prose_text):
@@ -154,8 +200,12 @@ def code_refs(repo, page, text):
             for m in pattern.finditer(line):
                 if how == "gdb":
                     name, path, number = m.group(1), m.group(2), m.group(3)
+                    column = m.start(3)
                 else:
                     path, number, name = m.group(1), m.group(2), m.group(3)
+                    column = m.start(2)
+                if found is not None:
+                    found.append(Ref(page, n - 1, column, path, int(number), name, how))
                 problems += check_ref(repo, where, path, int(number), name, how)
                 checked.add((os.path.basename(path), number))
         for m in REF.finditer(line):
@@ -166,6 +216,150 @@ def code_refs(repo, page, text):
             problems.append("%s: %s:%s names no function (gdb's stops, panic banners and "
                             "KTEST FAIL lines are checked)" % (where, m.group(1), m.group(2)))
     return problems
+
+
+# --fix: move each stale number to where the code it meant is now.
+
+
+def definitions(lines, name, assembly):
+    """The 1-based lines that define `name`: a label `name:` in assembly; in C++ a line with
+    `name(` after nothing but a declaration's words (a type, qualifiers, attributes), whose
+    next `{` comes before any `;` (so not a call nor a declaration)."""
+    if assembly:
+        label = re.compile(r"^\s*" + re.escape(name) + r":")
+        return [i + 1 for i, text in enumerate(lines) if label.match(text)]
+    return [i + 1 for i in range(len(lines)) if defines(lines, i, name)]
+
+
+def body(lines, start, assembly):
+    """The 1-based lines from the definition at `start` to its end: in C++ the first `}` in
+    column 0 (the rule `within` uses); in assembly the line before the next label."""
+    found = [start]
+    for i in range(start, len(lines)):
+        if assembly and re.match(r"^[A-Za-z_.$][\w.$]*:", lines[i]):
+            break
+        found.append(i + 1)
+        if not assembly and lines[i].startswith("}"):
+            break
+    return found
+
+
+class History:
+    """What each page's lines pointed at when they were written: `git blame` names the commit
+    that last changed a page's line, and the referenced file at that commit holds the line the
+    author meant. None of it without git (a copy of the tree): then a stale reference moves to
+    its function's first line."""
+
+    def __init__(self, root):
+        self.root = root
+        self.blame = {}
+        self.files = {}
+
+    def git(self, *args):
+        try:
+            out = subprocess.run(["git", "-C", self.root] + list(args), capture_output=True,
+                                 text=True)
+        except OSError:
+            return None
+        return out.stdout if out.returncode == 0 else None
+
+    def commit_of(self, page, line):
+        if page not in self.blame:
+            out = self.git("blame", "--porcelain", "--", page) or ""
+            commits, current = {}, None
+            for text in out.split("\n"):
+                m = re.match(r"^([0-9a-f]{40}) \d+ (\d+)", text)
+                if m:
+                    current = m.group(1)
+                    commits[int(m.group(2)) - 1] = current
+            self.blame[page] = commits
+        commit = self.blame[page].get(line)
+        return None if commit is None or set(commit) == {"0"} else commit  # 0: not committed
+
+    def old_line(self, page, line, path, number):
+        """The text `path`:`number` had when `page`'s `line` was written, or None."""
+        commit = self.commit_of(page, line)
+        if commit is None:
+            return None
+        if (commit, path) not in self.files:
+            text = self.git("show", "%s:%s" % (commit, path))
+            self.files[(commit, path)] = None if text is None else text.split("\n")
+        old = self.files[(commit, path)]
+        if old is None or not 1 <= number <= len(old):
+            return None
+        return old[number - 1]
+
+
+def relocate(repo, history, ref):
+    """(new number, None) for a reference that should move, (None, None) for one that is right
+    where it is, (None, message) for one that cannot be moved without guessing."""
+    real, problem = repo.resolve(ref.path)
+    if problem:
+        return None, problem
+    lines = repo.lines(real)
+    ok = lambda n: not check_ref(repo, "", ref.path, n, ref.name, ref.how)
+    old = history.old_line(ref.page, ref.line, real, ref.number)
+    here = lines[ref.number - 1] if 1 <= ref.number <= len(lines) else None
+    if ok(ref.number) and (old is None or old.strip() == (here or "").strip()):
+        return None, None
+    if ref.how == "expression":  # a KTEST FAIL line: the check that holds the operand
+        operand = re.split(r" == | \(|, ", ref.name)[0].strip()
+        hits = [i + 1 for i, text in enumerate(lines) if operand in text]
+        if len(hits) == 1:
+            return hits[0], None
+        return None, ("the check %r is %s in %s" %
+                      (operand, "gone" if not hits else "on %d lines" % len(hits), real))
+    name = last_name(ref.name)
+    assembly = real.endswith(".S")
+    starts = definitions(lines, name, assembly)
+    if old is not None and old.strip():
+        # The same line of code where it is now, still inside (or naming) what it names.
+        same = [n for n in range(1, len(lines) + 1)
+                if lines[n - 1].strip() == old.strip() and ok(n)]
+        if same:
+            return min(same, key=lambda n: abs(n - ref.number)), None
+    if not starts:
+        elsewhere = sorted("%s:%d" % (f, d) for f in repo.files
+                           if f.endswith((".cpp", ".hpp", ".S", ".h")) and f != real
+                           for d in definitions(repo.lines(f), name, f.endswith(".S")))
+        hint = "; defined in %s now?" % ", ".join(elsewhere[:3]) if elsewhere else ""
+        return None, "%s is not defined in %s any more%s" % (ref.name, real, hint)
+    if ok(ref.number):
+        return None, None  # still inside its function, its old line gone: leave it
+    if len(starts) == 1:
+        return starts[0], None
+    return None, ("%s is defined %d times in %s (lines %s): say which by hand" %
+                  (ref.name, len(starts), real, ", ".join(map(str, starts))))
+
+
+def fix(root, report=print):
+    """Rewrites the pages' stale numbers in place; returns what it could not fix."""
+    repo, history = Repo(root), History(root)
+    refs = []
+    for page in pages_of(root):
+        with open(os.path.join(root, page), encoding="utf-8") as f:
+            code_refs(repo, page, f.read(), refs)
+    unfixed, edits = [], {}
+    for ref in refs:
+        number, problem = relocate(repo, history, ref)
+        where = "%s:%d" % (ref.page, ref.line + 1)
+        if problem:
+            unfixed.append("%s: %s:%d (%s): %s" % (where, ref.path, ref.number, ref.name,
+                                                    problem))
+        elif number is not None and number != ref.number:
+            edits.setdefault(ref.page, []).append((ref, number))
+            report("%s: %s:%d -> %d (%s)" % (where, ref.path, ref.number, number, ref.name))
+    for page, changes in edits.items():
+        path = os.path.join(root, page)
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for ref, number in sorted(changes, key=lambda c: (c[0].line, -c[0].column)):
+            text, old = lines[ref.line], str(ref.number)
+            assert text[ref.column:ref.column + len(old)] == old, (page, ref.line, text)
+            lines[ref.line] = text[:ref.column] + str(number) + text[ref.column + len(old):]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+    return unfixed
 
 
 def slug(heading):
@@ -214,10 +408,14 @@ def link_refs(root, page, text):
     return problems
 
 
+def pages_of(root):
+    return ["README.md"] + sorted("docs/" + n for n in os.listdir(os.path.join(root, "docs"))
+                                  if n.endswith(".md"))
+
+
 def check(root):
     repo = Repo(root)
-    pages = ["README.md"] + sorted("docs/" + n for n in os.listdir(os.path.join(root, "docs"))
-                                   if n.endswith(".md"))
+    pages = pages_of(root)
     problems, refs = [], 0
     for page in pages:
         with open(os.path.join(root, page), encoding="utf-8") as f:
@@ -231,7 +429,7 @@ def check(root):
 
 SELF_TEST_CODE = {
     "kernel/main.cpp": "// x\nvoid helper() {}\n\nextern \"C\" void kernel_main(int info) {\n"
-                       "  helper();\n  stop();\n}\n\nvoid other() {\n  x();\n}\n",
+                       "  helper();\n  stop();\n}\n\nvoid other() {\n  helper();\n  x();\n}\n",
     "hal/x86/entry.S": "    .text\n_start:\n    cli\n    call kernel_main\nnext:\n    hlt\n",
     "kernel/tests/t.cpp": "KTEST(\"a\") {\n  KEXPECT_EQ(1 + 1, 3);\n}\n",
     "docs/other.md": "# Other page\n## The `x` thing (y)\n",
@@ -252,6 +450,7 @@ SELF_TEST_FAIL = [
     "`kernel/main.cpp:10` (`kernel_main`)",   # past the function's closing brace
     "`kernel/main.cpp:2` (`kernel_main`)",    # before it
     "`hal/x86/entry.S:6` (`_start`)",         # after the next label
+    "`kernel/main.cpp:11` (`helper`)",         # below a call of it, not its definition
     "`kernel/main.cpp:5`",                     # names no symbol
     "see kernel/main.cpp:5 for it",            # names no symbol
     "`main.cpp:99` (`kernel_main`)",           # past the end of the file
@@ -283,11 +482,103 @@ def self_test():
     return problems
 
 
+# --fix on a made-up tree: the page was written against FIX_BEFORE, the code is now FIX_AFTER.
+FIX_BEFORE = {
+    "kernel/a.cpp": "// a\nint keep() {\n  return 1;\n}\n\nvoid mover() {\n  int x = 1;\n"
+                    "  step(x);\n}\n\nvoid gone() {\n  y();\n}\n",
+    "kernel/b.cpp": "void f() {\n  a();\n  b();\n}\n",
+}
+FIX_AFTER = {
+    "kernel/a.cpp": "// a\n// b\n// c\n// d\nint keep() {\n  return 1;\n}\n\nvoid mover() {\n"
+                    "  int x = 1;\n  x += 2;\n  step(x);\n}\n\nvoid went() {\n  y();\n}\n",
+    "kernel/b.cpp": "void f() {\n  a0();\n  a();\n  b();\n}\n",
+}
+FIX_PAGE = ("`kernel/a.cpp:6` (`mover`) starts it, `kernel/a.cpp:8` (`mover`) steps;\n"
+            "`kernel/a.cpp:11` (`gone`) is gone and `kernel/b.cpp:3` (`f`) calls b.\n"
+            "```\nBreakpoint 1, mover () at ../kernel/a.cpp:8\n```\n")
+# What each reference becomes: without history a stale number moves to its function's first
+# line and one still inside its function stays; with git, each follows its line of code.
+FIX_EXPECTED = {
+    False: ("`kernel/a.cpp:9` (`mover`) starts it, `kernel/a.cpp:9` (`mover`) steps;\n"
+            "`kernel/a.cpp:11` (`gone`) is gone and `kernel/b.cpp:3` (`f`) calls b.\n"
+            "```\nBreakpoint 1, mover () at ../kernel/a.cpp:9\n```\n"),
+    True: ("`kernel/a.cpp:9` (`mover`) starts it, `kernel/a.cpp:12` (`mover`) steps;\n"
+           "`kernel/a.cpp:11` (`gone`) is gone and `kernel/b.cpp:4` (`f`) calls b.\n"
+           "```\nBreakpoint 1, mover () at ../kernel/a.cpp:12\n```\n"),
+}
+
+
+def fix_self_test():
+    def write(root, files):
+        for path, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
+            with open(os.path.join(root, path), "w") as f:
+                f.write(text)
+
+    def git(root, *args):
+        return subprocess.run(["git", "-C", root, "-c", "user.name=t", "-c", "user.email=t@t"]
+                              + list(args), capture_output=True).returncode == 0
+
+    problems, modes = [], [False]
+    if shutil.which("git"):
+        modes.append(True)
+    for with_git in modes:
+        with tempfile.TemporaryDirectory() as root:
+            write(root, FIX_BEFORE)
+            write(root, {"README.md": "# t\n", "docs/page.md": FIX_PAGE})
+            if with_git and not (git(root, "init", "-q") and git(root, "add", "-A") and
+                                 git(root, "commit", "-qm", "before")):
+                problems.append("could not make the git fixture")
+                continue
+            write(root, FIX_AFTER)
+            unfixed = fix(root, report=lambda line: None)
+            with open(os.path.join(root, "docs/page.md")) as f:
+                got = f.read()
+            mode = "with git" if with_git else "without git"
+            if got != FIX_EXPECTED[with_git]:
+                problems.append("%s: the page became\n%s\ninstead of\n%s"
+                                % (mode, got, FIX_EXPECTED[with_git]))
+            if len(unfixed) != 1 or "gone is not defined in kernel/a.cpp" not in unfixed[0]:
+                problems.append("%s: should report only `gone` as not fixed: %s" % (mode, unfixed))
+            elif "kernel/a.cpp:11" not in unfixed[0]:
+                problems.append("%s: the report should say where: %s" % (mode, unfixed[0]))
+            left = check(root)
+            if len(left) != 1 or "gone" not in left[0]:
+                problems.append("%s: after --fix only `gone` should fail: %s" % (mode, left))
+    print("--fix on a tree whose code moved, %s" % " and ".join(
+        "with git history" if g else "without" for g in modes))
+    return problems
+
+
+FIX_HINT = """
+Line numbers drift as the code changes. To move them to where their functions are now, at
+the top of the source tree:
+  /usr/bin/python3 tests/tools/check_doc_refs.py --fix .
+then review `git diff docs README.md` (docs/testing.md#line-references-in-the-docs). What it
+cannot move (a function gone from its file, renamed, defined twice) it lists as NOT FIXED:
+edit those by hand."""
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--self-test":
         problems = self_test()
+    elif len(sys.argv) == 3 and sys.argv[1] == "--fix-self-test":
+        problems = fix_self_test()
+    elif len(sys.argv) == 3 and sys.argv[1] == "--fix":
+        unfixed = fix(sys.argv[2])
+        for p in unfixed:
+            print("NOT FIXED: " + p)
+        problems = check(sys.argv[2])
+        for p in problems:
+            print("FAIL: " + p)
+        return 1 if problems or unfixed else 0
     elif len(sys.argv) == 2:
         problems = check(sys.argv[1])
+        for p in problems:
+            print("FAIL: " + p)
+        if any(" any more" in p or "does not hold" in p for p in problems):
+            print(FIX_HINT)
+        return 1 if problems else 0
     else:
         print(__doc__, file=sys.stderr)
         return 2
