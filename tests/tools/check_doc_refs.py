@@ -332,6 +332,26 @@ def relocate(repo, history, ref):
                   (ref.name, len(starts), real, ", ".join(map(str, starts))))
 
 
+BREAK = re.compile(r"^\s*(?:\(gdb\) )?h?break\s+" + PATH + r":(\d+)")
+
+
+def follow_breakpoints(page, lines, changes):
+    """A `break file:N` in a gdb session is not checked (the stop it leads to is): when that
+    stop, within the next lines, moves from N, the command moves with it."""
+    more = []
+    for i, text in enumerate(lines):
+        m = BREAK.match(text)
+        if not m:
+            continue
+        for ref, number in sorted(changes, key=lambda c: c[0].line):
+            if (i < ref.line <= i + 12 and ref.number == int(m.group(2)) and
+                    os.path.basename(ref.path) == os.path.basename(m.group(1))):
+                more.append((Ref(page, i, m.start(2), m.group(1), ref.number, "break", "break"),
+                             number))
+                break
+    return more
+
+
 def fix(root, report=print):
     """Rewrites the pages' stale numbers in place; returns what it could not fix."""
     repo, history = Repo(root), History(root)
@@ -353,6 +373,7 @@ def fix(root, report=print):
         path = os.path.join(root, page)
         with open(path, encoding="utf-8") as f:
             lines = f.read().split("\n")
+        changes += follow_breakpoints(page, lines, changes)
         for ref, number in sorted(changes, key=lambda c: (c[0].line, -c[0].column)):
             text, old = lines[ref.line], str(ref.number)
             assert text[ref.column:ref.column + len(old)] == old, (page, ref.line, text)
@@ -495,16 +516,17 @@ FIX_AFTER = {
 }
 FIX_PAGE = ("`kernel/a.cpp:6` (`mover`) starts it, `kernel/a.cpp:8` (`mover`) steps;\n"
             "`kernel/a.cpp:11` (`gone`) is gone and `kernel/b.cpp:3` (`f`) calls b.\n"
-            "```\nBreakpoint 1, mover () at ../kernel/a.cpp:8\n```\n")
+            "```\n(gdb) break kernel/a.cpp:8\nBreakpoint 1, mover () at ../kernel/a.cpp:8\n```\n")
 # What each reference becomes: without history a stale number moves to its function's first
-# line and one still inside its function stays; with git, each follows its line of code.
+# line and one still inside its function stays; with git, each follows its line of code. The
+# breakpoint command follows the stop it leads to.
 FIX_EXPECTED = {
     False: ("`kernel/a.cpp:9` (`mover`) starts it, `kernel/a.cpp:9` (`mover`) steps;\n"
             "`kernel/a.cpp:11` (`gone`) is gone and `kernel/b.cpp:3` (`f`) calls b.\n"
-            "```\nBreakpoint 1, mover () at ../kernel/a.cpp:9\n```\n"),
+            "```\n(gdb) break kernel/a.cpp:9\nBreakpoint 1, mover () at ../kernel/a.cpp:9\n```\n"),
     True: ("`kernel/a.cpp:9` (`mover`) starts it, `kernel/a.cpp:12` (`mover`) steps;\n"
            "`kernel/a.cpp:11` (`gone`) is gone and `kernel/b.cpp:4` (`f`) calls b.\n"
-           "```\nBreakpoint 1, mover () at ../kernel/a.cpp:12\n```\n"),
+           "```\n(gdb) break kernel/a.cpp:12\nBreakpoint 1, mover () at ../kernel/a.cpp:12\n```\n"),
 }
 
 
