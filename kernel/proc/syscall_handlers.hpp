@@ -45,4 +45,20 @@ Result sys_stat(const Frame& f);
 Result sys_readdir(const Frame& f);
 Result sys_dup2(const Frame& f);
 
+// Numbers fixed, not implemented yet: syscalls_pending.cpp (each returns NoSys until its
+// area's file implements it).
+Result sys_fork(const Frame& f);
+Result sys_exec(const Frame& f);
+Result sys_pipe(const Frame& f);
+Result sys_lseek(const Frame& f);
+Result sys_dup(const Frame& f);
+Result sys_fstat(const Frame& f);
+Result sys_mkdir(const Frame& f);
+Result sys_unlink(const Frame& f);
+Result sys_rmdir(const Frame& f);
+Result sys_rename(const Frame& f);
+Result sys_chdir(const Frame& f);
+Result sys_getcwd(const Frame& f);
+Result sys_winsize(const Frame& f);
+
 }  // namespace kernel::proc::syscalls

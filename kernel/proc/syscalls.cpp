@@ -37,6 +37,19 @@ Result dispatch(const Frame& f) {
     case Syscall::Stat: return sys_stat(f);
     case Syscall::ReadDir: return sys_readdir(f);
     case Syscall::Dup2: return sys_dup2(f);
+    case Syscall::Fork: return sys_fork(f);
+    case Syscall::Exec: return sys_exec(f);
+    case Syscall::Pipe: return sys_pipe(f);
+    case Syscall::Lseek: return sys_lseek(f);
+    case Syscall::Dup: return sys_dup(f);
+    case Syscall::Fstat: return sys_fstat(f);
+    case Syscall::Mkdir: return sys_mkdir(f);
+    case Syscall::Unlink: return sys_unlink(f);
+    case Syscall::Rmdir: return sys_rmdir(f);
+    case Syscall::Rename: return sys_rename(f);
+    case Syscall::Chdir: return sys_chdir(f);
+    case Syscall::GetCwd: return sys_getcwd(f);
+    case Syscall::WinSize: return sys_winsize(f);
     case Syscall::Count: break;
   }
   return libk::unexpected(Error::NoSys);  // any number past the table

@@ -37,6 +37,20 @@ enum class Syscall : u64 {
   Stat = 19,     // stat(path, &stat) -> 0
   ReadDir = 20,  // readdir(fd, &entry) -> 1 with an entry, 0 at the end
   Dup2 = 21,     // dup2(old, new) -> new
+  // The Unix process model. Numbers fixed, not implemented yet (they return NoSys).
+  Fork = 22,     // fork() -> child's pid in the parent, 0 in the child
+  Exec = 23,     // exec(path, argv) -> does not return on success
+  Pipe = 24,     // pipe(&fds[2]) -> 0
+  Lseek = 25,    // lseek(fd, offset, whence) -> new offset
+  Dup = 26,      // dup(fd) -> the lowest free descriptor
+  Fstat = 27,    // fstat(fd, &stat) -> 0
+  Mkdir = 28,    // mkdir(path) -> 0
+  Unlink = 29,   // unlink(path) -> 0
+  Rmdir = 30,    // rmdir(path) -> 0
+  Rename = 31,   // rename(from, to) -> 0
+  Chdir = 32,    // chdir(path) -> 0
+  GetCwd = 33,   // getcwd(buffer, length) -> length of the path
+  WinSize = 34,  // winsize(fd, &size) -> 0; the terminal's rows and columns
   Count,
 };
 

@@ -1,0 +1,28 @@
+// System calls whose numbers are fixed (abi/syscalls.hpp) but that are not implemented yet:
+// each returns NoSys, as an unknown number does. Implementing one moves it to its area's
+// file (processes, memory or files).
+#include "proc/syscall_handlers.hpp"
+
+namespace kernel::proc::syscalls {
+
+namespace {
+
+Result not_yet() { return libk::unexpected(abi::Error::NoSys); }
+
+}  // namespace
+
+Result sys_fork(const Frame&) { return not_yet(); }
+Result sys_exec(const Frame&) { return not_yet(); }
+Result sys_pipe(const Frame&) { return not_yet(); }
+Result sys_lseek(const Frame&) { return not_yet(); }
+Result sys_dup(const Frame&) { return not_yet(); }
+Result sys_fstat(const Frame&) { return not_yet(); }
+Result sys_mkdir(const Frame&) { return not_yet(); }
+Result sys_unlink(const Frame&) { return not_yet(); }
+Result sys_rmdir(const Frame&) { return not_yet(); }
+Result sys_rename(const Frame&) { return not_yet(); }
+Result sys_chdir(const Frame&) { return not_yet(); }
+Result sys_getcwd(const Frame&) { return not_yet(); }
+Result sys_winsize(const Frame&) { return not_yet(); }
+
+}  // namespace kernel::proc::syscalls
