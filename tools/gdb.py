@@ -4,6 +4,7 @@
   tools/gdb                         QEMU paused at reset; gdb attached, symbols loaded
   tools/gdb -ex 'hbreak efi_main' -ex continue        (any gdb arguments pass through)
   tools/gdb --batch FILE            run gdb's commands from FILE, then end QEMU
+  tools/gdb --cmdline 'test=...'    boot another kernel command line (as tools/run --cmdline)
 
 The loader is a PE linked at 0x140000000 that the firmware relocates: this tool first boots
 the same machine once to read the address the loader prints ("ember-loader: loaded at 0x...";
@@ -35,6 +36,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "ovmf"))
 import emberqemu  # noqa: E402
 import ovmf  # noqa: E402
+import run  # noqa: E402
 
 LOADED_AT = re.compile(rb"ember-loader: loaded at (0x[0-9a-f]+)")
 
@@ -133,10 +135,17 @@ def main():
     p.add_argument("--no-loader", action="store_true", help="kernel symbols only (no probe boot)")
     p.add_argument("--batch", metavar="FILE", help="run these gdb commands and exit")
     p.add_argument("--port", type=int, default=1234)
+    p.add_argument("--cmdline", metavar="TEXT",
+                   help="boot with this kernel command line instead of the build's (an image "
+                        "with the unsealed loader, as tools/run --cmdline makes)")
     p.add_argument("gdb_args", nargs=argparse.REMAINDER, help="passed to gdb")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="ember-gdb-") as work:
+        if args.cmdline is not None:
+            args.image = run.boot_image(os.path.join(build, "esp"),
+                                        os.path.join(build, "loader", "ember-loader-unsealed.efi"),
+                                        work, args.cmdline)
         offset = None
         if not args.no_loader:
             address = probe_loader_address(args, work)

@@ -105,6 +105,7 @@ def boot_and_test(ctx, memory_mib=1024, cmdline="test=all", **machine):
 def case_sata(ctx):
     result = boot_and_test(ctx, disk="sata")
     check_pool(result, 1024)
+    harness.check_doc_samples(result, "test-all")
 
 
 def make_memory_size_case(mib):
@@ -186,6 +187,8 @@ def make_fault_report_case(name):
     def case(ctx):
         result = boot_fault(ctx, name)
         expect(result, FAULTS[name][2], "the page-fault report")
+        if "fault-" + name in harness.doc_samples.SOURCES:
+            harness.check_doc_samples(result, "fault-" + name)
     return case
 
 
@@ -270,6 +273,7 @@ def case_harness_failure(ctx):
     result = harness.boot_failing_test(ctx, "harness.expect_failure")
     expect(result, r"^KTEST FAIL harness.expect_failure: .*1 \+ 1 == 3 \(2 vs 3\)", "the failure")
     expect(result, r"^KTEST SUMMARY passed=0 failed=1", "the summary")
+    harness.check_doc_samples(result, "ktest-failure")
 
 
 def case_harness_panic(ctx):

@@ -82,6 +82,7 @@ def case_crash_page_fault(ctx):
            "CR2 and what lies there")
     expect(r, r"^error:   cr0=%s cr2=0x00000000deadbeef " % HEX, "CR2 in the register dump")
     expect_faulting_function(r, "page_fault_here")
+    harness.check_doc_samples(r, "crash-page-fault")
 
 
 def case_crash_stack_overflow(ctx):
@@ -94,6 +95,7 @@ def case_crash_stack_overflow(ctx):
     expect(r, r"^KTEST FAIL crash\.stack_overflow: panic: kernel stack overflow on the kernel boot stack",
            "the panic naming the overflow")
     expect_faulting_function(r, "overflow_stack")
+    harness.check_doc_samples(r, "crash-stack-overflow")
 
 
 def check_calibration(result):

@@ -38,8 +38,9 @@ def rng_args(work, name, data):
             "-device", "virtio-rng-pci,rng=rng0"]
 
 
-def crash_at_random_base(ctx, seed):
-    """Boots test=crash.page_fault with `seed` as the machine's randomness; returns the base."""
+def crash_at_random_base(ctx, seed, samples=False):
+    """Boots test=crash.page_fault with `seed` as the machine's randomness; returns the base.
+    With `samples`, also checks the docs' KASLR samples against the boot."""
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, cmdline="test=crash.page_fault")
     result = harness.boot(image, timeout=120, extra=rng_args(ctx.work, "seed.bin", seed))
     print(result.serial)
@@ -66,13 +67,15 @@ def crash_at_random_base(ctx, seed):
     if not base <= rip < base + (16 << 20):
         raise Failure("faulting rip %#x is not in the kernel at %#x" % (rip, base))
     expect(result, r"^error:   #\d+ %s kernel::ktest::run\+0x" % HEX, "the symbolized callers")
+    if samples:
+        harness.check_doc_samples(result, "kaslr")
     print("PASS: kernel at %#x (place %d of %d); crash at %#x symbolized"
           % (base, (base - LINK_BASE) // KASLR_ALIGN, places, rip))
     return base
 
 
 def case_kaslr_crash(ctx):
-    first = crash_at_random_base(ctx, bytes([0x07]))
+    first = crash_at_random_base(ctx, bytes([0x07]), samples=True)
     second = crash_at_random_base(ctx, bytes([0x5c, 0x13, 0xe0, 0x41]))
     if first == second:
         raise Failure("both boots put the kernel at %#x" % first)
@@ -88,6 +91,7 @@ def case_stack_smash(ctx):
            "the stack protector naming the function")
     harness.expect_absent(result, r"the overrun went unnoticed", "the function returning")
     expect(result, r"^KTEST FAIL hardening\.stack_smash: panic: stack protector", "the test failing")
+    harness.check_doc_samples(result, "stack-smash")
 
 
 def case_wx_audit(ctx):

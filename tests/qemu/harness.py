@@ -20,6 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "ovmf"))
+import doc_samples  # noqa: E402
 import emberqemu  # noqa: E402
 import mkimage  # noqa: E402
 import ovmf  # noqa: E402
@@ -33,12 +34,20 @@ LOG_TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\] ", re.MULTILINE)
 def clean(text):
     """Serial text without ANSI escapes (the firmware console and the kernel log emit them),
     CRs and log timestamps, so patterns can anchor log lines with ^."""
-    return LOG_TIMESTAMP.sub("", ANSI.sub("", text).replace("\r", ""))
+    return LOG_TIMESTAMP.sub("", log_text(text))
+
+
+def log_text(text):
+    """Serial text without ANSI escapes and CRs, timestamps kept: what a terminal shows."""
+    return ANSI.sub("", text).replace("\r", "")
 
 
 class BootResult:
-    def __init__(self, serial, exit_code, stopped_on, elapsed, timed_out):
+    """`serial` is the cleaned serial log (clean()), `log` the same with timestamps."""
+
+    def __init__(self, serial, exit_code, stopped_on, elapsed, timed_out, log=""):
         self.serial = serial
+        self.log = log
         self.exit_code = exit_code
         self.stopped_on = stopped_on
         self.elapsed = elapsed
@@ -273,7 +282,9 @@ def boot(image, *, timeout=90, stop_on=None, interact=None, serial_input=False, 
                 proc.kill()
             qemu_output = proc.communicate()[0].decode(errors="replace")
         elapsed = time.time() - start
-        result = BootResult(read_serial(), proc.returncode, stopped_on, elapsed, timed_out)
+        raw = read_serial(raw=True).decode("utf-8", errors="replace")
+        result = BootResult(clean(raw), proc.returncode, stopped_on, elapsed, timed_out,
+                            log_text(raw))
         if qemu_output.strip():
             print("qemu said:\n" + qemu_output)
         return result
@@ -290,6 +301,20 @@ def expect_absent(result, pattern, what=None):
     m = re.search(pattern, result.serial, re.MULTILINE)
     if m:
         raise Failure("unexpected %s on serial: %r" % (what or "output", m.group(0)))
+
+
+def check_doc_samples(result, source):
+    """The docs' samples of `source` (tools/doc_samples.py) match this boot's log. The log is
+    kept as doc-sample-SOURCE.log in the current directory (meson test runs in the build
+    directory), from which `tools/doc_samples.py update-all build` refreshes the pages."""
+    path = os.path.abspath("doc-sample-%s.log" % source)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(result.log)
+    problems = doc_samples.check(source, result.log)
+    if problems:
+        raise Failure("\n".join(problems) + "\nIf the change is meant, update the page from "
+                      "this boot: tools/doc_samples.py update %s %s" % (source, path))
+    print("ok: the docs' %s samples match this boot" % source)
 
 
 def boot_failing_test(ctx, test, timeout=120, **machine):

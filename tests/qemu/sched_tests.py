@@ -52,6 +52,7 @@ def case_thread_stack_overflow(ctx):
            "the backtrace ending at the context's first frame")
     expect(r, r"^KTEST FAIL thread\.stack_overflow_is_caught: panic: kernel stack overflow on %s"
            % thread, "the panic naming the thread")
+    harness.check_doc_samples(r, "thread-stack-overflow")
     print("PASS: the overflow was caught and reported in %.1f s" % r.elapsed)
 
 
@@ -87,6 +88,8 @@ def make_misuse_case(name):
         r = boot_panic(ctx, test)
         for pattern, what in patterns:
             expect(r, pattern, what)
+        if name in harness.doc_samples.SOURCES:
+            harness.check_doc_samples(r, name)
         print("PASS: %s panicked as it should in %.1f s" % (name, r.elapsed))
     return case
 

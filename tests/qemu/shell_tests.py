@@ -160,6 +160,7 @@ def case_serial(ctx):
     result = harness.boot(image, interact=interact, serial_input=True, timeout=180)
     print(result.serial[-3000:])
     expect_clean_poweroff(result)
+    harness.check_doc_samples(result, "shell-session")
 
 
 def case_keyboard(ctx):
