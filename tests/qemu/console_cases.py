@@ -136,8 +136,11 @@ def save_artifacts(name, images):
 
 def stable_rows(rows):
     """(row index, text without timestamp, has timestamp) for rows worth comparing: not
-    blank, not a VARIABLE line, not the wrapped continuation of one."""
-    variable = False
+    blank, not a VARIABLE line, not the wrapped continuation of one. Rows above the first
+    stamped one continue a line whose head scrolled off the top: which line that was (and so
+    whether it is VARIABLE) cannot be told, so they are not compared either, unless the
+    screen starts with the kernel's banner."""
+    variable = bool(rows) and not TIMESTAMP.match(rows[0]) and "starting" not in rows[0]
     for y, text in enumerate(rows):
         stamped = bool(TIMESTAMP.match(text))
         bare = TIMESTAMP.sub("", text)
