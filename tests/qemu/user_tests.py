@@ -46,7 +46,48 @@ CRASHES = {
 }
 
 
+def check_files(sh):
+    """The VFS, descriptors and the terminal: cat/ls/echo from the initrd."""
+    out = sh.run("cat /bin/../etc/./motd")
+    expect_in(out, r"^Welcome to Ember: this file is /etc/motd in the initrd\.\nIt has two lines\.$",
+              "cat of a file through .. and .")
+    out = sh.run("ls /bin")
+    for name in ("cat", "crash", "echo", "hello", "ls", "syscallbench"):
+        expect_in(out, r"^ +\d+  %s$" % name, "ls /bin lists %s with its size" % name)
+    out = sh.run("ls /")
+    expect_in(out, r"^ +-  bin/$", "ls / lists bin/")
+    expect_in(out, r"^ +-  etc/$", "ls / lists etc/")
+    expect_in(sh.run("/bin/echo one  two"), r"^one two$", "/bin/echo")
+    out = sh.run("cat /nosuch /bin /etc/motd/x")
+    expect_in(out, r"^cat: /nosuch: no such file$", "NoEntry")
+    expect_in(out, r"^cat: /bin: is a directory$", "IsDirectory")
+    expect_in(out, r"^cat: /etc/motd/x: not a directory$", "NotDirectory")
+    expect_in(sh.run("cat /" + "a" * 300), r": name too long$", "NameTooLong")
+    print("PASS: cat, ls and echo through the VFS, with their errors")
+    # The terminal: cat echoes typed lines until Ctrl-D on an empty line.
+    before = sh.prompts()
+    start = len(sh.read_serial())
+    sh.type("cat\r")
+    sh.type("typed line one\r")
+    sh.wait_for(r"^typed line one\n(.*\n)?typed line one$", start=start)
+    sh.type("\x04")
+    sh.wait_prompt(before)
+    print("PASS: cat echoed a typed line and ended at Ctrl-D")
+    # Ctrl-C ends a program blocked reading the terminal.
+    before = sh.prompts()
+    start = len(sh.read_serial())
+    sh.type("cat\r")
+    sh.type("x\r")
+    sh.wait_for(r"^x\n(.*\n)?x$", start=start)
+    sh.type("\x03")
+    sh.wait_prompt(before)
+    expect_in(sh.read_serial()[start:], r"^cat: interrupted \(Ctrl-C\)$", "Ctrl-C ended cat")
+    print("PASS: Ctrl-C ended cat blocked in read")
+    expect_in(sh.run("hello"), r"^hello from user mode", "the shell after Ctrl-C")
+
+
 def check_session(sh):
+    check_files(sh)
     out = sh.run("hello a b")
     m = re.search(r"^hello from user mode: pid (\d+), args: a b$", out, re.MULTILINE)
     if not m:
