@@ -121,7 +121,7 @@ Result<bool> DirectoryNode::readdir(u64 index, abi::DirEntry& out) {
 Result<Vnode*> lookup(StringView normalized) {
   if (!initrd::present()) return libk::unexpected(Error::NoEntry);
   Vnode* node = nullptr;
-  bool implied = normalized.empty(), under_file = false;
+  bool exact = false, implied = normalized.empty(), under_file = false;
   each_entry([&](const Entry& e) {
     StringView rest;
     if (e.path() == normalized && e.type != EntryType::Other) {
@@ -129,7 +129,7 @@ Result<Vnode*> lookup(StringView normalized) {
         node = new (heap::nothrow) FileNode(e.data, e.mode);
       else
         node = new (heap::nothrow) DirectoryNode(normalized, e.mode);
-      implied = false;
+      exact = true;
       return false;
     }
     if (libk::path::inside(e.path(), normalized, rest) && e.type == EntryType::File)
@@ -137,6 +137,7 @@ Result<Vnode*> lookup(StringView normalized) {
     if (libk::path::inside(normalized, e.path(), rest)) implied = true;
     return true;
   });
+  if (exact && node == nullptr) return libk::unexpected(Error::NoMemory);
   if (node != nullptr) return node;
   if (under_file) return libk::unexpected(Error::NotDirectory);
   if (!implied) return libk::unexpected(Error::NoEntry);

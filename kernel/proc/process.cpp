@@ -365,7 +365,10 @@ void exit_if_killed() {
   exit_current(self().kill_status);
 }
 
-FileTableRef current_files() { return self().files; }
+FileTableRef current_files() {
+  auto* p = static_cast<Process*>(thread::current().process());
+  return p ? p->files : nullptr;
+}
 
 void set_exit_listener(ExitListener listener) { exit_listener = listener; }
 

@@ -73,7 +73,7 @@ bool current_killed();
 // call's return or an interrupt's exit towards ring 3.
 void exit_if_killed();
 
-// The calling process's descriptor table. Context: a process thread.
+// The calling process's descriptor table; nullptr for a kernel thread.
 using FileTableRef = fs::FileTable*;
 FileTableRef current_files();
 

@@ -15,7 +15,8 @@ using abi::Error;
 constexpr usize kChunk = 1024;
 
 libk::Result<fs::OpenFile*, Error> descriptor(u64 fd) {
-  fs::OpenFile* f = current_files()->get(fd);
+  fs::FileTable* files = current_files();
+  fs::OpenFile* f = files ? files->get(fd) : nullptr;
   if (f == nullptr) return libk::unexpected(Error::BadDescriptor);
   return f;
 }
@@ -83,8 +84,10 @@ Result sys_read(const Frame& f) {
 Result sys_open(const Frame& f) {
   char path[abi::kMaxPath + 1];
   TRY(copy_path(path, f.rdi));
+  fs::FileTable* files = current_files();
+  if (files == nullptr) return libk::unexpected(Error::TooManyFiles);  // a kernel thread
   fs::OpenFile* file = TRY(fs::open(path, f.rsi));
-  auto fd = current_files()->install(file);
+  auto fd = files->install(file);
   if (!fd) {
     fs::OpenFile::release(file);
     return libk::unexpected(table_error(fd.error()));
@@ -93,6 +96,7 @@ Result sys_open(const Frame& f) {
 }
 
 Result sys_close(const Frame& f) {
+  TRY(descriptor(f.rdi));
   if (auto r = current_files()->close(f.rdi); !r) return libk::unexpected(table_error(r.error()));
   return 0;
 }
@@ -118,6 +122,7 @@ Result sys_readdir(const Frame& f) {
 }
 
 Result sys_dup2(const Frame& f) {
+  TRY(descriptor(f.rdi));
   auto r = current_files()->dup2(f.rdi, f.rsi);
   if (!r) return libk::unexpected(table_error(r.error()));
   return i64(r.value());

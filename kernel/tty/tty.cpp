@@ -157,6 +157,8 @@ void push_end_of_file() { push({}, true); }
 
 void wake_readers() { readers.wake_all(); }
 
+bool readers_waiting() { return readers.has_waiters(); }
+
 u64 buffered() { return __atomic_load_n(&readable, __ATOMIC_ACQUIRE); }
 
 }  // namespace kernel::tty

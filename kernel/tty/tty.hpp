@@ -34,6 +34,8 @@ void push_end_of_file();
 // Wakes readers so that one whose process is being killed returns Interrupted.
 // Context: any.
 void wake_readers();
+// Whether some thread is blocked reading the terminal (for tests).
+bool readers_waiting();
 
 // Bytes typed but not read yet (dropped by begin_line's caller, or left for the next
 // program). Context: any.

@@ -6,8 +6,11 @@ shell, and every deliberate fault ends only its process.
 
 shell-1cpu        on QEMU's default CPU (qemu64: no SMEP, SMAP or UMIP)
 shell-2cpu-max    on -cpu max (SMEP, SMAP and UMIP on) with 2 CPUs
-        Each boots with the initrd as \\boot\\initrd.tar, runs `hello a b` (greets with its pid and
-        arguments), then `crash MODE` for every mode: each must end with a report naming the
+        Each boots with the initrd as \\boot\\initrd.tar; runs `cat /bin/../etc/./motd`, `ls /bin`,
+        `ls /`, /bin/echo and cat's errors (no such file, a directory, not a directory, a name
+        too long); types a line to `cat` (echoed, then copied) and ends it with Ctrl-D;
+        Ctrl-C ends `cat` blocked in read and `loop` spinning in ring 3. Then `hello a b`
+        (greets with its pid and arguments), then `crash MODE` for every mode: each must end with a report naming the
         program, the exception and the address, and the shell must come back (the kernel
         survived); `crash bad-pointer` must get EFAULT from write() instead of faulting;
         `memtest` (brk, mmap, munmap, demand-zero pages, malloc) must pass all its checks;
@@ -83,6 +86,15 @@ def check_files(sh):
     sh.wait_prompt(before)
     expect_in(sh.read_serial()[start:], r"^cat: interrupted \(Ctrl-C\)$", "Ctrl-C ended cat")
     print("PASS: Ctrl-C ended cat blocked in read")
+    # Ctrl-C ends a program spinning in ring 3 (no system call to notice it by).
+    before = sh.prompts()
+    start = len(sh.read_serial())
+    sh.type("loop\r")
+    sh.wait_for(r"^loop: spinning$", start=start)
+    sh.type("\x03")
+    sh.wait_prompt(before)
+    expect_in(sh.read_serial()[start:], r"^loop: interrupted \(Ctrl-C\)$", "Ctrl-C ended loop")
+    print("PASS: Ctrl-C ended loop spinning in ring 3")
     expect_in(sh.run("hello"), r"^hello from user mode", "the shell after Ctrl-C")
 
 
