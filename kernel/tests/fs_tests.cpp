@@ -5,8 +5,11 @@
 // open file given back.
 #include <abi/syscalls.hpp>
 
+#include <hal/cpu.hpp>
+
 #include "fs/vfs.hpp"
 #include "ktest.hpp"
+#include "memory/heap.hpp"
 #include "memory/pmm.hpp"
 #include "proc/initrd.hpp"
 #include "proc/process.hpp"
@@ -74,7 +77,7 @@ KTEST("fs.initrd.stat_and_readdir") {
     if (StringView(e.name) == "cat")
       cat = e.type == abi::FileType::File && e.size == initrd::find("bin/cat")->data.size();
   }
-  KEXPECT_EQ(entries, 7u);  // cat crash echo hello loop ls syscallbench, each once
+  KEXPECT_EQ(entries, 8u);  // cat crash echo hello loop ls readbench syscallbench, once each
   KEXPECT(cat);
   KEXPECT(dir.value()->read({reinterpret_cast<u8*>(&e), 1}).error() == Error::IsDirectory);
   fs::OpenFile::release(dir.value());
@@ -138,6 +141,45 @@ KTEST("proc.kill.ends_a_process_spinning_in_ring_3") {
     KEXPECT(status.ok() && status.value() == abi::kStatusInterrupted);
   }
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), frames);
+}
+
+}  // namespace kernel
+
+namespace kernel {
+
+// read() of a file from the initrd by a program (open, 4 KiB reads, close; cycles per KiB)
+// against the kernel's memcpy of the same bytes from the archive into a buffer: both as
+// bytes per cycle, and the ratio (read / memcpy).
+KTEST_MANUAL("bench.fs.read_vs_memcpy") {
+  constexpr StringView kFile = "/bin/syscallbench";
+  constexpr u32 kRounds = 200;
+  thread::set_affinity(thread::current(), thread::current().cpu());
+  StringView argv[] = {"readbench", kFile, "200"};
+  auto pid = proc::spawn("/bin/readbench", argv, proc::kKernelParent);
+  if (!KEXPECT(pid.ok())) return;
+  auto per_kib = proc::wait(pid.value(), proc::kKernelParent);
+  if (!KEXPECT(per_kib.ok() && per_kib.value() > 0)) return;
+  auto file = initrd::find(kFile);
+  if (!KEXPECT(file)) return;
+  auto* copy = new (heap::nothrow) u8[file->data.size()];
+  if (!KEXPECT(copy != nullptr)) return;
+  __builtin_memcpy(copy, file->data.data(), file->data.size());  // warm
+  u64 start = hal::cpu::rdtsc();
+  for (u32 i = 0; i < kRounds; ++i) {
+    __builtin_memcpy(copy, file->data.data(), file->data.size());
+    asm volatile("" : : "r"(copy) : "memory");
+  }
+  u64 memcpy_per_kib = (hal::cpu::rdtsc() - start) * 1024 / (u64(kRounds) * file->data.size());
+  delete[] copy;
+  u64 read = u64(per_kib.value());
+  u64 ratio_x1000 = memcpy_per_kib * 1000 / (read ? read : 1);  // read's bytes/cycle over memcpy's
+  libk::format_to(ktest::out(),
+                  "KBENCH fs.read: {} bytes x {}: read() {} cycles per KiB ({} bytes per 1000 "
+                  "cycles); kernel memcpy {} cycles per KiB ({} bytes per 1000 cycles); ratio "
+                  "{}.{:03}\n",
+                  file->data.size(), kRounds, read, 1024 * 1000 / (read ? read : 1), memcpy_per_kib,
+                  1024 * 1000 / (memcpy_per_kib ? memcpy_per_kib : 1), ratio_x1000 / 1000,
+                  ratio_x1000 % 1000);
 }
 
 }  // namespace kernel
