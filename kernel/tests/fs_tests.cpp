@@ -77,7 +77,16 @@ KTEST("fs.initrd.stat_and_readdir") {
     if (StringView(e.name) == "cat")
       cat = e.type == abi::FileType::File && e.size == initrd::find("bin/cat")->data.size();
   }
-  KEXPECT_EQ(entries, 8u);  // cat crash echo hello loop ls readbench syscallbench, once each
+  // Each program of the archive's bin/ once.
+  u32 programs = 0;
+  libk::ustar::Reader reader(initrd::archive());
+  for (;;) {
+    auto entry = reader.next();
+    if (!entry.ok() || !entry.value()) break;
+    programs += entry.value()->path().starts_with("bin/");
+  }
+  KEXPECT(programs >= 8);
+  KEXPECT_EQ(entries, programs);
   KEXPECT(cat);
   KEXPECT(dir.value()->read({reinterpret_cast<u8*>(&e), 1}).error() == Error::IsDirectory);
   fs::OpenFile::release(dir.value());
