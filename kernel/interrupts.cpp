@@ -3,6 +3,7 @@
 #include <hal/apic_setup.hpp>
 #include <hal/idt.hpp>
 #include <hal/pic.hpp>
+#include <hal/user_mode.hpp>
 #include <libk/irq_routing.hpp>
 #include <libk/vector_allocator.hpp>
 
@@ -11,6 +12,7 @@
 #include "cpu/percpu.hpp"
 #include "log.hpp"
 #include "panic.hpp"
+#include "proc/process.hpp"
 #include "sync/spinlock.hpp"
 
 namespace kernel::interrupts {
@@ -40,6 +42,8 @@ void dispatch(hal::TrapFrame& frame) {
   if (Handler h = handlers[frame.vector & 0xFF]) h();
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();
+  // Back to ring 3: a process being killed ends instead (proc::kill's IPI lands here).
+  if (hal::user_mode::from_user(frame)) proc::exit_if_killed();
 }
 
 void dispatch_with_context(hal::TrapFrame& frame) {
@@ -47,6 +51,7 @@ void dispatch_with_context(hal::TrapFrame& frame) {
   if (auto h = __atomic_load_n(&e.handler, __ATOMIC_ACQUIRE)) h(e.context);
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();
+  if (hal::user_mode::from_user(frame)) proc::exit_if_killed();
 }
 
 // Spurious interrupts need no handling; in particular no EOI: they set no ISR bit (SDM Vol. 3A

@@ -7,6 +7,8 @@
 #include <libk/elf.hpp>
 
 #include "boot.hpp"
+#include "cpu/ipi.hpp"
+#include "fs/vfs.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
 #include "memory/vm.hpp"
@@ -18,6 +20,8 @@
 #include "sched/thread.hpp"
 #include "sync/condition_variable.hpp"
 #include "sync/mutex.hpp"
+#include "sync/spinlock.hpp"
+#include "tty/tty.hpp"
 
 namespace kernel::proc {
 
@@ -36,6 +40,9 @@ struct Process {
   char name[kNameCapacity] = {};
   AddressSpace space;
   Thread* thread = nullptr;
+  fs::FileTable* files = nullptr;  // descriptors (kernel/fs/vfs.hpp)
+  bool killed = false;             // atomic: kill() asked it to end (see kill())
+  i64 kill_status = 0;             // the status it ends with then
 };
 
 constinit Mutex table_lock{"processes"};
@@ -43,6 +50,8 @@ constinit ConditionVariable exited;  // broadcast when a process becomes a zombi
 constinit Process table[kMaxProcesses] GUARDED_BY(table_lock);
 constinit Pid next_pid GUARDED_BY(table_lock) = 1;
 constinit Stats counts GUARDED_BY(table_lock) = {};
+constinit ExitListener exit_listener = nullptr;
+constinit SpinLock kill_ipi_lock{"kill ipi", lock_rank::kLeaf};
 
 Process* find_locked(Pid pid) REQUIRES(table_lock) {
   table_lock.assert_held();
@@ -205,7 +214,13 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
   Process* p = claim_slot(path, parent);
   if (p == nullptr) return libk::unexpected(abi::Error::NoMemory);
   Pid pid = p->pid;
+  p->files = fs::new_console_table();
+  if (p->files == nullptr) {
+    release_slot(*p);
+    return libk::unexpected(abi::Error::NoMemory);
+  }
   if (auto r = start(*p, plan.value(), entry->data, argv); !r) {
+    fs::delete_table(p->files);
     release_slot(*p);
     return libk::unexpected(r.error());
   }
@@ -230,6 +245,20 @@ AddressSpace* current_address_space() {
   return p ? &p->space : nullptr;
 }
 
+libk::Result<i64, abi::Error> wait_interruptible(Pid pid, Pid parent) {
+  MutexLocker lock(table_lock);
+  Process* p = find_locked(pid);
+  if (p == nullptr || p->parent != parent || p->orphan)
+    return libk::unexpected(abi::Error::NoChild);
+  while (p->state != State::Zombie) {
+    if (current_killed()) return libk::unexpected(abi::Error::Interrupted);
+    exited.wait(table_lock);
+  }
+  i64 status = p->status;
+  p->state = State::Free;
+  return status;
+}
+
 Pid current_pid() {
   auto* p = static_cast<Process*>(thread::current().process());
   return p ? p->pid : kKernelParent;
@@ -239,6 +268,8 @@ void exit_current(i64 status) {
   Process& p = self();
   Scheduler::leave_address_space();
   p.space.destroy();
+  fs::delete_table(p.files);  // closes every descriptor
+  p.files = nullptr;
   {
     MutexLocker lock(table_lock);
     p.status = status;
@@ -254,6 +285,7 @@ void exit_current(i64 status) {
     p.state = p.orphan ? State::Free : State::Zombie;
   }
   exited.broadcast();
+  if (exit_listener) exit_listener(p.pid);
   thread::exit(status);
 }
 
@@ -290,6 +322,55 @@ void fault_current(const hal::TrapFrame& f, u64 cr2) {
   }
   exit_current(128 + i64(f.vector));
 }
+
+// Ending a process from outside: the flag is what every thread of the process checks on its
+// way back to ring 3 (exit_if_killed: the system-call return and every interrupt exit) and
+// in every interruptible wait (wait, the console's read); then the blocked waits are woken and
+// the CPUs that may be running it in ring 3 interrupted (a reschedule IPI: its exit runs
+// the check). A process with several threads needs nothing more here: each thread ends at
+// its own check (exit_if_killed is where a process-wide exit would gather them).
+libk::Result<void, abi::Error> kill(Pid pid, i64 status) {
+  {
+    MutexLocker lock(table_lock);
+    Process* p = find_locked(pid);
+    if (p == nullptr || p->state != State::Running) return libk::unexpected(abi::Error::NoProcess);
+    p->kill_status = status;
+    __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
+  }
+  exited.broadcast();
+  tty::wake_readers();
+  {
+    SpinLockGuard irq_off(kill_ipi_lock);
+    u64 others = ipi::others_online();
+    for (u32 cpu = 0; cpu < 64; ++cpu)
+      if (others & (u64{1} << cpu)) ipi::reschedule(cpu);
+  }
+  return {};
+}
+
+bool running(Pid pid) {
+  MutexLocker lock(table_lock);
+  Process* p = find_locked(pid);
+  return p != nullptr && (p->state == State::Running || p->state == State::Starting);
+}
+
+bool current_killed() {
+  auto* p = static_cast<Process*>(thread::current().process());
+  return p != nullptr && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
+
+void exit_if_killed() {
+  if (!current_killed()) return;
+  hal::cpu::sti();  // from an interrupt exit: a thread again, on its own kernel stack
+  exit_current(self().kill_status);
+}
+
+FileTableRef current_files() {
+  auto* p = static_cast<Process*>(thread::current().process());
+  return p ? p->files : nullptr;
+}
+
+void set_exit_listener(ExitListener listener) { exit_listener = listener; }
 
 Stats stats() {
   MutexLocker lock(table_lock);

@@ -14,6 +14,8 @@
 #include <libk/span.hpp>
 #include <libk/string_view.hpp>
 
+#include "fs/vfs.hpp"
+
 namespace kernel::proc {
 
 using Pid = u32;
@@ -53,6 +55,32 @@ Pid current_pid();
 // pid, the exception, the address, the registers) and ends the process with status
 // 128 + vector. Context: the exception handler, on the process thread's kernel stack.
 [[noreturn]] void fault_current(const hal::TrapFrame& frame, u64 cr2);
+
+// Like wait, for a process's system call: Interrupted when the caller is being killed.
+libk::Result<i64, abi::Error> wait_interruptible(Pid pid, Pid parent);
+
+// Ends process `pid` with `status` (abi::kStatusKilled, abi::kStatusInterrupted): wherever
+// its thread is (running in ring 3 on another CPU, blocked in wait or in a console read,
+// runnable), it exits at its next return towards ring 3 or its blocking call returns
+// Interrupted first. Returns at once (the parent's wait sees the end). NoProcess if no such
+// process is running. Context: thread.
+libk::Result<void, abi::Error> kill(Pid pid, i64 status);
+// Whether process `pid` exists and has not ended yet. Context: thread.
+bool running(Pid pid);
+// Whether the calling thread's process is being killed (false for kernel threads).
+bool current_killed();
+// Ends the calling process if it is being killed. Context: a process thread, in a system
+// call's return or an interrupt's exit towards ring 3.
+void exit_if_killed();
+
+// The calling process's descriptor table; nullptr for a kernel thread.
+using FileTableRef = fs::FileTable*;
+FileTableRef current_files();
+
+// Called with the pid of each process that ended (after its parent was woken). Context: the
+// ending process's thread. One listener: the shell's foreground wait.
+using ExitListener = void (*)(Pid);
+void set_exit_listener(ExitListener listener);
 
 struct Stats {
   u64 spawned, exited, faulted, live;

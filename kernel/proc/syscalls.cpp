@@ -4,6 +4,7 @@
 // the result goes back in the frame's rax.
 #include <hal/user_mode.hpp>
 
+#include "proc/process.hpp"
 #include "proc/syscall_handlers.hpp"
 
 namespace kernel::proc::syscalls {
@@ -62,4 +63,5 @@ Result dispatch(const Frame& f) {
 extern "C" void hal_syscall_dispatch(hal::TrapFrame* frame) {
   auto r = kernel::proc::syscalls::dispatch(*frame);
   frame->rax = r ? u64(r.value()) : u64(i64(r.error()));
+  kernel::proc::exit_if_killed();  // kill(): ends here rather than back in ring 3
 }

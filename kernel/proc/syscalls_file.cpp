@@ -1,6 +1,7 @@
 // System calls on files and descriptors (docs/syscalls.md): write, read, open, close, stat,
-// readdir, dup2.
-#include "console.hpp"
+// readdir, dup2, through the calling process's descriptor table (kernel/fs/vfs.hpp).
+#include "fs/vfs.hpp"
+#include "proc/process.hpp"
 #include "proc/syscall_handlers.hpp"
 #include "proc/user_memory.hpp"
 
@@ -10,37 +11,121 @@ namespace {
 
 using abi::Error;
 
-constexpr usize kWriteChunk = 256;
-constexpr u64 kStdout = 1, kStderr = 2;
+// Bytes moved per step between user memory and a vnode, through the kernel stack.
+constexpr usize kChunk = 1024;
+
+libk::Result<fs::OpenFile*, Error> descriptor(u64 fd) {
+  fs::FileTable* files = current_files();
+  fs::OpenFile* f = files ? files->get(fd) : nullptr;
+  if (f == nullptr) return libk::unexpected(Error::BadDescriptor);
+  return f;
+}
+
+Error table_error(libk::DescriptorError e) {
+  return e == libk::DescriptorError::TooMany ? Error::TooManyFiles : Error::BadDescriptor;
+}
+
+libk::Result<usize, Error> copy_path(char (&path)[abi::kMaxPath + 1], u64 user_path) {
+  return copy_string_from_user(path, user_path, sizeof(path));
+}
 
 }  // namespace
 
-// write(fd, buffer, length)
+// write(fd, buffer, length): a short write if part of the buffer is unreadable.
 Result sys_write(const Frame& f) {
-  u64 fd = f.rdi, buffer = f.rsi, length = f.rdx;
-  if (fd != kStdout && fd != kStderr) return libk::unexpected(Error::Invalid);
+  u64 buffer = f.rsi, length = f.rdx;
+  fs::OpenFile* file = TRY(descriptor(f.rdi));
   if (i64(length) < 0) return libk::unexpected(Error::Invalid);
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
-  char chunk[kWriteChunk];
+  u8 chunk[kChunk];
   u64 done = 0;
   while (done < length) {
-    u64 n = libk::min<u64>(kWriteChunk, length - done);
+    u64 n = libk::min<u64>(kChunk, length - done);
     if (auto r = copy_from_user(chunk, buffer + done, n); !r) {
       if (done == 0) return libk::unexpected(r.error());
-      break;  // a short write: what was readable
+      break;
     }
-    console::write({chunk, n});
-    done += n;
+    auto written = file->write({chunk, n});
+    if (!written) {
+      if (done == 0) return libk::unexpected(written.error());
+      break;
+    }
+    done += written.value();
+    if (written.value() < n) break;
   }
   return i64(done);
 }
 
-Result sys_read(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_open(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_close(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_stat(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_readdir(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_dup2(const Frame&) { return libk::unexpected(Error::NoSys); }
+// read(fd, buffer, length): at most one line from the console; 0 at the end of a file.
+Result sys_read(const Frame& f) {
+  u64 buffer = f.rsi, length = f.rdx;
+  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  if (i64(length) < 0) return libk::unexpected(Error::Invalid);
+  length = libk::min<u64>(length, abi::kMaxWrite);
+  if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
+  bool device = file->node().type() == abi::FileType::Device;
+  u8 chunk[kChunk];
+  u64 done = 0;
+  while (done < length) {
+    u64 n = libk::min<u64>(kChunk, length - done);
+    usize got = TRY(file->read({chunk, n}));
+    if (auto r = copy_to_user(buffer + done, chunk, got); !r) {
+      if (done == 0) return libk::unexpected(r.error());
+      break;  // the bytes were consumed: as POSIX allows, they are lost with the fault
+    }
+    done += got;
+    if (got < n || device) break;  // end of file, or a terminal's line
+  }
+  return i64(done);
+}
+
+// open(path, flags) -> the lowest free descriptor.
+Result sys_open(const Frame& f) {
+  char path[abi::kMaxPath + 1];
+  TRY(copy_path(path, f.rdi));
+  fs::FileTable* files = current_files();
+  if (files == nullptr) return libk::unexpected(Error::TooManyFiles);  // a kernel thread
+  fs::OpenFile* file = TRY(fs::open(path, f.rsi));
+  auto fd = files->install(file);
+  if (!fd) {
+    fs::OpenFile::release(file);
+    return libk::unexpected(table_error(fd.error()));
+  }
+  return i64(fd.value());
+}
+
+Result sys_close(const Frame& f) {
+  TRY(descriptor(f.rdi));
+  if (auto r = current_files()->close(f.rdi); !r) return libk::unexpected(table_error(r.error()));
+  return 0;
+}
+
+// stat(path, &stat)
+Result sys_stat(const Frame& f) {
+  char path[abi::kMaxPath + 1];
+  TRY(copy_path(path, f.rdi));
+  if (!user_range(f.rsi, sizeof(abi::Stat))) return libk::unexpected(Error::Fault);
+  abi::Stat s = TRY(fs::stat(path));
+  TRY(copy_to_user(f.rsi, &s, sizeof(s)));
+  return 0;
+}
+
+// readdir(fd, &entry) -> 1 with an entry, 0 at the end.
+Result sys_readdir(const Frame& f) {
+  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  if (!user_range(f.rsi, sizeof(abi::DirEntry))) return libk::unexpected(Error::Fault);
+  abi::DirEntry entry{};
+  bool more = TRY(file->readdir(entry));
+  if (more) TRY(copy_to_user(f.rsi, &entry, sizeof(entry)));
+  return more ? 1 : 0;
+}
+
+Result sys_dup2(const Frame& f) {
+  TRY(descriptor(f.rdi));
+  auto r = current_files()->dup2(f.rdi, f.rsi);
+  if (!r) return libk::unexpected(table_error(r.error()));
+  return i64(r.value());
+}
 
 }  // namespace kernel::proc::syscalls

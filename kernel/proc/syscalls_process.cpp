@@ -70,12 +70,17 @@ Result sys_wait(const Frame& f) {
   if (pid == 0 || pid > ~u32{0}) return libk::unexpected(Error::NoChild);
   i64 zero = 0;
   if (user_status != 0) TRY(copy_to_user(user_status, &zero, sizeof(zero)));  // writable?
-  i64 status = TRY(wait(Pid(pid), current_pid()));
+  i64 status = TRY(wait_interruptible(Pid(pid), current_pid()));
   if (user_status != 0) TRY(copy_to_user(user_status, &status, sizeof(status)));
   return i64(pid);
 }
 
-Result sys_kill(const Frame&) { return libk::unexpected(Error::NoSys); }
+// kill(pid): any running process, the caller included (which then ends on the way out).
+Result sys_kill(const Frame& f) {
+  if (f.rdi == 0 || f.rdi > ~u32{0}) return libk::unexpected(Error::NoProcess);
+  TRY(kill(Pid(f.rdi), abi::kStatusKilled));
+  return 0;
+}
 Result sys_getppid(const Frame&) { return libk::unexpected(Error::NoSys); }
 Result sys_sleep(const Frame&) { return libk::unexpected(Error::NoSys); }
 Result sys_clock_get(const Frame&) { return libk::unexpected(Error::NoSys); }

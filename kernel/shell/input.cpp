@@ -175,17 +175,22 @@ void init() {
   log::info("shell: serial input on COM1 {}", serial_irq ? "(IRQ 4)" : "(polled)");
 }
 
-Event wait() {
+Event wait() { return wait(nullptr); }
+
+Event wait(bool (*stop)()) {
   for (;;) {
     if (auto in = take()) return {Event::Kind::Input, *in};
+    if (stop && stop()) return {Event::Kind::Stopped, {}};
     if (__atomic_exchange_n(&log_signal, false, __ATOMIC_ACQ_REL))
       return {Event::Kind::LogOutput, {}};
     // Both interrupt handlers and the log wake the queue; without the serial interrupt, a
     // timeout makes this a poll.
     u64 deadline = serial_irq ? Scheduler::kNoDeadline : time::now_ns() + kPollNs;
-    input_ready.wait_until(input_pending, deadline);
+    input_ready.wait_until([stop] { return input_pending() || (stop && stop()); }, deadline);
   }
 }
+
+void wake() { wake_reader(); }
 
 libk::Optional<libk::line::EditInput> poll() { return take(); }
 

@@ -16,6 +16,7 @@ struct Event {
   enum class Kind : u8 {
     Input,      // `input` is the next edit input
     LogOutput,  // the kernel log printed something (over the line being typed)
+    Stopped,    // wait(stop): stop() became true
   } kind;
   libk::line::EditInput input;
 };
@@ -24,6 +25,11 @@ struct Event {
 // call (or clear_log_output()), waiting as long as it takes.
 // Context: thread (one consumer: the shell).
 Event wait();
+// The same, also returning Stopped once `stop()` is true (checked after each wake(); it must
+// be quick and must not block). Context: the shell thread.
+Event wait(bool (*stop)());
+// Wakes the shell's wait (for its stop condition). Context: any.
+void wake();
 
 // The next edit input if one is already buffered (the rest of a burst), without waiting.
 // Context: the shell thread.

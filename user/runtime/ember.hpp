@@ -28,6 +28,17 @@ i64 brk(u64 address);
 // Anonymous memory (abi::kProt* bits): its address or a negative abi::Error.
 i64 mmap(u64 hint, u64 length, u64 protection);
 i64 munmap(u64 address, u64 length);
+// Files and descriptors (docs/syscalls.md): results as the system calls return them (a
+// negative abi::Error on failure).
+i64 read(int fd, void* buffer, usize length);
+i64 open(const char* path, u64 flags);
+i64 close(int fd);
+i64 stat(const char* path, abi::Stat* out);
+i64 readdir(int fd, abi::DirEntry* out);
+i64 dup2(int old_fd, int new_fd);
+i64 kill(i64 pid);
+// Writes all of `length` bytes (repeating short writes); false on an error.
+bool write_all(int fd, const void* buffer, usize length);
 
 usize strlen(const char* s);
 bool streq(const char* a, const char* b);
@@ -36,6 +47,8 @@ void print(const char* s);
 void print_u64(u64 value);
 void print_i64(i64 value);
 void print_hex(u64 value);
+// Writes "NAME: WHAT: error text\n" to descriptor 2.
+void print_error(const char* name, const char* what, i64 error);
 
 }  // namespace ember
 

@@ -33,6 +33,41 @@ i64 munmap(u64 address, u64 length) {
   return ember_syscall(u64(abi::Syscall::Munmap), address, length);
 }
 
+i64 read(int fd, void* buffer, usize length) {
+  return ember_syscall(u64(abi::Syscall::Read), u64(fd), reinterpret_cast<u64>(buffer), length);
+}
+i64 open(const char* path, u64 flags) {
+  return ember_syscall(u64(abi::Syscall::Open), reinterpret_cast<u64>(path), flags);
+}
+i64 close(int fd) { return ember_syscall(u64(abi::Syscall::Close), u64(fd)); }
+i64 stat(const char* path, abi::Stat* out) {
+  return ember_syscall(u64(abi::Syscall::Stat), reinterpret_cast<u64>(path),
+                       reinterpret_cast<u64>(out));
+}
+i64 readdir(int fd, abi::DirEntry* out) {
+  return ember_syscall(u64(abi::Syscall::ReadDir), u64(fd), reinterpret_cast<u64>(out));
+}
+i64 dup2(int old_fd, int new_fd) {
+  return ember_syscall(u64(abi::Syscall::Dup2), u64(old_fd), u64(new_fd));
+}
+i64 kill(i64 pid) { return ember_syscall(u64(abi::Syscall::Kill), u64(pid)); }
+
+bool write_all(int fd, const void* buffer, usize length) {
+  auto* p = static_cast<const u8*>(buffer);
+  while (length > 0) {
+    i64 n = write(fd, p, length);
+    if (n <= 0) return false;
+    p += n;
+    length -= usize(n);
+  }
+  return true;
+}
+
+void print_error(const char* name, const char* what, i64 error) {
+  const char* parts[] = {name, ": ", what, ": ", abi::error_text(abi::Error(error)), "\n"};
+  for (const char* part : parts) write(2, part, strlen(part));
+}
+
 usize strlen(const char* s) {
   usize n = 0;
   while (s[n]) ++n;

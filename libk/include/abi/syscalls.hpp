@@ -116,5 +116,42 @@ inline constexpr u64 kProtNone = 0;
 inline constexpr u64 kProtRead = 1;
 inline constexpr u64 kProtWrite = 2;
 inline constexpr u64 kProtExec = 4;
+// open(path, flags): the initrd is read-only, so only kOpenRead opens a file; the writing
+// flags (values as Linux's O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND) get ReadOnly, except
+// on the console device (/dev/console); any other bit is Invalid.
+inline constexpr u64 kOpenRead = 0;
+inline constexpr u64 kOpenWrite = 1;
+inline constexpr u64 kOpenReadWrite = 2;
+inline constexpr u64 kOpenCreate = 0x40;
+inline constexpr u64 kOpenTruncate = 0x200;
+inline constexpr u64 kOpenAppend = 0x400;
+inline constexpr u64 kOpenKnown =
+    kOpenWrite | kOpenReadWrite | kOpenCreate | kOpenTruncate | kOpenAppend;
+
+inline constexpr usize kMaxFiles = 16;  // descriptors per process
+inline constexpr usize kMaxName = 100;  // bytes of one name in a path (USTAR's name field)
+
+enum class FileType : u32 { File = 1, Directory = 2, Device = 3 };
+
+// stat(path, &stat).
+struct Stat {
+  FileType type;
+  u32 mode;  // permission bits as the archive has them (0444-like; nothing is writable)
+  u64 size;  // bytes of a file; 0 for directories and devices
+};
+static_assert(sizeof(Stat) == 16);
+
+// readdir(fd, &entry): the next name in the directory open at fd, in archive order, without
+// "." and "..".
+struct DirEntry {
+  FileType type;
+  u32 reserved;
+  u64 size;                 // as Stat::size
+  char name[kMaxName + 1];  // NUL-terminated
+};
+
+// Exit statuses of processes the kernel ended (128 + a signal number, as shells show them).
+inline constexpr i64 kStatusInterrupted = 128 + 2;  // Ctrl-C on the console (SIGINT)
+inline constexpr i64 kStatusKilled = 128 + 9;       // kill() (SIGKILL)
 
 }  // namespace abi

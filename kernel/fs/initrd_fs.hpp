@@ -1,0 +1,14 @@
+// The initrd as a read-only file system (docs/processes.md, "Files"): every regular file
+// and directory of the USTAR archive, and the directories its paths imply ("bin" for
+// "bin/cat" with no "bin/" entry of its own). Nothing can be written.
+#pragma once
+
+#include "fs/vfs.hpp"
+
+namespace kernel::fs::initrd_fs {
+
+// The vnode at `normalized` ("" is the root; libk/path.hpp's form), made for one open and
+// freed when it closes. NoEntry, NotDirectory (a file used as a directory), NoMemory.
+Result<Vnode*> lookup(libk::StringView normalized);
+
+}  // namespace kernel::fs::initrd_fs

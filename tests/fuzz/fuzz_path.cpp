@@ -1,0 +1,42 @@
+// libFuzzer harness for path normalisation (libk/path.hpp): user programs hand the kernel
+// any bytes as a path. A normalised result is short enough, has no empty, "." or ".."
+// component and no control character, and normalising it again (with "/" in front) gives
+// the same. Any violation traps.
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libk/path.hpp>
+
+namespace {
+
+void require(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  libk::StringView path(reinterpret_cast<const char*>(data), size);
+  char out[libk::path::kMaxPath + 1];
+  auto n = libk::path::normalize(path, out);
+  if (!n) {
+    require(libk::path::problem_name(n.error()) != "unknown problem");
+    return 0;
+  }
+  libk::StringView result(out, n.value());
+  require(result.size() <= libk::path::kMaxPath && out[result.size()] == 0);
+  libk::path::Components components(result);
+  for (auto name = components.next(); !name.empty(); name = components.next()) {
+    require(name != "." && name != ".." && name.size() <= libk::path::kMaxComponent);
+    for (char c : name) require(u8(c) >= 0x20 && c != 0x7f && c != '/');
+  }
+  char again_in[libk::path::kMaxPath + 2] = {'/'};
+  __builtin_memcpy(again_in + 1, out, result.size());
+  char again[libk::path::kMaxPath + 1];
+  auto m = libk::path::normalize({again_in, result.size() + 1}, again);
+  if (result.size() < libk::path::kMaxPath) {
+    require(m.ok() && m.value() == result.size());
+    require(libk::StringView(again, m.value()) == result);
+  }
+  return 0;
+}
