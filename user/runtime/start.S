@@ -7,6 +7,7 @@
     .type _start, @function
 _start:
     xorl %ebp, %ebp             // ends frame-pointer backtraces
+    fxsave64 ember_initial_fpu(%rip)  // the x87/SSE state the kernel started us with
     call ember_start            // (argc, argv): runs main, then exits with its status
     ud2                         // ember_start never returns
     .size _start, . - _start
@@ -27,5 +28,13 @@ ember_syscall:
     syscall
     ret
     .size ember_syscall, . - ember_syscall
+
+// The FXSAVE image of the state at _start (user/runtime/ember.hpp), before compiled code
+// uses any SSE register: a new process must see the clean state, nobody's leftovers.
+    .bss
+    .p2align 6
+    .globl ember_initial_fpu
+ember_initial_fpu:
+    .zero 512
 
     .section .note.GNU-stack, "", @progbits

@@ -38,9 +38,8 @@ struct Protections {
 };
 
 // Programs IA32_STAR/LSTAR/FMASK (the entry above; FMASK clears IF, TF, DF, AC and NT), sets
-// EFER.SCE, sets CR0.EM (x87/MMX/SSE instructions fault: no FPU state is kept per thread),
-// and turns on CR4.SMEP, SMAP and UMIP where `cpu` has them. Context: each CPU's
-// start-up, interrupts off.
+// EFER.SCE, enables the FPU/SSE/AVX for ring 3 (hal::fpu::enable_on_this_cpu), and turns on
+// CR4.SMEP, SMAP and UMIP where `cpu` has them. Context: each CPU's start-up, interrupts off.
 Protections enable_on_this_cpu(const CpuInfo& cpu);
 
 // The fixup address for a fault at `rip`, if it is one of the user-copy instructions.
