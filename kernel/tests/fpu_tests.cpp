@@ -2,6 +2,7 @@
 // on every boot (1 and several CPUs, -cpu max and qemu64 in the CPU matrix): the save area's
 // size and alignment, programs' vector registers surviving preemption, a new process seeing
 // the clean state while another holds values, and a SIMD exception ending only the program.
+// Also the per-process stack-protector canary.
 #include <hal/cpu.hpp>
 #include <hal/fpu.hpp>
 #include <hal/registers.hpp>
@@ -9,6 +10,7 @@
 
 #include "ktest.hpp"
 #include "proc/process.hpp"
+#include "proc/user_canary.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/wait_queue.hpp"
 #include "time.hpp"
@@ -141,6 +143,15 @@ KTEST("proc.fpu.fp_exceptions_end_the_process") {
   KEXPECT_EQ(run_crash("x87"), i64{128 + 16});
   i64 sse = run_crash("sse");
   KEXPECT(sse == 128 + 19 || sse == 3);
+}
+
+// Each process gets its own stack-protector canary (tests/qemu/user_tests.py sees two
+// programs print different ones): never zero, low byte zero, and not repeated.
+KTEST("proc.canary.random_per_process") {
+  u64 a = proc::new_canary(), b = proc::new_canary();
+  KEXPECT(a != 0 && b != 0);
+  KEXPECT_EQ(a & 0xff, u64{0});
+  KEXPECT(a != b);
 }
 
 // The cost of eager FPU switching: a yield ping-pong between two threads that own FPU state

@@ -52,6 +52,10 @@ def check_session(sh):
     if not m:
         raise Failure("hello did not greet with its pid and arguments:\n" + out)
     first_pid = int(m.group(1))
+    m = re.search(r"^hello: stack canary 0x([0-9a-f]{16})$", out, re.MULTILINE)
+    if not m or not m.group(1).endswith("00"):
+        raise Failure("hello did not show a canary with a zero low byte:\n" + out)
+    first_canary = m.group(1)
     for mode, pattern in CRASHES.items():
         out = sh.run("crash " + mode, timeout=120)
         expect_in(out, r"^crash: %s$" % re.escape(mode), "crash %s started" % mode)
@@ -77,6 +81,9 @@ def check_session(sh):
     m = re.search(r"^hello from user mode: pid (\d+)$", out, re.MULTILINE)
     if not m or int(m.group(1)) <= first_pid:
         raise Failure("the last hello did not get a new pid:\n" + out)
+    m = re.search(r"^hello: stack canary 0x([0-9a-f]{16})$", out, re.MULTILINE)
+    if not m or m.group(1) == first_canary:
+        raise Failure("two processes got the same stack canary %s:\n%s" % (first_canary, out))
     expect_in(sh.run("echo still here"), r"^still here$", "the shell after every crash")
     check_user_shell(sh)
 
