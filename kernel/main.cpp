@@ -1,5 +1,6 @@
 // kernel_main: the boot sequence, in order. Each step's comment says what it needs.
 #include <hal/cpu.hpp>
+#include <hal/fpu.hpp>
 #include <hal/gdt.hpp>
 #include <hal/interrupts.hpp>
 #include <hal/mmio.hpp>
@@ -98,6 +99,9 @@ void enable_user_mode() {
   auto p = hal::user_mode::enable_on_this_cpu(cpu::info());
   log::info("user mode: SYSCALL entry ready; SMEP {}, SMAP {}, UMIP {}", p.smep ? "on" : "absent",
             p.smap ? "on" : "absent", p.umip ? "on" : "absent");
+  const hal::fpu::Config& f = hal::fpu::config();
+  log::info("user mode: FPU state saved with {}, XCR0 {:#x}, {} bytes per thread",
+            f.xsave ? "XSAVE" : "FXSAVE", f.xcr0, f.area_size);
 }
 
 // The second half of the boot, on the kernel's own stack (memory::switch_to_kernel_stack).

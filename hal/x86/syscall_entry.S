@@ -99,9 +99,10 @@ hal_user_iret:
     iretq
     .size hal_return_to_user, . - hal_return_to_user
 
-// [[noreturn]] void hal_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1): the first entry
-// to ring 3 of a new thread. Builds a TrapFrame at the top of the current (kernel) stack
-// with every register zero but RDI = arg0 and RSI = arg1, RFLAGS = IF, and returns through it.
+// [[noreturn]] void hal_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1, u64 arg2): the
+// first entry to ring 3 of a new thread. Builds a TrapFrame at the top of the current
+// (kernel) stack with every register zero but RDI = arg0, RSI = arg1 and RDX = arg2,
+// RFLAGS = IF, and returns through it.
     .globl hal_enter_user
     .type hal_enter_user, @function
 hal_enter_user:
@@ -116,7 +117,7 @@ hal_enter_user:
     pushq $0                    // rax
     pushq $0                    // rbx
     pushq $0                    // rcx
-    pushq $0                    // rdx
+    pushq %r8                   // rdx = arg2
     pushq %rcx                  // rsi = arg1
     pushq %rdx                  // rdi = arg0
     .rept 9                     // rbp, r8-r15

@@ -1,4 +1,5 @@
 #include <hal/cpu.hpp>
+#include <hal/fpu.hpp>
 #include <hal/gdt.hpp>
 #include <hal/msr.hpp>
 #include <hal/registers.hpp>
@@ -51,10 +52,7 @@ Protections enable_on_this_cpu(const CpuInfo& cpu) {
   msrs.write(msr::kFmask, fmask());
   msrs.write(msr::kKernelGsBase, 0);
   Efer::read().set_sce(true).write();
-  // No FPU state is saved per thread yet: with CR0.EM set every x87, MMX and SSE instruction
-  // faults (#NM or #UD; SDM Vol. 3A §2.5, §13.1.3), so a program cannot see or change the
-  // registers another program left. The kernel is built without them.
-  Cr0::read().set_em(true).set_mp(false).write();
+  fpu::enable_on_this_cpu();  // user threads own x87/SSE/AVX state (hal/fpu.hpp)
   Cr4 cr4 = Cr4::read();
   cr4.set_smep(cpu.smep).set_smap(cpu.smap).set_umip(cpu.umip).write();
   hal_smap_enabled = cpu.smap;

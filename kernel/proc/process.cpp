@@ -16,6 +16,7 @@
 #include "proc/address_space.hpp"
 #include "proc/initrd.hpp"
 #include "proc/memory_areas.hpp"
+#include "proc/user_canary.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/thread.hpp"
 #include "sync/condition_variable.hpp"
@@ -127,7 +128,7 @@ libk::Result<StartInfo, abi::Error> build_stack(AddressSpace& space,
   auto* info = static_cast<StartInfo*>(arg);
   StartInfo start = *info;
   delete info;
-  hal_enter_user(start.entry, start.stack, start.argc, start.argv);
+  hal_enter_user(start.entry, start.stack, start.argc, start.argv, new_canary());
 }
 
 libk::Result<void, abi::Error> check_args(libk::Span<const libk::StringView> argv) {

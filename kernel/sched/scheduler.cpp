@@ -1,10 +1,12 @@
 #include "sched/scheduler.hpp"
 
 #include <hal/context.hpp>
+#include <hal/fpu.hpp>
 #include <hal/gdt.hpp>
 #include <hal/interrupts.hpp>
 #include <hal/registers.hpp>
 #include <libk/atomic.hpp>
+#include <libk/utility.hpp>
 #include <sched/balance.hpp>
 #include <sched/run_queue.hpp>
 
@@ -134,9 +136,33 @@ void Scheduler::switch_locked() {
   this_cpu().current = &next;
   ++next.switches_;
   ++c.stats.switches;
+  switch_fpu_state_locked(*prev, next);
   hal_context_switch(&prev->saved_sp_, next.saved_sp_);
   // `prev` runs again here, switched back to by some thread, maybe on another CPU.
   finish_switch_locked();
+}
+
+// Eager FPU switching (docs/processes.md, "FPU state"): the registers hold the state of
+// the last thread with an area that ran here (kernel code never changes them), so saving
+// `prev`'s and loading `next`'s keeps every such thread's state its own. A thread without an
+// area sees whatever is there and must not use it (kernel threads never do).
+void Scheduler::switch_fpu_state_locked(Thread& prev, Thread& next) {
+  scheduler_lock.assert_held();
+  if (prev.fpu_area_ != nullptr) hal::fpu::save(prev.fpu_area_);
+  if (next.fpu_area_ != nullptr) hal::fpu::restore(next.fpu_area_);
+}
+
+// A save area of hal::fpu::area_size() bytes, 64-byte aligned, in the clean state (FNINIT's
+// x87 state, MXCSR 0x1F80, vector registers zero): never a previous owner's values.
+bool Scheduler::allocate_fpu_area(Thread& t) {
+  constexpr u64 kHeapAlignment = 16;
+  void* block = heap::allocate(hal::fpu::area_size() + hal::fpu::kAreaAlignment - kHeapAlignment);
+  if (block == nullptr) return false;
+  u64 aligned = libk::align_up(reinterpret_cast<u64>(block), u64{hal::fpu::kAreaAlignment});
+  t.fpu_block_ = block;
+  t.fpu_area_ = reinterpret_cast<void*>(aligned);
+  hal::fpu::init_area(t.fpu_area_);
+  return true;
 }
 
 // Makes this CPU ready to run `next`: its page tables in CR3 (the kernel's for a kernel
@@ -347,6 +373,11 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
   t->entry_ = entry;
   t->arg_ = arg;
   t->process_ = options.process;
+  if ((options.fpu_state || options.address_space != 0) && !allocate_fpu_area(*t)) {
+    stacks::free(*stack);
+    delete t;
+    return libk::unexpected(ThreadError::OutOfMemory);
+  }
   {
     SpinLockGuard guard(scheduler_lock);
     t->detached_ = options.detached;
@@ -433,6 +464,7 @@ void Scheduler::retire_locked(Thread& t) {
 // when its memory is back, so a caller that waits for threads_live sees the memory freed.
 void Scheduler::destroy(Thread& t) {
   stacks::free(t.stack_);
+  heap::free(t.fpu_block_);
   delete &t;
   SpinLockGuard guard(scheduler_lock);
   --threads_live;

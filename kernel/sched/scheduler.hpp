@@ -111,6 +111,8 @@ class Scheduler {
  private:
   static void switch_locked() REQUIRES(scheduler_lock);
   static void enter_address_space_locked(Thread& next) REQUIRES(scheduler_lock);
+  static void switch_fpu_state_locked(Thread& prev, Thread& next) REQUIRES(scheduler_lock);
+  [[nodiscard]] static bool allocate_fpu_area(Thread& t);
   static Thread& pick_next_locked() REQUIRES(scheduler_lock);
   static bool running_elsewhere_locked(const Thread& t, u32 self) REQUIRES(scheduler_lock);
   static void make_runnable_locked(Thread& t, u32 last_cpu, bool keep_cpu) REQUIRES(scheduler_lock);

@@ -69,6 +69,10 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   u64 stack_base() const { return stack_.base; }
   u64 stack_top() const { return stack_.top(); }
   bool in_guard_page(u64 address) const;
+  // Its x87/SSE/AVX save area (hal/fpu.hpp), or nullptr: user threads and threads made with
+  // ThreadOptions::fpu_state have one, saved into when the thread is switched away from and
+  // loaded when it is switched to. Set at creation, never changed.
+  void* fpu_area() const { return fpu_area_; }
   // True if `address` is in the stack or in its guard page.
   bool stack_or_guard_holds(u64 address) const;
 
@@ -86,6 +90,8 @@ class Thread : public sched::Entity, public libk::ListNode<AllThreadsTag> {
   void* arg_ = nullptr;
   bool is_idle_ = false;
   void* process_ = nullptr;
+  void* fpu_block_ = nullptr;  // the heap block fpu_area_ is aligned within
+  void* fpu_area_ = nullptr;
   // Loaded into CR3 whenever the thread is switched to (0: the kernel's tables), with its
   // kernel stack in TSS.RSP0 and the per-CPU SYSCALL stack. The thread itself drops it
   // (Scheduler::leave_address_space) before its process's tables are freed.
@@ -116,6 +122,9 @@ struct ThreadOptions {
   // (kernel/proc/process.hpp). 0/nullptr for kernel threads.
   u64 address_space = 0;
   void* process = nullptr;
+  // Give the thread its own FPU state (always, for user threads). Kernel code never uses
+  // the FPU: this is for measuring the switch cost.
+  bool fpu_state = false;
 };
 
 enum class ThreadError : u8 { OutOfMemory };

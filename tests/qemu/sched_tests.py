@@ -26,7 +26,8 @@ import harness  # noqa: E402
 from harness import Failure, expect  # noqa: E402
 
 HEX = r"0x[0-9a-f]+"
-BENCHMARKS = ["bench.sched.raw_switch", "bench.sched.yield_pingpong", "bench.sched.mutex_handoff"]
+BENCHMARKS = ["bench.sched.raw_switch", "bench.sched.yield_pingpong", "bench.sched.mutex_handoff",
+              "bench.sched.fpu_switch"]
 
 
 def boot_panic(ctx, test):

@@ -47,7 +47,7 @@ CRASHES = {
     "divide": r"#DE \(divide error\) at 0x[0-9a-f]+",
     "exec-stack": r"#PF \(page fault\) at 0x7fff[0-9a-f]+, address 0x7fff[0-9a-f]+: .*no-execute",
     "stack-overflow": r"#PF \(page fault\) at 0x[0-9a-f]+, address 0x7fff[0-9a-f]+: guard page",
-    "sse": r"#UD \(invalid opcode\) at 0x[0-9a-f]+",
+    "x87": r"#MF \(x87 floating-point error\) at 0x[0-9a-f]+",
 }
 
 
@@ -107,6 +107,10 @@ def check_session(sh):
     if not m:
         raise Failure("hello did not greet with its pid and arguments:\n" + out)
     first_pid = int(m.group(1))
+    m = re.search(r"^hello: stack canary 0x([0-9a-f]{16})$", out, re.MULTILINE)
+    if not m or not m.group(1).endswith("00"):
+        raise Failure("hello did not show a canary with a zero low byte:\n" + out)
+    first_canary = m.group(1)
     for mode, pattern in CRASHES.items():
         out = sh.run("crash " + mode, timeout=120)
         expect_in(out, r"^crash: %s$" % re.escape(mode), "crash %s started" % mode)
@@ -117,6 +121,13 @@ def check_session(sh):
     out = sh.run("memtest", timeout=120)
     expect_in(out, r"^memtest: all checks passed$", "memtest's brk/mmap/munmap/malloc checks")
     print("PASS: memtest")
+    # An unmasked SIMD division by zero: #XM on hardware; QEMU 7.2's TCG sets MXCSR.ZE only.
+    out = sh.run("crash sse")
+    expect_in(out, r"killed: #XM \(SIMD floating-point exception\)|"
+              r"^crash: sse: no #XM \(the CPU only set MXCSR.ZE\)$", "crash sse's #XM or ZE")
+    out = sh.run("fpu hold 30", timeout=120)
+    expect_in(out, r"^fpu: hold passed \((x|y)mm0-15, 30 rounds\)$", "fpu registers kept")
+    expect_in(sh.run("fpu fresh"), r"^fpu: fresh state is clean$", "a clean FPU state at start")
     out = sh.run("crash bad-pointer")
     expect_in(out, r"^crash: write\(kernel pointer\) = -14, write\(null page\) = -14$",
               "EFAULT for bad pointers")
@@ -125,6 +136,9 @@ def check_session(sh):
     m = re.search(r"^hello from user mode: pid (\d+)$", out, re.MULTILINE)
     if not m or int(m.group(1)) <= first_pid:
         raise Failure("the last hello did not get a new pid:\n" + out)
+    m = re.search(r"^hello: stack canary 0x([0-9a-f]{16})$", out, re.MULTILINE)
+    if not m or m.group(1) == first_canary:
+        raise Failure("two processes got the same stack canary %s:\n%s" % (first_canary, out))
     expect_in(sh.run("echo still here"), r"^still here$", "the shell after every crash")
     check_user_shell(sh)
 
@@ -163,7 +177,7 @@ def check_user_shell(sh):
     print("PASS: /bin/sh -c ran lists, $?, & and wait; pipes and redirections refused cleanly")
 
 
-def shell_case(cpus, cpu=None, protections="absent"):
+def shell_case(cpus, cpu=None, protections="absent", fpu="FXSAVE"):
     def case(ctx):
         def interact(qmp, read_serial, terminal):
             sh = Shell(qmp, read_serial, terminal)
@@ -180,6 +194,8 @@ def shell_case(cpus, cpu=None, protections="absent"):
         harness.expect_absent(result, r"PANIC|panic:", "a kernel panic")
         harness.expect(result, r"^user mode: SYSCALL entry ready; SMEP {0}, SMAP {0}, UMIP {0}$"
                        .format(protections), "SMEP/SMAP/UMIP " + protections)
+        harness.expect(result, r"^user mode: FPU state saved with %s, XCR0 0x[0-9a-f]+, \d+ bytes"
+                       % fpu, "FPU state saved with " + fpu)
         if result.timed_out or result.exit_code != 0:
             raise Failure("no clean power-off (exit %s, timed out %s)"
                           % (result.exit_code, result.timed_out))
@@ -204,7 +220,7 @@ def case_bench(ctx):
 
 CASES = {
     "shell-1cpu": shell_case(1),
-    "shell-2cpu-max": shell_case(2, "max", "on"),
+    "shell-2cpu-max": shell_case(2, "max", "on", "XSAVE"),
 }
 BENCHMARK_CASES = {"bench": case_bench}  # meson: the benchmark user-bench
 

@@ -2,7 +2,7 @@
 // ends only the process (the kernel reports it and goes on). Used by tests/qemu/user_tests.py.
 //
 //   crash null-read | kernel-read | kernel-write | privileged | ud | divide | exec-stack |
-//         stack-overflow | sse | bad-pointer
+//         stack-overflow | sse | x87 | bad-pointer
 #include "ember.hpp"
 
 namespace {
@@ -12,6 +12,12 @@ u64 opaque(u64 v) {
   asm volatile("" : "+r"(v));
   return v;
 }
+
+// MXCSR with ZM (bit 9) clear: a division by zero raises #XM instead of giving infinity.
+constexpr u32 kMxcsrUnmaskDivide = 0x1F80 & ~(1u << 9);
+
+// The x87 control word with ZM (bit 2) clear.
+constexpr u16 kFcwUnmaskDivide = 0x037F & ~(1u << 2);
 
 constexpr u64 kDirectMap = 0xffff'8000'0000'0000ull;  // the kernel's direct map (RAM at 0)
 
@@ -26,7 +32,7 @@ constexpr u64 kDirectMap = 0xffff'8000'0000'0000ull;  // the kernel's direct map
 int usage() {
   ember::print(
       "usage: crash null-read|kernel-read|kernel-write|privileged|ud|divide|exec-stack|"
-      "stack-overflow|sse|bad-pointer\n");
+      "stack-overflow|sse|x87|bad-pointer\n");
   return 2;
 }
 
@@ -62,8 +68,26 @@ int main(int argc, char** argv) {
   }
   if (ember::streq(mode, "stack-overflow")) return int(recurse(0));
   if (ember::streq(mode, "sse")) {
-    asm volatile("pxor %%xmm0, %%xmm0" ::: "memory");  // no FPU state per thread: #UD
-    return 0;
+    // Divide by zero with that exception unmasked in MXCSR: #XM (Intel SDM Vol. 1 §11.5.2).
+    asm volatile("ldmxcsr %0" : : "m"(kMxcsrUnmaskDivide));
+    volatile float zero = 0.0f;
+    volatile float result = 1.0f / zero;
+    // Still here: the CPU set MXCSR.ZE without raising #XM. QEMU 7.2's TCG does this (it
+    // does not emulate unmasked SIMD exceptions); hardware and KVM fault above.
+    u32 mxcsr;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    ember::print((mxcsr >> 2 & 1) != 0 ? "crash: sse: no #XM (the CPU only set MXCSR.ZE)\n"
+                                       : "crash: sse: no #XM and no ZE flag\n");
+    return result > 0 ? 3 : 4;
+  }
+  if (ember::streq(mode, "x87")) {
+    // x87 divide by zero with ZM clear in the control word: the next waiting instruction
+    // raises #MF (CR0.NE set; Intel SDM Vol. 1 §8.6).
+    asm volatile("fldcw %0" : : "m"(kFcwUnmaskDivide));
+    volatile long double zero = 0.0L;  // long double: x87 arithmetic (doubles use SSE)
+    volatile long double result = 1.0L / zero;
+    asm volatile("fwait");
+    return int(result);
   }
   if (ember::streq(mode, "bad-pointer")) {
     // Not a fault: the kernel refuses the pointer and the call returns an error.

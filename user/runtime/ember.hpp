@@ -1,7 +1,7 @@
 // The user-space runtime every program in user/programs links with: system-call wrappers
 // (abi/syscalls.hpp) and a few string and output helpers. Freestanding C++: no libc, no
-// exceptions, no floating point (built -mgeneral-regs-only: the kernel does not save FPU/SSE
-// state per thread yet, docs/processes.md).
+// exceptions. Floating point and SSE/AVX are the program's own: the kernel saves them per
+// thread (docs/processes.md, "FPU state").
 #pragma once
 
 #include <abi/syscalls.hpp>
@@ -11,6 +11,10 @@ extern "C" i64 ember_syscall(u64 number, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64
 
 // Each program defines it; its result is the exit status.
 int main(int argc, char** argv);
+
+// The FXSAVE image (Intel SDM Vol. 2A, FXSAVE, Table 3-53) of the x87/SSE state the program
+// started with, taken by _start before any compiled code ran.
+extern "C" u8 ember_initial_fpu[512];
 
 namespace ember {
 

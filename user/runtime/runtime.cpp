@@ -110,8 +110,8 @@ void print_hex(u64 value) {
 
 extern "C" {
 
-// The stack protector's canary (-mstack-protector-guard=global) and its failure path. A fixed
-// value: the kernel passes no random bits to programs yet.
+// The stack protector's canary (-mstack-protector-guard=global) and its failure path. _start
+// replaces this value with the random one the kernel passes (user/runtime/start.S).
 constinit u64 __stack_chk_guard = 0x5c0f'fee5'eed0'e3b7ull;
 
 [[noreturn]] void __stack_chk_fail() {

@@ -1,12 +1,16 @@
 // A user program's first instruction (the ELF entry point). The kernel enters here in ring 3
 // with rdi = argc, rsi = argv (an array of argc string pointers and a null, on the stack),
-// rsp 16-byte aligned and every other register zero (docs/processes.md, "Start-up").
+// rdx = this process's stack-protector canary (random), rsp 16-byte aligned and every other
+// register zero (docs/processes.md, "Start-up").
 
     .section .text.entry, "ax", @progbits
     .globl _start
     .type _start, @function
 _start:
     xorl %ebp, %ebp             // ends frame-pointer backtraces
+    fxsave64 ember_initial_fpu(%rip)  // the x87/SSE state the kernel started us with
+    movq %rdx, __stack_chk_guard(%rip)  // before any function with a canary runs
+    xorl %edx, %edx
     call ember_start            // (argc, argv): runs main, then exits with its status
     ud2                         // ember_start never returns
     .size _start, . - _start
@@ -27,5 +31,13 @@ ember_syscall:
     syscall
     ret
     .size ember_syscall, . - ember_syscall
+
+// The FXSAVE image of the state at _start (user/runtime/ember.hpp), before compiled code
+// uses any SSE register: a new process must see the clean state, nobody's leftovers.
+    .bss
+    .p2align 6
+    .globl ember_initial_fpu
+ember_initial_fpu:
+    .zero 512
 
     .section .note.GNU-stack, "", @progbits

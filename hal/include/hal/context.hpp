@@ -16,8 +16,9 @@
 // itself (its scheduler lock guard does; a new context's entry function must do it).
 //
 // Not saved: x87/SSE/AVX state and MXCSR (kernel code is built -mgeneral-regs-only and
-// has none; user-mode FPU state is switched separately when user mode exists), segment
-// registers and CR3 (all kernel threads share one address space), RFLAGS (above; DF is
+// has none; the scheduler saves and loads user threads' state around the switch,
+// hal/fpu.hpp), segment registers and CR3 (all kernel threads share one address space),
+// RFLAGS (above; DF is
 // clear at every call by the ABI).
 #pragma once
 

@@ -49,6 +49,28 @@ inline void rep_movsq(void* dst, const void* src, usize qwords) {
   asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(qwords) : : "memory");
 }
 
+// XSETBV/XGETBV (SDM Vol. 2C): write/read extended control register `index` (0: XCR0, the
+// state components XSAVE manages). XSETBV needs CR4.OSXSAVE and ring 0.
+inline void xsetbv(u32 index, u64 v) {
+  asm volatile("xsetbv" : : "c"(index), "a"(u32(v)), "d"(u32(v >> 32)) : "memory");
+}
+inline u64 xgetbv(u32 index) {
+  u32 lo, hi;
+  asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+  return (u64(hi) << 32) | lo;
+}
+// XSAVE/XRSTOR (SDM Vol. 2C; Vol. 1 §13.7, §13.8) in the standard form: the components in
+// `mask` & XCR0 to/from a 64-byte aligned area. FXSAVE64/FXRSTOR64 (Vol. 2A): the x87/SSE
+// legacy region only, for CPUs without XSAVE; 16-byte aligned area.
+inline void xsave(void* area, u64 mask) {
+  asm volatile("xsave64 (%0)" : : "r"(area), "a"(u32(mask)), "d"(u32(mask >> 32)) : "memory");
+}
+inline void xrstor(const void* area, u64 mask) {
+  asm volatile("xrstor64 (%0)" : : "r"(area), "a"(u32(mask)), "d"(u32(mask >> 32)) : "memory");
+}
+inline void fxsave(void* area) { asm volatile("fxsave64 (%0)" : : "r"(area) : "memory"); }
+inline void fxrstor(const void* area) { asm volatile("fxrstor64 (%0)" : : "r"(area) : "memory"); }
+
 struct CpuidResult {
   u32 eax, ebx, ecx, edx;
 };

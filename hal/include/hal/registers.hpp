@@ -69,6 +69,21 @@ class Cr4 : public detail::BitRegister<Cr4> {
   HAL_BIT(23, cet);
 };
 
+// XCR0 — Intel SDM Vol. 1 §13.3, Figure 13-1: the state components XSAVE/XRSTOR manage and
+// the instructions that use them may run (libk/fpu_area.hpp chooses the value).
+class Xcr0 : public detail::BitRegister<Xcr0> {
+ public:
+  using BitRegister::BitRegister;
+  static Xcr0 read() { return Xcr0(cpu::xgetbv(0)); }
+  void write() const { cpu::xsetbv(0, raw_); }
+  HAL_BIT(0, x87);  // must be 1
+  HAL_BIT(1, sse);
+  HAL_BIT(2, avx);
+  HAL_BIT(5, opmask);
+  HAL_BIT(6, zmm_hi256);
+  HAL_BIT(7, hi16_zmm);
+};
+
 // IA32_EFER (MSR 0xC0000080) — Intel SDM Vol. 3A §2.2.1, Table 2-1.
 class Efer : public detail::BitRegister<Efer> {
  public:

@@ -13,11 +13,11 @@ extern "C" {
 // The SYSCALL entry (IA32_LSTAR); calls hal_syscall_dispatch(frame), which the kernel defines.
 void hal_syscall_entry();
 void hal_syscall_dispatch(hal::TrapFrame* frame);
-// Enters ring 3 at `rip` with RSP = `rsp`, RDI = arg0, RSI = arg1, every other register 0,
-// interrupts on. Never returns; the thread comes back to the kernel through SYSCALL,
+// Enters ring 3 at `rip` with RSP = `rsp`, RDI = arg0, RSI = arg1, RDX = arg2, every other
+// register 0, interrupts on. Never returns; the thread comes back to the kernel through SYSCALL,
 // interrupts and exceptions, on the kernel stack in TSS.RSP0. Context: thread, on its own
 // kernel stack, in the process's address space.
-[[noreturn]] void hal_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1);
+[[noreturn]] void hal_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1, u64 arg2 = 0);
 // The IRETQ of the return path: a #GP here means the frame it returns through is bad (a
 // non-canonical user RIP); the fault belongs to the process, not the kernel.
 void hal_user_iret();
@@ -38,9 +38,8 @@ struct Protections {
 };
 
 // Programs IA32_STAR/LSTAR/FMASK (the entry above; FMASK clears IF, TF, DF, AC and NT), sets
-// EFER.SCE, sets CR0.EM (x87/MMX/SSE instructions fault: no FPU state is kept per thread),
-// and turns on CR4.SMEP, SMAP and UMIP where `cpu` has them. Context: each CPU's
-// start-up, interrupts off.
+// EFER.SCE, enables the FPU/SSE/AVX for ring 3 (hal::fpu::enable_on_this_cpu), and turns on
+// CR4.SMEP, SMAP and UMIP where `cpu` has them. Context: each CPU's start-up, interrupts off.
 Protections enable_on_this_cpu(const CpuInfo& cpu);
 
 // The fixup address for a fault at `rip`, if it is one of the user-copy instructions.
