@@ -10,6 +10,7 @@
 #include <hal/user_mode.hpp>
 
 #include "boot.hpp"
+#include "cpu/percpu.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
@@ -181,6 +182,60 @@ KTEST("proc.syscalls.arguments_are_checked") {
   KEXPECT_EQ(syscall(abi::Syscall::Wait, 0, 0), i64(abi::Error::NoChild));
   KEXPECT_EQ(syscall(abi::Syscall::Wait, 5, 0x10), i64(abi::Error::Fault));
   KEXPECT_EQ(syscall(abi::Syscall::GetPid), i64(proc::kKernelParent));
+}
+
+// A process whose threads spin in ring 3 on several CPUs is ended from outside (as kill
+// does): every thread stops wherever it runs, the parent gets the status, and every frame
+// comes back. On one CPU the threads are preempted instead of running side by side.
+KTEST("proc.threads.spread_process_ends_cleanly") {
+  KEXPECT(run("/bin/spin", "spin", "1", "0").ok());  // first-use allocations
+  u64 before = settled_free_frames();
+  StringView argv[] = {"spin", "4"};
+  auto pid = proc::spawn("/bin/spin", {argv, 2}, proc::kKernelParent);
+  if (!KEXPECT(pid.ok())) return;
+  // Wait until all five threads exist and spinners run on every other CPU (this test's
+  // thread has its own; at most four spin).
+  struct Seen {
+    u32 threads, running;
+  };
+  u32 want_running = libk::min<u32>(cpu_count() - 1, 4);
+  Seen seen{};
+  u64 deadline = time::now_ns() + 20 * time::kNsPerSecond;
+  while (time::now_ns() < deadline) {
+    seen = {};
+    thread::for_each(
+        [](const Thread& t, void* c) {
+          auto* s = static_cast<Seen*>(c);
+          if (t.process() == nullptr) return;
+          ++s->threads;
+          s->running += t.state() == sched::ThreadState::Running;
+        },
+        &seen);
+    if (seen.threads == 5 && seen.running >= want_running) break;
+    thread::sleep_for(time::kNsPerMs);
+  }
+  KEXPECT_EQ(seen.threads, u32{5});
+  KEXPECT(seen.running >= want_running);
+  KEXPECT(proc::end_process(pid.value(), 99).ok());
+  auto status = proc::wait(pid.value(), proc::kKernelParent);
+  KEXPECT(status.ok() && status.value() == 99);
+  KEXPECT(proc::end_process(pid.value(), 1).error() == abi::Error::NoProcess);
+  KEXPECT_EQ(settled_free_frames(), before);
+  KEXPECT_EQ(user_threads(), u64{0});
+}
+
+// The thread calls refuse a kernel thread (no process) and out-of-range ids.
+KTEST("proc.threads.calls_need_a_process") {
+  KEXPECT_EQ(syscall(abi::Syscall::ThreadCreate, 0x40'0000, 0, 0x7fff'0000),
+             i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::ThreadJoin, 0), i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::Sleep, 1000), i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::GetPpid), i64(proc::kKernelParent));
+  i64 a = syscall(abi::Syscall::ClockGet);
+  KEXPECT(a > 0 && syscall(abi::Syscall::ClockGet) >= a);
+  // The user programs check every error of these calls from a process: usertests.
+  auto r = run("/bin/usertests", "usertests", "thread-arguments");
+  KEXPECT(r.ok() && r.value() == 0);
 }
 
 // --- Benchmark ------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   ember::print_u64(threads);
   ember::print(" threads spinning\n");
   u64 start = ember::clock_ns(), wakes = 0;
-  while (ember::clock_ns() - start < ms * 1'000'000ull) {
+  u64 limit = ms == ~u64{0} ? ~u64{0} : ms * 1'000'000ull;
+  while (ember::clock_ns() - start < limit) {
     ember::sleep_ns(10'000'000);
     ++wakes;
   }
