@@ -284,4 +284,48 @@ KTEST_MANUAL("bench.proc.null_syscall_vs_yield") {
                   syscall.value(), yield, ratio_x1000 / 1000, ratio_x1000 % 1000);
 }
 
+namespace {
+
+void no_work(void*) {}
+
+// Cycles for one kernel thread create + join (a thread that returns at once).
+u64 kernel_thread_round_trip(u32 rounds) {
+  thread::join(*thread::create("bench", no_work, nullptr).value());  // warm
+  u64 start = hal::cpu::rdtsc();
+  for (u32 i = 0; i < rounds; ++i) {
+    auto t = thread::create("bench", no_work, nullptr);
+    VERIFY(t.ok());
+    thread::join(*t.value());
+  }
+  return (hal::cpu::rdtsc() - start) / rounds;
+}
+
+u64 ratio_x1000(u64 a, u64 b) { return a * 1000 / (b ? b : 1); }
+
+}  // namespace
+
+// spawn + exit + wait of hello, and thread_create + thread_join inside a process, each
+// against a kernel thread's create + join, in one boot.
+KTEST_MANUAL("bench.proc.spawn_and_threads_vs_kernel_threads") {
+  thread::set_affinity(thread::current(), thread::current().cpu());
+  constexpr u32 kSpawns = 50;
+  if (!KEXPECT(run("/bin/hello", "hello").ok())) return;  // warm
+  u64 start = hal::cpu::rdtsc();
+  for (u32 i = 0; i < kSpawns; ++i)
+    if (!KEXPECT(run("/bin/hello", "hello").ok())) return;
+  u64 spawn = (hal::cpu::rdtsc() - start) / kSpawns;
+  auto threads = run("/bin/syscallbench", "syscallbench", "threads", "200");
+  if (!KEXPECT(threads.ok() && threads.value() > 0)) return;
+  u64 kernel = kernel_thread_round_trip(200);
+  u64 r1 = ratio_x1000(spawn, kernel), r2 = ratio_x1000(u64(threads.value()), kernel);
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.spawn: {} cycles per spawn+exit+wait of hello; kernel thread "
+                  "create+join {} cycles; ratio {}.{:03}\n",
+                  spawn, kernel, r1 / 1000, r1 % 1000);
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.thread: {} cycles per thread_create+thread_join in a process; "
+                  "kernel thread create+join {} cycles; ratio {}.{:03}\n",
+                  threads.value(), kernel, r2 / 1000, r2 % 1000);
+}
+
 }  // namespace kernel

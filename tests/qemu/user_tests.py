@@ -20,6 +20,8 @@ shell-4cpu-max    on -cpu max (SMEP, SMAP and UMIP on) with 4 CPUs
 bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         bench.proc.null_syscall_vs_yield: cycles per getpid round trip from ring 3 against
         a yield round trip between two kernel threads, in one boot, with the ratio.
+        bench.proc.spawn_and_threads_vs_kernel_threads: spawn+exit+wait of hello, and
+        thread_create+thread_join in a process, each against a kernel thread create+join.
         bench.proc.demand_zero_vs_mapped: cycles per first touch of an anonymous page (a
         demand-zero fault) against touching a mapped page and against the kernel mapping a
         zeroed page directly, in the same boot, with the ratios.
@@ -144,11 +146,12 @@ def shell_case(cpus, cpu=None, protections="absent"):
 def case_bench(ctx):
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd,
                                cmdline="test=bench.proc.null_syscall_vs_yield,"
-                               "bench.proc.demand_zero_vs_mapped")
+                               "bench.proc.demand_zero_vs_mapped,"
+                               "bench.proc.spawn_and_threads_vs_kernel_threads")
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
-    for name in ("null_syscall", "demand_zero"):
+    for name in ("null_syscall", "demand_zero", "spawn", "thread"):
         line = re.search(r"^KBENCH proc\.%s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)
