@@ -33,6 +33,12 @@ constinit libk::irq::VectorAllocator device_vectors GUARDED_BY(vector_lock){kDyn
                                                                             kDynamicVectorEnd};
 constinit ContextEntry context_handlers[256] = {};
 
+// On the way back to ring 3 a thread of a process that is being ended stops instead
+// (kernel/proc/process.hpp; the IPI that end_process sends is such an interrupt).
+void before_return(const hal::TrapFrame& frame) {
+  if (hal::user_mode::from_user(frame)) proc::on_return_to_user();
+}
+
 // The exit hook (the scheduler's preemption point) runs after the EOI: a thread switch there
 // must not leave this vector in service while another thread runs.
 void dispatch(hal::TrapFrame& frame) {
@@ -42,8 +48,7 @@ void dispatch(hal::TrapFrame& frame) {
   if (Handler h = handlers[frame.vector & 0xFF]) h();
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();
-  // Back to ring 3: a process being killed ends instead (proc::kill's IPI lands here).
-  if (hal::user_mode::from_user(frame)) proc::exit_if_killed();
+  before_return(frame);
 }
 
 void dispatch_with_context(hal::TrapFrame& frame) {
@@ -51,7 +56,7 @@ void dispatch_with_context(hal::TrapFrame& frame) {
   if (auto h = __atomic_load_n(&e.handler, __ATOMIC_ACQUIRE)) h(e.context);
   hal::apic::local().eoi();
   if (exit_hook) exit_hook();
-  if (hal::user_mode::from_user(frame)) proc::exit_if_killed();
+  before_return(frame);
 }
 
 // Spurious interrupts need no handling; in particular no EOI: they set no ISR bit (SDM Vol. 3A

@@ -3,6 +3,7 @@
 #include <boot/address_space.hpp>
 #include <hal/cpu.hpp>
 #include <hal/exceptions.hpp>
+#include <hal/interrupts.hpp>
 #include <hal/user_mode.hpp>
 #include <libk/elf.hpp>
 
@@ -17,11 +18,13 @@
 #include "proc/initrd.hpp"
 #include "proc/memory_areas.hpp"
 #include "proc/user_canary.hpp"
+#include "proc/user_memory.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/thread.hpp"
+#include "sched/wait_queue.hpp"
 #include "sync/condition_variable.hpp"
 #include "sync/mutex.hpp"
-#include "sync/spinlock.hpp"
+#include "time.hpp"
 #include "tty/tty.hpp"
 
 namespace kernel::proc {
@@ -32,6 +35,15 @@ enum class State : u8 { Free, Starting, Running, Zombie };
 
 constexpr usize kNameCapacity = 32;
 
+// One thread id of a process: Live from thread_create (or spawn, for id 0) until the thread
+// stopped; Exited until a thread_join frees it (or the process ends).
+enum class SlotState : u8 { Free, Live, Exited };
+struct ThreadSlot {
+  SlotState state = SlotState::Free;
+  bool joining = false;      // a thread_join waits for it
+  Thread* thread = nullptr;  // set by the thread itself when it starts (enter)
+};
+
 struct Process {
   State state = State::Free;
   Pid pid = 0;
@@ -40,10 +52,14 @@ struct Process {
   i64 status = 0;
   char name[kNameCapacity] = {};
   AddressSpace space;
-  Thread* thread = nullptr;
+  ThreadSlot threads[kMaxThreads] = {};
+  u32 live_threads = 0;  // Live slots: the last one to stop frees the address space
+  // Set once by end_process (under the table lock); read anywhere, without it, by the
+  // process's threads on their way to ring 3 and in their waits.
+  libk::Atomic<bool> ending{false};
+  WaitQueue sleepers;              // threads in sleep(), woken by end_process
+  ConditionVariable thread_ended;  // with table_lock: thread_join's waiters
   fs::FileTable* files = nullptr;  // descriptors (kernel/fs/vfs.hpp)
-  bool killed = false;             // atomic: kill() asked it to end (see kill())
-  i64 kill_status = 0;             // the status it ends with then
 };
 
 constinit Mutex table_lock{"processes"};
@@ -52,13 +68,29 @@ constinit Process table[kMaxProcesses] GUARDED_BY(table_lock);
 constinit Pid next_pid GUARDED_BY(table_lock) = 1;
 constinit Stats counts GUARDED_BY(table_lock) = {};
 constinit ExitListener exit_listener = nullptr;
-constinit SpinLock kill_ipi_lock{"kill ipi", lock_rank::kLeaf};
 
 Process* find_locked(Pid pid) REQUIRES(table_lock) {
   table_lock.assert_held();
   for (Process& p : table)
     if (p.state != State::Free && p.pid == pid) return &p;
   return nullptr;
+}
+
+// A free slot made ready for a new process (Process is not copyable: it holds wait queues,
+// which are empty whenever the slot is free).
+void clear_locked(Process& p) REQUIRES(table_lock) {
+  table_lock.assert_held();
+  p.state = State::Free;
+  p.pid = 0;
+  p.parent = kKernelParent;
+  p.orphan = false;
+  p.status = 0;
+  p.name[0] = 0;
+  p.space = AddressSpace{};
+  for (ThreadSlot& t : p.threads) t = ThreadSlot{};
+  p.live_threads = 0;
+  p.ending.store(false);
+  p.files = nullptr;
 }
 
 Process& self() {
@@ -96,8 +128,11 @@ libk::Result<void, abi::Error> load_segment(AddressSpace& space, const libk::elf
   return {};
 }
 
+// How a thread enters ring 3: at `entry` with RSP = `stack`, RDI = `argc` and RSI = `argv`
+// (a thread_create'd thread: RDI = its argument); `tid` is its slot.
 struct StartInfo {
   u64 entry, stack, argc, argv;
+  Tid tid;
 };
 
 // The stack: an area of kStackPages pages below boot::layout::kUserStackTop, mapped on
@@ -121,13 +156,28 @@ libk::Result<StartInfo, abi::Error> build_stack(AddressSpace& space,
   u64 table_bytes = (argv.size() + 1) * sizeof(u64);
   at = libk::align_down(at - table_bytes, 16);
   __builtin_memcpy(page + at, pointers, table_bytes);
-  return StartInfo{0, page_va + at, argv.size(), page_va + at};
+  return StartInfo{0, page_va + at, argv.size(), page_va + at, 0};
 }
 
+[[noreturn]] void leave_thread(Process& p);
+
+// A process thread's first code: it records itself in its slot and enters ring 3, unless the
+// process is ending already (checked with interrupts off: end_process's IPI then arrives in
+// ring 3 and stops it there).
 [[noreturn]] void enter(void* arg) {
   auto* info = static_cast<StartInfo*>(arg);
   StartInfo start = *info;
   delete info;
+  Process& p = self();
+  {
+    MutexLocker lock(table_lock);
+    p.threads[start.tid].thread = &thread::current();
+  }
+  hal::interrupts::disable();
+  if (p.ending.load()) {
+    hal::interrupts::enable();
+    leave_thread(p);
+  }
   hal_enter_user(start.entry, start.stack, start.argc, start.argv, new_canary());
 }
 
@@ -143,7 +193,7 @@ Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock) {
   MutexLocker lock(table_lock);
   for (Process& p : table) {
     if (p.state != State::Free) continue;
-    p = Process{};
+    clear_locked(p);
     p.state = State::Starting;
     p.pid = next_pid++;
     p.parent = parent;
@@ -181,6 +231,8 @@ libk::Result<void, abi::Error> start(Process& p, const libk::elf::LoadPlan& plan
     // The thread may run (and exit) before create returns: Running first.
     MutexLocker lock(table_lock);
     p.state = State::Running;
+    p.threads[0].state = SlotState::Live;
+    p.live_threads = 1;
   }
   auto t = thread::create(libk::StringView(p.name), enter, info, options);
   if (!t) {
@@ -188,10 +240,87 @@ libk::Result<void, abi::Error> start(Process& p, const libk::elf::LoadPlan& plan
     {
       MutexLocker lock(table_lock);
       p.state = State::Starting;
+      p.threads[0].state = SlotState::Free;
+      p.live_threads = 0;
     }
     return fail(abi::Error::NoMemory);
   }
   return {};
+}
+
+// --- Ending -------------------------------------------------------------------------------
+//
+// A process ends in two steps. end_locked marks it ending (the first status wins) and
+// stop_threads makes every thread notice: the waits of sleep, thread_join and wait end
+// Interrupted, and every other CPU takes an interrupt, whose way back to ring 3 (like every
+// system call's) runs on_return_to_user. Each thread then stops itself in leave_thread, off
+// the address space first; the last one frees the address space (finish), when no thread of
+// the process runs or can run on it any more.
+
+// Whether the process has threads that must be stopped.
+bool end_locked(Process& p, i64 status) REQUIRES(table_lock) {
+  table_lock.assert_held();
+  if (!p.ending.load()) {
+    p.status = status;
+    p.ending.store(true);  // sequentially consistent: before the IPIs below
+  }
+  return p.live_threads > 0;
+}
+
+void stop_threads(Process& p) EXCLUDES(table_lock) {
+  p.sleepers.wake_all();
+  p.thread_ended.broadcast();
+  exited.broadcast();
+  tty::wake_readers();         // a thread blocked in a console read
+  hal::interrupts::Guard off;  // ipi::reschedule's context
+  u64 cpus = ipi::others_online();
+  for (u32 i = 0; cpus != 0; ++i, cpus >>= 1)
+    if (cpus & 1) ipi::reschedule(i);
+}
+
+// The last thread of `p` stopped: its memory goes back and its parent may collect it.
+void finish(Process& p) EXCLUDES(table_lock) {
+  p.space.destroy();
+  fs::delete_table(p.files);  // closes every descriptor
+  p.files = nullptr;
+  Pid pid = p.pid;  // the slot may be freed below (an orphan)
+  {
+    MutexLocker lock(table_lock);
+    ++counts.exited;
+    // Children: the finished ones are freed, the others will free themselves.
+    for (Process& child : table) {
+      if (child.state == State::Free || child.parent != p.pid || &child == &p) continue;
+      if (child.state == State::Zombie)
+        child.state = State::Free;
+      else
+        child.orphan = true;
+    }
+    p.state = p.orphan ? State::Free : State::Zombie;
+  }
+  exited.broadcast();
+  if (exit_listener) exit_listener(pid);
+}
+
+// The calling thread of `p` stops for good.
+void leave_thread(Process& p) {
+  Scheduler::leave_address_space();
+  bool last;
+  {
+    MutexLocker lock(table_lock);
+    Thread* me = &thread::current();
+    bool found = false;
+    for (ThreadSlot& t : p.threads) {
+      if (t.state != SlotState::Live || t.thread != me) continue;
+      t.state = SlotState::Exited;
+      t.thread = nullptr;
+      found = true;
+    }
+    VERIFY(found && p.live_threads > 0);
+    last = --p.live_threads == 0;
+  }
+  p.thread_ended.broadcast();
+  if (last) finish(p);
+  thread::exit(0);
 }
 
 }  // namespace
@@ -235,7 +364,10 @@ libk::Result<i64, abi::Error> wait(Pid pid, Pid parent) {
   Process* p = find_locked(pid);
   if (p == nullptr || p->parent != parent || p->orphan)
     return libk::unexpected(abi::Error::NoChild);
-  while (p->state != State::Zombie) exited.wait(table_lock);
+  while (p->state != State::Zombie) {
+    if (current_ending()) return libk::unexpected(abi::Error::Interrupted);
+    exited.wait(table_lock);
+  }
   i64 status = p->status;
   p->state = State::Free;
   return status;
@@ -246,20 +378,6 @@ AddressSpace* current_address_space() {
   return p ? &p->space : nullptr;
 }
 
-libk::Result<i64, abi::Error> wait_interruptible(Pid pid, Pid parent) {
-  MutexLocker lock(table_lock);
-  Process* p = find_locked(pid);
-  if (p == nullptr || p->parent != parent || p->orphan)
-    return libk::unexpected(abi::Error::NoChild);
-  while (p->state != State::Zombie) {
-    if (current_killed()) return libk::unexpected(abi::Error::Interrupted);
-    exited.wait(table_lock);
-  }
-  i64 status = p->status;
-  p->state = State::Free;
-  return status;
-}
-
 Pid current_pid() {
   auto* p = static_cast<Process*>(thread::current().process());
   return p ? p->pid : kKernelParent;
@@ -267,27 +385,13 @@ Pid current_pid() {
 
 void exit_current(i64 status) {
   Process& p = self();
-  Scheduler::leave_address_space();
-  p.space.destroy();
-  fs::delete_table(p.files);  // closes every descriptor
-  p.files = nullptr;
+  bool others;
   {
     MutexLocker lock(table_lock);
-    p.status = status;
-    ++counts.exited;
-    // Children: the finished ones are freed, the others will free themselves.
-    for (Process& child : table) {
-      if (child.state == State::Free || child.parent != p.pid || &child == &p) continue;
-      if (child.state == State::Zombie)
-        child.state = State::Free;
-      else
-        child.orphan = true;
-    }
-    p.state = p.orphan ? State::Free : State::Zombie;
+    others = end_locked(p, status);
   }
-  exited.broadcast();
-  if (exit_listener) exit_listener(p.pid);
-  thread::exit(status);
+  if (others) stop_threads(p);
+  leave_thread(p);
 }
 
 void fault_current(const hal::TrapFrame& f, u64 cr2) {
@@ -324,46 +428,137 @@ void fault_current(const hal::TrapFrame& f, u64 cr2) {
   exit_current(128 + i64(f.vector));
 }
 
-// Ending a process from outside: the flag is what every thread of the process checks on its
-// way back to ring 3 (exit_if_killed: the system-call return and every interrupt exit) and
-// in every interruptible wait (wait, the console's read); then the blocked waits are woken and
-// the CPUs that may be running it in ring 3 interrupted (a reschedule IPI: its exit runs
-// the check). A process with several threads needs nothing more here: each thread ends at
-// its own check (exit_if_killed is where a process-wide exit would gather them).
-libk::Result<void, abi::Error> kill(Pid pid, i64 status) {
+// --- Ending, threads, the calling process's calls ---------------------------------------------
+
+libk::Result<void, abi::Error> end_process(Pid pid, i64 status) {
+  Process* p;
   {
     MutexLocker lock(table_lock);
-    Process* p = find_locked(pid);
+    p = find_locked(pid);
     if (p == nullptr || p->state != State::Running) return libk::unexpected(abi::Error::NoProcess);
-    p->kill_status = status;
-    __atomic_store_n(&p->killed, true, __ATOMIC_RELEASE);
+    end_locked(*p, status);
   }
-  exited.broadcast();
-  tty::wake_readers();
-  {
-    SpinLockGuard irq_off(kill_ipi_lock);
-    u64 others = ipi::others_online();
-    for (u32 cpu = 0; cpu < 64; ++cpu)
-      if (others & (u64{1} << cpu)) ipi::reschedule(cpu);
-  }
+  // The slot may be freed and reused from here on: waking its queues is then only a
+  // spurious wake-up, which every waiter tolerates.
+  stop_threads(*p);
   return {};
 }
+
+bool current_ending() {
+  auto* p = static_cast<Process*>(thread::current().process());
+  return p != nullptr && p->ending.load(libk::MemoryOrder::Relaxed);
+}
+
+void on_return_to_user() {
+  auto* p = static_cast<Process*>(thread::current().process());
+  if (p == nullptr) return;
+  // From here to SYSRET/IRETQ interrupts stay off: an end_process after this check sends
+  // its IPI, which arrives in ring 3 and comes back here.
+  hal::interrupts::disable();
+  if (!p->ending.load()) return;
+  hal::interrupts::enable();
+  leave_thread(*p);
+}
+
+Pid current_parent() {
+  Process& p = self();
+  MutexLocker lock(table_lock);
+  return p.orphan ? kKernelParent : p.parent;
+}
+
+libk::Result<void, abi::Error> sleep_until(u64 deadline_ns) {
+  Process& p = self();
+  auto ending = [&p] { return p.ending.load(libk::MemoryOrder::Relaxed); };
+  if (deadline_ns > time::now_ns()) p.sleepers.wait_until(ending, deadline_ns);
+  if (ending()) return libk::unexpected(abi::Error::Interrupted);
+  return {};
+}
+
+libk::Result<Tid, abi::Error> thread_create(u64 entry, u64 arg, u64 stack_top) {
+  if (entry == 0 || !user_range(entry, 1)) return libk::unexpected(abi::Error::Fault);
+  if (stack_top < 16 || !user_range(stack_top - 16, 16)) return libk::unexpected(abi::Error::Fault);
+  if (stack_top % 16 != 0) return libk::unexpected(abi::Error::Invalid);
+  Process& p = self();
+  Tid tid = 0;
+  {
+    MutexLocker lock(table_lock);
+    if (p.ending.load()) return libk::unexpected(abi::Error::Interrupted);
+    while (tid < kMaxThreads && p.threads[tid].state != SlotState::Free) ++tid;
+    if (tid == kMaxThreads) return libk::unexpected(abi::Error::Again);
+    p.threads[tid] = ThreadSlot{SlotState::Live, false, nullptr};
+    ++p.live_threads;
+  }
+  auto* info = new (heap::nothrow) StartInfo{entry, stack_top, arg, 0, tid};
+  ThreadOptions options;
+  options.detached = true;
+  options.address_space = p.space.root();
+  options.process = &p;
+  auto t = info ? thread::create(libk::StringView(p.name), enter, info, options)
+                : libk::unexpected(ThreadError::OutOfMemory);
+  if (!t) {
+    delete info;
+    MutexLocker lock(table_lock);
+    p.threads[tid] = ThreadSlot{};
+    --p.live_threads;  // the caller's own thread keeps it above zero
+    return libk::unexpected(abi::Error::NoMemory);
+  }
+  return tid;
+}
+
+void thread_exit_current() { leave_thread(self()); }
+
+libk::Result<void, abi::Error> thread_join(Tid tid) {
+  Process& p = self();
+  MutexLocker lock(table_lock);
+  if (tid >= kMaxThreads || p.threads[tid].state == SlotState::Free)
+    return libk::unexpected(abi::Error::NoProcess);
+  ThreadSlot& t = p.threads[tid];
+  if (t.thread == &thread::current() || t.joining) return libk::unexpected(abi::Error::Invalid);
+  t.joining = true;
+  while (t.state != SlotState::Exited) {
+    if (p.ending.load()) {
+      t.joining = false;
+      return libk::unexpected(abi::Error::Interrupted);
+    }
+    p.thread_ended.wait(table_lock);
+  }
+  t = ThreadSlot{};
+  return {};
+}
+
+namespace {
+
+const char* state_name(const Process& p) {
+  switch (p.state) {
+    case State::Free: return "free";
+    case State::Starting: return "starting";
+    case State::Running: return p.ending.load() ? "ending" : "running";
+    case State::Zombie: return "zombie";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void for_each(void (*visit)(const ProcessInfo& p, void* context), void* context) {
+  MutexLocker lock(table_lock);
+  for (const Process& p : table) {
+    if (p.state == State::Free) continue;
+    ProcessInfo info{p.pid,          p.orphan ? kKernelParent : p.parent,
+                     p.name,         state_name(p),
+                     p.live_threads, p.space.pages()};
+    visit(info, context);
+  }
+}
+
+// Ending a process from outside (kill, Ctrl-C): end_process, which also wakes a thread
+// blocked in a console read (stop_threads).
+libk::Result<void, abi::Error> kill(Pid pid, i64 status) { return end_process(pid, status); }
 
 bool running(Pid pid) {
   MutexLocker lock(table_lock);
   Process* p = find_locked(pid);
   return p != nullptr && (p->state == State::Running || p->state == State::Starting);
-}
-
-bool current_killed() {
-  auto* p = static_cast<Process*>(thread::current().process());
-  return p != nullptr && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
-}
-
-void exit_if_killed() {
-  if (!current_killed()) return;
-  hal::cpu::sti();  // from an interrupt exit: a thread again, on its own kernel stack
-  exit_current(self().kill_status);
 }
 
 FileTableRef current_files() {

@@ -1,7 +1,10 @@
 // User processes (docs/processes.md): a program from the initrd running in ring 3 in its own
-// address space, with one thread. spawn() creates one, the process ends by exit() or by a
-// fault (which reports and never harms the kernel), and its parent collects the status with
-// wait(). Exiting frees every frame and page table the process had.
+// address space, with one or more threads. spawn() creates one with a single thread; the
+// thread calls add more (thread_create), which share the address space, each with its own
+// kernel stack. The process ends by exit() from any thread, by a fault in any thread (which
+// reports and never harms the kernel), by end_process() (kill), or when its last thread
+// exits; its parent collects the status with wait(). Ending stops every thread first, and
+// only then frees every frame and page table the process had.
 //
 //   auto pid = proc::spawn("/bin/hello", {args, n}, proc::kKernelParent);
 //   auto status = proc::wait(pid.value(), proc::kKernelParent);
@@ -22,6 +25,10 @@ using Pid = u32;
 // The parent of processes the kernel (the shell, tests) starts.
 inline constexpr Pid kKernelParent = 0;
 inline constexpr u32 kMaxProcesses = 64;
+// Threads of one process, its first included; thread ids are 0 .. kMaxThreads - 1, the first
+// thread's is 0. A thread's id is free again once it was joined.
+inline constexpr u32 kMaxThreads = 16;
+using Tid = u32;
 
 // Pages of a process's stack (its limit: mapped on demand as it grows down), and of the
 // unmapped guard gap below it.
@@ -56,29 +63,73 @@ Pid current_pid();
 // 128 + vector. Context: the exception handler, on the process thread's kernel stack.
 [[noreturn]] void fault_current(const hal::TrapFrame& frame, u64 cr2);
 
-// Like wait, for a process's system call: Interrupted when the caller is being killed.
-libk::Result<i64, abi::Error> wait_interruptible(Pid pid, Pid parent);
+// --- Ending a process ------------------------------------------------------------------------
 
-// Ends process `pid` with `status` (abi::kStatusKilled, abi::kStatusInterrupted): wherever
-// its thread is (running in ring 3 on another CPU, blocked in wait or in a console read,
-// runnable), it exits at its next return towards ring 3 or its blocking call returns
-// Interrupted first. Returns at once (the parent's wait sees the end). NoProcess if no such
+// Ends process `pid` with `status` (the first ending's status wins): marks it ending, wakes
+// its threads that wait in sleep, thread_join or wait, and interrupts the CPUs that run them
+// so that each stops on its way back to ring 3. The last thread to stop frees the address
+// space and makes the process a zombie for its parent. Returns without waiting for that.
+// NoProcess if there is no such live process. Context: thread (kill, tests).
+libk::Result<void, abi::Error> end_process(Pid pid, i64 status);
+
+// True if the calling thread's process is ending: a blocking call should return
+// abi::Error::Interrupted. False for kernel threads. Context: any.
+bool current_ending();
+
+// Called on every way back to ring 3 (the system-call return, an interrupt's return): a
+// thread whose process is ending stops here and does not return. Context: the thread, on its
+// own kernel stack, in the kernel.
+void on_return_to_user();
+
+// --- The calling process's system calls -----------------------------------------------------
+
+// The parent's pid, kKernelParent if the kernel started it (or the parent is gone).
+Pid current_parent();
+
+// Sleeps until the monotonic clock reaches `deadline_ns`. Interrupted if the process is being
+// ended first (end_process wakes it). Context: a process's thread.
+libk::Result<void, abi::Error> sleep_until(u64 deadline_ns);
+
+// Starts a thread of the calling process in ring 3 at `entry` with RSP = `stack_top` and
+// RDI = `arg`. Fault unless entry and stack_top are user addresses (the stack's top may be
+// the end of user space); Invalid unless stack_top is 16-byte aligned; Again when the process
+// has kMaxThreads threads (live or not yet joined); Interrupted if it is ending.
+libk::Result<Tid, abi::Error> thread_create(u64 entry, u64 arg, u64 stack_top);
+
+// Ends the calling thread; the last thread of a process to end ends the process (status 0
+// unless it was being ended with another).
+[[noreturn]] void thread_exit_current();
+
+// Waits for thread `tid` of the calling process to end and frees its id. NoProcess if there
+// is no such thread, Invalid for the caller itself or a thread another thread is joining,
+// Interrupted if the process is being ended.
+libk::Result<void, abi::Error> thread_join(Tid tid);
+
+// --- Listing ------------------------------------------------------------------------------
+
+struct ProcessInfo {
+  Pid pid, parent;
+  const char* name;   // valid during the visit only
+  const char* state;  // "starting", "running", "ending", "zombie"
+  u32 threads;        // live threads
+  u64 pages;          // user pages mapped
+};
+// Calls visit for every process, under the process table's lock: keep it short, do not block.
+void for_each(void (*visit)(const ProcessInfo& p, void* context), void* context);
+
+// Ends process `pid` with `status` (abi::kStatusKilled, abi::kStatusInterrupted for Ctrl-C):
+// end_process, which also wakes a thread blocked in a console read. NoProcess if no such
 // process is running. Context: thread.
 libk::Result<void, abi::Error> kill(Pid pid, i64 status);
 // Whether process `pid` exists and has not ended yet. Context: thread.
 bool running(Pid pid);
-// Whether the calling thread's process is being killed (false for kernel threads).
-bool current_killed();
-// Ends the calling process if it is being killed. Context: a process thread, in a system
-// call's return or an interrupt's exit towards ring 3.
-void exit_if_killed();
 
 // The calling process's descriptor table; nullptr for a kernel thread.
 using FileTableRef = fs::FileTable*;
 FileTableRef current_files();
 
 // Called with the pid of each process that ended (after its parent was woken). Context: the
-// ending process's thread. One listener: the shell's foreground wait.
+// ending process's last thread. One listener: the shell's foreground wait.
 using ExitListener = void (*)(Pid);
 void set_exit_listener(ExitListener listener);
 

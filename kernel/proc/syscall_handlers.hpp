@@ -28,7 +28,7 @@ Result sys_getppid(const Frame& f);
 Result sys_sleep(const Frame& f);
 Result sys_clock_get(const Frame& f);
 Result sys_thread_create(const Frame& f);
-Result sys_thread_exit(const Frame& f);
+[[noreturn]] void sys_thread_exit(const Frame& f);
 Result sys_thread_join(const Frame& f);
 
 // Memory: syscalls_memory.cpp.

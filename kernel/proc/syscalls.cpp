@@ -27,7 +27,7 @@ Result dispatch(const Frame& f) {
     case Syscall::Sleep: return sys_sleep(f);
     case Syscall::ClockGet: return sys_clock_get(f);
     case Syscall::ThreadCreate: return sys_thread_create(f);
-    case Syscall::ThreadExit: return sys_thread_exit(f);
+    case Syscall::ThreadExit: sys_thread_exit(f);
     case Syscall::ThreadJoin: return sys_thread_join(f);
     case Syscall::Brk: return sys_brk(f);
     case Syscall::Mmap: return sys_mmap(f);
@@ -63,5 +63,5 @@ Result dispatch(const Frame& f) {
 extern "C" void hal_syscall_dispatch(hal::TrapFrame* frame) {
   auto r = kernel::proc::syscalls::dispatch(*frame);
   frame->rax = r ? u64(r.value()) : u64(i64(r.error()));
-  kernel::proc::exit_if_killed();  // kill(): ends here rather than back in ring 3
+  kernel::proc::on_return_to_user();  // a thread of an ending process stops here
 }

@@ -5,6 +5,7 @@
 #include "proc/syscall_handlers.hpp"
 #include "proc/user_memory.hpp"
 #include "sched/thread.hpp"
+#include "time.hpp"
 
 namespace kernel::proc::syscalls {
 
@@ -70,7 +71,7 @@ Result sys_wait(const Frame& f) {
   if (pid == 0 || pid > ~u32{0}) return libk::unexpected(Error::NoChild);
   i64 zero = 0;
   if (user_status != 0) TRY(copy_to_user(user_status, &zero, sizeof(zero)));  // writable?
-  i64 status = TRY(wait_interruptible(Pid(pid), current_pid()));
+  i64 status = TRY(wait(Pid(pid), current_pid()));
   if (user_status != 0) TRY(copy_to_user(user_status, &status, sizeof(status)));
   return i64(pid);
 }
@@ -81,11 +82,39 @@ Result sys_kill(const Frame& f) {
   TRY(kill(Pid(f.rdi), abi::kStatusKilled));
   return 0;
 }
-Result sys_getppid(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_sleep(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_clock_get(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_thread_create(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_thread_exit(const Frame&) { return libk::unexpected(Error::NoSys); }
-Result sys_thread_join(const Frame&) { return libk::unexpected(Error::NoSys); }
+
+Result sys_getppid(const Frame&) {
+  if (current_pid() == kKernelParent) return i64(kKernelParent);  // a kernel thread (tests)
+  return i64(current_parent());
+}
+
+// sleep(ns): at least `ns` nanoseconds of the monotonic clock; Interrupted when the process is
+// being ended first. Sleeps longer than the clock can count are cut at its end.
+Result sys_sleep(const Frame& f) {
+  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  u64 now = time::now_ns();
+  u64 deadline = f.rdi > ~u64{0} - now ? ~u64{0} - 1 : now + f.rdi;
+  TRY(sleep_until(deadline));
+  return 0;
+}
+
+// clock(): nanoseconds of monotonic time since boot (kernel/time.hpp).
+Result sys_clock_get(const Frame&) { return i64(time::now_ns()); }
+
+// thread_create(entry, arg, stack_top)
+Result sys_thread_create(const Frame& f) {
+  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  return i64(TRY(thread_create(f.rdi, f.rsi, f.rdx)));
+}
+
+void sys_thread_exit(const Frame&) { thread_exit_current(); }
+
+// thread_join(tid)
+Result sys_thread_join(const Frame& f) {
+  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  if (f.rdi >= kMaxThreads) return libk::unexpected(Error::NoProcess);
+  TRY(thread_join(Tid(f.rdi)));
+  return 0;
+}
 
 }  // namespace kernel::proc::syscalls

@@ -19,7 +19,9 @@ constexpr Command kCommands[] = {
      "Heap: each slab cache's object size, objects in use (and peak), slabs, and the large\n"
      "allocations taken straight from the frame allocator.",
      0, 0, cmd_mem},
-    {"ps", "", "the kernel's threads: CPU, state, priority, CPU time",
+    {"ps", "",
+     "processes (pid, parent, state, threads, pages) and the kernel's threads: CPU, state, "
+     "priority, CPU time",
      "CPU time is measured with the monotonic clock at every context switch\n"
      "(docs/scheduling.md); SWITCHES counts how often the thread was switched to.\n"
      "CPU is where the thread runs or last ran; 2* means pinned to CPU 2.",

@@ -1,5 +1,7 @@
-// `ps`: the kernel's threads, their CPU, state, priority and CPU time; `cpus`: the CPUs.
+// `ps`: the user processes (pid, parent, name, state, threads, memory pages), then the
+// kernel's threads, their CPU, state, priority and CPU time; `cpus`: the CPUs.
 #include "cpu/percpu.hpp"
+#include "proc/process.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/thread.hpp"
 #include "shell/commands.hpp"
@@ -62,11 +64,49 @@ void print_row(libk::Sink& out, const Row& r) {
             r.cpu_ns / 1000 % 1000, r.switches);
 }
 
+struct ProcessRow {
+  proc::Pid pid, parent;
+  char name[32];
+  const char* state;
+  u32 threads;
+  u64 pages;
+};
+
+struct Processes {
+  ProcessRow rows[proc::kMaxProcesses];
+  usize count = 0;
+};
+
+// Under the process table's lock: copy, nothing else.
+void take_process(const proc::ProcessInfo& p, void* context) {
+  auto* s = static_cast<Processes*>(context);
+  if (s->count == proc::kMaxProcesses) return;
+  ProcessRow& r = s->rows[s->count++];
+  r = {p.pid, p.parent, {}, p.state, p.threads, p.pages};
+  libk::format_into(r.name, sizeof(r.name), "{}", p.name);
+}
+
+void print_processes(libk::Sink& out) {
+  static Processes processes;  // the shell thread only
+  processes.count = 0;
+  proc::for_each(take_process, &processes);
+  if (processes.count == 0) return;
+  out.write("  PID PARENT NAME            STATE    THREADS PAGES\n");
+  for (usize i = 0; i < processes.count; ++i) {
+    const ProcessRow& r = processes.rows[i];
+    libk::StringView name(r.name);
+    format_to(out, "{:>5} {:>6} {}", r.pid, r.parent, name);
+    for (usize n = name.size(); n < 16; ++n) out.put(' ');
+    format_to(out, "{:<8} {:>7} {:>5}\n", r.state, r.threads, r.pages);
+  }
+}
+
 }  // namespace
 
 Status cmd_ps(const Invocation& call) {
   static Snapshot snapshot;  // the shell thread only; too big for its stack
   snapshot.count = snapshot.missed = 0;
+  print_processes(call.out);
   thread::for_each(take_row, &snapshot);
   Thread& self = thread::current();
   for (usize i = 0; i < snapshot.count; ++i)

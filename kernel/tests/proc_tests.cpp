@@ -10,6 +10,7 @@
 #include <hal/user_mode.hpp>
 
 #include "boot.hpp"
+#include "cpu/percpu.hpp"
 #include "ktest.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
@@ -188,6 +189,60 @@ KTEST("proc.syscalls.arguments_are_checked") {
   KEXPECT_EQ(syscall(abi::Syscall::GetPid), i64(proc::kKernelParent));
 }
 
+// A process whose threads spin in ring 3 on several CPUs is ended from outside (as kill
+// does): every thread stops wherever it runs, the parent gets the status, and every frame
+// comes back. On one CPU the threads are preempted instead of running side by side.
+KTEST("proc.threads.spread_process_ends_cleanly") {
+  KEXPECT(run("/bin/spin", "spin", "1", "0").ok());  // first-use allocations
+  u64 before = settled_free_frames();
+  StringView argv[] = {"spin", "4"};
+  auto pid = proc::spawn("/bin/spin", {argv, 2}, proc::kKernelParent);
+  if (!KEXPECT(pid.ok())) return;
+  // Wait until all five threads exist and spinners run on every other CPU (this test's
+  // thread has its own; at most four spin).
+  struct Seen {
+    u32 threads, running;
+  };
+  u32 want_running = libk::min<u32>(cpu_count() - 1, 4);
+  Seen seen{};
+  u64 deadline = time::now_ns() + 20 * time::kNsPerSecond;
+  while (time::now_ns() < deadline) {
+    seen = {};
+    thread::for_each(
+        [](const Thread& t, void* c) {
+          auto* s = static_cast<Seen*>(c);
+          if (t.process() == nullptr) return;
+          ++s->threads;
+          s->running += t.state() == sched::ThreadState::Running;
+        },
+        &seen);
+    if (seen.threads == 5 && seen.running >= want_running) break;
+    thread::sleep_for(time::kNsPerMs);
+  }
+  KEXPECT_EQ(seen.threads, u32{5});
+  KEXPECT(seen.running >= want_running);
+  KEXPECT(proc::end_process(pid.value(), 99).ok());
+  auto status = proc::wait(pid.value(), proc::kKernelParent);
+  KEXPECT(status.ok() && status.value() == 99);
+  KEXPECT(proc::end_process(pid.value(), 1).error() == abi::Error::NoProcess);
+  KEXPECT_EQ(settled_free_frames(), before);
+  KEXPECT_EQ(user_threads(), u64{0});
+}
+
+// The thread calls refuse a kernel thread (no process) and out-of-range ids.
+KTEST("proc.threads.calls_need_a_process") {
+  KEXPECT_EQ(syscall(abi::Syscall::ThreadCreate, 0x40'0000, 0, 0x7fff'0000),
+             i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::ThreadJoin, 0), i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::Sleep, 1000), i64(abi::Error::Invalid));
+  KEXPECT_EQ(syscall(abi::Syscall::GetPpid), i64(proc::kKernelParent));
+  i64 a = syscall(abi::Syscall::ClockGet);
+  KEXPECT(a > 0 && syscall(abi::Syscall::ClockGet) >= a);
+  // The user programs check every error of these calls from a process: usertests.
+  auto r = run("/bin/usertests", "usertests", "thread-arguments");
+  KEXPECT(r.ok() && r.value() == 0);
+}
+
 // --- Benchmark ------------------------------------------------------------------------------
 
 namespace {
@@ -232,6 +287,50 @@ KTEST_MANUAL("bench.proc.null_syscall_vs_yield") {
                   "KBENCH proc.null_syscall: {} cycles per round trip; kernel yield round trip "
                   "{} cycles; ratio {}.{:03}\n",
                   syscall.value(), yield, ratio_x1000 / 1000, ratio_x1000 % 1000);
+}
+
+namespace {
+
+void no_work(void*) {}
+
+// Cycles for one kernel thread create + join (a thread that returns at once).
+u64 kernel_thread_round_trip(u32 rounds) {
+  thread::join(*thread::create("bench", no_work, nullptr).value());  // warm
+  u64 start = hal::cpu::rdtsc();
+  for (u32 i = 0; i < rounds; ++i) {
+    auto t = thread::create("bench", no_work, nullptr);
+    VERIFY(t.ok());
+    thread::join(*t.value());
+  }
+  return (hal::cpu::rdtsc() - start) / rounds;
+}
+
+u64 ratio_x1000(u64 a, u64 b) { return a * 1000 / (b ? b : 1); }
+
+}  // namespace
+
+// spawn + exit + wait of hello, and thread_create + thread_join inside a process, each
+// against a kernel thread's create + join, in one boot.
+KTEST_MANUAL("bench.proc.spawn_and_threads_vs_kernel_threads") {
+  thread::set_affinity(thread::current(), thread::current().cpu());
+  constexpr u32 kSpawns = 50;
+  if (!KEXPECT(run("/bin/hello", "hello").ok())) return;  // warm
+  u64 start = hal::cpu::rdtsc();
+  for (u32 i = 0; i < kSpawns; ++i)
+    if (!KEXPECT(run("/bin/hello", "hello").ok())) return;
+  u64 spawn = (hal::cpu::rdtsc() - start) / kSpawns;
+  auto threads = run("/bin/syscallbench", "syscallbench", "threads", "200");
+  if (!KEXPECT(threads.ok() && threads.value() > 0)) return;
+  u64 kernel = kernel_thread_round_trip(200);
+  u64 r1 = ratio_x1000(spawn, kernel), r2 = ratio_x1000(u64(threads.value()), kernel);
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.spawn: {} cycles per spawn+exit+wait of hello; kernel thread "
+                  "create+join {} cycles; ratio {}.{:03}\n",
+                  spawn, kernel, r1 / 1000, r1 % 1000);
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.thread: {} cycles per thread_create+thread_join in a process; "
+                  "kernel thread create+join {} cycles; ratio {}.{:03}\n",
+                  threads.value(), kernel, r2 / 1000, r2 % 1000);
 }
 
 }  // namespace kernel

@@ -91,9 +91,9 @@ class Console final : public fs::Vnode {
     for (;;) {
       usize n = 0;
       if (take(out, n)) return n;
-      if (proc::current_killed()) return libk::unexpected(Error::Interrupted);
+      if (proc::current_ending()) return libk::unexpected(Error::Interrupted);
       readers.wait_until([] {
-        return __atomic_load_n(&readable, __ATOMIC_ACQUIRE) > 0 || proc::current_killed();
+        return __atomic_load_n(&readable, __ATOMIC_ACQUIRE) > 0 || proc::current_ending();
       });
     }
   }

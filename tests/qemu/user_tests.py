@@ -5,7 +5,7 @@ shell, and every deliberate fault ends only its process.
   user_tests.py --loader ember-loader-unsealed.efi --kernel ember.elf --initrd initrd.tar CASE
 
 shell-1cpu        on QEMU's default CPU (qemu64: no SMEP, SMAP or UMIP)
-shell-2cpu-max    on -cpu max (SMEP, SMAP and UMIP on) with 2 CPUs
+shell-4cpu-max    on -cpu max (SMEP, SMAP and UMIP on; XSAVE) with 4 CPUs
         Each boots with the initrd as \\boot\\initrd.tar; runs `cat /bin/../etc/./motd`, `ls /bin`,
         `ls /`, /bin/echo and cat's errors (no such file, a directory, not a directory, a name
         too long); types a line to `cat` (echoed, then copied) and ends it with Ctrl-D;
@@ -16,11 +16,15 @@ shell-2cpu-max    on -cpu max (SMEP, SMAP and UMIP on) with 2 CPUs
         `memtest` (brk, mmap, munmap, demand-zero pages, malloc) must pass all its checks;
         an unknown program is still "command not found". Then `hello` again, the user shell
         (/bin/sh -c: && || ; $? & wait through spawn and wait, and "not supported yet" for a
-        pipe and a redirection, a syntax error with its column) and `shutdown`.
+        pipe and a redirection, a syntax error with its column), `usertests` (must end
+        "N passed, 0 failed"), `spin 4 300` (four threads spin in ring 3 while the first
+        thread sleeps and wakes; its exit ends them on whatever CPU they run) and `shutdown`.
 
 bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         bench.proc.null_syscall_vs_yield: cycles per getpid round trip from ring 3 against
         a yield round trip between two kernel threads, in one boot, with the ratio.
+        bench.proc.spawn_and_threads_vs_kernel_threads: spawn+exit+wait of hello, and
+        thread_create+thread_join in a process, each against a kernel thread create+join.
         bench.proc.demand_zero_vs_mapped: cycles per first touch of an anonymous page (a
         demand-zero fault) against touching a mapped page and against the kernel mapping a
         zeroed page directly, in the same boot, with the ratios.
@@ -175,6 +179,14 @@ def check_user_shell(sh):
     if hellos(out):
         raise Failure("commands after exit ran:\n" + out)
     print("PASS: /bin/sh -c ran lists, $?, & and wait; pipes and redirections refused cleanly")
+    out = sh.run("usertests", timeout=900)
+    expect_in(out, r"^\d+ passed, 0 failed$", "usertests passed")
+    print("PASS: usertests: " + re.search(r"^\d+ passed, 0 failed$", out, re.MULTILINE).group(0))
+    out = sh.run("spin 4 300", timeout=300)
+    expect_in(out, r"^spin: 4 threads spinning$", "spin started its threads")
+    expect_in(out, r"^spin: woke [1-9]\d* times while they spun$", "spin's sleeper ran")
+    expect_in(sh.run("echo after spin"), r"^after spin$", "the shell after spin")
+    print("PASS: spin with 4 threads was preempted and ended")
 
 
 def shell_case(cpus, cpu=None, protections="absent", fpu="FXSAVE"):
@@ -206,11 +218,13 @@ def case_bench(ctx):
     image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd,
                                cmdline="test=bench.proc.null_syscall_vs_yield,"
                                "bench.proc.demand_zero_vs_mapped,"
-                               "bench.fs.read_vs_memcpy")
+                               "bench.fs.read_vs_memcpy,"
+                               "bench.proc.spawn_and_threads_vs_kernel_threads")
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
-    for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read"):
+    for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "proc\\.spawn",
+                 "proc\\.thread"):
         line = re.search(r"^KBENCH %s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)
@@ -220,7 +234,7 @@ def case_bench(ctx):
 
 CASES = {
     "shell-1cpu": shell_case(1),
-    "shell-2cpu-max": shell_case(2, "max", "on", "XSAVE"),
+    "shell-4cpu-max": shell_case(4, "max", "on", "XSAVE"),
 }
 BENCHMARK_CASES = {"bench": case_bench}  # meson: the benchmark user-bench
 

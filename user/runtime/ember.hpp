@@ -44,6 +44,27 @@ i64 kill(i64 pid);
 // Writes all of `length` bytes (repeating short writes); false on an error.
 bool write_all(int fd, const void* buffer, usize length);
 
+i64 getppid();
+// Sleeps `ns` nanoseconds; abi::Error::Interrupted if the process is being ended.
+i64 sleep_ns(u64 ns);
+// Monotonic nanoseconds since boot.
+u64 clock_ns();
+// The raw calls: the new thread starts at `entry` with RDI = arg and RSP = stack_top.
+i64 thread_create(void (*entry)(void*), void* arg, void* stack_top);
+[[noreturn]] void thread_exit();
+i64 thread_join(i64 tid);
+
+// A thread running fn(arg) on a stack of its own (from a fixed pool of kMaxThreadStacks
+// stacks of kThreadStackBytes); it ends when fn returns. Returns the thread id or an error.
+inline constexpr usize kThreadStackBytes = 8 * 1024;
+inline constexpr usize kMaxThreadStacks = 16;
+i64 thread(void (*fn)(void*), void* arg);
+// Joins a thread started by thread() and returns its stack to the pool.
+i64 join(i64 tid);
+
+// Decimal digits of `s` (nothing else); false for anything else.
+bool parse_u64(const char* s, u64& value);
+
 usize strlen(const char* s);
 bool streq(const char* a, const char* b);
 // Writes to descriptor 1.

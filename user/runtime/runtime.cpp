@@ -33,6 +33,80 @@ i64 munmap(u64 address, u64 length) {
   return ember_syscall(u64(abi::Syscall::Munmap), address, length);
 }
 
+i64 getppid() { return ember_syscall(u64(abi::Syscall::GetPpid)); }
+i64 sleep_ns(u64 ns) { return ember_syscall(u64(abi::Syscall::Sleep), ns); }
+u64 clock_ns() { return u64(ember_syscall(u64(abi::Syscall::ClockGet))); }
+
+i64 thread_create(void (*entry)(void*), void* arg, void* stack_top) {
+  return ember_syscall(u64(abi::Syscall::ThreadCreate), reinterpret_cast<u64>(entry),
+                       reinterpret_cast<u64>(arg), reinterpret_cast<u64>(stack_top));
+}
+
+void thread_exit() {
+  ember_syscall(u64(abi::Syscall::ThreadExit));
+  __builtin_trap();
+}
+
+i64 thread_join(i64 tid) { return ember_syscall(u64(abi::Syscall::ThreadJoin), u64(tid)); }
+
+namespace {
+
+struct ThreadStart {
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+};
+alignas(16) constinit u8 stacks[kMaxThreadStacks][kThreadStackBytes] = {};
+constinit ThreadStart starts[kMaxThreadStacks];
+constinit i64 owner[kMaxThreadStacks] = {};  // tid + 1 of the thread on each stack, 0: free
+
+}  // namespace
+
+}  // namespace ember
+
+// Where thread() threads begin (start.S passes the ThreadStart in RDI).
+extern "C" [[noreturn]] void ember_thread_main(void* start) {
+  auto* s = static_cast<ember::ThreadStart*>(start);
+  s->fn(s->arg);
+  ember::thread_exit();
+}
+extern "C" void ember_thread_entry(void*);
+
+namespace ember {
+
+i64 thread(void (*fn)(void*), void* arg) {
+  for (usize i = 0; i < kMaxThreadStacks; ++i) {
+    if (__atomic_load_n(&owner[i], __ATOMIC_ACQUIRE) != 0) continue;
+    i64 expected = 0;
+    if (!__atomic_compare_exchange_n(&owner[i], &expected, -1, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+      continue;
+    starts[i] = {fn, arg};
+    i64 tid = thread_create(ember_thread_entry, &starts[i], stacks[i] + kThreadStackBytes);
+    __atomic_store_n(&owner[i], tid < 0 ? 0 : tid + 1, __ATOMIC_RELEASE);
+    return tid;
+  }
+  return i64(abi::Error::Again);
+}
+
+i64 join(i64 tid) {
+  i64 r = thread_join(tid);
+  if (r < 0) return r;
+  for (usize i = 0; i < kMaxThreadStacks; ++i)
+    if (__atomic_load_n(&owner[i], __ATOMIC_ACQUIRE) == tid + 1)
+      __atomic_store_n(&owner[i], 0, __ATOMIC_RELEASE);
+  return r;
+}
+
+bool parse_u64(const char* s, u64& value) {
+  value = 0;
+  if (!*s) return false;
+  for (; *s; ++s) {
+    if (*s < '0' || *s > '9') return false;
+    value = value * 10 + u64(*s - '0');
+  }
+  return true;
+}
+
 i64 read(int fd, void* buffer, usize length) {
   return ember_syscall(u64(abi::Syscall::Read), u64(fd), reinterpret_cast<u64>(buffer), length);
 }

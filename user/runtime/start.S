@@ -15,6 +15,16 @@ _start:
     ud2                         // ember_start never returns
     .size _start, . - _start
 
+// A thread() thread's first instruction: RDI = its ThreadStart, RSP 16-byte aligned as at
+// _start.
+    .globl ember_thread_entry
+    .type ember_thread_entry, @function
+ember_thread_entry:
+    xorl %ebp, %ebp
+    call ember_thread_main      // runs fn(arg), then thread_exit
+    ud2
+    .size ember_thread_entry, . - ember_thread_entry
+
 // i64 ember_syscall(u64 number, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4): the System V call
 // moved to the kernel's convention (abi/syscalls.hpp): number in rax, the fourth argument in
 // r10 because SYSCALL takes rcx.
