@@ -50,9 +50,20 @@ void nothing(void*) {}
 u64 settled_free_frames() {
   u64 deadline = time::now_ns() + 2 * time::kNsPerSecond;
   while (user_threads() != 0 && time::now_ns() < deadline) thread::sleep_for(time::kNsPerMs);
-  auto reaper = thread::create("reap", nothing, nullptr);
-  VERIFY(reaper.ok());
-  thread::join(*reaper.value());
+  // A thread counts as live until its memory is back (Scheduler::destroy): once the live
+  // count equals the thread list, no exited thread waits to be freed, not even one that
+  // another CPU's reap took off the dead list just before ours ran.
+  for (;;) {
+    auto reaper = thread::create("reap", nothing, nullptr);
+    VERIFY(reaper.ok());
+    thread::join(*reaper.value());
+    u64 listed = 0;
+    thread::for_each(  // as threads_live counts them: not the boot thread (id 1), no idle
+        [](const Thread& t, void* c) { *static_cast<u64*>(c) += !t.is_idle() && t.id() != 1; },
+        &listed);
+    if (Scheduler::stats().threads_live == listed || time::now_ns() >= deadline) break;
+    thread::sleep_for(time::kNsPerMs);
+  }
   log::wait_screen_drawn();
   heap::trim();
   vm::purge();
