@@ -5,6 +5,7 @@
 #include <hal/registers.hpp>
 
 #include "boot.hpp"
+#include "cpu/tlb.hpp"
 #include "memory/heap.hpp"
 #include "memory/pmm.hpp"
 #include "memory/vm.hpp"
@@ -128,6 +129,31 @@ void AddressSpace::unmap_page(u64 virt) {
   if (hal::Cr3::read().base() == root_) hal::cpu::invlpg(virt);
   pmm::free(t->physical, 0);
   --pages_;
+}
+
+void AddressSpace::unmap_range(u64 begin, u64 end) {
+  VERIFY(libk::is_aligned(begin, libk::kPageSize) && libk::is_aligned(end, libk::kPageSize));
+  constexpr usize kBatch = 64;  // frames held back per shootdown
+  u64 frames[kBatch];
+  Tables memory(tables_);
+  hal::paging::PageTables tables(memory, root_);
+  for (u64 batch_begin = begin; batch_begin < end;) {
+    usize n = 0;
+    u64 page = batch_begin;
+    for (; page < end && n < kBatch; page += libk::kPageSize) {
+      VERIFY(user_page(page));
+      auto t = tables.translate(page);
+      if (!t) continue;
+      VERIFY(tables.unmap(page, libk::kPageSize).ok());
+      frames[n++] = t->physical;
+    }
+    if (n > 0) {
+      tlb::shootdown(batch_begin, page - batch_begin);
+      for (usize i = 0; i < n; ++i) pmm::free(frames[i], 0);
+      pages_ -= n;
+    }
+    batch_begin = page;
+  }
 }
 
 void AddressSpace::destroy() {

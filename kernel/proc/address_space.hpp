@@ -37,6 +37,11 @@ class AddressSpace {
   // Unmaps the user page `virt` and frees its frame (nothing if it is not mapped); flushes it
   // from this CPU's TLB if this address space is loaded.
   void unmap_page(u64 virt);
+  // Unmaps the user pages of [begin, end) (page-aligned) and frees their frames only after
+  // every CPU has dropped their translations (tlb::shootdown): another thread of the process
+  // may be running on another CPU with them cached, and must fault, not write into a frame
+  // that was handed to someone else.
+  void unmap_range(u64 begin, u64 end);
 
   // Frees every user page, every table of the user half and the top-level table. The
   // caller's CPU must not have it in CR3 (Scheduler::leave_address_space), and no other does.

@@ -87,7 +87,7 @@ libk::Result<u64, Error> ProcessMemory::add_stack() {
 
 void ProcessMemory::unmap_locked(u64 begin, u64 end) {
   lock_.assert_held();
-  for (u64 page = begin; page < end; page += kPageSize) space_.unmap_page(page);
+  space_.unmap_range(begin, end);
 }
 
 libk::Result<u64, Error> ProcessMemory::grow_heap_locked(u64 old_top, u64 new_top) {

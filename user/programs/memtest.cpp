@@ -211,6 +211,28 @@ int bench(u64 n, bool mapped) {
   return int(per_page);
 }
 
+// The reader thread of munmap-while-read: reads its page until the page is gone.
+constinit volatile u64 reads = 0;
+void read_forever(void* page) {
+  auto* p = static_cast<volatile u64*>(page);
+  for (;;) reads = reads + p[0];  // p[0] is 1: counts the reads
+}
+
+// A thread keeps reading a page (on another CPU when there is one, with the translation in
+// that CPU's TLB) while the first thread unmaps it: the reader must fault at once, not go on
+// reading a frame that was freed. Ends with #PF; exit status 3 if it did not.
+int munmap_while_read() {
+  i64 a = ember::mmap(0, kPage, abi::kProtRead | abi::kProtWrite);
+  if (a < 0) return 1;
+  *reinterpret_cast<volatile u64*>(a) = 1;
+  if (ember::thread(read_forever, reinterpret_cast<void*>(a)) < 0) return 1;
+  while (reads < 1000) ember::yield();
+  ember::munmap(u64(a), kPage);
+  u64 deadline = ember::clock_ns() + 200'000'000;  // 0.2 s of reading after the unmap
+  while (ember::clock_ns() < deadline) ember::sleep_ns(1'000'000);
+  return 3;
+}
+
 int fault_mode(const char* mode) {
   ember::print("memtest: ");
   ember::print(mode);
@@ -233,8 +255,9 @@ int fault_mode(const char* mode) {
     return *reinterpret_cast<volatile u8*>(a);
   }
   if (ember::streq(mode, "stack-limit")) return int(deep(2000));  // 2 MiB: past the limit
+  if (ember::streq(mode, "munmap-while-read")) return munmap_while_read();
   ember::print(
-      "usage: memtest [use-after-free|write-readonly|prot-none|stack-limit|"
+      "usage: memtest [use-after-free|write-readonly|prot-none|stack-limit|munmap-while-read|"
       "bench-fault N|bench-touch N]\n");
   return 2;
 }
