@@ -6,6 +6,8 @@ shell, and every deliberate fault ends only its process.
 
 shell-1cpu        on QEMU's default CPU (qemu64: no SMEP, SMAP or UMIP)
 shell-4cpu-max    on -cpu max (SMEP, SMAP and UMIP on; XSAVE) with 4 CPUs
+usertests-4cpu, usertests-1cpu-max
+                  `usertests` alone on the two other pairs (qemu64 with 4 CPUs, max with 1)
         Each boots with the initrd as \\boot\\initrd.tar; runs `cat /bin/../etc/./motd`, `ls /bin`,
         `ls /`, /bin/echo and cat's errors (no such file, a directory, not a directory, a name
         too long); types a line to `cat` (echoed, then copied) and ends it with Ctrl-D;
@@ -179,9 +181,7 @@ def check_user_shell(sh):
     if hellos(out):
         raise Failure("commands after exit ran:\n" + out)
     print("PASS: /bin/sh -c ran lists, $?, & and wait; pipes and redirections refused cleanly")
-    out = sh.run("usertests", timeout=900)
-    expect_in(out, r"^\d+ passed, 0 failed$", "usertests passed")
-    print("PASS: usertests: " + re.search(r"^\d+ passed, 0 failed$", out, re.MULTILINE).group(0))
+    check_usertests(sh)
     out = sh.run("spin 4 300", timeout=300)
     expect_in(out, r"^spin: 4 threads spinning$", "spin started its threads")
     expect_in(out, r"^spin: woke [1-9]\d* times while they spun$", "spin's sleeper ran")
@@ -189,12 +189,18 @@ def check_user_shell(sh):
     print("PASS: spin with 4 threads was preempted and ended")
 
 
-def shell_case(cpus, cpu=None, protections="absent", fpu="FXSAVE"):
+def check_usertests(sh):
+    out = sh.run("usertests", timeout=900)
+    expect_in(out, r"^\d+ passed, 0 failed$", "usertests passed")
+    print("PASS: usertests: " + re.search(r"^\d+ passed, 0 failed$", out, re.MULTILINE).group(0))
+
+
+def shell_case(cpus, cpu=None, protections="absent", fpu="FXSAVE", session=check_session):
     def case(ctx):
         def interact(qmp, read_serial, terminal):
             sh = Shell(qmp, read_serial, terminal)
             sh.wait_ready()
-            check_session(sh)
+            session(sh)
             terminal.send("shutdown\r")
 
         image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd)
@@ -235,6 +241,9 @@ def case_bench(ctx):
 CASES = {
     "shell-1cpu": shell_case(1),
     "shell-4cpu-max": shell_case(4, "max", "on", "XSAVE"),
+    # usertests alone on the other two pairs of CPU model and CPU count.
+    "usertests-4cpu": shell_case(4, session=check_usertests),
+    "usertests-1cpu-max": shell_case(1, "max", "on", "XSAVE", session=check_usertests),
 }
 BENCHMARK_CASES = {"bench": case_bench}  # meson: the benchmark user-bench
 
