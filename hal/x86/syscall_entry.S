@@ -92,12 +92,20 @@ hal_return_to_user:
     swapgs
     sysretq
 .Liret:
+    lock incq hal_noncanonical_returns(%rip)
     POP_GENERAL
     swapgs
     .globl hal_user_iret
 hal_user_iret:
     iretq
     .size hal_return_to_user, . - hal_return_to_user
+
+    .section .bss.hal_noncanonical_returns, "aw", @nobits
+    .globl hal_noncanonical_returns
+    .balign 8
+hal_noncanonical_returns:
+    .zero 8
+    .text
 
 // [[noreturn]] void hal_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1, u64 arg2): the
 // first entry to ring 3 of a new thread. Builds a TrapFrame at the top of the current

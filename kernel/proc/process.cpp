@@ -373,6 +373,12 @@ libk::Result<i64, abi::Error> wait(Pid pid, Pid parent) {
   return status;
 }
 
+AddressSpace* address_space_of(Pid pid) {
+  MutexLocker lock(table_lock);
+  Process* p = find_locked(pid);
+  return p != nullptr && p->state == State::Running ? &p->space : nullptr;
+}
+
 AddressSpace* current_address_space() {
   auto* p = static_cast<Process*>(thread::current().process());
   return p ? &p->space : nullptr;

@@ -50,6 +50,10 @@ libk::Result<i64, abi::Error> wait(Pid pid, Pid parent);
 class AddressSpace;
 // The calling thread's process's address space, or null for a kernel thread.
 AddressSpace* current_address_space();
+// The address space of running process `pid` (nullptr if there is none), for tests that set
+// up what no program can (a code page at the top of user space). The caller keeps the
+// process alive: it is the parent and has not waited for it yet. Context: thread.
+AddressSpace* address_space_of(Pid pid);
 
 // The calling thread's process id, or kKernelParent for a kernel thread.
 Pid current_pid();

@@ -6,11 +6,14 @@
 #include <abi/syscalls.hpp>
 
 #include <hal/cpu.hpp>
+#include <hal/user_mode.hpp>
 
+#include "boot.hpp"
 #include "fs/vfs.hpp"
 #include "ktest.hpp"
 #include "memory/heap.hpp"
 #include "memory/pmm.hpp"
+#include "proc/address_space.hpp"
 #include "proc/initrd.hpp"
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
@@ -135,6 +138,37 @@ KTEST("proc.kill.ends_a_process_blocked_in_read") {
   KEXPECT_EQ(fs::open_files(), files);
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), frames);
   KEXPECT(proc::kill(pid.value(), abi::kStatusKilled).error() == Error::NoProcess);
+}
+
+// The SYSRET trap: a `syscall` in the last bytes of the canonical lower half returns to
+// 0x0000'8000'0000'0000. SYSRET would take that RIP and fault in ring 0 with the user's RSP
+// (Intel); the kernel returns through IRETQ, whose #GP is the process's fault: it ends with
+// 128 + 13 and a "non-canonical" report, and the kernel goes on. No program can map code
+// there, so this test maps it into `crash top-syscall` while that waits for a line.
+KTEST("proc.sysret.non_canonical_return_ends_the_process") {
+  constexpr u64 kTopPage = 0x0000'7fff'ffff'f000ull;
+  constexpr u8 kCode[] = {0xb8, u8(abi::Syscall::GetPid), 0, 0, 0, 0x0f, 0x05};  // at the end
+  u64 faulted = proc::stats().faulted;
+  u64 iret_returns = __atomic_load_n(&hal_noncanonical_returns, __ATOMIC_RELAXED);
+  StringView argv[] = {"crash", "top-syscall"};
+  auto pid = proc::spawn("/bin/crash", argv, proc::kKernelParent);
+  if (!KEXPECT(pid.ok())) return;
+  KEXPECT(eventually([] { return tty::readers_waiting(); }));
+  proc::AddressSpace* space = proc::address_space_of(pid.value());
+  if (KEXPECT(space != nullptr)) {
+    auto frame = space->map_page(kTopPage, {.writable = false, .executable = true});
+    if (KEXPECT(frame.ok())) {
+      u8* page = boot_info::physical_to_virtual<u8>(frame.value());
+      __builtin_memcpy(page + libk::kPageSize - sizeof(kCode), kCode, sizeof(kCode));
+    }
+  }
+  tty::push_line("go");
+  auto status = proc::wait(pid.value(), proc::kKernelParent);
+  KEXPECT(status.ok() && status.value() == 128 + 13);  // #GP
+  KEXPECT_EQ(proc::stats().faulted - faulted, u64{1});
+  // It went back through IRETQ, not SYSRET (QEMU's SYSRET takes such a RIP without the ring-0
+  // fault Intel CPUs raise, so only the count tells the two paths apart here).
+  KEXPECT_EQ(__atomic_load_n(&hal_noncanonical_returns, __ATOMIC_RELAXED) - iret_returns, u64{1});
 }
 
 // loop never makes a system call: kill reaches it in ring 3 (another CPU's, by IPI, or

@@ -20,6 +20,9 @@ constexpr u32 kMxcsrUnmaskDivide = 0x1F80 & ~(1u << 9);
 constexpr u16 kFcwUnmaskDivide = 0x037F & ~(1u << 2);
 
 constexpr u64 kDirectMap = 0xffff'8000'0000'0000ull;  // the kernel's direct map (RAM at 0)
+// The last 7 bytes of the canonical lower half: `mov eax, 2; syscall` there returns to
+// 0x0000'8000'0000'0000, which is not canonical (top-syscall).
+constexpr u64 kTopCode = 0x0000'7fff'ffff'fff9ull;
 
 // Recurses until the stack runs into the guard gap below it (the limit is never reached).
 [[gnu::noinline]] u64 recurse(u64 depth) {
@@ -32,7 +35,7 @@ constexpr u64 kDirectMap = 0xffff'8000'0000'0000ull;  // the kernel's direct map
 int usage() {
   ember::print(
       "usage: crash null-read|kernel-read|kernel-write|privileged|ud|divide|exec-stack|"
-      "stack-overflow|sse|x87|bad-pointer\n");
+      "stack-overflow|sse|x87|bad-pointer|top-syscall\n");
   return 2;
 }
 
@@ -99,6 +102,17 @@ int main(int argc, char** argv) {
     ember::print_i64(n);
     ember::print("\n");
     return r == i64(abi::Error::Fault) && n == i64(abi::Error::Fault) ? 0 : 1;
+  }
+  if (ember::streq(mode, "top-syscall")) {
+    // A program cannot map code at the top of user space (its segments end below 4 GiB,
+    // mmap refuses exec): the in-kernel test maps `mov eax, 2; syscall` there while this
+    // waits for a line, then it jumps in. SYSRET to the non-canonical return address would
+    // fault in ring 0 on Intel CPUs; the kernel returns through IRETQ instead, whose #GP
+    // ends this process.
+    char c;
+    ember::read(0, &c, 1);
+    reinterpret_cast<void (*)()>(opaque(kTopCode))();
+    return 1;
   }
   return usage();
 }

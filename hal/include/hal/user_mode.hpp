@@ -21,6 +21,9 @@ void hal_syscall_dispatch(hal::TrapFrame* frame);
 // The IRETQ of the return path: a #GP here means the frame it returns through is bad (a
 // non-canonical user RIP); the fault belongs to the process, not the kernel.
 void hal_user_iret();
+// Returns to ring 3 that took IRETQ because the user RIP was not canonical (the SYSRET trap
+// avoided), counted for tests. Written only by the return path (a locked increment).
+extern u64 hal_noncanonical_returns;
 u64 hal_copy_user(void* dst, const void* src, u64 bytes);
 i64 hal_copy_user_string(char* dst, const char* src, u64 capacity);
 extern bool hal_smap_enabled;
