@@ -145,6 +145,17 @@ KTEST("proc.spawn.hundred_cycles_free_every_frame") {
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), u64{0});
 }
 
+// usertests' own 1,000 spawn/exit/wait cycles (of /bin/true, from ring 3): every frame comes
+// back, counted by the kernel around the run.
+KTEST("proc.spawn.usertests_thousand_processes_free_every_frame") {
+  KEXPECT(run("/bin/usertests", "usertests", "ids").ok());  // first-use allocations
+  u64 before = settled_free_frames();
+  auto r = run("/bin/usertests", "usertests", "thousand-processes");
+  KEXPECT(r.ok() && r.value() == 0);
+  KEXPECT_EQ(settled_free_frames(), before);
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), u64{0});
+}
+
 // A process's tables grant user access to nothing in the kernel half (the audit the kernel
 // runs on its own tables at boot, here on an address space with a user page and a guard).
 KTEST("proc.address_space.no_user_access_to_the_kernel_half") {
