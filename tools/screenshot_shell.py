@@ -21,13 +21,15 @@ import harness  # noqa: E402
 import screen  # noqa: E402
 from shell_session import Shell  # noqa: E402
 
-COMMANDS = ["clear", "help", "uptime", "ps", "echo \"Hello from Ember!\""]
+COMMANDS = ["clear", "uptime", "hello a b", "cat /etc/motd",
+            "sh -c 'crash null-read || echo the shell and the kernel go on'", "ps"]
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--loader", default=os.path.join(ROOT, "build", "loader", "ember-loader-unsealed.efi"))
     p.add_argument("--kernel", default=os.path.join(ROOT, "build", "kernel", "ember.elf"))
+    p.add_argument("--initrd", default=os.path.join(ROOT, "build", "user", "initrd.tar"))
     p.add_argument("--out", default=os.path.join(ROOT, "docs", "images", "shell.png"))
     p.add_argument("--resolution", default="1280x800")
     p.add_argument("--type", dest="commands", action="append",
@@ -46,7 +48,8 @@ def main():
         shot["image"] = screen.read_ppm(dump)
 
     with tempfile.TemporaryDirectory(prefix="ember-shot-") as work:
-        image = harness.make_image(work, args.loader, args.kernel, resolution=args.resolution)
+        image = harness.make_image(work, args.loader, args.kernel, resolution=args.resolution,
+                                   initrd=args.initrd)
         harness.boot(image, interact=interact, serial_input=True, timeout=120,
                      stop_on=r"ember> ")
     if "image" not in shot:
