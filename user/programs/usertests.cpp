@@ -174,6 +174,17 @@ bool thread_fault_ends_process() {
   return true;
 }
 
+// Memory and its limits from ring 3: memtest checks brk, mmap and munmap (every bad
+// argument's error, brk/mmap/malloc past the process's limit giving NoMemory), demand-zero
+// pages and malloc; and running the stack past its limit ends only that process.
+bool memory_limits() {
+  const char* all[] = {"memtest", nullptr};
+  CHECK(run("/bin/memtest", all) == 0);
+  const char* stack[] = {"memtest", "stack-limit", nullptr};
+  CHECK(run("/bin/memtest", stack) == 128 + 14);  // #PF in the guard gap
+  return true;
+}
+
 struct Test {
   const char* name;
   bool (*run)();
@@ -192,6 +203,7 @@ constexpr Test kTests[] = {
     {"thread-limit", thread_limit},
     {"thread-exit-ends-process", thread_exit_ends_process},
     {"thread-fault-ends-process", thread_fault_ends_process},
+    {"memory-limits", memory_limits},
     {"thousand-processes", thousand_processes},
 };
 
