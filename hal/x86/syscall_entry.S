@@ -134,4 +134,20 @@ hal_enter_user:
     jmp hal_return_to_user
     .size hal_enter_user, . - hal_enter_user
 
+// void hal_breakpoint_with_user_gs(): an INT3 while GS holds the user's base, as an NMI or
+// machine check finds it between a SWAPGS and the SYSRET/IRETQ after it. The exception entry
+// must see that IA32_GS_BASE is not a kernel address and swap before the handler touches
+// per-CPU data, and swap back on its way out. For the in-kernel test of that path.
+    .globl hal_breakpoint_with_user_gs
+    .type hal_breakpoint_with_user_gs, @function
+hal_breakpoint_with_user_gs:
+    pushfq
+    cli
+    swapgs
+    int3
+    swapgs
+    popfq
+    ret
+    .size hal_breakpoint_with_user_gs, . - hal_breakpoint_with_user_gs
+
     .section .note.GNU-stack, "", @progbits

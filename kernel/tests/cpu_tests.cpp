@@ -4,6 +4,7 @@
 #include <hal/gdt.hpp>
 #include <hal/idt.hpp>
 #include <hal/pic.hpp>
+#include <hal/user_mode.hpp>
 #include <libk/demangle.hpp>
 #include <libk/format.hpp>
 
@@ -18,6 +19,7 @@
 #include "keyboard.hpp"
 #include "ktest.hpp"
 #include "memory/vm.hpp"
+#include "sched/thread.hpp"
 #include "symbols.hpp"
 
 namespace kernel {
@@ -106,6 +108,20 @@ KTEST("trap.breakpoint.reports_and_returns") {
   u64 result = breakpoint_here(14);
   KEXPECT_EQ(result, 42u);  // execution continued after the INT3
   KEXPECT_EQ(exceptions::breakpoints_seen(), before + 1);
+}
+
+// An exception (an NMI, a machine check) can arrive between a SWAPGS and the SYSRET/IRETQ
+// after it, with the user's GS base loaded. The entry must notice (IA32_GS_BASE is not a
+// kernel address) and swap, or the handler's first per-CPU access reads user memory (here:
+// address 0 plus an offset, a kernel #PF). An INT3 takes the same path as NMI (vector < 32
+// from ring 0); afterwards GS is the kernel's again and this CPU's data is intact.
+KTEST("trap.breakpoint.with_the_user_gs_base_swaps_first") {
+  u64 before = exceptions::breakpoints_seen();
+  u32 cpu = this_cpu_index();
+  hal_breakpoint_with_user_gs();
+  KEXPECT_EQ(exceptions::breakpoints_seen(), before + 1);
+  KEXPECT_EQ(this_cpu_index(), cpu);
+  KEXPECT_EQ(thread::current().cpu(), cpu);
 }
 
 KTEST("trap.symbols.name_kernel_functions") {

@@ -24,6 +24,9 @@ void hal_user_iret();
 // Returns to ring 3 that took IRETQ because the user RIP was not canonical (the SYSRET trap
 // avoided), counted for tests. Written only by the return path (a locked increment).
 extern u64 hal_noncanonical_returns;
+// An INT3 with the user's GS base loaded (interrupts off around it): tests the exception
+// entry's SWAPGS decision for a fault between a SWAPGS and the return to ring 3.
+void hal_breakpoint_with_user_gs();
 u64 hal_copy_user(void* dst, const void* src, u64 bytes);
 i64 hal_copy_user_string(char* dst, const char* src, u64 capacity);
 extern bool hal_smap_enabled;
