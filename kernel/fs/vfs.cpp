@@ -37,7 +37,11 @@ OpenFile* new_open_file(Vnode& node, u64 flags) {
 
 }  // namespace
 
+// A device has no offset and may block (the console waits for a line): it is used without
+// the offset lock, so that a thread waiting in read does not hold up another's write.
 Result<usize> OpenFile::read(libk::Span<u8> out) {
+  if (node_.type() == abi::FileType::Device) return node_.read(0, out);
+  MutexLocker lock(offset_lock_);
   usize n = TRY(node_.read(offset_, out));
   offset_ += n;
   return n;
@@ -46,12 +50,15 @@ Result<usize> OpenFile::read(libk::Span<u8> out) {
 Result<usize> OpenFile::write(libk::Bytes in) {
   if ((flags_ & (abi::kOpenWrite | abi::kOpenReadWrite)) == 0)
     return libk::unexpected(Error::BadDescriptor);
+  if (node_.type() == abi::FileType::Device) return node_.write(0, in);
+  MutexLocker lock(offset_lock_);
   usize n = TRY(node_.write(offset_, in));
   offset_ += n;
   return n;
 }
 
 Result<bool> OpenFile::readdir(abi::DirEntry& out) {
+  MutexLocker lock(offset_lock_);
   bool more = TRY(node_.readdir(offset_, out));
   offset_ += more;
   return more;

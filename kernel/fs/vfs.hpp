@@ -15,6 +15,8 @@
 #include <libk/span.hpp>
 #include <libk/string_view.hpp>
 
+#include "sync/mutex.hpp"
+
 namespace kernel::fs {
 
 using abi::Error;
@@ -63,8 +65,11 @@ class OpenFile {
  private:
   Vnode& node_;
   u64 flags_;
-  u64 offset_ = 0;  // advanced by the owning process's calls; threads will need a lock here
-  u32 refs_ = 1;    // atomic
+  // Threads of a process (and, later, processes sharing the description) read and advance
+  // it through the same description: each read or write happens whole at one offset.
+  Mutex offset_lock_{"open file offset"};
+  u64 offset_ GUARDED_BY(offset_lock_) = 0;
+  u32 refs_ = 1;  // atomic
 };
 
 using FileTable = libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles>;
