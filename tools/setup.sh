@@ -6,12 +6,15 @@
 # Everything the build and the tests use must come from these packages or their
 # dependencies: the host test packages-from-setup checks each tool Meson found
 # (build/packages-manifest.txt, docs/build.md "Packages") and names what is missing.
+# The DejaVu fonts (regular, bold and oblique) are what fontconfig gives Graphviz for the
+# pictures' Helvetica: without fonts-dejavu-extra the oblique text falls back and a picture
+# renders differently from the committed one; git serves the docs-references tests.
 EMBER_PACKAGES=(
   clang clang-format lld llvm meson ninja-build pkg-config python3
   gnu-efi ovmf qemu-system-x86
   catch2 libbenchmark-dev libboost-context-dev libmimalloc-dev zlib1g-dev
   mtools dosfstools gdisk gdb
-  sbsigntool openssl graphviz
+  sbsigntool openssl graphviz fonts-dejavu-core fonts-dejavu-extra git
   console-setup-linux unicode-data unifont libvterm-dev pci.ids usb.ids
   libclang-rt-14-dev
 )
