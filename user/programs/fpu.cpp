@@ -112,13 +112,6 @@ bool check_hold(u64 rounds) {
   return ok;
 }
 
-u64 parse(const char* s, u64 fallback) {
-  if (s == nullptr || *s == '\0') return fallback;
-  u64 v = 0;
-  for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + u64(*s - '0');
-  return v;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,7 +121,7 @@ int main(int argc, char** argv) {
     return ok ? 0 : 1;
   }
   if (argc >= 2 && ember::streq(argv[1], "hold"))
-    return check_hold(parse(argc >= 3 ? argv[2] : nullptr, 50)) ? 0 : 1;
+    return check_hold(ember::parse_count(argc >= 3 ? argv[2] : nullptr, 50)) ? 0 : 1;
   ember::print("usage: fpu fresh | hold [ROUNDS]\n");
   return 2;
 }

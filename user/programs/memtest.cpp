@@ -183,18 +183,6 @@ void test_malloc() {
   delete[] numbers;
 }
 
-u64 rdtsc() {
-  u32 lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return u64(hi) << 32 | lo;
-}
-
-u64 parse(const char* s) {
-  u64 v = 0;
-  for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + u64(*s - '0');
-  return v;
-}
-
 // Cycles per page for writing one word to each of n pages: first touches (each a demand-zero
 // fault) or, with `mapped`, a second round over the same pages.
 int bench(u64 n, bool mapped) {
@@ -204,9 +192,9 @@ int bench(u64 n, bool mapped) {
   auto* p = reinterpret_cast<volatile u64*>(a);
   if (mapped)
     for (u64 i = 0; i < n; ++i) p[i * kPage / 8] = i;
-  u64 start = rdtsc();
+  u64 start = ember::rdtsc();
   for (u64 i = 0; i < n; ++i) p[i * kPage / 8] = i;
-  u64 per_page = (rdtsc() - start) / n;
+  u64 per_page = (ember::rdtsc() - start) / n;
   ember::munmap(u64(a), n * kPage);
   return int(per_page);
 }
@@ -267,9 +255,9 @@ int fault_mode(const char* mode) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && ember::streq(argv[1], "bench-fault"))
-    return bench(argc > 2 ? parse(argv[2]) : 0, false);
+    return bench(ember::parse_count(argc > 2 ? argv[2] : nullptr, 64), false);
   if (argc > 1 && ember::streq(argv[1], "bench-touch"))
-    return bench(argc > 2 ? parse(argv[2]) : 0, true);
+    return bench(ember::parse_count(argc > 2 ? argv[2] : nullptr, 64), true);
   if (argc > 1) return fault_mode(argv[1]);
   test_brk();
   test_mmap();

@@ -6,21 +6,6 @@
 
 namespace {
 
-u64 rdtsc() {
-  u32 lo, hi;
-  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-  return u64(hi) << 32 | lo;
-}
-
-u64 parse(const char* s, u64 fallback) {
-  u64 v = 0;
-  for (; *s; ++s) {
-    if (*s < '0' || *s > '9') return fallback;
-    v = v * 10 + u64(*s - '0');
-  }
-  return v ? v : fallback;
-}
-
 char buffer[4096];
 
 // Bytes read from the whole file, or a negative error.
@@ -42,16 +27,16 @@ i64 read_file(const char* path) {
 
 int main(int argc, char** argv) {
   if (argc < 2) return 0;
-  u64 n = argc > 2 ? parse(argv[2], 100) : 100;
+  u64 n = argc > 2 ? ember::parse_count(argv[2], 100) : 100;
   if (read_file(argv[1]) <= 0) return 0;  // warm
   u64 bytes = 0;
-  u64 start = rdtsc();
+  u64 start = ember::rdtsc();
   for (u64 i = 0; i < n; ++i) {
     i64 got = read_file(argv[1]);
     if (got <= 0) return 0;
     bytes += u64(got);
   }
-  u64 cycles = rdtsc() - start;
+  u64 cycles = ember::rdtsc() - start;
   u64 per_kib = cycles * 1024 / bytes;
   ember::print("readbench: ");
   ember::print_u64(bytes);

@@ -64,6 +64,11 @@ i64 join(i64 tid);
 
 // Decimal digits of `s` (nothing else); false for anything else.
 bool parse_u64(const char* s, u64& value);
+// A count from the command line: `s` as a decimal number above 0, else `fallback` (s null,
+// empty, not a number, or 0).
+u64 parse_count(const char* s, u64 fallback);
+// The time-stamp counter, for the benchmark programs.
+u64 rdtsc();
 
 usize strlen(const char* s);
 bool streq(const char* a, const char* b);

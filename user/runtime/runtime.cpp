@@ -107,6 +107,17 @@ bool parse_u64(const char* s, u64& value) {
   return true;
 }
 
+u64 parse_count(const char* s, u64 fallback) {
+  u64 value = 0;
+  return s != nullptr && parse_u64(s, value) && value > 0 ? value : fallback;
+}
+
+u64 rdtsc() {
+  u32 lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return u64(hi) << 32 | lo;
+}
+
 i64 read(int fd, void* buffer, usize length) {
   return ember_syscall(u64(abi::Syscall::Read), u64(fd), reinterpret_cast<u64>(buffer), length);
 }
