@@ -16,6 +16,7 @@
 #include "proc/memory_areas.hpp"
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
+#include "tests/proc_support.hpp"
 
 namespace kernel {
 
@@ -24,29 +25,14 @@ namespace {
 using abi::Error;
 using libk::StringView;
 using proc::ProcessMemory;
+using test_support::run;
+using test_support::syscall;
 using Fault = ProcessMemory::FaultResult;
 
 constexpr u64 P = libk::kPageSize;
 constexpr u64 kRW = abi::kProtRead | abi::kProtWrite;
 constexpr u64 kStackTop = boot::layout::kUserStackTop;
 constexpr u64 kStackBottom = kStackTop - proc::kStackPages * P;
-
-template <typename... Args>
-libk::Result<i64, Error> run(StringView path, Args... args) {
-  StringView argv[] = {StringView(args)..., ""};
-  auto pid = proc::spawn(path, {argv, sizeof...(Args)}, proc::kKernelParent);
-  if (!pid) return libk::unexpected(pid.error());
-  return proc::wait(pid.value(), proc::kKernelParent);
-}
-
-i64 syscall(abi::Syscall number, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0) {
-  hal::TrapFrame f{};
-  f.rax = u64(number);
-  f.rdi = a0, f.rsi = a1, f.rdx = a2;
-  f.vector = SYSCALL_VECTOR;
-  hal_syscall_dispatch(&f);
-  return i64(f.rax);
-}
 
 // A scratch address space with a one-page image at 4 MiB and the stack, as spawn makes them.
 struct Scratch {

@@ -23,6 +23,7 @@
 #include "proc/user_memory.hpp"
 #include "sched/scheduler.hpp"
 #include "sched/wait_queue.hpp"
+#include "tests/proc_support.hpp"
 #include "time.hpp"
 
 namespace kernel {
@@ -30,6 +31,8 @@ namespace kernel {
 namespace {
 
 using libk::StringView;
+using test_support::run;
+using test_support::syscall;
 
 // Threads that belong to a process, including exited ones the scheduler has not freed yet.
 u64 user_threads() {
@@ -69,26 +72,6 @@ u64 settled_free_frames() {
   vm::purge();
   pmm::drain_cache();
   return pmm::stats().free_frames;
-}
-
-// Spawns `path` with argv `args...` and waits for it: its exit status.
-template <typename... Args>
-libk::Result<i64, abi::Error> run(StringView path, Args... args) {
-  StringView argv[] = {StringView(args)..., ""};  // the last entry only keeps it non-empty
-  auto pid = proc::spawn(path, {argv, sizeof...(Args)}, proc::kKernelParent);
-  if (!pid) return libk::unexpected(pid.error());
-  return proc::wait(pid.value(), proc::kKernelParent);
-}
-
-// A TrapFrame as the SYSCALL entry would build it, for calling the dispatcher from a kernel
-// thread (whose user half is empty: every user pointer is bad).
-i64 syscall(abi::Syscall number, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0) {
-  hal::TrapFrame f{};
-  f.rax = u64(number);
-  f.rdi = a0, f.rsi = a1, f.rdx = a2;
-  f.vector = SYSCALL_VECTOR;
-  hal_syscall_dispatch(&f);
-  return i64(f.rax);
 }
 
 }  // namespace
