@@ -99,15 +99,18 @@ Process& self() {
   return *p;
 }
 
-void set_name(Process& p, libk::StringView path) {
+// A process's name: the last component of its program's path, cut to fit.
+void copy_name(char (&name)[kNameCapacity], libk::StringView path) {
   usize slash = 0;
   for (usize i = 0; i < path.size(); ++i)
     if (path[i] == '/') slash = i + 1;
   libk::StringView base = path.substr(slash);
   usize n = libk::min(base.size(), kNameCapacity - 1);
-  for (usize i = 0; i < n; ++i) p.name[i] = base[i];
-  p.name[n] = 0;
+  for (usize i = 0; i < n; ++i) name[i] = base[i];
+  name[n] = 0;
 }
+
+void set_name(Process& p, libk::StringView path) { copy_name(p.name, path); }
 
 // Copies one segment's file bytes into its pages (mapped and zeroed by map_page).
 libk::Result<void, abi::Error> load_segment(AddressSpace& space, const libk::elf::Segment& s,
@@ -664,9 +667,7 @@ libk::Result<ExecImage*, abi::Error> prepare_exec(libk::StringView path,
     return libk::unexpected(start.error());
   }
   image->start = start.value();
-  Process scratch;  // set_name's rule for the name, without touching the caller yet
-  set_name(scratch, path);
-  __builtin_memcpy(image->name, scratch.name, kNameCapacity);
+  copy_name(image->name, path);
   return image;
 }
 
