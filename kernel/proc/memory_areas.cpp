@@ -245,10 +245,6 @@ bool demand_fault(const hal::TrapFrame& f, u64 cr2) {
   return r == ProcessMemory::FaultResult::Mapped;
 }
 
-}  // namespace kernel::proc
-
-namespace kernel::proc {
-
 FaultCounts fault_counts() {
   return {zeroed_pages.load(libk::MemoryOrder::Relaxed),
           copied_pages.load(libk::MemoryOrder::Relaxed),

@@ -91,9 +91,10 @@ class ProcessMemory {
   u64 committed_ GUARDED_BY(lock_) = 0;
 };
 
-// The page-fault handler's first stop: maps the page if the fault is a not-present one in an
-// area of the current process that allows the access, from ring 3 or from a user copy
-// (user_memory.hpp). False: a real fault (reported by the caller). A system call must not
+// The page-fault handler's first stop, for faults at user addresses of the current process
+// from ring 3 or from a user copy (user_memory.hpp): maps a zeroed page (a not-present fault
+// in an area that allows the access) or resolves a write to a copy-on-write page
+// (ProcessMemory::fault). False: a real fault (reported by the caller). A system call must not
 // copy user memory while it holds a spin lock: the fault takes this process's lock.
 bool demand_fault(const hal::TrapFrame& frame, u64 cr2);
 

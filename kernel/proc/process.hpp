@@ -1,9 +1,10 @@
 // User processes (docs/processes.md): a program from the initrd running in ring 3 in its own
-// address space, with one or more threads. spawn() creates one with a single thread; the
-// thread calls add more (thread_create), which share the address space, each with its own
-// kernel stack. The process ends by exit() from any thread, by a fault in any thread (which
-// reports and never harms the kernel), by end_process() (kill), or when its last thread
-// exits; its parent collects the status with wait(). Ending stops every thread first, and
+// address space, with one or more threads. spawn() creates one with a single thread, and so
+// does fork() (a copy of the caller, its memory shared copy-on-write); exec() replaces a
+// process's program. The thread calls add threads (thread_create), which share the address
+// space, each with its own kernel stack. The process ends by exit() from any thread, by a fault in
+// any thread (which reports and never harms the kernel), by end_process() (kill), or when its last
+// thread exits; its parent collects the status with wait(). Ending stops every thread first, and
 // only then frees every frame and page table the process had.
 //
 //   auto pid = proc::spawn("/bin/hello", {args, n}, proc::kKernelParent);
