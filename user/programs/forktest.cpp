@@ -3,7 +3,8 @@
 // see the parent's buffer, fill it with their own byte, yield, and check they still see only
 // their own writes, while the parent's buffer stays as it was; exit statuses are collected
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
-// missing program (the caller continues with NoEntry) and of /bin/false (its status).
+// missing program (the caller continues with NoEntry) and of /bin/false (its status), and an
+// orphan left behind (reaped by the kernel).
 // Prints "forktest: all checks passed" and exits 0, or prints each failure and exits 1.
 //
 //   forktest [N]          the checks above
@@ -138,6 +139,23 @@ void test_grandchild_and_exec() {
   check(status == 1, "exec: errors came back, then /bin/false ran (status 1)", status);
 }
 
+// A child that exits before its own child: the grandchild, an orphan, is reparented to the
+// kernel (getppid 0) and reaped by it when it ends (the kernel's frame tests count it).
+void test_orphan() {
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    i64 orphan = ember::fork();
+    if (orphan == 0) {
+      while (ember::getppid() != 0) ember::sleep_ns(1'000'000);
+      ember::exit(0);
+    }
+    ember::exit(orphan > 0 ? 0 : 1);
+  }
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+        "a child that leaves an orphan behind", status);
+}
+
 // A process of the bomb forks until it is refused (or made kMaxForks children), and only
 // then waits for its children: every child holds its slot (running, then a zombie) until
 // its parent collects it, so the process table fills before any slot frees, and the first
@@ -240,6 +258,7 @@ int main(int argc, char** argv) {
   test_children(children);
   test_untouched();
   test_grandchild_and_exec();
+  test_orphan();
   ember::print(failures == 0 ? "forktest: all checks passed\n" : "forktest: checks failed\n");
   return failures == 0 ? 0 : 1;
 }
