@@ -134,6 +134,17 @@ hal_enter_user:
     jmp hal_return_to_user
     .size hal_enter_user, . - hal_enter_user
 
+// [[noreturn]] void hal_resume_user(const hal::TrapFrame* frame): returns to ring 3 through a
+// whole saved frame (a forked child resumes where its parent called fork). The frame must be
+// on the current kernel stack, below everything still in use: it becomes the stack top.
+    .globl hal_resume_user
+    .type hal_resume_user, @function
+hal_resume_user:
+    cli
+    movq %rdi, %rsp
+    jmp hal_return_to_user
+    .size hal_resume_user, . - hal_resume_user
+
 // void hal_breakpoint_with_user_gs(): an INT3 while GS holds the user's base, as an NMI or
 // machine check finds it between a SWAPGS and the SYSRET/IRETQ after it. The exception entry
 // must see that IA32_GS_BASE is not a kernel address and swap before the handler touches

@@ -108,6 +108,12 @@ FileTable* new_console_table() {
   return table;
 }
 
+FileTable* inherit_table(const FileTable& parent) {
+  auto* table = new (heap::nothrow) FileTable;
+  if (table != nullptr) table->inherit(parent);
+  return table;
+}
+
 void delete_table(FileTable* table) {
   if (table == nullptr) return;
   table->clear();

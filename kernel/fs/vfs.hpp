@@ -84,6 +84,9 @@ Result<abi::Stat> stat(libk::StringView path);
 // end (closes every descriptor).
 FileTable* new_console_table();
 void delete_table(FileTable* table);
+// A new table sharing every open-file description of `parent` in the same slots (fork);
+// nullptr when out of memory.
+FileTable* inherit_table(const FileTable& parent);
 
 // Open-file descriptions alive, for the leak checks in tests.
 u64 open_files();

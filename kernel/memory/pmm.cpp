@@ -142,6 +142,29 @@ void free(u64 phys, u32 order) {
   owned[info.value().tag < u16(Owner::Count) ? info.value().tag : 0] -= u64{1} << order;
 }
 
+u32 share(u64 phys) {
+  SpinLockGuard guard(pmm_lock);
+  auto r = buddy.share(phys);
+  if (!r) PANIC("pmm: share of {:#x}: {}", phys, libk::buddy_error_text(r.error()));
+  return r.value();
+}
+
+bool release(u64 phys) {
+  SpinLockGuard guard(pmm_lock);
+  auto info = buddy.block_at(phys);
+  auto r = buddy.release(phys, 0);
+  if (!r) PANIC("pmm: release of {:#x}: {}", phys, libk::buddy_error_text(r.error()));
+  if (r.value()) owned[info.value().tag < u16(Owner::Count) ? info.value().tag : 0] -= 1;
+  return r.value();
+}
+
+u32 references(u64 phys) {
+  SpinLockGuard guard(pmm_lock);
+  auto r = buddy.references(phys);
+  if (!r) PANIC("pmm: references of {:#x}: {}", phys, libk::buddy_error_text(r.error()));
+  return r.value();
+}
+
 bool is_allocated(u64 phys, u32 order, Owner owner) {
   SpinLockGuard guard(pmm_lock);
   auto info = buddy.block_at(phys);

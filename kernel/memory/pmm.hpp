@@ -50,6 +50,17 @@ libk::Optional<u64> allocate(u32 order, Owner owner = Owner::Other);
 libk::Optional<u64> allocate_below(u32 order, u64 limit, Owner owner = Owner::Other);
 // Frees a block; panics on a double free or a block that was never allocated.
 void free(u64 phys, u32 order);
+// Reference counts of single frames that several address spaces share (copy-on-write,
+// docs/processes.md): kept in the buddy's per-frame metadata (4 spare bytes a frame), so that
+// the lookup is O(1) and costs no memory beyond what the pool already has, and changed under
+// the pool's lock, which every free takes anyway. A frame starts with one reference.
+// share() adds one and returns the new count; release() drops one and frees the frame with
+// the last, returning true then; references() is the count now. Each panics for a frame that
+// is not an allocated single frame (a count never underflows); free() panics for a frame
+// with references left.
+u32 share(u64 phys);
+bool release(u64 phys);
+u32 references(u64 phys);
 // True if `phys` is the start of a live block of `order` allocated for `owner`.
 bool is_allocated(u64 phys, u32 order, Owner owner);
 

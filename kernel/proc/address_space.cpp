@@ -53,7 +53,7 @@ u64 free_below(u64 table, u32 level, u64& tables) {
     if (!e.present()) continue;
     VERIFY(level == 1 || !e.huge());  // the user half has 4 KiB pages only
     if (level == 1) {
-      pmm::free(e.address(), 0);
+      pmm::release(e.address());  // frees it unless another address space shares it
       ++pages;
     } else {
       pages += free_below(e.address(), level - 1, tables);
@@ -62,6 +62,37 @@ u64 free_below(u64 table, u32 level, u64& tables) {
   pmm::free(table, 0);
   --tables;
   return pages;
+}
+
+// Copies the user table `from` (at `level`: 3 a PDPT, 2 a PD, 1 a page table) into `to`, a
+// zeroed table already linked into the child's tree, so that a failure half-way leaves a tree
+// destroy() can free. Leaves: the frame is shared, both entries read-only.
+bool copy_below(u64 from, u64 to, u32 level, u64& tables, u64& pages) {
+  u64* src = table_at(from);
+  u64* dst = table_at(to);
+  for (u32 i = 0; i < kEntries; ++i) {
+    PageEntry e(src[i]);
+    if (!e.present()) {
+      dst[i] = src[i];  // empty, or a guard marker (level 1)
+      continue;
+    }
+    VERIFY(level == 1 || !e.huge());
+    if (level == 1) {
+      // Atomically: a thread of the parent on another CPU may be setting accessed/dirty.
+      u64 shared = __atomic_and_fetch(&src[i], ~hal::paging::kWritable, __ATOMIC_SEQ_CST);
+      pmm::share(PageEntry(shared).address());
+      dst[i] = shared;
+      ++pages;
+      continue;
+    }
+    auto table = pmm::allocate(0, pmm::Owner::PageTable);
+    if (!table) return false;
+    ++tables;
+    u64 next = e.address();
+    dst[i] = e.set_address(*table).raw();  // set_address changes e
+    if (!copy_below(next, *table, level - 1, tables, pages)) return false;
+  }
+  return true;
 }
 
 bool user_page(u64 virt) {
@@ -127,7 +158,7 @@ void AddressSpace::unmap_page(u64 virt) {
   hal::paging::PageTables tables(memory, root_);
   VERIFY(tables.unmap(virt, libk::kPageSize).ok());
   if (hal::Cr3::read().base() == root_) hal::cpu::invlpg(virt);
-  pmm::free(t->physical, 0);
+  pmm::release(t->physical);
   --pages_;
 }
 
@@ -149,11 +180,88 @@ void AddressSpace::unmap_range(u64 begin, u64 end) {
     }
     if (n > 0) {
       tlb::shootdown(batch_begin, page - batch_begin);
-      for (usize i = 0; i < n; ++i) pmm::free(frames[i], 0);
+      for (usize i = 0; i < n; ++i) pmm::release(frames[i]);
       pages_ -= n;
     }
     batch_begin = page;
   }
+}
+
+bool AddressSpace::copy_to(AddressSpace& child) {
+  VERIFY(child.live() && child.pages_ == 0 && child.tables_ == 1);
+  u64* top = table_at(root_);
+  u64* child_top = table_at(child.root_);
+  for (u32 i = 0; i < kKernelHalfFirst; ++i) {
+    PageEntry e(top[i]);
+    if (!e.present()) continue;
+    auto table = pmm::allocate(0, pmm::Owner::PageTable);
+    if (!table) return false;
+    ++child.tables_;
+    u64 next = e.address();
+    child_top[i] = e.set_address(*table).raw();  // set_address changes e
+    if (!copy_below(next, *table, 3, child.tables_, child.pages_)) return false;
+  }
+  return true;
+}
+
+AddressSpace::PageInfo AddressSpace::page_info(u64 virt) {
+  VERIFY(user_page(virt));
+  Tables memory(tables_);
+  hal::paging::PageTables tables(memory, root_);
+  hal::paging::Translation t;
+  if (tables.lookup(virt, &t) != hal::paging::PageState::Mapped) return {false, false, 0};
+  return {true, (t.flags & hal::paging::kWritable) != 0, t.physical};
+}
+
+namespace {
+
+// The PTE of mapped user page `virt` (4 KiB pages only in the user half).
+u64* leaf_of(u64 root, u64 virt) {
+  u64 table = root;
+  for (u32 level = 4; level > 1; --level) {
+    PageEntry e(table_at(table)[(virt >> (12 + 9 * (level - 1))) & 511]);
+    VERIFY(e.present() && !e.huge());
+    table = e.address();
+  }
+  u64* leaf = &table_at(table)[(virt >> 12) & 511];
+  VERIFY(PageEntry(*leaf).present());
+  return leaf;
+}
+
+}  // namespace
+
+bool AddressSpace::copy_page(u64 virt) {
+  VERIFY(user_page(virt));
+  u64* leaf = leaf_of(root_, virt);
+  u64 old = PageEntry(*leaf).address();
+  auto frame = pmm::allocate(0, pmm::Owner::User);
+  if (!frame) return false;
+  __builtin_memcpy(boot_info::physical_to_virtual<void>(*frame),
+                   boot_info::physical_to_virtual<void>(old), libk::kPageSize);
+  u64 entry = PageEntry(*leaf).set_address(*frame).set_writable(true).raw();
+  __atomic_store_n(leaf, entry, __ATOMIC_SEQ_CST);
+  // Another thread of this process may have the old read-only translation cached: it would
+  // go on reading the old frame after this one's writes.
+  tlb::shootdown(virt, libk::kPageSize);
+  pmm::release(old);
+  return true;
+}
+
+void AddressSpace::make_writable(u64 virt) {
+  VERIFY(user_page(virt));
+  u64* leaf = leaf_of(root_, virt);
+  __atomic_or_fetch(leaf, hal::paging::kWritable, __ATOMIC_SEQ_CST);
+  // Other CPUs with the read-only translation cached fault once more and find it writable.
+  if (hal::Cr3::read().base() == root_) hal::cpu::invlpg(virt);
+}
+
+void AddressSpace::swap(AddressSpace& other) {
+  libk::swap(root_, other.root_);
+  libk::swap(memory_, other.memory_);
+  libk::swap(pages_, other.pages_);
+  libk::swap(tables_, other.tables_);
+  if (memory_) memory_->rebind(*this);
+  if (other.memory_) other.memory_->rebind(other);
 }
 
 void AddressSpace::destroy() {

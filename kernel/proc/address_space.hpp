@@ -45,7 +45,34 @@ class AddressSpace {
 
   // Frees every user page, every table of the user half and the top-level table. The
   // caller's CPU must not have it in CR3 (Scheduler::leave_address_space), and no other does.
+  // A frame that another address space shares (fork) loses one reference instead.
   void destroy();
+
+  // --- Fork and copy-on-write (docs/processes.md) ---------------------------------------
+
+  // Gives `child` (created, with an empty user half) a copy of every user page table, whose
+  // present leaves map the same frames read-only on both sides, each frame gaining a
+  // reference; guard markers are copied. This side's PTEs lose their write bit: the caller
+  // flushes them from every CPU that may have this address space loaded. False when out of
+  // table frames; `child` then holds what was copied so far (its destroy() undoes it). The
+  // caller holds the lock under which this user half changes (ProcessMemory).
+  [[nodiscard]] bool copy_to(AddressSpace& child);
+  // The page at user `virt`: whether it is mapped, whether writable, and its frame.
+  struct PageInfo {
+    bool present, writable;
+    u64 frame;
+  };
+  PageInfo page_info(u64 virt);
+  // A write fault on the read-only mapping of a shared frame at user page `virt`: a new
+  // frame with a copy of its bytes replaces it, writable, the old frame loses a reference
+  // (after every CPU dropped the old translation). False when out of frames.
+  [[nodiscard]] bool copy_page(u64 virt);
+  // The same for the frame's last reference: the mapping just becomes writable again.
+  void make_writable(u64 virt);
+
+  // Exchanges everything with `other` (exec: the new image becomes this one's). Neither may
+  // be in use by a CPU but the caller's, which switches CR3 itself.
+  void swap(AddressSpace& other);
 
   // User pages mapped, and table frames (the top level included) it holds.
   u64 pages() const { return pages_; }

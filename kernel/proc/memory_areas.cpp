@@ -2,7 +2,9 @@
 
 #include <hal/exceptions.hpp>
 #include <hal/user_mode.hpp>
+#include <libk/page_fault_policy.hpp>
 
+#include "cpu/tlb.hpp"
 #include "log.hpp"
 #include "memory/pmm.hpp"
 #include "proc/address_space.hpp"
@@ -32,9 +34,7 @@ constexpr u64 kFaultFetch = 1u << 4;
 // another area both mean no room for the memory.
 Error area_error(libk::AreaError) { return Error::NoMemory; }
 
-bool demand_kind(AreaKind k) {
-  return k == AreaKind::Heap || k == AreaKind::Stack || k == AreaKind::Anonymous;
-}
+constinit libk::Atomic<u64> zeroed_pages{0}, copied_pages{0}, reused_pages{0};
 
 // [address, address + length) rounded out to pages, inside user space: its end, or nullopt
 // if the length wraps or the range leaves user space.
@@ -78,16 +78,16 @@ libk::Result<u64, Error> ProcessMemory::add_stack() {
       !areas_.insert({kStackBottom, boot::layout::kUserStackTop, AreaKind::Stack, kReadWrite}))
     return libk::unexpected(Error::NoMemory);
   // Tagged guard entries: a fault there is reported as a guard page.
-  if (!space_.map_guard(kGuardBottom, kStackGuardPages * kPageSize))
+  if (!space_->map_guard(kGuardBottom, kStackGuardPages * kPageSize))
     return libk::unexpected(Error::NoMemory);
-  auto top = space_.map_page(boot::layout::kUserStackTop - kPageSize, {.writable = true});
+  auto top = space_->map_page(boot::layout::kUserStackTop - kPageSize, {.writable = true});
   if (!top) return libk::unexpected(Error::NoMemory);
   return top.value();
 }
 
 void ProcessMemory::unmap_locked(u64 begin, u64 end) {
   lock_.assert_held();
-  space_.unmap_range(begin, end);
+  space_->unmap_range(begin, end);
 }
 
 libk::Result<u64, Error> ProcessMemory::grow_heap_locked(u64 old_top, u64 new_top) {
@@ -168,16 +168,61 @@ libk::Result<void, Error> ProcessMemory::munmap(u64 address, u64 length) {
   return {};
 }
 
-ProcessMemory::FaultResult ProcessMemory::fault(u64 address, bool write, bool fetch) {
+ProcessMemory::FaultResult ProcessMemory::fault(u64 address, bool write, bool fetch, bool present) {
+  using libk::FaultAction;
   u64 page = libk::align_down(address, kPageSize);
   SpinLockGuard guard(lock_);
   auto area = areas_.find(page);
-  if (!area || !demand_kind(area->kind) || fetch) return FaultResult::Refused;
-  if ((area->protection & libk::kAreaRead) == 0) return FaultResult::Refused;
-  bool writable = (area->protection & libk::kAreaWrite) != 0;
-  if (write && !writable) return FaultResult::Refused;
-  if (!space_.map_page(page, {.writable = writable})) return FaultResult::OutOfMemory;
-  return FaultResult::Mapped;
+  // The page as it is now: another thread may have mapped or copied it since the fault.
+  AddressSpace::PageInfo now = space_->page_info(page);
+  if (now.present && !present && !write && !fetch) return FaultResult::Mapped;
+  libk::FaultState state{now.present, write, fetch, now.writable,
+                         now.present && write && !now.writable ? pmm::references(now.frame) : 0};
+  switch (libk::decide_fault(area ? &*area : nullptr, state)) {
+    case FaultAction::Refuse: return FaultResult::Refused;
+    case FaultAction::Spurious: return FaultResult::Mapped;
+    case FaultAction::MapZero: {
+      bool writable = (area->protection & libk::kAreaWrite) != 0;
+      if (!space_->map_page(page, {.writable = writable})) return FaultResult::OutOfMemory;
+      zeroed_pages.fetch_add(1, libk::MemoryOrder::Relaxed);
+      return FaultResult::Mapped;
+    }
+    case FaultAction::Reuse:
+      space_->make_writable(page);
+      reused_pages.fetch_add(1, libk::MemoryOrder::Relaxed);
+      return FaultResult::Mapped;
+    case FaultAction::Copy:
+      if (!space_->copy_page(page)) return FaultResult::OutOfMemory;
+      copied_pages.fetch_add(1, libk::MemoryOrder::Relaxed);
+      return FaultResult::Mapped;
+  }
+  return FaultResult::Refused;
+}
+
+libk::Result<void, Error> ProcessMemory::fork_into(ProcessMemory& child) {
+  // The areas are copied after this lock is dropped: two locks of one rank never nest.
+  Area areas[libk::MemoryAreas::kCapacity];
+  usize count = 0;
+  u64 heap_begin, brk, committed;
+  bool copied;
+  {
+    SpinLockGuard guard(lock_);
+    for (const Area& a : areas_.areas()) areas[count++] = a;
+    heap_begin = heap_begin_, brk = break_, committed = committed_;
+    copied = space_->copy_to(*child.space_);
+    // Whatever was copied turned read-only here, also on failure: every CPU that may run a
+    // thread of this process forgets its writable translations (a CR3 reload on each; the
+    // user half is never global). A CPU running another address space flushes for nothing.
+    tlb::shootdown_all();
+  }
+  if (!copied) return libk::unexpected(Error::NoMemory);
+  SpinLockGuard guard(child.lock_);
+  for (usize i = 0; i < count; ++i)
+    VERIFY(child.areas_.insert(areas[i]).ok());  // the same disjoint set: never full
+  child.heap_begin_ = heap_begin;
+  child.break_ = brk;
+  child.committed_ = committed;
+  return {};
 }
 
 ProcessMemory::Stats ProcessMemory::stats() {
@@ -186,17 +231,24 @@ ProcessMemory::Stats ProcessMemory::stats() {
 }
 
 bool demand_fault(const hal::TrapFrame& f, u64 cr2) {
-  if (f.vector != hal::exceptions::kPageFault || (f.error_code & kFaultPresent) != 0) return false;
+  if (f.vector != hal::exceptions::kPageFault) return false;
   if (!hal::user_mode::from_user(f) && !hal::user_mode::fixup_for(f.rip)) return false;
   if (!user_range(cr2, 1)) return false;
   AddressSpace* space = current_address_space();
   if (space == nullptr || !space->live()) return false;
-  auto r = space->memory().fault(cr2, (f.error_code & kFaultWrite) != 0,
-                                 (f.error_code & kFaultFetch) != 0);
+  auto r =
+      space->memory().fault(cr2, (f.error_code & kFaultWrite) != 0,
+                            (f.error_code & kFaultFetch) != 0, (f.error_code & kFaultPresent) != 0);
   if (r == ProcessMemory::FaultResult::OutOfMemory)
     log::error("user: process {}: out of memory for the page at {:#x} ({} frames free)",
                current_pid(), cr2, pmm::stats().free_frames);
   return r == ProcessMemory::FaultResult::Mapped;
+}
+
+FaultCounts fault_counts() {
+  return {zeroed_pages.load(libk::MemoryOrder::Relaxed),
+          copied_pages.load(libk::MemoryOrder::Relaxed),
+          reused_pages.load(libk::MemoryOrder::Relaxed)};
 }
 
 }  // namespace kernel::proc

@@ -36,7 +36,7 @@ inline constexpr u64 kMmapTop = 0x0000'7000'0000'0000ull;
 
 class ProcessMemory {
  public:
-  explicit ProcessMemory(AddressSpace& space) : space_(space) {}
+  explicit ProcessMemory(AddressSpace& space) : space_(&space) {}
   ProcessMemory(const ProcessMemory&) = delete;
   ProcessMemory& operator=(const ProcessMemory&) = delete;
 
@@ -55,12 +55,22 @@ class ProcessMemory {
   [[nodiscard]] libk::Result<void, abi::Error> munmap(u64 address, u64 length) EXCLUDES(lock_);
 
   enum class FaultResult : u8 {
-    Mapped,       // a zeroed page is there now: retry the access
+    Mapped,       // a zeroed page, a copy or a writable mapping is there now: retry
     Refused,      // no area allows this access: a real fault
     OutOfMemory,  // no frame (or page-table frame) left
   };
-  // A not-present fault at user `address` for a write or an instruction fetch (or a read).
-  FaultResult fault(u64 address, bool write, bool fetch) EXCLUDES(lock_);
+  // A fault at user `address` for a write or an instruction fetch (or a read); `present`: the
+  // CPU found the page mapped (a protection fault). Decided by libk::decide_fault on the
+  // page's state under the lock: demand-zero, copy-on-write, or a real fault.
+  FaultResult fault(u64 address, bool write, bool fetch, bool present = false) EXCLUDES(lock_);
+
+  // fork: gives `child` (a fresh process's, no areas) these areas, brk and commitment, and
+  // a copy of the page tables sharing every present page copy-on-write; flushes this side's
+  // now read-only translations from every CPU. NoMemory when out of table frames (the child
+  // holds a partial copy, which its destroy() frees).
+  [[nodiscard]] libk::Result<void, abi::Error> fork_into(ProcessMemory& child) EXCLUDES(lock_);
+  // The address space this belongs to moved (AddressSpace::swap). Context: no CPU uses it.
+  void rebind(AddressSpace& space) { space_ = &space; }
 
   struct Stats {
     u64 committed, areas, heap_begin, brk;
@@ -74,17 +84,24 @@ class ProcessMemory {
   libk::Result<u64, abi::Error> grow_heap_locked(u64 old_top, u64 new_top) REQUIRES(lock_);
 
   SpinLock lock_{"user memory", lock_rank::kUserPages};
-  AddressSpace& space_;  // its user half changes under lock_ once the process runs
+  AddressSpace* space_;  // its user half changes under lock_ once the process runs
   libk::MemoryAreas areas_ GUARDED_BY(lock_);
   u64 heap_begin_ GUARDED_BY(lock_) = 0;
   u64 break_ GUARDED_BY(lock_) = 0;
   u64 committed_ GUARDED_BY(lock_) = 0;
 };
 
-// The page-fault handler's first stop: maps the page if the fault is a not-present one in an
-// area of the current process that allows the access, from ring 3 or from a user copy
-// (user_memory.hpp). False: a real fault (reported by the caller). A system call must not
+// The page-fault handler's first stop, for faults at user addresses of the current process
+// from ring 3 or from a user copy (user_memory.hpp): maps a zeroed page (a not-present fault
+// in an area that allows the access) or resolves a write to a copy-on-write page
+// (ProcessMemory::fault). False: a real fault (reported by the caller). A system call must not
 // copy user memory while it holds a spin lock: the fault takes this process's lock.
 bool demand_fault(const hal::TrapFrame& frame, u64 cr2);
+
+// What the fault handler did since boot (tests and benchmarks).
+struct FaultCounts {
+  u64 zeroed, copied, reused;
+};
+FaultCounts fault_counts();
 
 }  // namespace kernel::proc

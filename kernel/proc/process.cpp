@@ -99,15 +99,18 @@ Process& self() {
   return *p;
 }
 
-void set_name(Process& p, libk::StringView path) {
+// A process's name: the last component of its program's path, cut to fit.
+void copy_name(char (&name)[kNameCapacity], libk::StringView path) {
   usize slash = 0;
   for (usize i = 0; i < path.size(); ++i)
     if (path[i] == '/') slash = i + 1;
   libk::StringView base = path.substr(slash);
   usize n = libk::min(base.size(), kNameCapacity - 1);
-  for (usize i = 0; i < n; ++i) p.name[i] = base[i];
-  p.name[n] = 0;
+  for (usize i = 0; i < n; ++i) name[i] = base[i];
+  name[n] = 0;
 }
+
+void set_name(Process& p, libk::StringView path) { copy_name(p.name, path); }
 
 // Copies one segment's file bytes into its pages (mapped and zeroed by map_page).
 libk::Result<void, abi::Error> load_segment(AddressSpace& space, const libk::elf::Segment& s,
@@ -530,6 +533,172 @@ libk::Result<void, abi::Error> thread_join(Tid tid) {
   }
   t = ThreadSlot{};
   return {};
+}
+
+// --- fork and exec ---------------------------------------------------------------------------
+
+namespace {
+
+// What a forked child's thread starts from: its parent's registers at the fork.
+struct ForkStart {
+  hal::TrapFrame frame;
+};
+
+// A forked child's first code: records itself in slot 0 and resumes in ring 3 where the
+// parent called fork, unless the process is ending already (as enter()).
+[[noreturn]] void enter_forked(void* arg) {
+  auto* info = static_cast<ForkStart*>(arg);
+  hal::TrapFrame frame = info->frame;  // on this stack: hal_resume_user returns through it
+  delete info;
+  Process& p = self();
+  {
+    MutexLocker lock(table_lock);
+    p.threads[0].thread = &thread::current();
+  }
+  hal::interrupts::disable();
+  if (p.ending.load()) {
+    hal::interrupts::enable();
+    leave_thread(p);
+  }
+  hal_resume_user(&frame);
+}
+
+// Everything a process owns besides its memory and its threads, copied into a forked child:
+// today its descriptor table, whose slots share the parent's open-file descriptions (their
+// offsets included, as POSIX has it). False when out of memory; the caller frees what the
+// child got.
+bool inherit_owned(const Process& parent, Process& child) {
+  child.files = parent.files != nullptr ? fs::inherit_table(*parent.files) : nullptr;
+  return parent.files == nullptr || child.files != nullptr;
+}
+
+// Undoes a fork that failed before the child's thread existed.
+void discard_child(Process& child) {
+  child.space.destroy();
+  fs::delete_table(child.files);
+  child.files = nullptr;
+  release_slot(child);
+}
+
+}  // namespace
+
+libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame) {
+  Process& parent = self();
+  if (parent.ending.load()) return libk::unexpected(abi::Error::Interrupted);
+  Process* child = claim_slot(libk::StringView(parent.name), parent.pid);
+  if (child == nullptr) return libk::unexpected(abi::Error::Again);
+  Pid pid = child->pid;
+  if (!child->space.create()) {
+    release_slot(*child);
+    return libk::unexpected(abi::Error::NoMemory);
+  }
+  auto* start = new (heap::nothrow) ForkStart{frame};
+  if (start == nullptr || !parent.space.memory().fork_into(child->space.memory()) ||
+      !inherit_owned(parent, *child)) {
+    delete start;
+    discard_child(*child);
+    return libk::unexpected(abi::Error::NoMemory);
+  }
+  start->frame.rax = 0;  // fork() returns 0 in the child
+  ThreadOptions options;
+  options.detached = true;
+  options.address_space = child->space.root();
+  options.process = child;
+  {
+    MutexLocker lock(table_lock);
+    child->state = State::Running;
+    child->threads[0].state = SlotState::Live;
+    child->live_threads = 1;
+  }
+  auto t = thread::create(libk::StringView(child->name), enter_forked, start, options);
+  if (!t) {
+    delete start;
+    {
+      MutexLocker lock(table_lock);
+      child->state = State::Starting;
+      child->threads[0].state = SlotState::Free;
+      child->live_threads = 0;
+    }
+    discard_child(*child);
+    return libk::unexpected(abi::Error::NoMemory);
+  }
+  MutexLocker lock(table_lock);
+  ++counts.forked;
+  return pid;
+}
+
+namespace {
+
+// exec's new image, built completely before the old one is given up.
+libk::Result<StartInfo, abi::Error> build_image(AddressSpace& space,
+                                                const libk::elf::LoadPlan& plan, libk::Bytes file,
+                                                libk::Span<const libk::StringView> argv) {
+  if (!space.create()) return libk::unexpected(abi::Error::NoMemory);
+  for (const auto& s : plan.loadable()) TRY(load_segment(space, s, file));
+  StartInfo start = TRY(build_stack(space, argv));
+  start.entry = plan.entry;
+  return start;
+}
+
+}  // namespace
+
+struct ExecImage {
+  AddressSpace space;
+  StartInfo start;
+  char name[kNameCapacity];
+};
+
+libk::Result<ExecImage*, abi::Error> prepare_exec(libk::StringView path,
+                                                  libk::Span<const libk::StringView> argv) {
+  TRY(check_args(argv));
+  auto entry = initrd::find(path);
+  if (!entry) return libk::unexpected(abi::Error::NoEntry);
+  auto plan = libk::elf::validate_user_program(entry->data);
+  if (!plan) {
+    log::warn("proc: {}: not a user program: {}", path, plan.error());
+    return libk::unexpected(abi::Error::NotExecutable);
+  }
+  auto* image = new (heap::nothrow) ExecImage;
+  if (image == nullptr) return libk::unexpected(abi::Error::NoMemory);
+  auto start = build_image(image->space, plan.value(), entry->data, argv);
+  if (!start) {
+    image->space.destroy();
+    delete image;
+    return libk::unexpected(start.error());
+  }
+  image->start = start.value();
+  copy_name(image->name, path);
+  return image;
+}
+
+libk::Result<void, abi::Error> exec(ExecImage* image) {
+  Process& p = self();
+  auto give_up = [image](abi::Error e) {
+    image->space.destroy();
+    delete image;
+    return libk::unexpected(e);
+  };
+  {
+    MutexLocker lock(table_lock);
+    if (p.ending.load()) return give_up(abi::Error::Interrupted);
+    if (p.live_threads != 1) return give_up(abi::Error::Invalid);
+    // The point of no return: the process's address space is the new image from here on.
+    // The table lock keeps for_each and address_space_of from seeing it half-swapped; no
+    // other thread of the process exists to run on either.
+    p.space.swap(image->space);
+    __builtin_memcpy(p.name, image->name, kNameCapacity);
+    ++counts.execs;
+  }
+  Scheduler::switch_address_space(p.space.root());
+  image->space.destroy();  // the old image: no CPU has it loaded now
+  StartInfo s = image->start;
+  delete image;
+  hal::interrupts::disable();
+  if (p.ending.load()) {
+    hal::interrupts::enable();
+    leave_thread(p);
+  }
+  hal_enter_user(s.entry, s.stack, s.argc, s.argv, new_canary());
 }
 
 namespace {

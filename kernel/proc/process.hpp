@@ -1,9 +1,10 @@
 // User processes (docs/processes.md): a program from the initrd running in ring 3 in its own
-// address space, with one or more threads. spawn() creates one with a single thread; the
-// thread calls add more (thread_create), which share the address space, each with its own
-// kernel stack. The process ends by exit() from any thread, by a fault in any thread (which
-// reports and never harms the kernel), by end_process() (kill), or when its last thread
-// exits; its parent collects the status with wait(). Ending stops every thread first, and
+// address space, with one or more threads. spawn() creates one with a single thread, and so
+// does fork() (a copy of the caller, its memory shared copy-on-write); exec() replaces a
+// process's program. The thread calls add threads (thread_create), which share the address
+// space, each with its own kernel stack. The process ends by exit() from any thread, by a fault in
+// any thread (which reports and never harms the kernel), by end_process() (kill), or when its last
+// thread exits; its parent collects the status with wait(). Ending stops every thread first, and
 // only then frees every frame and page table the process had.
 //
 //   auto pid = proc::spawn("/bin/hello", {args, n}, proc::kKernelParent);
@@ -109,6 +110,31 @@ libk::Result<Tid, abi::Error> thread_create(u64 entry, u64 arg, u64 stack_top);
 // Interrupted if the process is being ended.
 libk::Result<void, abi::Error> thread_join(Tid tid);
 
+// --- fork and exec (docs/processes.md, "Fork and copy-on-write", "Exec") ----------------
+
+// A new process that is a copy of the calling one: the same areas and brk, every present
+// user page shared copy-on-write (ProcessMemory::fork_into), the same open-file descriptions
+// (inherit_owned), and one thread, which resumes in ring 3 with the caller's registers
+// `frame` but rax = 0. Only the calling thread is copied: the child's other thread slots
+// are free, whatever threads the parent has. Returns the child's pid to the caller.
+// Again when the process table is full, NoMemory when frames for page tables or kernel
+// memory run out; nothing of the child is left then. Context: a process's thread.
+libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame);
+
+// exec in two steps, so that the caller can free its copies of the arguments in between.
+// prepare_exec builds a new image of the initrd's program at `path` (validated as spawn
+// validates it): its address space, segments, a stack holding `argv`; errors as spawn's.
+// exec then replaces the calling process's image with it and enters it with a new canary;
+// pid, parent and descriptors stay. exec returns only with an error (Invalid if the process
+// has other threads, Interrupted if it is being ended), having freed the image, and then the
+// process is as it was: every check and allocation happens before the point of no return
+// (the swap of the address spaces), after which nothing can fail. Context: a process's
+// thread.
+struct ExecImage;
+libk::Result<ExecImage*, abi::Error> prepare_exec(libk::StringView path,
+                                                  libk::Span<const libk::StringView> argv);
+libk::Result<void, abi::Error> exec(ExecImage* image);
+
 // --- Listing ------------------------------------------------------------------------------
 
 struct ProcessInfo {
@@ -138,7 +164,7 @@ using ExitListener = void (*)(Pid);
 void set_exit_listener(ExitListener listener);
 
 struct Stats {
-  u64 spawned, exited, faulted, live;
+  u64 spawned, forked, execs, exited, faulted, live;
 };
 Stats stats();
 

@@ -30,6 +30,8 @@ Result sys_clock_get(const Frame& f);
 Result sys_thread_create(const Frame& f);
 [[noreturn]] void sys_thread_exit(const Frame& f);
 Result sys_thread_join(const Frame& f);
+Result sys_fork(const Frame& f);
+Result sys_exec(const Frame& f);
 
 // Memory: syscalls_memory.cpp.
 Result sys_brk(const Frame& f);
@@ -47,8 +49,6 @@ Result sys_dup2(const Frame& f);
 
 // Numbers fixed, not implemented yet: syscalls_pending.cpp (each returns NoSys until its
 // area's file implements it).
-Result sys_fork(const Frame& f);
-Result sys_exec(const Frame& f);
 Result sys_pipe(const Frame& f);
 Result sys_lseek(const Frame& f);
 Result sys_dup(const Frame& f);

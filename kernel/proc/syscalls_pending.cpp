@@ -11,8 +11,6 @@ Result not_yet() { return libk::unexpected(abi::Error::NoSys); }
 
 }  // namespace
 
-Result sys_fork(const Frame&) { return not_yet(); }
-Result sys_exec(const Frame&) { return not_yet(); }
 Result sys_pipe(const Frame&) { return not_yet(); }
 Result sys_lseek(const Frame&) { return not_yet(); }
 Result sys_dup(const Frame&) { return not_yet(); }

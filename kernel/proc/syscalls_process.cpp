@@ -1,5 +1,5 @@
 // System calls on processes and threads (docs/syscalls.md): exit, getpid, yield, spawn, wait,
-// kill, getppid, sleep, clock, and the thread calls.
+// kill, getppid, sleep, clock, the thread calls, fork and exec.
 #include "memory/heap.hpp"
 #include "proc/process.hpp"
 #include "proc/syscall_handlers.hpp"
@@ -47,22 +47,53 @@ Result sys_yield(const Frame&) {
   return 0;
 }
 
+namespace {
+
+// Copies spawn's and exec's (path, argv) into `a`; returns the path's length.
+libk::Result<usize, Error> copy_path_and_argv(SpawnArgs& a, u64 user_path, u64 user_argv) {
+  usize n = TRY(copy_string_from_user(a.path, user_path, sizeof(a.path)));
+  if (user_argv != 0)
+    TRY(copy_argv(a, user_argv));
+  else
+    a.argc = 0;
+  return n;
+}
+
+}  // namespace
+
 // spawn(path, argv)
 Result sys_spawn(const Frame& f) {
-  u64 user_path = f.rdi, user_argv = f.rsi;
   auto* a = new (heap::nothrow) SpawnArgs;
   if (a == nullptr) return libk::unexpected(Error::NoMemory);
   auto result = [&]() -> Result {
-    usize n = TRY(copy_string_from_user(a->path, user_path, sizeof(a->path)));
-    if (user_argv != 0)
-      TRY(copy_argv(*a, user_argv));
-    else
-      a->argc = 0;
+    usize n = TRY(copy_path_and_argv(*a, f.rdi, f.rsi));
     Pid pid = TRY(spawn({a->path, n}, {a->argv, a->argc}, current_pid()));
     return i64(pid);
   }();
   delete a;
   return result;
+}
+
+// fork(): the child's pid here; 0 in the child, which resumes from a copy of `f`.
+Result sys_fork(const Frame& f) {
+  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  return i64(TRY(fork(f)));
+}
+
+// exec(path, argv): returns only with an error. The new image is built (its stack holding
+// copies of the arguments) before the kernel's copies of them are freed and it replaces the
+// old one.
+Result sys_exec(const Frame& f) {
+  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  auto* a = new (heap::nothrow) SpawnArgs;
+  if (a == nullptr) return libk::unexpected(Error::NoMemory);
+  auto image = [&]() -> libk::Result<ExecImage*, Error> {
+    usize n = TRY(copy_path_and_argv(*a, f.rdi, f.rsi));
+    return prepare_exec({a->path, n}, {a->argv, a->argc});
+  }();
+  delete a;
+  if (!image) return libk::unexpected(image.error());
+  return libk::unexpected(exec(image.value()).error());
 }
 
 // wait(pid, &status)

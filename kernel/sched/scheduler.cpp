@@ -694,4 +694,13 @@ bool Scheduler::find_stack_for_crash_report(u64 address, crash::KnownStack& out)
   return true;
 }
 
+void Scheduler::switch_address_space(u64 root) {
+  VERIFY(root != 0);
+  SpinLockGuard guard(scheduler_lock);
+  Thread& self = current_here();
+  VERIFY(self.address_space_ != 0);
+  self.address_space_ = root;
+  enter_address_space_locked(self);
+}
+
 }  // namespace kernel

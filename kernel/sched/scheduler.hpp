@@ -107,6 +107,9 @@ class Scheduler {
   // The calling thread goes back to the kernel's page tables for good (its process is
   // ending). Context: a user thread, in the kernel.
   static void leave_address_space() EXCLUDES(scheduler_lock);
+  // The calling user thread moves to the page tables at `root` (exec's new image) and loads
+  // them. Context: a user thread, in the kernel.
+  static void switch_address_space(u64 root) EXCLUDES(scheduler_lock);
 
  private:
   static void switch_locked() REQUIRES(scheduler_lock);

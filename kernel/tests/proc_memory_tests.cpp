@@ -74,8 +74,8 @@ KTEST("proc.memory.syscalls_need_a_process") {
   KEXPECT_EQ(syscall(abi::Syscall::Munmap, 0x1000'0000'0000, P), i64(Error::Invalid));
 }
 
-// The page-fault handler's gate: only not-present faults of a process, from ring 3 or a user
-// copy, are demand faults.
+// The page-fault handler's gate: only faults of a process, from ring 3 or a user copy, are
+// demand (or copy-on-write) faults.
 KTEST("proc.memory.demand_fault_gate") {
   hal::TrapFrame f{};
   f.vector = hal::exceptions::kPageFault;
@@ -84,7 +84,7 @@ KTEST("proc.memory.demand_fault_gate") {
   KEXPECT(!proc::demand_fault(f, 0x1000'0000'0000));
   f.cs = 0x23;  // ring 3, but a kernel thread has no process
   KEXPECT(!proc::demand_fault(f, 0x1000'0000'0000));
-  f.error_code = 1;  // present: a protection fault, never a demand fault
+  f.error_code = 1;  // present: a copy-on-write fault needs a process too
   KEXPECT(!proc::demand_fault(f, 0x1000'0000'0000));
 }
 

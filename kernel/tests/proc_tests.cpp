@@ -108,7 +108,8 @@ KTEST("proc.spawn.bad_requests_are_errors") {
 // Every frame and page table a process had comes back: 100 spawn/exit/wait cycles leave the
 // free frames where they were after a first cycle. A tenth of them end in a stack overflow
 // (256 demand-faulted stack pages), a tenth map, touch and unmap 64 pages (4 of those run all
-// of memtest: brk, mmap, munmap, malloc), a tenth touch freed memory and fault.
+// of memtest: brk, mmap, munmap, malloc), a tenth touch freed memory and fault, a tenth fork
+// two children sharing pages copy-on-write and exec.
 KTEST("proc.spawn.hundred_cycles_free_every_frame") {
   // Measured with every process thread gone, after one cycle for first-use allocations
   // (slabs, magazines).
@@ -120,6 +121,7 @@ KTEST("proc.spawn.hundred_cycles_free_every_frame") {
              : i % 25 == 4 ? run("/bin/memtest", "memtest")
              : i % 10 == 4 ? run("/bin/memtest", "memtest", "bench-fault", "64")
              : i % 10 == 7 ? run("/bin/memtest", "memtest", "use-after-free")
+             : i % 10 == 2 ? run("/bin/forktest", "forktest", "2")
                            : run("/bin/hello", "hello");
     if (!KEXPECT(r.ok())) return;
   }
@@ -135,6 +137,22 @@ KTEST("proc.spawn.usertests_thousand_processes_free_every_frame") {
   u64 before = settled_free_frames();
   auto r = run("/bin/usertests", "usertests", "thousand-processes");
   KEXPECT(r.ok() && r.value() == 0);
+  KEXPECT_EQ(settled_free_frames(), before);
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), u64{0});
+}
+
+// Fork and exec (forktest: children writing a copy-on-write buffer, a grandchild, exec) and a
+// fork bomb that fills the process table: every frame comes back once parents and children
+// exited, each sharing frame released by both sides.
+KTEST("proc.fork.forktest_and_bomb_free_every_frame") {
+  KEXPECT(run("/bin/forktest", "forktest", "1").ok());  // first-use allocations
+  u64 before = settled_free_frames();
+  u64 live = proc::stats().live;
+  auto checks = run("/bin/forktest", "forktest");
+  KEXPECT(checks.ok() && checks.value() == 0);
+  auto bomb = run("/bin/forktest", "forktest", "bomb");
+  KEXPECT(bomb.ok() && bomb.value() == 0);
+  KEXPECT_EQ(proc::stats().live, live);
   KEXPECT_EQ(settled_free_frames(), before);
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), u64{0});
 }

@@ -18,6 +18,8 @@ StringView buddy_error_text(BuddyError e) {
     case BuddyError::WrongOrder: return "block freed with the wrong order";
     case BuddyError::InsideBlock: return "address inside a block, not at its start";
     case BuddyError::NotReserved: return "frames already in the pool or allocated";
+    case BuddyError::Shared: return "block freed while other references to it remain";
+    case BuddyError::TooManyShares: return "too many references to one block";
   }
   return "buddy allocator error";
 }
@@ -243,6 +245,7 @@ Result<void, BuddyError> BuddyAllocator::free(u64 phys, u32 order) {
   if (f.state == State::Tail) return unexpected(BuddyError::InsideBlock);
   if (f.state != State::Allocated) return unexpected(BuddyError::NotAllocated);
   if (f.order != order) return unexpected(BuddyError::WrongOrder);
+  if (f.shares != 0) return unexpected(BuddyError::Shared);
   f.tag = 0;
   if (order == 0) {
     if (cache_count_ == kCacheSize) flush_cache(kCacheSize / 2);
@@ -256,6 +259,39 @@ Result<void, BuddyError> BuddyAllocator::free(u64 phys, u32 order) {
   stats_.allocated_frames -= frames_in(order);
   ++stats_.frees;
   return {};
+}
+
+Result<BuddyAllocator::Frame*, BuddyError> BuddyAllocator::allocated_head(u64 phys) const {
+  u64 pfn = phys >> kFrameShift;
+  const SectionInfo* s = section_of(pfn);
+  if (!s) return unexpected(BuddyError::NotManaged);
+  if (!is_aligned(phys, kFrameSize)) return unexpected(BuddyError::Misaligned);
+  Frame& f = frames_[index_of(*s, pfn)];
+  if (f.state == State::Tail) return unexpected(BuddyError::InsideBlock);
+  if (f.state != State::Allocated) return unexpected(BuddyError::NotAllocated);
+  return &f;
+}
+
+Result<u32, BuddyError> BuddyAllocator::share(u64 phys) {
+  Frame* f = TRY(allocated_head(phys));
+  if (f->shares == ~u32{0} - 1) return unexpected(BuddyError::TooManyShares);
+  return ++f->shares + 1;
+}
+
+Result<bool, BuddyError> BuddyAllocator::release(u64 phys, u32 order) {
+  Frame* f = TRY(allocated_head(phys));
+  if (f->order != order) return unexpected(BuddyError::WrongOrder);
+  if (f->shares > 0) {
+    --f->shares;
+    return false;
+  }
+  TRY(free(phys, order));
+  return true;
+}
+
+Result<u32, BuddyError> BuddyAllocator::references(u64 phys) const {
+  const Frame* f = TRY(allocated_head(phys));
+  return f->shares + 1;
 }
 
 // Merges the `count` oldest cached frames into the free lists.

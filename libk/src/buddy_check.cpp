@@ -11,6 +11,7 @@ const char* BuddyAllocator::check_section(const SectionInfo& s, u64 free_count[k
   u64 end = s.first_frame + s.frame_count;
   for (u64 pfn = s.first_frame; pfn < end;) {
     const Frame& f = frames_[index_of(s, pfn)];
+    if (f.shares != 0 && f.state != State::Allocated) return "shares on a frame not allocated";
     if (f.state == State::Reserved) {
       ++pfn;
       continue;
@@ -24,8 +25,11 @@ const char* BuddyAllocator::check_section(const SectionInfo& s, u64 free_count[k
     u64 size = u64{1} << f.order;
     if (!is_aligned(pfn, size)) return "a block not aligned to its order";
     if (pfn + size > end) return "a block running past the end of its section";
-    for (u64 t = pfn + 1; t < pfn + size; ++t)
-      if (frames_[index_of(s, t)].state != State::Tail) return "a block frame that is not a tail";
+    for (u64 t = pfn + 1; t < pfn + size; ++t) {
+      const Frame& tail = frames_[index_of(s, t)];
+      if (tail.state != State::Tail) return "a block frame that is not a tail";
+      if (tail.shares != 0) return "shares on a tail frame";
+    }
     if (f.state == State::Free) {
       ++free_count[f.order];
       u64 buddy = pfn ^ size;

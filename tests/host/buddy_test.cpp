@@ -338,3 +338,48 @@ TEST_CASE("blocks from allocate_below free and coalesce like any other", "[buddy
   CHECK(m.free_blocks() == before);
   m.check();
 }
+
+TEST_CASE("Buddy reference counts: a shared block is freed with its last release", "[buddy]") {
+  HoleyMachine f;
+  auto b = f.buddy.allocate(0);
+  REQUIRE(b.has_value());
+  const u64 free_before = f.buddy.stats().free_frames;
+  CHECK(f.buddy.references(*b).value() == 1);
+  CHECK(f.buddy.share(*b).value() == 2);
+  CHECK(f.buddy.share(*b).value() == 3);
+  CHECK(f.buddy.references(*b).value() == 3);
+  // Freeing with references left is refused and changes nothing.
+  CHECK(f.buddy.free(*b, 0).error() == BuddyError::Shared);
+  CHECK(f.buddy.references(*b).value() == 3);
+  CHECK(f.buddy.release(*b, 0).value() == false);
+  CHECK(f.buddy.release(*b, 0).value() == false);
+  CHECK(f.buddy.references(*b).value() == 1);
+  CHECK(f.buddy.stats().free_frames == free_before);
+  f.check();
+  CHECK(f.buddy.release(*b, 0).value() == true);  // the last one frees
+  CHECK(f.buddy.stats().free_frames == free_before + 1);
+  // Past the last reference every call is an error: the count cannot underflow.
+  CHECK(f.buddy.release(*b, 0).error() == BuddyError::NotAllocated);
+  CHECK(f.buddy.share(*b).error() == BuddyError::NotAllocated);
+  CHECK(f.buddy.references(*b).error() == BuddyError::NotAllocated);
+  f.check();
+}
+
+TEST_CASE("Buddy reference counts only on allocated block heads", "[buddy]") {
+  HoleyMachine f;
+  auto b = f.buddy.allocate(2);
+  REQUIRE(b.has_value());
+  CHECK(f.buddy.share(*b + 4 * KiB).error() == BuddyError::InsideBlock);
+  CHECK(f.buddy.share(*b + 1).error() == BuddyError::Misaligned);
+  CHECK(f.buddy.share(3 * GiB).error() == BuddyError::NotManaged);
+  CHECK(f.buddy.share(17 * MiB).error() == BuddyError::NotAllocated);
+  CHECK(f.buddy.share(*b).value() == 2);
+  CHECK(f.buddy.release(*b, 1).error() == BuddyError::WrongOrder);
+  CHECK(f.buddy.release(*b, 2).value() == false);
+  // A reallocated block starts with one reference again.
+  REQUIRE(f.buddy.free(*b, 2).ok());
+  auto again = f.buddy.allocate(2);
+  REQUIRE(again.has_value());
+  CHECK(f.buddy.references(*again).value() == 1);
+  f.check();
+}

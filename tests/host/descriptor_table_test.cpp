@@ -79,3 +79,27 @@ TEST_CASE("descriptors: dup2(fd, fd) changes nothing; a closed or bad fd is Bad"
   CHECK(a.refs == 1);
   t.clear();
 }
+
+TEST_CASE("descriptors: inherit shares every slot, gaps kept, each description retained") {
+  Table parent;
+  File a, b;
+  REQUIRE(parent.install(&a).value() == 0);
+  REQUIRE(parent.install(&b).value() == 1);
+  REQUIRE(parent.dup2(0, 3).value() == 3);
+  REQUIRE(parent.close(1).ok());  // a gap at 1; b has no reference left
+  CHECK(a.refs == 2);
+  Table child;
+  child.inherit(parent);
+  CHECK(child.get(0) == &a);
+  CHECK(child.get(1) == nullptr);
+  CHECK(child.get(2) == nullptr);
+  CHECK(child.get(3) == &a);
+  CHECK(a.refs == 4);
+  // Closing in the child leaves the parent's slots and references.
+  REQUIRE(child.close(0).ok());
+  CHECK(parent.get(0) == &a);
+  CHECK(a.refs == 3);
+  child.clear();
+  parent.clear();
+  CHECK(a.refs == 0);
+}

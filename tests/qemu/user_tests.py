@@ -16,6 +16,8 @@ usertests-4cpu, usertests-1cpu-max
         program, the exception and the address, and the shell must come back (the kernel
         survived); `crash bad-pointer` must get EFAULT from write() instead of faulting;
         `memtest` (brk, mmap, munmap, demand-zero pages, malloc) must pass all its checks;
+        `forktest` (children writing a copy-on-write buffer, a grandchild, exec's errors and
+        success) must pass, and `forktest bomb` must hit the process limit and recover;
         an unknown program is still "command not found". Then `hello` again, the user shell
         (/bin/sh -c: && || ; $? & wait through spawn and wait, and "not supported yet" for a
         pipe and a redirection, a syntax error with its column), `usertests` (must end
@@ -32,6 +34,10 @@ bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         zeroed page directly, in the same boot, with the ratios.
         bench.fs.read_vs_memcpy: a program's read() of /bin/syscallbench from the initrd
         (open, 4 KiB reads, close) against the kernel's memcpy of the same bytes.
+        bench.proc.fork_vs_spawn: fork+exit+wait of a process with 1 MiB touched against
+        spawn+exit+wait of the same program.
+        bench.proc.cow_vs_demand_zero: cycles per first write to a page shared copy-on-write
+        (a copy) against a demand-zero first touch.
 """
 
 import os
@@ -127,6 +133,11 @@ def check_session(sh):
     out = sh.run("memtest", timeout=120)
     expect_in(out, r"^memtest: all checks passed$", "memtest's brk/mmap/munmap/malloc checks")
     print("PASS: memtest")
+    out = sh.run("forktest", timeout=300)
+    expect_in(out, r"^forktest: all checks passed$", "forktest's copy-on-write and exec checks")
+    out = sh.run("forktest bomb", timeout=300)
+    expect_in(out, r"^forktest: bomb hit the limit and recovered$", "the fork bomb recovered")
+    print("PASS: forktest (copy-on-write children, exec, a fork bomb)")
     # An unmasked SIMD division by zero: #XM on hardware; QEMU 7.2's TCG sets MXCSR.ZE only.
     out = sh.run("crash sse")
     expect_in(out, r"killed: #XM \(SIMD floating-point exception\)|"
@@ -225,12 +236,14 @@ def case_bench(ctx):
                                cmdline="test=bench.proc.null_syscall_vs_yield,"
                                "bench.proc.demand_zero_vs_mapped,"
                                "bench.fs.read_vs_memcpy,"
-                               "bench.proc.spawn_and_threads_vs_kernel_threads")
+                               "bench.proc.spawn_and_threads_vs_kernel_threads,"
+                               "bench.proc.fork_vs_spawn,"
+                               "bench.proc.cow_vs_demand_zero")
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
     for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "proc\\.spawn",
-                 "proc\\.thread"):
+                 "proc\\.thread", "proc\\.fork", "proc\\.cow_fault"):
         line = re.search(r"^KBENCH %s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)

@@ -26,6 +26,11 @@ i64 yield();
 i64 spawn(const char* path, const char* const* argv);
 // Waits for child `pid`; its exit status goes to *status (may be null).
 i64 wait(i64 pid, i64* status);
+// A copy of this process sharing its memory copy-on-write: the child's pid here, 0 in the
+// child, or a negative abi::Error (Again: the process table is full).
+i64 fork();
+// Replaces this process's program; returns only with a negative abi::Error.
+i64 exec(const char* path, const char* const* argv);
 
 // The program break (0 queries it); the new break or a negative abi::Error.
 i64 brk(u64 address);

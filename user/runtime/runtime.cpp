@@ -19,6 +19,13 @@ i64 spawn(const char* path, const char* const* argv) {
                        reinterpret_cast<u64>(argv));
 }
 
+i64 fork() { return ember_syscall(u64(abi::Syscall::Fork)); }
+
+i64 exec(const char* path, const char* const* argv) {
+  return ember_syscall(u64(abi::Syscall::Exec), reinterpret_cast<u64>(path),
+                       reinterpret_cast<u64>(argv));
+}
+
 i64 wait(i64 pid, i64* status) {
   return ember_syscall(u64(abi::Syscall::Wait), u64(pid), reinterpret_cast<u64>(status));
 }

@@ -18,6 +18,10 @@ void hal_syscall_dispatch(hal::TrapFrame* frame);
 // interrupts and exceptions, on the kernel stack in TSS.RSP0. Context: thread, on its own
 // kernel stack, in the process's address space.
 [[noreturn]] void hal_enter_user(u64 rip, u64 rsp, u64 arg0, u64 arg1, u64 arg2 = 0);
+// Returns to ring 3 with every register as `frame` has it (SYSRET or IRETQ as for a system
+// call's return). `frame` lies on the current kernel stack and is the last thing on it the
+// caller needs. Context: thread, in the process's address space.
+[[noreturn]] void hal_resume_user(const hal::TrapFrame* frame);
 // The IRETQ of the return path: a #GP here means the frame it returns through is bad (a
 // non-canonical user RIP); the fault belongs to the process, not the kernel.
 void hal_user_iret();

@@ -33,13 +33,15 @@ namespace libk {
 enum class BuddyError : u8 {
   BadSections,  // sections unsorted, overlapping, misaligned or too many
   MetadataTooSmall,
-  BadOrder,      // order > kMaxOrder
-  NotManaged,    // the address is in no section
-  Misaligned,    // not 4 KiB-aligned, or not aligned to the block's order
-  NotAllocated,  // double free, or an address that was never handed out
-  WrongOrder,    // freed with an order other than the one it was allocated with
-  InsideBlock,   // points into the middle of a block
-  NotReserved,   // add_free() of frames that are already in the pool or allocated
+  BadOrder,       // order > kMaxOrder
+  NotManaged,     // the address is in no section
+  Misaligned,     // not 4 KiB-aligned, or not aligned to the block's order
+  NotAllocated,   // double free, or an address that was never handed out
+  WrongOrder,     // freed with an order other than the one it was allocated with
+  InsideBlock,    // points into the middle of a block
+  NotReserved,    // add_free() of frames that are already in the pool or allocated
+  Shared,         // free() of a block that other holders still reference (share())
+  TooManyShares,  // share() past the counter's range
 };
 
 StringView buddy_error_text(BuddyError e);
@@ -65,7 +67,9 @@ class BuddyAllocator {
     u8 order;
     State state;
     u16 tag;  // the allocating client's label for the block (statistics, debugging)
-    u32 reserved;
+    // References to an allocated head beyond its allocator's (share()); 0 in every other
+    // frame. The block goes back to the pool only when this is 0 (release()).
+    u32 shares;
   };
   static_assert(sizeof(Frame) == 16);
 
@@ -119,6 +123,17 @@ class BuddyAllocator {
   // address or a wrong order is an error and changes nothing.
   Result<void, BuddyError> free(u64 phys, u32 order);
 
+  // Reference counts (copy-on-write frames shared by several address spaces): an allocated
+  // block starts with one reference, its allocator's. share() adds one and returns the new
+  // count; release() drops one and frees the block with the last, returning whether it did;
+  // references() is the count now. Each is O(1) past finding the section (at most
+  // kMaxSections). A block that is not allocated, or not its head, is an error (so a count
+  // cannot underflow: the release that would take it below one frees the block, and any
+  // release after that is NotAllocated), and free() of a block with shares left is Shared.
+  Result<u32, BuddyError> share(u64 phys);
+  Result<bool, BuddyError> release(u64 phys, u32 order);
+  Result<u32, BuddyError> references(u64 phys) const;
+
   // What the frame at `phys` is part of right now (Tail for non-head frames).
   Result<BlockInfo, BuddyError> block_at(u64 phys) const;
 
@@ -142,6 +157,8 @@ class BuddyAllocator {
   };
 
   const SectionInfo* section_of(u64 pfn) const;
+  // The Allocated head frame at `phys` (frames_ is writable storage; const for references()).
+  Result<Frame*, BuddyError> allocated_head(u64 phys) const;
   u32 index_of(const SectionInfo& s, u64 pfn) const {
     return s.first_index + u32(pfn - s.first_frame);
   }

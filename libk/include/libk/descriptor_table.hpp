@@ -10,6 +10,7 @@
 //             returns a and changes nothing (when a is open)
 //   close     empties a slot and releases its reference
 //   clear     closes every slot (the process ends)
+//   inherit   an empty table gets every slot of another, sharing each description (fork)
 //
 // Pure logic: no allocation, no globals; host-tested (tests/host/descriptor_table_test.cpp).
 // Not synchronised: the owner (the process) serialises calls.
@@ -63,6 +64,18 @@ class DescriptorTable {
     slots_[new_fd] = file;
     if (previous != nullptr) Refs::release(previous);
     return usize(new_fd);
+  }
+
+  // This table, which must be empty, refers to the same description as `parent` in every
+  // slot (POSIX fork(): the child's descriptors share the parent's open-file descriptions,
+  // offsets included).
+  void inherit(const DescriptorTable& parent) {
+    VERIFY(used() == 0);
+    for (usize fd = 0; fd < N; ++fd) {
+      if (parent.slots_[fd] == nullptr) continue;
+      Refs::retain(parent.slots_[fd]);
+      slots_[fd] = parent.slots_[fd];
+    }
   }
 
   void clear() {

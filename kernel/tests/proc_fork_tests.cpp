@@ -1,0 +1,202 @@
+// In-kernel tests of fork's copy-on-write (docs/processes.md, "Fork and copy-on-write"), in
+// test=all on the boots with the initrd: on two scratch address spaces, the frame counts that
+// show sharing (a fork costs page tables, not data pages), a write that copies exactly one
+// page, the last reference that is reused, a never-touched page that stays demand-zero on
+// each side, and every frame back after both are gone. And the benchmarks
+// bench.proc.fork_vs_spawn and bench.proc.cow_vs_demand_zero (KTEST_MANUAL).
+#include <abi/syscalls.hpp>
+
+#include <hal/cpu.hpp>
+
+#include "boot.hpp"
+#include "ktest.hpp"
+#include "memory/pmm.hpp"
+#include "proc/address_space.hpp"
+#include "proc/memory_areas.hpp"
+#include "proc/process.hpp"
+#include "sched/thread.hpp"
+
+namespace kernel {
+
+namespace {
+
+using abi::Error;
+using libk::StringView;
+using Fault = proc::ProcessMemory::FaultResult;
+
+constexpr u64 P = libk::kPageSize;
+constexpr u64 kRW = abi::kProtRead | abi::kProtWrite;
+constexpr u64 kDataPages = 16;
+
+template <typename... Args>
+libk::Result<i64, Error> run(StringView path, Args... args) {
+  StringView argv[] = {StringView(args)..., ""};
+  auto pid = proc::spawn(path, {argv, sizeof...(Args)}, proc::kKernelParent);
+  if (!pid) return libk::unexpected(pid.error());
+  return proc::wait(pid.value(), proc::kKernelParent);
+}
+
+// A scratch address space with a one-page image at 4 MiB and the stack, as spawn makes them.
+struct Scratch {
+  proc::AddressSpace space;
+  bool ready = false;
+  Scratch() {
+    if (!space.create()) return;
+    ready = space.memory().add_image(0x40'0000, 0x40'1000, false, true).ok() &&
+            space.memory().add_stack().ok();
+  }
+  ~Scratch() { space.destroy(); }
+  proc::ProcessMemory& m() { return space.memory(); }
+};
+
+u8* bytes_of(proc::AddressSpace& space, u64 virt) {
+  return boot_info::physical_to_virtual<u8>(space.translate(virt)->physical);
+}
+
+u64 free_frames() {
+  pmm::drain_cache();
+  return pmm::stats().free_frames;
+}
+
+}  // namespace
+
+KTEST("proc.fork.sharing_counted_and_one_write_copies_one_page") {
+  // Frames by owner: the heap's slabs for the two ProcessMemory objects may stay.
+  u64 user_pages = pmm::pages_owned_by(pmm::Owner::User);
+  u64 tables = pmm::pages_owned_by(pmm::Owner::PageTable);
+  {
+    Scratch parent;
+    if (!KEXPECT(parent.ready)) return;
+    u64 data = parent.m().mmap(0, kDataPages * P, kRW).value();
+    u64 untouched = parent.m().mmap(0, P, kRW).value();
+    for (u64 i = 0; i < kDataPages; ++i) {
+      KEXPECT(parent.m().fault(data + i * P, true, false) == Fault::Mapped);
+      bytes_of(parent.space, data + i * P)[0] = u8(0xA0 + i);
+    }
+    proc::AddressSpace child;
+    if (!KEXPECT(child.create())) return;
+    u64 before = free_frames();
+    KEXPECT(parent.m().fork_into(child.memory()).ok());
+    // The fork cost page tables only: every data page is shared, counted twice, read-only.
+    KEXPECT_EQ(before - free_frames(), child.tables() - 1);  // its root was there before
+    KEXPECT_EQ(child.pages(), parent.space.pages());
+    for (u64 i = 0; i < kDataPages; ++i) {
+      auto p = parent.space.page_info(data + i * P), c = child.page_info(data + i * P);
+      KEXPECT(p.present && c.present && p.frame == c.frame && !p.writable && !c.writable);
+      KEXPECT_EQ(pmm::references(p.frame), u32{2});
+    }
+    KEXPECT_EQ(child.memory().stats().committed, parent.m().stats().committed);
+    // The child's write copies exactly that page; the parent keeps the old frame, whose
+    // count drops back to one.
+    auto counts = proc::fault_counts();
+    u64 shared = parent.space.page_info(data + 3 * P).frame;
+    before = free_frames();
+    KEXPECT(child.memory().fault(data + 3 * P + 8, true, false, true) == Fault::Mapped);
+    KEXPECT_EQ(before - free_frames(), u64{1});
+    KEXPECT_EQ(proc::fault_counts().copied - counts.copied, u64{1});
+    auto copied = child.page_info(data + 3 * P);
+    KEXPECT(copied.present && copied.writable && copied.frame != shared);
+    KEXPECT_EQ(bytes_of(child, data + 3 * P)[0], u8(0xA3));  // the bytes came along
+    KEXPECT_EQ(pmm::references(shared), u32{1});
+    bytes_of(child, data + 3 * P)[0] = 0x55;
+    KEXPECT_EQ(bytes_of(parent.space, data + 3 * P)[0], u8(0xA3));
+    // The parent's write to that page finds the last reference: writable again, no copy.
+    before = free_frames();
+    KEXPECT(parent.m().fault(data + 3 * P, true, false, true) == Fault::Mapped);
+    KEXPECT_EQ(free_frames(), before);
+    KEXPECT_EQ(proc::fault_counts().reused - counts.reused, u64{1});
+    KEXPECT(parent.space.page_info(data + 3 * P).writable);
+    KEXPECT_EQ(parent.space.page_info(data + 3 * P).frame, shared);
+    // Reads of shared pages are no faults to fix; a read of a never-touched page maps a
+    // zeroed page on that side only.
+    KEXPECT(child.memory().fault(data, false, false, true) == Fault::Refused);
+    KEXPECT(!child.translate(untouched) && !parent.space.translate(untouched));
+    KEXPECT(child.memory().fault(untouched, false, false) == Fault::Mapped);
+    KEXPECT(child.translate(untouched) && !parent.space.translate(untouched));
+    // The child goes first: its references go, the parent's pages stay with one each.
+    child.destroy();
+    for (u64 i = 0; i < kDataPages; ++i)
+      KEXPECT_EQ(pmm::references(parent.space.page_info(data + i * P).frame), u32{1});
+  }
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), user_pages);
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::PageTable), tables);
+}
+
+// A fork that runs out of page-table frames half-way leaves nothing behind but read-only
+// PTEs in the parent, which its next writes make writable again (the count is one).
+KTEST("proc.fork.out_of_frames_leaves_nothing") {
+  u64 user_pages = pmm::pages_owned_by(pmm::Owner::User);
+  u64 tables = pmm::pages_owned_by(pmm::Owner::PageTable);
+  {
+    Scratch parent;
+    if (!KEXPECT(parent.ready)) return;
+    // Two mappings far apart: the copy needs several tables.
+    u64 a = parent.m().mmap(proc::kMmapBase, P, kRW).value();
+    u64 b = parent.m().mmap(proc::kMmapTop - P, P, kRW).value();
+    KEXPECT(parent.m().fault(a, true, false) == Fault::Mapped);
+    KEXPECT(parent.m().fault(b, true, false) == Fault::Mapped);
+    proc::AddressSpace child;
+    if (!KEXPECT(child.create())) return;
+    // Hog every frame but two: the copy needs more tables than that.
+    u64 head = 0;
+    pmm::drain_cache();
+    while (pmm::stats().free_frames > 2) {
+      auto f = pmm::allocate(0);
+      if (!f) break;
+      *boot_info::physical_to_virtual<u64>(*f) = head;
+      head = *f;
+    }
+    auto r = parent.m().fork_into(child.memory());
+    while (head != 0) {
+      u64 next = *boot_info::physical_to_virtual<u64>(head);
+      pmm::free(head, 0);
+      head = next;
+    }
+    KEXPECT(!r && r.error() == Error::NoMemory);
+    child.destroy();
+    KEXPECT_EQ(pmm::references(parent.space.page_info(a).frame), u32{1});
+    KEXPECT(parent.m().fault(a, true, false, true) == Fault::Mapped);
+    KEXPECT(parent.space.page_info(a).writable);
+  }
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), user_pages);
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::PageTable), tables);
+}
+
+// forktest from ring 3: its children's copy-on-write checks, a grandchild, exec.
+KTEST("proc.fork.forktest_passes_in_ring_3") {
+  auto r = run("/bin/forktest", "forktest", "6");
+  KEXPECT(r.ok() && r.value() == 0);
+}
+
+// --- Benchmarks -----------------------------------------------------------------------------
+
+// fork+exit+wait of a process with 1 MiB touched against spawn+exit+wait of the same program.
+KTEST_MANUAL("bench.proc.fork_vs_spawn") {
+  thread::set_affinity(thread::current(), thread::current().cpu());
+  auto fork = run("/bin/forktest", "forktest", "bench-fork", "200");
+  auto spawn = run("/bin/forktest", "forktest", "bench-spawn", "200");
+  if (!KEXPECT(fork.ok() && fork.value() > 1 && spawn.ok() && spawn.value() > 1)) return;
+  u64 f = u64(fork.value()), s = u64(spawn.value());
+  u64 ratio = f * 1000 / s;
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.fork: {} cycles per fork+exit+wait (1 MiB touched, 200 rounds); "
+                  "spawn+exit+wait of the same program {} cycles, ratio {}.{:03}\n",
+                  f, s, ratio / 1000, ratio % 1000);
+}
+
+// The first write to a page shared copy-on-write (a copy) against the first touch of an
+// anonymous page (a zeroed page), both from ring 3, in the same boot.
+KTEST_MANUAL("bench.proc.cow_vs_demand_zero") {
+  thread::set_affinity(thread::current(), thread::current().cpu());
+  auto cow = run("/bin/forktest", "forktest", "bench-cow", "1024");
+  auto zero = run("/bin/memtest", "memtest", "bench-fault", "1024");
+  if (!KEXPECT(cow.ok() && cow.value() > 1 && zero.ok() && zero.value() > 1)) return;
+  u64 c = u64(cow.value()), z = u64(zero.value());
+  u64 ratio = c * 1000 / z;
+  libk::format_to(ktest::out(),
+                  "KBENCH proc.cow_fault: {} cycles per page (first write to a shared page from "
+                  "ring 3, 1024 pages); demand-zero first touch {} cycles, ratio {}.{:03}\n",
+                  c, z, ratio / 1000, ratio % 1000);
+}
+
+}  // namespace kernel

@@ -1,0 +1,264 @@
+// forktest: fork with copy-on-write and exec from ring 3 (docs/processes.md, "Fork and
+// copy-on-write"). Without a mode it forks N children (4 unless given) that each check they
+// see the parent's buffer, fill it with their own byte, yield, and check they still see only
+// their own writes, while the parent's buffer stays as it was; exit statuses are collected
+// per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
+// missing program (the caller continues with NoEntry) and of /bin/false (its status), and an
+// orphan left behind (reaped by the kernel).
+// Prints "forktest: all checks passed" and exits 0, or prints each failure and exits 1.
+//
+//   forktest [N]          the checks above
+//   forktest bomb         every process forks until the process table is full; each waits
+//                         for its children; then fork must work again
+//   forktest exit         exits 0 at once (the spawn benchmark's program)
+//   forktest bench-fork N | bench-spawn N | bench-cow N
+//                         exit status: cycles per fork+exit+wait of this process with 1 MiB
+//                         touched, per spawn+exit+wait of `forktest exit`, or per first
+//                         write to a page shared copy-on-write (kernel/tests/proc_fork_tests.cpp)
+#include "ember.hpp"
+
+namespace {
+
+using abi::Error;
+
+constexpr u64 kPage = 4096;
+constexpr u64 kRW = abi::kProtRead | abi::kProtWrite;
+constexpr u64 kBufferPages = 16;
+constexpr u64 kMaxChildren = 32;
+
+constinit u32 failures = 0;
+
+void check(bool ok, const char* what, i64 got = 0) {
+  if (ok) return;
+  ++failures;
+  ember::print("forktest: FAIL ");
+  ember::print(what);
+  ember::print(" (got ");
+  ember::print_i64(got);
+  ember::print(")\n");
+}
+
+bool all_bytes(const volatile u8* p, u64 n, u8 value) {
+  for (u64 i = 0; i < n; ++i)
+    if (p[i] != value) return false;
+  return true;
+}
+
+u64 rdtsc() {
+  u32 lo, hi;
+  asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return (u64(hi) << 32) | lo;
+}
+
+u64 parse(const char* s) {
+  u64 v = 0;
+  for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + u64(*s - '0');
+  return v;
+}
+
+volatile u8* map(u64 pages) {
+  i64 a = ember::mmap(0, pages * kPage, kRW);
+  return a < 0 ? nullptr : reinterpret_cast<volatile u8*>(a);
+}
+
+// Child `index`: sees the parent's bytes, then only its own.
+[[noreturn]] void child(volatile u8* buffer, u64 index) {
+  bool saw_parent = all_bytes(buffer, kBufferPages * kPage, 0xAA);
+  u8 mine = u8(0x10 + index);
+  for (u64 i = 0; i < kBufferPages * kPage; ++i) buffer[i] = mine;
+  for (int i = 0; i < 5; ++i) ember::yield();  // let the others write theirs
+  bool kept = all_bytes(buffer, kBufferPages * kPage, mine);
+  ember::exit(saw_parent && kept ? i64(20 + index) : 1);
+}
+
+void test_children(u64 n) {
+  volatile u8* buffer = map(kBufferPages);
+  check(buffer != nullptr, "mmap of the shared buffer");
+  if (buffer == nullptr) return;
+  for (u64 i = 0; i < kBufferPages * kPage; ++i) buffer[i] = 0xAA;
+  i64 pids[kMaxChildren];
+  for (u64 i = 0; i < n; ++i) {
+    pids[i] = ember::fork();
+    if (pids[i] == 0) child(buffer, i);
+    check(pids[i] > 0, "fork", pids[i]);
+  }
+  for (u64 i = 0; i < n; ++i) {
+    if (pids[i] <= 0) continue;
+    i64 status = -1;
+    check(ember::wait(pids[i], &status) == pids[i], "wait for a child", pids[i]);
+    check(status == i64(20 + i), "a child saw the parent's bytes, then only its own", status);
+  }
+  check(all_bytes(buffer, kBufferPages * kPage, 0xAA), "the parent's buffer is unchanged");
+  ember::munmap(u64(buffer), kBufferPages * kPage);
+}
+
+// A mapping nobody touched before the fork: zero on either side, each side's own.
+void test_untouched() {
+  volatile u8* fresh = map(4);
+  if (fresh == nullptr) return check(false, "mmap");
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    bool zero = all_bytes(fresh, 4 * kPage, 0);
+    fresh[0] = 7;
+    ember::exit(zero ? 0 : 1);
+  }
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+        "a never-touched page reads zero in the child", status);
+  check(all_bytes(fresh, 4 * kPage, 0), "the child's write stayed in the child");
+}
+
+// A child that forks in turn, its status passed up; exec's errors and its success.
+void test_grandchild_and_exec() {
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    i64 grandchild = ember::fork();
+    if (grandchild == 0) ember::exit(5);
+    i64 status = -1;
+    if (grandchild < 0 || ember::wait(grandchild, &status) != grandchild) ember::exit(1);
+    ember::exit(status == 5 ? 6 : 1);
+  }
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 6, "a grandchild's status",
+        status);
+
+  pid = ember::fork();
+  if (pid == 0) {
+    const char* argv[] = {"nothing", nullptr};
+    i64 e = ember::exec("/bin/nothing-here", argv);
+    if (e != i64(Error::NoEntry)) ember::exit(1);
+    const char* bad[] = {"false", reinterpret_cast<const char*>(0xffff800000000000ull), nullptr};
+    e = ember::exec("/bin/false", bad);
+    if (e != i64(Error::Fault)) ember::exit(2);
+    const char* args[] = {"false", nullptr};
+    ember::exec("/bin/false", args);  // exits 1 when it runs
+    ember::exit(3);
+  }
+  status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid, "wait for the exec child", pid);
+  check(status == 1, "exec: errors came back, then /bin/false ran (status 1)", status);
+}
+
+// A child that exits before its own child: the grandchild, an orphan, is reparented to the
+// kernel (getppid 0) and reaped by it when it ends (the kernel's frame tests count it).
+void test_orphan() {
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    i64 orphan = ember::fork();
+    if (orphan == 0) {
+      while (ember::getppid() != 0) ember::sleep_ns(1'000'000);
+      ember::exit(0);
+    }
+    ember::exit(orphan > 0 ? 0 : 1);
+  }
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+        "a child that leaves an orphan behind", status);
+}
+
+// A process of the bomb forks until it is refused (or made kMaxForks children), and only
+// then waits for its children: every child holds its slot (running, then a zombie) until
+// its parent collects it, so the process table fills before any slot frees, and the first
+// refusal is Again. Children fork in turn (the next level); the last level exits at once.
+// Status: 1 if this process or one below it was refused, 0 if not, 2 on anything else.
+constexpr int kMaxForks = 64;
+constexpr int kLevels = 2;
+
+i64 bomb_level(int level) {
+  static i64 pids[kMaxForks];  // each process's own copy (its memory is its own after fork)
+  int made = 0;
+  i64 result = 0;
+  while (made < kMaxForks) {
+    i64 pid = ember::fork();
+    if (pid == 0) ember::exit(level + 1 < kLevels ? bomb_level(level + 1) : 0);
+    if (pid == i64(Error::Again) || pid == i64(Error::NoMemory)) {
+      result = 1;
+      break;
+    }
+    if (pid < 0) return 2;
+    pids[made++] = pid;
+  }
+  for (int i = 0; i < made; ++i) {
+    i64 status = -1;
+    if (ember::wait(pids[i], &status) != pids[i] || status < 0 || status > 1) return 2;
+    result |= status;
+  }
+  return result;
+}
+
+int bomb() {
+  i64 r = bomb_level(0);
+  check(r == 1, "the fork bomb hit the process limit and every process was collected", r);
+  i64 pid = ember::fork();
+  if (pid == 0) ember::exit(9);
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 9, "fork works again", status);
+  ember::print(failures == 0 ? "forktest: bomb hit the limit and recovered\n"
+                             : "forktest: bomb checks failed\n");
+  return failures == 0 ? 0 : 1;
+}
+
+int bench_fork(u64 n) {
+  volatile u8* touched = map(256);  // 1 MiB
+  if (touched == nullptr || n == 0) return 0;
+  for (u64 i = 0; i < 256; ++i) touched[i * kPage] = 1;
+  u64 start = rdtsc();
+  for (u64 i = 0; i < n; ++i) {
+    i64 pid = ember::fork();
+    if (pid == 0) ember::exit(0);
+    if (pid < 0 || ember::wait(pid, nullptr) != pid) return 0;
+  }
+  return int((rdtsc() - start) / n);
+}
+
+int bench_spawn(u64 n) {
+  if (n == 0) return 0;
+  const char* argv[] = {"forktest", "exit", nullptr};
+  u64 start = rdtsc();
+  for (u64 i = 0; i < n; ++i) {
+    i64 pid = ember::spawn("/bin/forktest", argv);
+    if (pid < 0 || ember::wait(pid, nullptr) != pid) return 0;
+  }
+  return int((rdtsc() - start) / n);
+}
+
+// The child writes one word to each of n pages the parent touched before the fork: one
+// copy-on-write fault each (the parent keeps its reference). Its status: cycles per page.
+int bench_cow(u64 n) {
+  volatile u8* pages = map(n);
+  if (pages == nullptr || n == 0) return 0;
+  for (u64 i = 0; i < n; ++i) pages[i * kPage] = 1;
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    u64 start = rdtsc();
+    for (u64 i = 0; i < n; ++i) pages[i * kPage] = 2;
+    ember::exit(i64((rdtsc() - start) / n));
+  }
+  i64 status = 0;
+  if (pid < 0 || ember::wait(pid, &status) != pid) return 0;
+  return pages[0] == 1 ? int(status) : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && ember::streq(argv[1], "exit")) return 0;
+  if (argc > 1 && ember::streq(argv[1], "bomb")) return bomb();
+  u64 n = argc > 2 ? parse(argv[2]) : 0;
+  if (argc > 1 && ember::streq(argv[1], "bench-fork")) return bench_fork(n);
+  if (argc > 1 && ember::streq(argv[1], "bench-spawn")) return bench_spawn(n);
+  if (argc > 1 && ember::streq(argv[1], "bench-cow")) return bench_cow(n);
+  u64 children = argc > 1 ? parse(argv[1]) : 4;
+  if (children == 0 || children > kMaxChildren) {
+    ember::print(
+        "usage: forktest [N (1-32) | bomb | exit | bench-fork N | bench-spawn N | "
+        "bench-cow N]\n");
+    return 2;
+  }
+  test_children(children);
+  test_untouched();
+  test_grandchild_and_exec();
+  test_orphan();
+  ember::print(failures == 0 ? "forktest: all checks passed\n" : "forktest: checks failed\n");
+  return failures == 0 ? 0 : 1;
+}
