@@ -60,5 +60,9 @@ Result sys_rename(const Frame& f);
 Result sys_chdir(const Frame& f);
 Result sys_getcwd(const Frame& f);
 Result sys_winsize(const Frame& f);
+Result sys_tty_mode(const Frame& f);
+Result sys_setpgid(const Frame& f);
+Result sys_tty_set_foreground(const Frame& f);
+Result sys_proc_list(const Frame& f);
 
 }  // namespace kernel::proc::syscalls

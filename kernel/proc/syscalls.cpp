@@ -51,6 +51,10 @@ Result dispatch(const Frame& f) {
     case Syscall::Chdir: return sys_chdir(f);
     case Syscall::GetCwd: return sys_getcwd(f);
     case Syscall::WinSize: return sys_winsize(f);
+    case Syscall::TtyMode: return sys_tty_mode(f);
+    case Syscall::SetPgid: return sys_setpgid(f);
+    case Syscall::TtySetForeground: return sys_tty_set_foreground(f);
+    case Syscall::ProcList: return sys_proc_list(f);
     case Syscall::Count: break;
   }
   return libk::unexpected(Error::NoSys);  // any number past the table

@@ -22,5 +22,9 @@ Result sys_rename(const Frame&) { return not_yet(); }
 Result sys_chdir(const Frame&) { return not_yet(); }
 Result sys_getcwd(const Frame&) { return not_yet(); }
 Result sys_winsize(const Frame&) { return not_yet(); }
+Result sys_tty_mode(const Frame&) { return not_yet(); }
+Result sys_setpgid(const Frame&) { return not_yet(); }
+Result sys_tty_set_foreground(const Frame&) { return not_yet(); }
+Result sys_proc_list(const Frame&) { return not_yet(); }
 
 }  // namespace kernel::proc::syscalls

@@ -37,20 +37,24 @@ enum class Syscall : u64 {
   Stat = 19,     // stat(path, &stat) -> 0
   ReadDir = 20,  // readdir(fd, &entry) -> 1 with an entry, 0 at the end
   Dup2 = 21,     // dup2(old, new) -> new
-  // The Unix process model. Numbers fixed, not implemented yet (they return NoSys).
-  Fork = 22,     // fork() -> child's pid in the parent, 0 in the child
-  Exec = 23,     // exec(path, argv) -> does not return on success
-  Pipe = 24,     // pipe(&fds[2]) -> 0
-  Lseek = 25,    // lseek(fd, offset, whence) -> new offset
-  Dup = 26,      // dup(fd) -> the lowest free descriptor
-  Fstat = 27,    // fstat(fd, &stat) -> 0
-  Mkdir = 28,    // mkdir(path) -> 0
-  Unlink = 29,   // unlink(path) -> 0
-  Rmdir = 30,    // rmdir(path) -> 0
-  Rename = 31,   // rename(from, to) -> 0
-  Chdir = 32,    // chdir(path) -> 0
-  GetCwd = 33,   // getcwd(buffer, length) -> length of the path
-  WinSize = 34,  // winsize(fd, &size) -> 0; the terminal's rows and columns
+  // The Unix process model. Numbers fixed; those not implemented yet return NoSys.
+  Fork = 22,              // fork() -> child's pid in the parent, 0 in the child
+  Exec = 23,              // exec(path, argv) -> does not return on success
+  Pipe = 24,              // pipe(&fds[2]) -> 0
+  Lseek = 25,             // lseek(fd, offset, whence) -> new offset
+  Dup = 26,               // dup(fd) -> the lowest free descriptor
+  Fstat = 27,             // fstat(fd, &stat) -> 0
+  Mkdir = 28,             // mkdir(path) -> 0
+  Unlink = 29,            // unlink(path) -> 0
+  Rmdir = 30,             // rmdir(path) -> 0
+  Rename = 31,            // rename(from, to) -> 0
+  Chdir = 32,             // chdir(path) -> 0
+  GetCwd = 33,            // getcwd(buffer, length) -> length of the path
+  WinSize = 34,           // winsize(fd, &size) -> 0; the terminal's rows and columns
+  TtyMode = 35,           // tty_mode(fd, mode) -> the previous mode; canonical or raw input
+  SetPgid = 36,           // setpgid(pid, pgid) -> 0; moves a process (0: the caller) into a group
+  TtySetForeground = 37,  // tty_set_foreground(fd, pgid) -> 0; Ctrl-C goes to that group
+  ProcList = 38,          // proc_list(&entries, count) -> how many processes were listed
   Count,
 };
 
@@ -67,15 +71,19 @@ enum class Error : i64 {
   Again = -11,         // try again (a limit that frees up)
   NoMemory = -12,
   Fault = -14,  // a pointer argument is not readable/writable user memory
+  Busy = -16,   // in use (a mount point, a directory someone's current directory)
   Exists = -17,
+  CrossDevice = -18,  // rename between two file systems
   NotDirectory = -20,
   IsDirectory = -21,
   Invalid = -22,       // a bad argument (unknown descriptor, negative length, ...)
   TooManyFiles = -24,  // the process's descriptor table is full
   NoSpace = -28,
-  ReadOnly = -30,  // the file system cannot be written
+  ReadOnly = -30,    // the file system cannot be written
+  BrokenPipe = -32,  // write to a pipe that no one can read any more
   NameTooLong = -36,
-  NoSys = -38,  // unknown system call number
+  NoSys = -38,     // unknown system call number
+  NotEmpty = -39,  // rmdir of a directory that still has entries
 };
 
 constexpr const char* error_text(Error e) {
@@ -91,15 +99,19 @@ constexpr const char* error_text(Error e) {
     case Error::Again: return "try again";
     case Error::NoMemory: return "out of memory";
     case Error::Fault: return "bad address";
+    case Error::Busy: return "resource busy";
     case Error::Exists: return "file exists";
+    case Error::CrossDevice: return "cross-device link";
     case Error::NotDirectory: return "not a directory";
     case Error::IsDirectory: return "is a directory";
     case Error::Invalid: return "invalid argument";
     case Error::TooManyFiles: return "too many open files";
     case Error::NoSpace: return "no space left";
     case Error::ReadOnly: return "read-only file system";
+    case Error::BrokenPipe: return "broken pipe";
     case Error::NameTooLong: return "name too long";
     case Error::NoSys: return "no such system call";
+    case Error::NotEmpty: return "directory not empty";
   }
   return "unknown error";
 }
