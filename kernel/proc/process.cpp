@@ -171,18 +171,21 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
   return pid;
 }
 
+// The child is looked up by pid after every wake-up, never kept as a slot: another waiter
+// (a second thread of the parent) may have collected it and its slot may hold a new process.
 libk::Result<i64, abi::Error> wait(Pid pid, Pid parent) {
   MutexLocker lock(table_lock);
-  Process* p = find_locked(pid);
-  if (p == nullptr || p->parent != parent || p->orphan)
-    return libk::unexpected(abi::Error::NoChild);
-  while (p->state != State::Zombie) {
+  for (;;) {
+    Process* p = find_locked(pid);
+    if (p == nullptr || p->parent != parent || p->orphan)
+      return libk::unexpected(abi::Error::NoChild);
+    if (p->state == State::Zombie) {
+      p->state = State::Free;
+      return p->status;
+    }
     if (current_ending()) return libk::unexpected(abi::Error::Interrupted);
     exited.wait(table_lock);
   }
-  i64 status = p->status;
-  p->state = State::Free;
-  return status;
 }
 
 void exit_current(i64 status) {

@@ -45,7 +45,8 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
                                     Pid parent);
 
 // Waits for the child `pid` of `parent` to end; returns its exit status and frees it.
-// NoChild if `pid` is not a child of `parent`. Context: thread.
+// NoChild if `pid` is not a child of `parent`, or no longer is (another thread of the parent
+// collected it first). Context: thread.
 libk::Result<i64, abi::Error> wait(Pid pid, Pid parent);
 
 class AddressSpace;
