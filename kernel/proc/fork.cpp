@@ -1,3 +1,4 @@
+#include <hal/fpu.hpp>
 #include <hal/interrupts.hpp>
 #include <hal/user_mode.hpp>
 
@@ -43,6 +44,19 @@ bool inherit_owned(const Process& parent, Process& child) {
   return parent.files == nullptr || child.files != nullptr;
 }
 
+// The calling thread's live FPU registers (its user state: kernel code never touches them),
+// saved into its own area, which the scheduler saves the same values into if it is switched
+// away meanwhile: the child starts with the x87 control word, MXCSR and vector registers the
+// parent had at the fork (the System V ABI has the control bits callee-saved, so fork() must
+// return with them unchanged in both).
+const void* save_fpu_state() {
+  void* area = thread::current().fpu_area();
+  VERIFY(area != nullptr);  // every user thread has one
+  hal::interrupts::Guard off;
+  hal::fpu::save(area);
+  return area;
+}
+
 // Undoes a fork that failed before the child's thread existed.
 void discard_child(Process& child) {
   child.space.destroy();
@@ -75,6 +89,7 @@ libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame) {
   options.detached = true;
   options.address_space = child->space.root();
   options.process = child;
+  options.fpu_copy = save_fpu_state();
   {
     MutexLocker lock(table_lock);
     child->state = State::Running;
