@@ -378,6 +378,8 @@ libk::Result<Thread*, ThreadError> Scheduler::create(libk::StringView name, Thre
     delete t;
     return libk::unexpected(ThreadError::OutOfMemory);
   }
+  if (options.fpu_copy != nullptr && t->fpu_area_ != nullptr)
+    __builtin_memcpy(t->fpu_area_, options.fpu_copy, hal::fpu::area_size());
   {
     SpinLockGuard guard(scheduler_lock);
     t->detached_ = options.detached;

@@ -125,6 +125,9 @@ struct ThreadOptions {
   // Give the thread its own FPU state (always, for user threads). Kernel code never uses
   // the FPU: this is for measuring the switch cost.
   bool fpu_state = false;
+  // The FPU state it starts with instead of the clean one: a save area (hal/fpu.hpp) the
+  // caller keeps unchanged until create returns (fork: the parent's, saved just before).
+  const void* fpu_copy = nullptr;
 };
 
 enum class ThreadError : u8 { OutOfMemory };

@@ -3,8 +3,8 @@
 // see the parent's buffer, fill it with their own byte, yield, and check they still see only
 // their own writes, while the parent's buffer stays as it was; exit statuses are collected
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
-// missing program (the caller continues with NoEntry) and of /bin/false (its status), and an
-// orphan left behind (reaped by the kernel).
+// missing program (the caller continues with NoEntry) and of /bin/false (its status), the
+// parent's FPU control state in the child, and an orphan left behind (reaped by the kernel).
 // Prints "forktest: all checks passed" and exits 0, or prints each failure and exits 1.
 //
 //   forktest [N]          the checks above
@@ -139,6 +139,46 @@ void test_grandchild_and_exec() {
   check(status == 1, "exec: errors came back, then /bin/false ran (status 1)", status);
 }
 
+// The child's FPU state is the parent's at the fork: MXCSR and the x87 control word (whose
+// control bits the System V ABI makes callee-saved) set to round toward zero come back so
+// in the child, not as a new process's clean 0x1F80 and 0x037F.
+constexpr u32 kMxcsrTowardZero = 0x7F80;
+constexpr u16 kFcwTowardZero = 0x0F7F;
+
+u32 read_mxcsr() {
+  u32 v;
+  asm volatile("stmxcsr %0" : "=m"(v));
+  return v;
+}
+void write_mxcsr(u32 v) { asm volatile("ldmxcsr %0" : : "m"(v)); }
+u16 read_fcw() {
+  u16 v;
+  asm volatile("fnstcw %0" : "=m"(v));
+  return v;
+}
+void write_fcw(u16 v) { asm volatile("fldcw %0" : : "m"(v)); }
+
+void test_fpu_state() {
+  u32 mxcsr = read_mxcsr();
+  u16 fcw = read_fcw();
+  write_mxcsr(kMxcsrTowardZero);
+  write_fcw(kFcwTowardZero);
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    u32 m = read_mxcsr();
+    u16 c = read_fcw();
+    ember::exit(m == kMxcsrTowardZero && c == kFcwTowardZero ? 0 : i64(m) << 16 | c);
+  }
+  bool parent_kept = read_mxcsr() == kMxcsrTowardZero && read_fcw() == kFcwTowardZero;
+  write_mxcsr(mxcsr);
+  write_fcw(fcw);
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+        "the child has the parent's MXCSR and x87 control word (status: MXCSR << 16 | FCW)",
+        status);
+  check(parent_kept, "the parent keeps its MXCSR and x87 control word across fork");
+}
+
 // A child that exits before its own child: the grandchild, an orphan, is reparented to the
 // kernel (getppid 0) and reaped by it when it ends (the kernel's frame tests count it).
 void test_orphan() {
@@ -258,6 +298,7 @@ int main(int argc, char** argv) {
   test_children(children);
   test_untouched();
   test_grandchild_and_exec();
+  test_fpu_state();
   test_orphan();
   ember::print(failures == 0 ? "forktest: all checks passed\n" : "forktest: checks failed\n");
   return failures == 0 ? 0 : 1;

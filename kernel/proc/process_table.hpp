@@ -1,0 +1,103 @@
+// The process record and the process table, shared by the files that implement
+// process.hpp: process_table.cpp (the table, look-ups, listing), program_image.cpp (loading a
+// program, a thread's way into ring 3), process.cpp (spawn, ending, wait), threads.cpp (the
+// thread calls), fork.cpp and exec.cpp. Nothing outside kernel/proc/ includes it.
+#pragma once
+
+#include <libk/elf.hpp>
+
+#include "proc/address_space.hpp"
+#include "proc/process.hpp"
+#include "sched/thread.hpp"
+#include "sched/wait_queue.hpp"
+#include "sync/condition_variable.hpp"
+#include "sync/mutex.hpp"
+
+namespace kernel::proc {
+
+enum class State : u8 { Free, Starting, Running, Zombie };
+
+constexpr usize kNameCapacity = 32;
+
+// One thread id of a process: Live from thread_create (or spawn, for id 0) until the thread
+// stopped; Exited until a thread_join frees it (or the process ends).
+enum class SlotState : u8 { Free, Live, Exited };
+struct ThreadSlot {
+  SlotState state = SlotState::Free;
+  bool joining = false;      // a thread_join waits for it
+  Thread* thread = nullptr;  // set by the thread itself when it starts (enter)
+};
+
+struct Process {
+  State state = State::Free;
+  Pid pid = 0;
+  Pid parent = kKernelParent;
+  bool orphan = false;  // the parent exited first: nobody will wait
+  i64 status = 0;
+  char name[kNameCapacity] = {};
+  AddressSpace space;
+  ThreadSlot threads[kMaxThreads] = {};
+  u32 live_threads = 0;  // Live slots: the last one to stop frees the address space
+  // Set once by end_process (under the table lock); read anywhere, without it, by the
+  // process's threads on their way to ring 3 and in their waits.
+  libk::Atomic<bool> ending{false};
+  WaitQueue sleepers;              // threads in sleep(), woken by end_process
+  ConditionVariable thread_ended;  // with table_lock: thread_join's waiters
+  fs::FileTable* files = nullptr;  // descriptors (kernel/fs/vfs.hpp)
+};
+
+extern Mutex table_lock;
+extern ConditionVariable exited;  // broadcast when a process becomes a zombie
+extern Process table[kMaxProcesses] GUARDED_BY(table_lock);
+extern Pid next_pid GUARDED_BY(table_lock);
+extern Stats counts GUARDED_BY(table_lock);
+extern ExitListener exit_listener;
+
+Process* find_locked(Pid pid) REQUIRES(table_lock);
+
+// The calling thread's process; the caller is a process's thread.
+Process& self();
+
+// A process's name: the last component of its program's path, cut to fit.
+void copy_name(char (&name)[kNameCapacity], libk::StringView path);
+void set_name(Process& p, libk::StringView path);
+
+// A free slot, Starting, with a new pid, or nullptr when the table is full.
+Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock);
+void release_slot(Process& p) EXCLUDES(table_lock);
+
+// --- Program images (program_image.cpp) ------------------------------------------------------
+
+// How a thread enters ring 3: at `entry` with RSP = `stack`, RDI = `argc` and RSI = `argv`
+// (a thread_create'd thread: RDI = its argument); `tid` is its slot.
+struct StartInfo {
+  u64 entry, stack, argc, argv;
+  Tid tid;
+};
+
+// Copies one segment's file bytes into its pages (mapped and zeroed by map_page).
+libk::Result<void, abi::Error> load_segment(AddressSpace& space, const libk::elf::Segment& s,
+                                            libk::Bytes file);
+
+// The stack: an area of kStackPages pages below boot::layout::kUserStackTop, mapped on
+// demand but for its top page, with a guard gap below it (ProcessMemory::add_stack). In the
+// top page the argument strings, then argv[] (argc pointers and a null) at the 16-byte
+// aligned stack pointer the program starts with.
+libk::Result<StartInfo, abi::Error> build_stack(AddressSpace& space,
+                                                libk::Span<const libk::StringView> argv);
+
+// TooBig when argv has more than abi::kMaxArgs strings or abi::kMaxArgBytes bytes.
+libk::Result<void, abi::Error> check_args(libk::Span<const libk::StringView> argv);
+
+// A process thread's first code: it records itself in its slot and enters ring 3, unless the
+// process is ending already (checked with interrupts off: end_process's IPI then arrives in
+// ring 3 and stops it there).
+// `arg` is a StartInfo from new, which enter deletes.
+[[noreturn]] void enter(void* arg);
+
+// --- Ending (process.cpp) --------------------------------------------------------------------
+
+// The calling thread of `p` stops for good; the last one frees the process's memory.
+[[noreturn]] void leave_thread(Process& p);
+
+}  // namespace kernel::proc
