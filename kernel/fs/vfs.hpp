@@ -77,6 +77,9 @@ using FileTable = libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles>;
 // Resolves an absolute path (normalising it) and opens it with `flags` (abi::kOpen*).
 // Context: thread.
 Result<OpenFile*> open(libk::StringView path, u64 flags);
+// A new open-file description of `node` (a pipe's end: kernel/fs/pipe.hpp), with one
+// reference; NoMemory, and then `node` is left as it was.
+Result<OpenFile*> open_vnode(Vnode& node, u64 flags);
 // What is at `path`.
 Result<abi::Stat> stat(libk::StringView path);
 

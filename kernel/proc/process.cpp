@@ -9,6 +9,7 @@
 
 #include "boot.hpp"
 #include "cpu/ipi.hpp"
+#include "fs/pipe.hpp"
 #include "fs/vfs.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
@@ -275,6 +276,7 @@ void stop_threads(Process& p) EXCLUDES(table_lock) {
   p.thread_ended.broadcast();
   exited.broadcast();
   tty::wake_readers();         // a thread blocked in a console read
+  fs::pipe::wake_all();        // or reading or writing a pipe
   hal::interrupts::Guard off;  // ipi::reschedule's context
   u64 cpus = ipi::others_online();
   for (u32 i = 0; cpus != 0; ++i, cpus >>= 1)
