@@ -2,7 +2,8 @@
 // through the open-file descriptions, BrokenPipe, the wrong end refused, atomic writes of
 // PIPE_BUF bytes from writers on two CPUs never interleaved, a reader and a writer pinned to
 // different CPUs moving 1 MiB through the 64 KiB buffer (each blocks and is woken by the
-// other); each with every pipe, open file and heap block given back.
+// other), and pipe()'s pointer check; each with every pipe, open file and heap block given
+// back.
 #include <abi/syscalls.hpp>
 
 #include "cpu/percpu.hpp"
@@ -10,6 +11,7 @@
 #include "ktest.hpp"
 #include "memory/heap.hpp"
 #include "sched/thread.hpp"
+#include "tests/proc_support.hpp"
 #include "time.hpp"
 
 namespace kernel {
@@ -212,6 +214,17 @@ KTEST("pipe.writes_of_pipe_buf_bytes_are_atomic") {
   KEXPECT_EQ(a.writes + b.writes, 2 * kRecords);
   fs::OpenFile::release(ends.value().read);
   fs::OpenFile::release(ends.value().write);
+  KEXPECT(Counts{} == before);
+}
+
+// pipe() from a kernel thread: a pointer outside user space is Fault before anything is
+// made; a kernel thread has no descriptor table (TooManyFiles).
+KTEST("pipe.syscall_checks_its_pointer_first") {
+  Counts before;
+  i32 fds[2];
+  KEXPECT_EQ(test_support::syscall(abi::Syscall::Pipe, reinterpret_cast<u64>(fds)),
+             i64(Error::Fault));
+  KEXPECT_EQ(test_support::syscall(abi::Syscall::Pipe, 0x1000), i64(Error::TooManyFiles));
   KEXPECT(Counts{} == before);
 }
 
