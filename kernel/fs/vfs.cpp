@@ -119,9 +119,9 @@ FileTable* new_console_table() {
   return table;
 }
 
-FileTable* inherit_table(const FileTable& parent) {
+FileTable* inherit_table(const FileTable& parent, usize count) {
   auto* table = new (heap::nothrow) FileTable;
-  if (table != nullptr) table->inherit(parent);
+  if (table != nullptr) table->inherit(parent, count);
   return table;
 }
 

@@ -87,9 +87,9 @@ Result<abi::Stat> stat(libk::StringView path);
 // end (closes every descriptor).
 FileTable* new_console_table();
 void delete_table(FileTable* table);
-// A new table sharing every open-file description of `parent` in the same slots (fork);
-// nullptr when out of memory.
-FileTable* inherit_table(const FileTable& parent);
+// A new table sharing every open-file description of `parent` in the same slots (fork), or
+// those of its first `count` slots only (spawn); nullptr when out of memory.
+FileTable* inherit_table(const FileTable& parent, usize count = abi::kMaxFiles);
 
 // Open-file descriptions alive, for the leak checks in tests.
 u64 open_files();

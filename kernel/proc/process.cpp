@@ -328,6 +328,17 @@ void leave_thread(Process& p) {
   thread::exit(0);
 }
 
+// A process's child gets its descriptors 0, 1 and 2 (the descriptions shared, as fork shares
+// them: pipe ends included), and no others: spawn has no way to name descriptors the child
+// must not get, and a stray copy of a pipe's write end (a pipeline's next stage) would keep
+// its reader from ever seeing the end of file. A caller arranges 0-2 with dup2 first. The
+// kernel's children get the console.
+constexpr usize kSpawnInherits = 3;
+fs::FileTable* spawned_files() {
+  FileTableRef caller = current_files();
+  return caller != nullptr ? fs::inherit_table(*caller, kSpawnInherits) : fs::new_console_table();
+}
+
 }  // namespace
 
 void init() {
@@ -349,7 +360,7 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
   Process* p = claim_slot(path, parent);
   if (p == nullptr) return libk::unexpected(abi::Error::NoMemory);
   Pid pid = p->pid;
-  p->files = fs::new_console_table();
+  p->files = spawned_files();
   if (p->files == nullptr) {
     release_slot(*p);
     return libk::unexpected(abi::Error::NoMemory);
