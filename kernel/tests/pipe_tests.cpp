@@ -2,14 +2,16 @@
 // through the open-file descriptions, BrokenPipe, the wrong end refused, atomic writes of
 // PIPE_BUF bytes from writers on two CPUs never interleaved, a reader and a writer pinned to
 // different CPUs moving 1 MiB through the 64 KiB buffer (each blocks and is woken by the
-// other), and pipe()'s pointer check; each with every pipe, open file and heap block given
-// back.
+// other), and kill reaching programs blocked in a pipe's read and in its write; each with
+// every pipe, open file and heap block given back.
 #include <abi/syscalls.hpp>
 
 #include "cpu/percpu.hpp"
 #include "fs/pipe.hpp"
 #include "ktest.hpp"
 #include "memory/heap.hpp"
+#include "memory/pmm.hpp"
+#include "proc/process.hpp"
 #include "sched/thread.hpp"
 #include "tests/proc_support.hpp"
 #include "time.hpp"
@@ -217,6 +219,27 @@ KTEST("pipe.writes_of_pipe_buf_bytes_are_atomic") {
   KEXPECT(Counts{} == before);
 }
 
+// pipetest block-read / block-write: a program that blocks in a pipe it holds both ends of,
+// ended by kill while it sleeps there.
+KTEST("pipe.kill_interrupts_a_blocked_reader_and_writer") {
+  const StringView modes[] = {"block-read", "block-write"};
+  for (StringView mode : modes) {
+    Counts before;
+    u64 frames = pmm::pages_owned_by(pmm::Owner::User);
+    u64 blocked = fs::pipe::blocked();
+    StringView argv[] = {"pipetest", mode};
+    auto pid = proc::spawn("/bin/pipetest", argv, proc::kKernelParent);
+    if (!KEXPECT(pid.ok())) return;
+    KEXPECT(eventually([&] { return fs::pipe::blocked() == blocked + 1; }));
+    KEXPECT(proc::kill(pid.value(), abi::kStatusKilled).ok());
+    auto status = proc::wait(pid.value(), proc::kKernelParent);
+    KEXPECT(status.ok() && status.value() == abi::kStatusKilled);
+    KEXPECT_EQ(fs::pipe::blocked(), blocked);
+    KEXPECT(Counts{} == before);
+    KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), frames);
+  }
+}
+
 // pipe() from a kernel thread: a pointer outside user space is Fault before anything is
 // made; a kernel thread has no descriptor table (TooManyFiles).
 KTEST("pipe.syscall_checks_its_pointer_first") {
@@ -226,6 +249,24 @@ KTEST("pipe.syscall_checks_its_pointer_first") {
              i64(Error::Fault));
   KEXPECT_EQ(test_support::syscall(abi::Syscall::Pipe, 0x1000), i64(Error::TooManyFiles));
   KEXPECT(Counts{} == before);
+}
+
+}  // namespace kernel
+
+namespace kernel {
+
+// Every pipetest check from ring 3 (the pipelines with 256 KiB) (fork, spawn, exit with pipe ends
+// open) leaves no pipe, open file, heap block or user frame behind.
+KTEST("pipe.pipetest_passes_and_frees_every_pipe") {
+  Counts before;
+  u64 frames = pmm::pages_owned_by(pmm::Owner::User);
+  auto status = test_support::run("/bin/pipetest", "pipetest", "all", "262144");
+  KEXPECT(status.ok());
+  KEXPECT_EQ(status.ok() ? status.value() : i64(status.error()), i64{0});
+  KEXPECT_EQ(fs::pipe::live(), before.pipes);
+  KEXPECT_EQ(fs::open_files(), before.files);
+  KEXPECT_EQ(heap::large_stats().live_blocks, before.large);
+  KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), frames);
 }
 
 }  // namespace kernel
