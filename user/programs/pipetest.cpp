@@ -12,6 +12,7 @@
 //                         descriptors, nothing left behind by a failed pipe()
 //   pipetest pipeline [N] gen | cat | sum of N bytes (1 MiB) by spawn and dup2, and the same
 //                         with forked stages; sum's checksum compared with the expected one
+//   pipetest programs     wc, grep (-v, -c, exit statuses), head and tee in pipelines
 //   pipetest bench N      exit status: cycles per KiB moved through a pipe from this process
 //                         to a forked reader, N writes of 64 KiB (bench.pipe.throughput)
 //   Helpers the checks spawn: gen N, sum, read-fd FD N, write-fd FD PARENT_FD, and block-read /
@@ -434,6 +435,118 @@ void forked_pipeline(u64 n) {
   check(wait_status(a) == 0 && wait_status(b) == 0 && wait_status(c) == 0, "the stages' status");
 }
 
+// --- programs -----------------------------------------------------------------------------
+
+struct Stage {
+  const char* path;
+  const char* const* argv;
+};
+
+// Runs `stages` connected by pipes (the first reads the console: give it a file); the last
+// one's output goes into `out` (NUL-terminated), each exit status into `status`.
+void run_pipeline(const Stage* stages, int n, char* out, usize capacity, i64* status) {
+  ember::dup2(0, 14);
+  ember::dup2(1, 15);
+  i64 pids[4];
+  int in = -1, fds[2] = {-1, -1};
+  for (int i = 0; i < n; ++i) {
+    if (ember::pipe(fds) != 0) {
+      pids[i] = -1;
+      continue;
+    }
+    pids[i] = spawn_stage(stages[i].path, stages[i].argv, in, fds[1]);
+    in = fds[0];
+  }
+  usize got = 0;
+  for (i64 r; got + 1 < capacity && (r = ember::read(in, out + got, capacity - 1 - got)) > 0;)
+    got += usize(r);
+  out[got] = 0;
+  ember::close(in);
+  for (int i = 0; i < n; ++i) status[i] = pids[i] > 0 ? wait_status(pids[i]) : pids[i];
+  ember::close(14);
+  ember::close(15);
+}
+
+constexpr const char* kMotd =
+    "Welcome to Ember: this file is /etc/motd in the initrd.\nIt has two lines.\n";
+
+void expect_output(const Stage* stages, int n, const char* expected, const i64* statuses,
+                   const char* what) {
+  char out[512];
+  i64 status[4];
+  run_pipeline(stages, n, out, sizeof(out), status);
+  bool ok = ember::streq(out, expected);
+  for (int i = 0; i < n; ++i) ok &= status[i] == statuses[i];
+  if (check(ok, what, status[n - 1])) return;
+  ember::print("pipetest:   got: ");
+  ember::print(out);
+  ember::print("\npipetest:   expected: ");
+  ember::print(expected);
+  ember::print("\n");
+}
+
+// wc, grep, head and tee in pipelines, on /etc/motd (two lines, 14 words, 74 bytes).
+void programs() {
+  const char* cat[] = {"cat", "/etc/motd", nullptr};
+  const char* grep_two[] = {"grep", "two", nullptr};
+  const char* wc[] = {"wc", nullptr};
+  const i64 ok3[] = {0, 0, 0};
+  Stage count_two[] = {{"/bin/cat", cat}, {"/bin/grep", grep_two}, {"/bin/wc", wc}};
+  expect_output(count_two, 3, "1 4 18\n", ok3, "cat /etc/motd | grep two | wc");
+  const char* wc_files[] = {"wc", "/etc/motd", "-", nullptr};
+  Stage wc_both[] = {{"/bin/cat", cat}, {"/bin/wc", wc_files}};
+  expect_output(wc_both, 2, "2 14 74 /etc/motd\n2 14 74 -\n4 28 148 total\n", ok3,
+                "cat /etc/motd | wc /etc/motd -");
+  const char* grep_v[] = {"grep", "-v", "two", "/etc/motd", nullptr};
+  Stage invert[] = {{"/bin/grep", grep_v}};
+  expect_output(invert, 1, "Welcome to Ember: this file is /etc/motd in the initrd.\n", ok3,
+                "grep -v two /etc/motd");
+  const char* grep_c[] = {"grep", "-c", "e", "/etc/motd", "/etc/motd", nullptr};
+  Stage counted[] = {{"/bin/grep", grep_c}};
+  expect_output(counted, 1, "/etc/motd:2\n/etc/motd:2\n", ok3, "grep -c e with two files");
+  const char* grep_none[] = {"grep", "nowhere", "/etc/motd", nullptr};
+  Stage none[] = {{"/bin/grep", grep_none}};
+  const i64 one[] = {1};
+  expect_output(none, 1, "", one, "grep without a match: status 1");
+  const char* grep_missing[] = {"grep", "x", "/nosuch", nullptr};
+  Stage missing[] = {{"/bin/grep", grep_missing}};
+  const i64 two[] = {2};
+  expect_output(missing, 1, "", two, "grep of a missing file: status 2");
+  const char* head1[] = {"head", "-n", "1", nullptr};
+  Stage first[] = {{"/bin/cat", cat}, {"/bin/head", head1}};
+  expect_output(first, 2, "Welcome to Ember: this file is /etc/motd in the initrd.\n", ok3,
+                "cat /etc/motd | head -n 1");
+  // head stops reading: gen, still writing 1 MiB, gets BrokenPipe and exits 1.
+  const char* gen_argv[] = {"pipetest", "gen", "1048576", nullptr};
+  const char* head0[] = {"head", "-n", "0", nullptr};
+  Stage early[] = {{"/bin/pipetest", gen_argv}, {"/bin/head", head0}};
+  const i64 broken[] = {1, 0};
+  expect_output(early, 2, "", broken, "gen | head -n 0: gen ends on BrokenPipe");
+  // tee: standard output and descriptor 2 (its standard error, a pipe here) get the same
+  // bytes.
+  int side[2];
+  if (!check(ember::pipe(side) == 0, "pipe for tee")) return;
+  const char* tee[] = {"tee", "-d", "2", nullptr};
+  Stage teed[] = {{"/bin/cat", cat}, {"/bin/tee", tee}};
+  char out[512];
+  i64 status[2];
+  ember::dup2(2, 13);
+  ember::dup2(side[1], 2);
+  ember::close(side[1]);
+  run_pipeline(teed, 2, out, sizeof(out), status);
+  ember::dup2(13, 2);
+  ember::close(13);
+  char copy[512];
+  usize got = 0;
+  for (i64 r; got + 1 < sizeof(copy) &&
+              (r = ember::read(side[0], copy + got, sizeof(copy) - 1 - got)) > 0;)
+    got += usize(r);
+  copy[got] = 0;
+  ember::close(side[0]);
+  check(ember::streq(out, kMotd) && ember::streq(copy, kMotd) && status[0] == 0 && status[1] == 0,
+        "cat /etc/motd | tee -d 2: both copies", status[1]);
+}
+
 // --- bench ----------------------------------------------------------------------------------
 
 int bench(u64 blocks) {
@@ -507,6 +620,7 @@ constexpr Mode kModes[] = {
     {"inherit", [](u64) { inherit(); }},
     {"bad-args", [](u64) { bad_arguments(); }},
     {"pipeline", [](u64 n) { spawned_pipeline(n), forked_pipeline(n); }},
+    {"programs", [](u64) { programs(); }},
 };
 
 }  // namespace
@@ -526,7 +640,8 @@ int main(int argc, char** argv) {
     ran = true;
   }
   if (!ran) {
-    ember::print("usage: pipetest [all|pattern|eof|broken|inherit|bad-args|pipeline [N]]\n");
+    ember::print(
+        "usage: pipetest [all|pattern|eof|broken|inherit|bad-args|pipeline [N]|programs]\n");
     return 2;
   }
   if (failures > 0) return 1;
