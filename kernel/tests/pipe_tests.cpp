@@ -1,7 +1,7 @@
 // In-kernel tests of pipes (docs/pipes.md), in test=all: bytes in order and the end of file
 // through the open-file descriptions, BrokenPipe, the wrong end refused, atomic writes of
 // PIPE_BUF bytes from writers on two CPUs never interleaved, a reader and a writer pinned to
-// different CPUs moving 1 MiB through the 64 KiB buffer (each blocks and is woken by the
+// different CPUs moving 1 MiB through the 256 KiB buffer (each blocks and is woken by the
 // other), and kill reaching programs blocked in a pipe's read and in its write; each with
 // every pipe, open file and heap block given back. And bench.pipe.throughput_vs_memcpy.
 #include <abi/syscalls.hpp>
@@ -28,7 +28,7 @@ using abi::Error;
 using fs::pipe::Ends;
 using libk::StringView;
 
-// What a pipe leaves behind if it leaks: itself, its two descriptions, its 64 KiB buffer.
+// What a pipe leaves behind if it leaks: itself, its two descriptions, its buffer.
 struct Counts {
   u64 pipes = fs::pipe::live();
   u64 files = fs::open_files();
@@ -97,7 +97,7 @@ struct Stream {
   u32 writer_cpu = 0, reader_cpu = 0;
 };
 
-// Writes kStreamBytes of pattern() in odd sizes (some past the 64 KiB buffer), then closes.
+// Writes kStreamBytes of pattern() in odd sizes (up to 70,000 bytes), then closes.
 void stream_writer(void* arg) {
   auto& s = *static_cast<Stream*>(arg);
   static u8 chunk[70000];

@@ -599,9 +599,9 @@ int helper(int argc, char** argv, bool& handled) {
     return 1;
   }
   if (ember::streq(mode, "block-write")) {
-    if (ember::pipe(fds) != 0 || !ember::write_all(fds[1], chunk, sizeof(chunk))) return 1;
-    ember::write(fds[1], chunk, 1);  // blocks: the pipe is full and no one reads
-    return 1;
+    if (ember::pipe(fds) != 0) return 1;
+    for (;;)  // blocks once the pipe is full: no one reads
+      if (ember::write(fds[1], chunk, sizeof(chunk)) <= 0) return 1;
   }
   if (ember::streq(mode, "bench") && argc > 2) return bench(number(argv[2]));
   handled = false;
