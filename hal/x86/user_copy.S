@@ -33,24 +33,40 @@
     .text
 
 // u64 hal_copy_user(void* dst /*rdi*/, const void* src /*rsi*/, u64 bytes /*rdx*/): copies
-// `bytes` bytes; returns 0, or the number of bytes not copied when an access faulted. The
-// caller has checked that the user side lies in user space.
+// `bytes` bytes; returns 0, or the number of bytes not copied when an access faulted (a fault
+// inside an 8-byte move counts all 8 as not copied). The caller has checked that the user side
+// lies in user space. The bulk goes 8 bytes per iteration (REP MOVSQ), the last 0-7 bytes one
+// at a time (REP MOVSB): as fast as REP MOVSB throughout where the CPU has fast strings (CPUID
+// ERMSB), faster where it has not, and 8 times faster under QEMU's TCG, which emulates a REP
+// string instruction an iteration at a time (a pipe's throughput: docs/pipes.md). A faulting
+// REP instruction stops with RCX, RSI and RDI describing the iterations done (Intel SDM
+// Vol. 2B, REP).
     .globl hal_copy_user
     .type hal_copy_user, @function
 hal_copy_user:
     movq %rdx, %rcx
+    shrq $3, %rcx               // RCX: 8-byte moves
+    andl $7, %edx               // RDX: the bytes after them
     USER_ACCESS_BEGIN
-.Lcopy:
+.Lcopy_quads:
+    rep movsq
+    movq %rdx, %rcx
+.Lcopy_bytes:
     rep movsb
     USER_ACCESS_END
     xorl %eax, %eax
     ret
-.Lcopy_fault:                   // RCX: the bytes rep movsb had left
+.Lquads_fault:                  // RCX: the 8-byte moves left; RDX: the bytes after them
+    USER_ACCESS_END
+    leaq (%rdx,%rcx,8), %rax
+    ret
+.Lbytes_fault:                  // RCX: the bytes rep movsb had left
     USER_ACCESS_END
     movq %rcx, %rax
     ret
     .size hal_copy_user, . - hal_copy_user
-    FIXUP .Lcopy, .Lcopy_fault
+    FIXUP .Lcopy_quads, .Lquads_fault
+    FIXUP .Lcopy_bytes, .Lbytes_fault
 
 // i64 hal_copy_user_string(char* dst /*rdi*/, const char* src /*rsi*/, u64 capacity /*rdx*/):
 // copies bytes up to and including a NUL, at most `capacity`; returns the string's length

@@ -35,12 +35,17 @@ OpenFile* new_open_file(Vnode& node, u64 flags) {
   return f;
 }
 
+// A device and a pipe have no offset and may block.
+bool has_offset(const Vnode& node) {
+  return node.type() != abi::FileType::Device && node.type() != abi::FileType::Pipe;
+}
+
 }  // namespace
 
-// A device has no offset and may block (the console waits for a line): it is used without
-// the offset lock, so that a thread waiting in read does not hold up another's write.
+// A device or a pipe is used without the offset lock, so that a thread waiting in read does
+// not hold up another's write.
 Result<usize> OpenFile::read(libk::Span<u8> out) {
-  if (node_.type() == abi::FileType::Device) return node_.read(0, out);
+  if (!has_offset(node_)) return node_.read(0, out);
   MutexLocker lock(offset_lock_);
   usize n = TRY(node_.read(offset_, out));
   offset_ += n;
@@ -50,7 +55,7 @@ Result<usize> OpenFile::read(libk::Span<u8> out) {
 Result<usize> OpenFile::write(libk::Bytes in) {
   if ((flags_ & (abi::kOpenWrite | abi::kOpenReadWrite)) == 0)
     return libk::unexpected(Error::BadDescriptor);
-  if (node_.type() == abi::FileType::Device) return node_.write(0, in);
+  if (!has_offset(node_)) return node_.write(0, in);
   MutexLocker lock(offset_lock_);
   usize n = TRY(node_.write(offset_, in));
   offset_ += n;
@@ -88,6 +93,12 @@ Result<OpenFile*> open(libk::StringView path, u64 flags) {
   return f;
 }
 
+Result<OpenFile*> open_vnode(Vnode& node, u64 flags) {
+  OpenFile* f = new_open_file(node, flags);
+  if (f == nullptr) return libk::unexpected(Error::NoMemory);
+  return f;
+}
+
 Result<abi::Stat> stat(libk::StringView path) {
   Vnode* node = TRY(lookup(path));
   abi::Stat s = node->stat();
@@ -108,9 +119,9 @@ FileTable* new_console_table() {
   return table;
 }
 
-FileTable* inherit_table(const FileTable& parent) {
+FileTable* inherit_table(const FileTable& parent, usize count) {
   auto* table = new (heap::nothrow) FileTable;
-  if (table != nullptr) table->inherit(parent);
+  if (table != nullptr) table->inherit(parent, count);
   return table;
 }
 

@@ -77,6 +77,9 @@ using FileTable = libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles>;
 // Resolves an absolute path (normalising it) and opens it with `flags` (abi::kOpen*).
 // Context: thread.
 Result<OpenFile*> open(libk::StringView path, u64 flags);
+// A new open-file description of `node` (a pipe's end: kernel/fs/pipe.hpp), with one
+// reference; NoMemory, and then `node` is left as it was.
+Result<OpenFile*> open_vnode(Vnode& node, u64 flags);
 // What is at `path`.
 Result<abi::Stat> stat(libk::StringView path);
 
@@ -84,9 +87,9 @@ Result<abi::Stat> stat(libk::StringView path);
 // end (closes every descriptor).
 FileTable* new_console_table();
 void delete_table(FileTable* table);
-// A new table sharing every open-file description of `parent` in the same slots (fork);
-// nullptr when out of memory.
-FileTable* inherit_table(const FileTable& parent);
+// A new table sharing every open-file description of `parent` in the same slots (fork), or
+// those of its first `count` slots only (spawn); nullptr when out of memory.
+FileTable* inherit_table(const FileTable& parent, usize count = abi::kMaxFiles);
 
 // Open-file descriptions alive, for the leak checks in tests.
 u64 open_files();

@@ -7,6 +7,7 @@
 #include <libk/elf.hpp>
 
 #include "cpu/ipi.hpp"
+#include "fs/pipe.hpp"
 #include "fs/vfs.hpp"
 #include "log.hpp"
 #include "memory/heap.hpp"
@@ -84,6 +85,7 @@ void stop_threads(Process& p) EXCLUDES(table_lock) {
   p.thread_ended.broadcast();
   exited.broadcast();
   tty::wake_readers();         // a thread blocked in a console read
+  fs::pipe::wake_all();        // or reading or writing a pipe
   hal::interrupts::Guard off;  // ipi::reschedule's context
   u64 cpus = ipi::others_online();
   for (u32 i = 0; cpus != 0; ++i, cpus >>= 1)
@@ -111,6 +113,17 @@ void finish(Process& p) EXCLUDES(table_lock) {
   }
   exited.broadcast();
   if (exit_listener) exit_listener(pid);
+}
+
+// A process's child gets its descriptors 0, 1 and 2 (the descriptions shared, as fork shares
+// them: pipe ends included), and no others: spawn has no way to name descriptors the child
+// must not get, and a stray copy of a pipe's write end (a pipeline's next stage) would keep
+// its reader from ever seeing the end of file. A caller arranges 0-2 with dup2 first. The
+// kernel's children get the console.
+constexpr usize kSpawnInherits = 3;
+fs::FileTable* spawned_files() {
+  FileTableRef caller = current_files();
+  return caller != nullptr ? fs::inherit_table(*caller, kSpawnInherits) : fs::new_console_table();
 }
 
 }  // namespace
@@ -156,7 +169,7 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
   Process* p = claim_slot(path, parent);
   if (p == nullptr) return libk::unexpected(abi::Error::NoMemory);
   Pid pid = p->pid;
-  p->files = fs::new_console_table();
+  p->files = spawned_files();
   if (p->files == nullptr) {
     release_slot(*p);
     return libk::unexpected(abi::Error::NoMemory);

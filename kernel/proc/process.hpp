@@ -40,7 +40,9 @@ inline constexpr u64 kStackGuardPages = 16;
 void init();
 
 // Starts the initrd's program at `path` with `argv` (argv[0] is the program's name by
-// convention; the caller supplies it). Context: thread.
+// convention; the caller supplies it). The child's descriptors 0, 1 and 2 share the calling
+// process's (pipe ends included), as fork's do; higher ones are not passed on. A kernel
+// thread's child gets the console as 0, 1 and 2. Context: thread.
 libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk::StringView> argv,
                                     Pid parent);
 

@@ -46,10 +46,10 @@ Result sys_close(const Frame& f);
 Result sys_stat(const Frame& f);
 Result sys_readdir(const Frame& f);
 Result sys_dup2(const Frame& f);
+Result sys_pipe(const Frame& f);
 
 // Numbers fixed, not implemented yet: syscalls_pending.cpp (each returns NoSys until its
 // area's file implements it).
-Result sys_pipe(const Frame& f);
 Result sys_lseek(const Frame& f);
 Result sys_dup(const Frame& f);
 Result sys_fstat(const Frame& f);

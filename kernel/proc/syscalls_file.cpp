@@ -1,9 +1,11 @@
 // System calls on files and descriptors (docs/syscalls.md): write, read, open, close, stat,
-// readdir, dup2, through the calling process's descriptor table (kernel/fs/vfs.hpp).
+// readdir, dup2, pipe, through the calling process's descriptor table (kernel/fs/vfs.hpp).
+#include "fs/pipe.hpp"
 #include "fs/vfs.hpp"
 #include "proc/process.hpp"
 #include "proc/syscall_handlers.hpp"
 #include "proc/user_memory.hpp"
+#include "proc/user_pipe.hpp"
 
 namespace kernel::proc::syscalls {
 
@@ -38,6 +40,7 @@ Result sys_write(const Frame& f) {
   if (i64(length) < 0) return libk::unexpected(Error::Invalid);
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
+  if (fs::pipe::is_pipe(*file)) return i64(TRY(write_pipe(*file, buffer, length)));
   u8 chunk[kChunk];
   u64 done = 0;
   while (done < length) {
@@ -64,6 +67,7 @@ Result sys_read(const Frame& f) {
   if (i64(length) < 0) return libk::unexpected(Error::Invalid);
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
+  if (fs::pipe::is_pipe(*file)) return i64(TRY(read_pipe(*file, buffer, length)));
   bool device = file->node().type() == abi::FileType::Device;
   u8 chunk[kChunk];
   u64 done = 0;
@@ -126,6 +130,36 @@ Result sys_dup2(const Frame& f) {
   auto r = current_files()->dup2(f.rdi, f.rsi);
   if (!r) return libk::unexpected(table_error(r.error()));
   return i64(r.value());
+}
+
+// pipe(&fds[2]): fds[0] the read end, fds[1] the write end, the two lowest free descriptors
+// (two 32-bit ints, as POSIX's int fds[2]). On any error no descriptor and no pipe is left.
+Result sys_pipe(const Frame& f) {
+  i32 fds[2];
+  if (!user_range(f.rdi, sizeof(fds))) return libk::unexpected(Error::Fault);
+  fs::FileTable* files = current_files();
+  if (files == nullptr) return libk::unexpected(Error::TooManyFiles);  // a kernel thread
+  fs::pipe::Ends ends = TRY(fs::pipe::create());
+  auto read_fd = files->install(ends.read);
+  if (!read_fd) {
+    fs::OpenFile::release(ends.read);
+    fs::OpenFile::release(ends.write);
+    return libk::unexpected(table_error(read_fd.error()));
+  }
+  auto write_fd = files->install(ends.write);
+  if (!write_fd) {
+    (void)files->close(read_fd.value());
+    fs::OpenFile::release(ends.write);
+    return libk::unexpected(table_error(write_fd.error()));
+  }
+  fds[0] = i32(read_fd.value());
+  fds[1] = i32(write_fd.value());
+  if (auto r = copy_to_user(f.rdi, fds, sizeof(fds)); !r) {
+    (void)files->close(read_fd.value());
+    (void)files->close(write_fd.value());
+    return libk::unexpected(r.error());
+  }
+  return 0;
 }
 
 }  // namespace kernel::proc::syscalls

@@ -11,7 +11,6 @@ Result not_yet() { return libk::unexpected(abi::Error::NoSys); }
 
 }  // namespace
 
-Result sys_pipe(const Frame&) { return not_yet(); }
 Result sys_lseek(const Frame&) { return not_yet(); }
 Result sys_dup(const Frame&) { return not_yet(); }
 Result sys_fstat(const Frame&) { return not_yet(); }

@@ -103,3 +103,23 @@ TEST_CASE("descriptors: inherit shares every slot, gaps kept, each description r
   parent.clear();
   CHECK(a.refs == 0);
 }
+
+TEST_CASE("descriptors: inherit of the first slots only leaves the others out") {
+  Table parent;
+  File a, b;
+  REQUIRE(parent.install(&a).value() == 0);
+  REQUIRE(parent.dup2(0, 2).value() == 2);
+  REQUIRE(parent.install(&b).value() == 1);
+  REQUIRE(parent.dup2(1, 3).value() == 3);
+  Table child;
+  child.inherit(parent, 2);
+  CHECK(child.get(0) == &a);
+  CHECK(child.get(1) == &b);
+  CHECK(child.get(2) == nullptr);
+  CHECK(child.get(3) == nullptr);
+  CHECK(a.refs == 3);
+  CHECK(b.refs == 3);
+  child.clear();
+  parent.clear();
+  CHECK((a.refs == 0 && b.refs == 0));
+}

@@ -38,6 +38,8 @@ bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         spawn+exit+wait of the same program.
         bench.proc.cow_vs_demand_zero: cycles per first write to a page shared copy-on-write
         (a copy) against a demand-zero first touch.
+        bench.pipe.throughput_vs_memcpy: 8 MiB through a pipe from one process to another in
+        64 KiB writes and reads, against the kernel's memcpy of the same 64 KiB blocks.
 """
 
 import os
@@ -238,12 +240,13 @@ def case_bench(ctx):
                                "bench.fs.read_vs_memcpy,"
                                "bench.proc.spawn_and_threads_vs_kernel_threads,"
                                "bench.proc.fork_vs_spawn,"
-                               "bench.proc.cow_vs_demand_zero")
+                               "bench.proc.cow_vs_demand_zero,"
+                               "bench.pipe.throughput_vs_memcpy")
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
     for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "proc\\.spawn",
-                 "proc\\.thread", "proc\\.fork", "proc\\.cow_fault"):
+                 "proc\\.thread", "proc\\.fork", "proc\\.cow_fault", "pipe\\.throughput"):
         line = re.search(r"^KBENCH %s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)

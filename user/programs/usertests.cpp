@@ -185,6 +185,22 @@ bool memory_limits() {
   return true;
 }
 
+// Pipes (docs/pipes.md): each case runs one of pipetest's check modes, which prints what
+// failed. pipeline: 1 MiB through gen | cat | sum (spawned) and three forked stages, the
+// checksum compared; eof, broken (BrokenPipe), inherit (fork and spawn), bad-args, and
+// programs (wc, grep, head, tee in pipelines).
+bool pipetest(const char* mode) {
+  const char* argv[] = {"pipetest", mode, nullptr};
+  return run("/bin/pipetest", argv) == 0;
+}
+bool pipe_pattern() { return check(pipetest("pattern"), "pipetest pattern"); }
+bool pipe_pipeline() { return check(pipetest("pipeline"), "pipetest pipeline"); }
+bool pipe_eof() { return check(pipetest("eof"), "pipetest eof"); }
+bool pipe_broken() { return check(pipetest("broken"), "pipetest broken"); }
+bool pipe_inherit() { return check(pipetest("inherit"), "pipetest inherit"); }
+bool pipe_bad_args() { return check(pipetest("bad-args"), "pipetest bad-args"); }
+bool pipe_programs() { return check(pipetest("programs"), "pipetest programs"); }
+
 struct Test {
   const char* name;
   bool (*run)();
@@ -205,6 +221,13 @@ constexpr Test kTests[] = {
     {"thread-fault-ends-process", thread_fault_ends_process},
     {"memory-limits", memory_limits},
     {"thousand-processes", thousand_processes},
+    {"pipe-pattern", pipe_pattern},
+    {"pipe-pipeline", pipe_pipeline},
+    {"pipe-eof", pipe_eof},
+    {"pipe-broken", pipe_broken},
+    {"pipe-inherit", pipe_inherit},
+    {"pipe-bad-args", pipe_bad_args},
+    {"pipe-programs", pipe_programs},
 };
 
 // Children of the thread tests.

@@ -46,6 +46,8 @@ i64 stat(const char* path, abi::Stat* out);
 i64 readdir(int fd, abi::DirEntry* out);
 i64 dup2(int old_fd, int new_fd);
 i64 kill(i64 pid);
+// A pipe: fds[0] its read end, fds[1] its write end (docs/pipes.md); 0 or a negative error.
+i64 pipe(int fds[2]);
 // Writes all of `length` bytes (repeating short writes); false on an error.
 bool write_all(int fd, const void* buffer, usize length);
 

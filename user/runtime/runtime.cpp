@@ -143,6 +143,7 @@ i64 dup2(int old_fd, int new_fd) {
   return ember_syscall(u64(abi::Syscall::Dup2), u64(old_fd), u64(new_fd));
 }
 i64 kill(i64 pid) { return ember_syscall(u64(abi::Syscall::Kill), u64(pid)); }
+i64 pipe(int fds[2]) { return ember_syscall(u64(abi::Syscall::Pipe), reinterpret_cast<u64>(fds)); }
 
 bool write_all(int fd, const void* buffer, usize length) {
   auto* p = static_cast<const u8*>(buffer);

@@ -143,7 +143,8 @@ inline constexpr u64 kOpenKnown =
 inline constexpr usize kMaxFiles = 16;  // descriptors per process
 inline constexpr usize kMaxName = 100;  // bytes of one name in a path (USTAR's name field)
 
-enum class FileType : u32 { File = 1, Directory = 2, Device = 3 };
+// Pipe: an end of a pipe (fstat; a FIFO in POSIX's terms).
+enum class FileType : u32 { File = 1, Directory = 2, Device = 3, Pipe = 4 };
 
 // stat(path, &stat).
 struct Stat {

@@ -10,7 +10,8 @@
 //             returns a and changes nothing (when a is open)
 //   close     empties a slot and releases its reference
 //   clear     closes every slot (the process ends)
-//   inherit   an empty table gets every slot of another, sharing each description (fork)
+//   inherit   an empty table gets every slot of another (fork), or its first few (spawn),
+//             sharing each description
 //
 // Pure logic: no allocation, no globals; host-tested (tests/host/descriptor_table_test.cpp).
 // Not synchronised: the owner (the process) serialises calls.
@@ -68,10 +69,10 @@ class DescriptorTable {
 
   // This table, which must be empty, refers to the same description as `parent` in every
   // slot (POSIX fork(): the child's descriptors share the parent's open-file descriptions,
-  // offsets included).
-  void inherit(const DescriptorTable& parent) {
-    VERIFY(used() == 0);
-    for (usize fd = 0; fd < N; ++fd) {
+  // offsets included), or in the first `count` slots only (spawn: the standard three).
+  void inherit(const DescriptorTable& parent, usize count = N) {
+    VERIFY(used() == 0 && count <= N);
+    for (usize fd = 0; fd < count; ++fd) {
       if (parent.slots_[fd] == nullptr) continue;
       Refs::retain(parent.slots_[fd]);
       slots_[fd] = parent.slots_[fd];

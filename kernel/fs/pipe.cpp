@@ -1,0 +1,282 @@
+#include "fs/pipe.hpp"
+
+#include <libk/atomic.hpp>
+#include <libk/byte_ring.hpp>
+#include <libk/intrusive_list.hpp>
+
+#include "memory/heap.hpp"
+#include "proc/process.hpp"
+#include "sched/wait_queue.hpp"
+#include "sync/mutex.hpp"
+
+namespace kernel::fs::pipe {
+
+namespace {
+
+class Pipe;
+
+// One end of a pipe as the VFS sees it: each end has one open-file description, so closed()
+// means the last descriptor of that end is gone.
+class End final : public Vnode {
+ public:
+  End(Pipe& pipe, bool reading) : pipe_(pipe), reading_(reading) {}
+  abi::FileType type() const override { return abi::FileType::Pipe; }
+  abi::Stat stat() const override;
+  Result<usize> read(u64, libk::Span<u8> out) override;
+  Result<usize> write(u64, libk::Bytes in) override;
+  void closed() override;
+
+  Pipe& pipe() const { return pipe_; }
+  bool reading() const { return reading_; }
+
+ private:
+  Pipe& pipe_;
+  bool reading_;
+};
+
+class Pipe : public libk::ListNode<> {
+ public:
+  explicit Pipe(u8* storage) : storage_(storage), ring_({storage, kCapacity}) {}
+  ~Pipe() { delete[] storage_; }
+
+  End& read_end() { return read_end_; }
+  End& write_end() { return write_end_; }
+  u64 buffered() const { return used_.load(libk::MemoryOrder::Relaxed); }
+
+  Result<usize> read(Memory& into) EXCLUDES(lock_);
+  Result<usize> write(Memory& from) EXCLUDES(lock_);
+  // The last descriptor of one end closed; the second call frees the pipe.
+  void close_end(bool reading) EXCLUDES(lock_);
+  void wake() {
+    readable_.wake_all();
+    writable_.wake_all();
+  }
+
+ private:
+  bool can_read() const {
+    return used_.load() > 0 || !write_open_.load() || proc::current_ending();
+  }
+  bool can_write(usize need) const {
+    return kCapacity - used_.load() >= need || !read_open_.load() || proc::current_ending();
+  }
+  Result<usize> read_step(Memory& into) EXCLUDES(lock_);
+  Result<usize> write_step(Memory& from, usize done, usize need) EXCLUDES(lock_);
+  Result<usize> take_locked(Memory& into) REQUIRES(lock_);
+  Result<usize> put_locked(Memory& from, usize done, usize need) REQUIRES(lock_);
+
+  u8* storage_;
+  End read_end_{*this, true};
+  End write_end_{*this, false};
+  Mutex lock_{"pipe"};
+  libk::ByteRing ring_ GUARDED_BY(lock_);
+  // Copies for the wait queues' conditions, which run under the scheduler lock and cannot
+  // take the mutex: bytes in the ring (written under the mutex), and the ends still open.
+  libk::Atomic<u64> used_{0};
+  libk::Atomic<bool> read_open_{true};
+  libk::Atomic<bool> write_open_{true};
+  libk::Atomic<u32> open_ends_{2};
+  WaitQueue readable_;  // readers wait for bytes or the write end's close
+  WaitQueue writable_;  // writers wait for room or the read end's close
+};
+
+// Every live pipe, so that kill can wake their waiters (wake_all).
+constinit Mutex registry_lock{"pipes"};
+constinit libk::IntrusiveList<Pipe> registry GUARDED_BY(registry_lock);
+constinit libk::Atomic<u64> live_pipes{0};
+constinit libk::Atomic<u64> blocked_threads{0};
+
+// Sleeps on `queue` until `condition` holds, counted in blocked_threads.
+template <typename Condition>
+void block(WaitQueue& queue, Condition condition) {
+  blocked_threads.fetch_add(1);
+  queue.wait_until(condition);
+  blocked_threads.fetch_sub(1);
+}
+
+// Kernel memory as the other side of a transfer (OpenFile::read/write on a pipe).
+class KernelMemory final : public Memory {
+ public:
+  explicit KernelMemory(libk::Span<u8> bytes) : bytes_(bytes) {}
+  usize size() const override { return bytes_.size(); }
+  Result<void> take(usize offset, libk::Span<u8> to) override {
+    __builtin_memcpy(to.data(), bytes_.data() + offset, to.size());
+    return {};
+  }
+  Result<void> give(usize offset, libk::Bytes from) override {
+    __builtin_memcpy(bytes_.data() + offset, from.data(), from.size());
+    return {};
+  }
+
+ private:
+  libk::Span<u8> bytes_;
+};
+
+// Copies the ring's bytes (as many as `into` holds) out; consumes them only if all copied.
+Result<usize> Pipe::take_locked(Memory& into) {
+  lock_.assert_held();
+  auto pieces = ring_.readable(into.size());
+  TRY(into.give(0, pieces.first));
+  if (!pieces.second.empty()) TRY(into.give(pieces.first.size(), pieces.second));
+  ring_.consume(pieces.size());
+  used_.store(ring_.size());
+  return pieces.size();
+}
+
+// Copies from `from` at `done` into the room, if there is `need` of it (0 bytes otherwise).
+Result<usize> Pipe::put_locked(Memory& from, usize done, usize need) {
+  lock_.assert_held();
+  if (ring_.room() < need) return usize(0);  // another writer got there first
+  auto pieces = ring_.writable(from.size() - done);
+  TRY(from.take(done, pieces.first));
+  if (!pieces.second.empty()) TRY(from.take(done + pieces.first.size(), pieces.second));
+  ring_.commit(pieces.size());
+  used_.store(ring_.size());
+  return pieces.size();
+}
+
+Result<usize> Pipe::read(Memory& into) {
+  if (into.size() == 0) return usize(0);
+  for (;;) {
+    auto n = read_step(into);
+    if (!n || n.value() > 0) return n;
+    if (!write_open_.load() && buffered() == 0) return usize(0);  // end of file
+    if (proc::current_ending()) return libk::unexpected(Error::Interrupted);
+    block(readable_, [this] { return can_read(); });
+  }
+}
+
+// Takes what is in the ring (0 bytes: it was empty), and lets writers know there is room.
+Result<usize> Pipe::read_step(Memory& into) {
+  usize n;
+  {
+    MutexLocker lock(lock_);
+    if (ring_.empty()) return usize(0);
+    n = TRY(take_locked(into));
+  }
+  writable_.wake_all();
+  return n;
+}
+
+// An atomic write waits for room for all of it; a longer one goes in as room appears. A
+// write stopped after some bytes went in returns how many.
+Result<usize> Pipe::write(Memory& from) {
+  usize total = from.size();
+  usize need = total <= kAtomicWrite ? total : 1;
+  usize done = 0;
+  while (done < total) {
+    auto n = write_step(from, done, need);
+    if (!n) return done > 0 ? Result<usize>(done) : libk::unexpected(n.error());
+    done += n.value();
+  }
+  return done;
+}
+
+// Waits for `need` bytes of room, then puts in what fits of `from` after `done`.
+Result<usize> Pipe::write_step(Memory& from, usize done, usize need) {
+  for (;;) {
+    if (!read_open_.load()) return libk::unexpected(Error::BrokenPipe);
+    if (proc::current_ending()) return libk::unexpected(Error::Interrupted);
+    usize n;
+    {
+      MutexLocker lock(lock_);
+      n = TRY(put_locked(from, done, need));
+    }
+    if (n > 0) {
+      readable_.wake_all();
+      return n;
+    }
+    block(writable_, [this, need] { return can_write(need); });
+  }
+}
+
+void Pipe::close_end(bool reading) {
+  (reading ? read_open_ : write_open_).store(false);
+  wake();  // readers see the end of file, writers BrokenPipe
+  if (open_ends_.fetch_sub(1) != 1) return;
+  {
+    MutexLocker lock(registry_lock);
+    registry.remove(*this);
+  }
+  live_pipes.fetch_sub(1);
+  delete this;
+}
+
+abi::Stat End::stat() const {
+  return {abi::FileType::Pipe, reading_ ? 0400u : 0200u, pipe_.buffered()};
+}
+
+Result<usize> End::read(u64, libk::Span<u8> out) {
+  if (!reading_) return libk::unexpected(Error::BadDescriptor);
+  KernelMemory into(out);
+  return pipe_.read(into);
+}
+
+Result<usize> End::write(u64, libk::Bytes in) {
+  if (reading_) return libk::unexpected(Error::BadDescriptor);
+  KernelMemory from({const_cast<u8*>(in.data()), in.size()});
+  return pipe_.write(from);
+}
+
+void End::closed() { pipe_.close_end(reading_); }
+
+End& end_of(const OpenFile& file) {
+  DEBUG_ASSERT(is_pipe(file));
+  return static_cast<End&>(file.node());
+}
+
+}  // namespace
+
+Result<Ends> create() {
+  auto* storage = new (heap::nothrow) u8[kCapacity];
+  if (storage == nullptr) return libk::unexpected(Error::NoMemory);
+  auto* p = new (heap::nothrow) Pipe(storage);
+  if (p == nullptr) {
+    delete[] storage;
+    return libk::unexpected(Error::NoMemory);
+  }
+  {
+    MutexLocker lock(registry_lock);
+    registry.push_back(*p);
+  }
+  live_pipes.fetch_add(1);
+  // From here each end frees its share of the pipe when its description closes.
+  auto read = open_vnode(p->read_end(), abi::kOpenRead);
+  auto write = open_vnode(p->write_end(), abi::kOpenWrite);
+  if (!read || !write) {
+    if (read)
+      OpenFile::release(read.value());
+    else
+      p->read_end().closed();
+    if (write)
+      OpenFile::release(write.value());
+    else
+      p->write_end().closed();
+    return libk::unexpected(Error::NoMemory);
+  }
+  return Ends{read.value(), write.value()};
+}
+
+bool is_pipe(const OpenFile& file) { return file.node().type() == abi::FileType::Pipe; }
+
+Result<usize> read(OpenFile& file, Memory& into) {
+  End& end = end_of(file);
+  if (!end.reading()) return libk::unexpected(Error::BadDescriptor);
+  return end.pipe().read(into);
+}
+
+Result<usize> write(OpenFile& file, Memory& from) {
+  End& end = end_of(file);
+  if (end.reading()) return libk::unexpected(Error::BadDescriptor);
+  return end.pipe().write(from);
+}
+
+void wake_all() {
+  MutexLocker lock(registry_lock);
+  for (Pipe& p : registry) p.wake();
+}
+
+u64 live() { return live_pipes.load(libk::MemoryOrder::Relaxed); }
+
+u64 blocked() { return blocked_threads.load(libk::MemoryOrder::Relaxed); }
+
+}  // namespace kernel::fs::pipe
