@@ -118,9 +118,9 @@ libk::Result<void, abi::Error> thread_join(Tid tid);
 // A new process that is a copy of the calling one: the same areas and brk, every present
 // user page shared copy-on-write (ProcessMemory::fork_into), the same open-file descriptions
 // (inherit_owned), and one thread, which resumes in ring 3 with the caller's registers
-// `frame` but rax = 0, and the caller's FPU state. Only the calling thread is copied: the child's other thread slots
-// are free, whatever threads the parent has. Returns the child's pid to the caller.
-// Again when the process table is full, NoMemory when frames for page tables or kernel
+// `frame` but rax = 0, and the caller's FPU state. Only the calling thread is copied: the child's
+// other thread slots are free, whatever threads the parent has. Returns the child's pid to the
+// caller. Again when the process table is full, NoMemory when frames for page tables or kernel
 // memory run out; nothing of the child is left then. Context: a process's thread.
 libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame);
 
