@@ -35,6 +35,8 @@ bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         zeroed page directly, in the same boot, with the ratios.
         bench.fs.read_vs_memcpy: a program's read() of /bin/syscallbench from the initrd
         (open, 4 KiB reads, close) against the kernel's memcpy of the same bytes.
+        bench.fs.ram_write_read_vs_memcpy: a program's write and read back of a 1 MiB file
+        under /tmp in 64 KiB calls against the kernel's memcpy of 1 MiB.
         bench.proc.fork_vs_spawn: fork+exit+wait of a process with 1 MiB touched against
         spawn+exit+wait of the same program.
         bench.proc.cow_vs_demand_zero: cycles per first write to a page shared copy-on-write
@@ -257,6 +259,7 @@ def case_bench(ctx):
                                cmdline="test=bench.proc.null_syscall_vs_yield,"
                                "bench.proc.demand_zero_vs_mapped,"
                                "bench.fs.read_vs_memcpy,"
+                               "bench.fs.ram_write_read_vs_memcpy,"
                                "bench.proc.spawn_and_threads_vs_kernel_threads,"
                                "bench.proc.fork_vs_spawn,"
                                "bench.proc.cow_vs_demand_zero,"
@@ -264,8 +267,9 @@ def case_bench(ctx):
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
-    for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "proc\\.spawn",
-                 "proc\\.thread", "proc\\.fork", "proc\\.cow_fault", "pipe\\.throughput"):
+    for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "fs\\.ram_write_read",
+                 "proc\\.spawn", "proc\\.thread", "proc\\.fork", "proc\\.cow_fault",
+                 "pipe\\.throughput"):
         line = re.search(r"^KBENCH %s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)
