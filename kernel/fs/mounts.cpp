@@ -10,6 +10,7 @@
 #include "fs/dev_fs.hpp"
 #include "fs/initrd_fs.hpp"
 #include "fs/ram_fs.hpp"
+#include "memory/heap.hpp"
 
 namespace kernel::fs {
 
@@ -81,6 +82,69 @@ Result<void> prepare(Vnode& node, u64 flags) {
   return {};
 }
 
+// The mounts whose mount point lies right below `dir` (a bit per table index).
+u32 mounted_below(StringView dir) {
+  u32 mask = 0;
+  for (usize i = 0; i < mount_count; ++i)
+    if (mounts[i].at != dir && libk::path::parent(mounts[i].at) == dir) mask |= 1u << i;
+  return mask;
+}
+
+// A directory with mount points right below it ("/" has "dev" and "tmp"): its own entries,
+// then the mount points' names, so that listing it shows them. Owns the inner vnode.
+class WithMountPoints final : public Vnode {
+ public:
+  WithMountPoints(Vnode& inner, u32 mask) : inner_(inner), mask_(mask) {}
+  abi::FileType type() const override { return inner_.type(); }
+  abi::Stat stat() const override { return inner_.stat(); }
+  Result<usize> read(u64 offset, libk::Span<u8> out) override { return inner_.read(offset, out); }
+  Result<bool> readdir(u64 index, abi::DirEntry& out) override {
+    if (TRY(inner_.readdir(index, out))) return true;
+    u64 extra = index - TRY(own_entries());  // the inner directory ended at or before index
+    for (usize i = 0; i < mount_count; ++i) {
+      if ((mask_ & (1u << i)) == 0 || extra-- != 0) continue;
+      out = abi::DirEntry{};
+      out.type = abi::FileType::Directory;
+      StringView name = libk::path::base_name(mounts[i].at);
+      __builtin_memcpy(out.name, name.data(), name.size());
+      return true;
+    }
+    return false;
+  }
+  void closed() override {
+    inner_.closed();
+    delete this;
+  }
+
+ private:
+  // How many entries the inner directory has (counted once).
+  Result<u64> own_entries() {
+    if (own_ != kUnknown) return own_;
+    abi::DirEntry scratch;
+    u64 n = 0;
+    while (TRY(inner_.readdir(n, scratch))) ++n;
+    own_ = n;
+    return n;
+  }
+
+  static constexpr u64 kUnknown = ~u64{0};
+  Vnode& inner_;
+  u32 mask_;
+  u64 own_ = kUnknown;
+};
+
+// `node`, wrapped if mount points lie right below the directory `full`.
+Result<Vnode*> with_mount_points(Vnode* node, StringView full) {
+  u32 mask = node->type() == abi::FileType::Directory ? mounted_below(full) : 0;
+  if (mask == 0) return node;
+  auto* wrapped = new (heap::nothrow) WithMountPoints(*node, mask);
+  if (wrapped == nullptr) {
+    node->closed();
+    return libk::unexpected(Error::NoMemory);
+  }
+  return wrapped;
+}
+
 }  // namespace
 
 void init() {
@@ -99,6 +163,7 @@ Result<OpenFile*> open(StringView path, u64 flags, const FileTable* from) {
     node = TRY(r.fs->create(r.rest, (flags & abi::kOpenExclusive) != 0));
   else
     node = TRY(r.fs->lookup(r.rest));
+  node = TRY(with_mount_points(node, r.full));
   if (auto ok = prepare(*node, flags); !ok) {
     node->closed();
     return libk::unexpected(ok.error());

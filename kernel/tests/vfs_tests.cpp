@@ -129,6 +129,25 @@ KTEST("fs.vfs.dev_lists_the_console") {
   fs::OpenFile::release(dir.value());
 }
 
+// Listing "/" shows the initrd's entries, then each mount point right below it once.
+KTEST("fs.vfs.root_lists_its_mount_points") {
+  auto dir = fs::open("/", abi::kOpenRead);
+  if (!KEXPECT(dir.ok())) return;
+  abi::DirEntry e{};
+  u32 tmp = 0, dev = 0, bin = 0;
+  while (dir.value()->readdir(e).value()) {
+    tmp += StringView(e.name) == "tmp" && e.type == abi::FileType::Directory;
+    dev += StringView(e.name) == "dev" && e.type == abi::FileType::Directory;
+    bin += StringView(e.name) == "bin";
+  }
+  KEXPECT(tmp == 1 && dev == 1 && bin == 1);
+  KEXPECT_EQ(dir.value()->seek(0, abi::kSeekSet).value(), u64{0});  // and again from the start
+  u32 again = 0;
+  while (dir.value()->readdir(e).value()) again += StringView(e.name) == "tmp";
+  KEXPECT_EQ(again, u32{1});
+  fs::OpenFile::release(dir.value());
+}
+
 // O_APPEND from two descriptions: each write lands at the end, none overwrites another.
 KTEST("fs.vfs.append_from_two_descriptions") {
   constexpr u64 kFlags = abi::kOpenWrite | abi::kOpenCreate | abi::kOpenAppend;

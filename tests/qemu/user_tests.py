@@ -132,6 +132,7 @@ def check_tmp(sh):
     expect_in(sh.run("mkdir /etc/x"), r"^mkdir: /etc/x: read-only file system$",
               "the initrd is read-only")
     expect_in(sh.run("pwd"), r"^/$", "a program started by the kernel shell starts at /")
+    expect_in(sh.run("ls /"), r"^ +-  tmp/$", "ls / lists the mount point tmp/")
     print("PASS: mkdir, touch, ls, rm -r and pwd on /tmp")
 
 
