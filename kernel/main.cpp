@@ -21,6 +21,7 @@
 #include "drivers/pci/registry.hpp"
 #include "early_memory.hpp"
 #include "exceptions.hpp"
+#include "fs/mounts.hpp"
 #include "interrupts.hpp"
 #include "keyboard.hpp"
 #include "ktest.hpp"
@@ -134,6 +135,7 @@ void enable_user_mode() {
   report_cmdline_problems(cmdline);
   init_scrollback(cmdline);  // the heap is up: the console can look back
   proc::init();              // the initrd; address spaces share the kernel half from here on
+  fs::init();                // mounts: the initrd at /, devices at /dev, a RAM fs at /tmp
   if (auto tests = cmdline.get("test")) ktest::run(*tests);
   shell::init();  // serial input (COM1's receive interrupt)
   log::info("ember: boot complete; starting the shell");

@@ -116,7 +116,16 @@ Result<bool> DirectoryNode::readdir(u64 index, abi::DirEntry& out) {
   return done;
 }
 
+class InitrdFs final : public FileSystem {
+ public:
+  Result<Vnode*> lookup(StringView path) override { return initrd_fs::lookup(path); }
+};
+
+constinit InitrdFs instance;
+
 }  // namespace
+
+FileSystem& file_system() { return instance; }
 
 Result<Vnode*> lookup(StringView normalized) {
   if (!initrd::present()) return libk::unexpected(Error::NoEntry);

@@ -1,8 +1,8 @@
+// Open-file descriptions and descriptor tables (docs/vfs.md); the name space (mount table,
+// path calls) is in kernel/fs/mounts.cpp.
 #include "fs/vfs.hpp"
 
-#include <libk/path.hpp>
-
-#include "fs/initrd_fs.hpp"
+#include "fs/mounts.hpp"
 #include "memory/heap.hpp"
 #include "tty/tty.hpp"
 
@@ -10,24 +10,11 @@ namespace kernel::fs {
 
 namespace {
 
-constexpr libk::StringView kConsolePath = "dev/console";
-
 constinit u64 live_files = 0;  // atomic
 
-Result<Vnode*> lookup(libk::StringView path) {
-  char buffer[libk::path::kMaxPath + 1];
-  auto n = libk::path::normalize(path, buffer);
-  if (!n) {
-    switch (n.error()) {
-      case libk::path::Problem::TooLong: return libk::unexpected(Error::NameTooLong);
-      case libk::path::Problem::Empty: return libk::unexpected(Error::NoEntry);
-      default: return libk::unexpected(Error::Invalid);
-    }
-  }
-  libk::StringView normalized(buffer, n.value());
-  if (normalized == kConsolePath) return &tty::console_vnode();
-  return initrd_fs::lookup(normalized);
-}
+bool may_write(u64 flags) { return (flags & (abi::kOpenWrite | abi::kOpenReadWrite)) != 0; }
+
+}  // namespace
 
 OpenFile* new_open_file(Vnode& node, u64 flags) {
   auto* f = new (heap::nothrow) OpenFile(node, flags);
@@ -35,16 +22,34 @@ OpenFile* new_open_file(Vnode& node, u64 flags) {
   return f;
 }
 
+namespace {
+
 // A device and a pipe have no offset and may block.
 bool has_offset(const Vnode& node) {
   return node.type() != abi::FileType::Device && node.type() != abi::FileType::Pipe;
 }
+
+// A write of bytes the kernel has.
+class BytesSource final : public WriteSource {
+ public:
+  explicit BytesSource(libk::Bytes bytes) : rest_(bytes) {}
+  Result<usize> fill(libk::Span<u8> out) override {
+    usize n = libk::min(out.size(), rest_.size());
+    __builtin_memcpy(out.data(), rest_.data(), n);
+    rest_ = rest_.subspan(n);
+    return n;
+  }
+
+ private:
+  libk::Bytes rest_;
+};
 
 }  // namespace
 
 // A device or a pipe is used without the offset lock, so that a thread waiting in read does
 // not hold up another's write.
 Result<usize> OpenFile::read(libk::Span<u8> out) {
+  if ((flags_ & abi::kOpenWrite) != 0) return libk::unexpected(Error::BadDescriptor);
   if (!has_offset(node_)) return node_.read(0, out);
   MutexLocker lock(offset_lock_);
   usize n = TRY(node_.read(offset_, out));
@@ -52,14 +57,39 @@ Result<usize> OpenFile::read(libk::Span<u8> out) {
   return n;
 }
 
-Result<usize> OpenFile::write(libk::Bytes in) {
-  if ((flags_ & (abi::kOpenWrite | abi::kOpenReadWrite)) == 0)
-    return libk::unexpected(Error::BadDescriptor);
-  if (!has_offset(node_)) return node_.write(0, in);
+Result<usize> Vnode::write_pieces(WriteSource& source, u64 offset, u64& end) {
+  u8 chunk[kWriteChunk];
+  usize done = 0;
+  for (;;) {
+    auto got = source.fill(chunk);
+    if (!got && done == 0) return libk::unexpected(got.error());
+    if (!got || got.value() == 0) break;
+    auto n = write(offset + done, {chunk, got.value()});
+    if (!n && done == 0) return libk::unexpected(n.error());
+    if (!n) break;
+    done += n.value();
+    if (n.value() < got.value()) break;
+  }
+  end = offset + done;
+  return done;
+}
+
+// The offset lock is held for the whole write, so writes through one description never
+// interleave; the vnode's write_from excludes the file's other writers (POSIX.1-2017
+// write(): with O_APPEND, no modification between finding the end and writing there).
+Result<usize> OpenFile::write(WriteSource& source) {
+  if (!may_write(flags_)) return libk::unexpected(Error::BadDescriptor);
+  u64 end = 0;
+  if (!has_offset(node_)) return node_.write_from(source, 0, false, end);
   MutexLocker lock(offset_lock_);
-  usize n = TRY(node_.write(offset_, in));
-  offset_ += n;
+  usize n = TRY(node_.write_from(source, offset_, (flags_ & abi::kOpenAppend) != 0, end));
+  offset_ = end;
   return n;
+}
+
+Result<usize> OpenFile::write(libk::Bytes in) {
+  BytesSource source(in);
+  return write(source);
 }
 
 Result<bool> OpenFile::readdir(abi::DirEntry& out) {
@@ -67,6 +97,25 @@ Result<bool> OpenFile::readdir(abi::DirEntry& out) {
   bool more = TRY(node_.readdir(offset_, out));
   offset_ += more;
   return more;
+}
+
+// POSIX.1-2017 lseek(): a negative result is Invalid; past the end is allowed (a later
+// write leaves zeros in between).
+Result<u64> OpenFile::seek(i64 offset, u64 whence) {
+  if (!has_offset(node_)) return libk::unexpected(Error::Invalid);
+  MutexLocker lock(offset_lock_);
+  i64 base = 0;
+  switch (whence) {
+    case abi::kSeekSet: base = 0; break;
+    case abi::kSeekCurrent: base = i64(offset_); break;
+    case abi::kSeekEnd: base = i64(node_.stat().size); break;
+    default: return libk::unexpected(Error::Invalid);
+  }
+  i64 target = 0;
+  if (__builtin_add_overflow(base, offset, &target) || target < 0)
+    return libk::unexpected(Error::Invalid);
+  offset_ = u64(target);
+  return offset_;
 }
 
 void OpenFile::retain(OpenFile* f) { __atomic_add_fetch(&f->refs_, 1, __ATOMIC_RELAXED); }
@@ -78,35 +127,28 @@ void OpenFile::release(OpenFile* f) {
   __atomic_sub_fetch(&live_files, 1, __ATOMIC_RELAXED);
 }
 
-Result<OpenFile*> open(libk::StringView path, u64 flags) {
-  if (flags & ~abi::kOpenKnown) return libk::unexpected(Error::Invalid);
-  Vnode* node = TRY(lookup(path));
-  if (flags != abi::kOpenRead && node->type() != abi::FileType::Device) {
-    node->closed();
-    return libk::unexpected(Error::ReadOnly);
-  }
-  OpenFile* f = new_open_file(*node, flags);
-  if (f == nullptr) {
-    node->closed();
-    return libk::unexpected(Error::NoMemory);
-  }
-  return f;
-}
-
 Result<OpenFile*> open_vnode(Vnode& node, u64 flags) {
   OpenFile* f = new_open_file(node, flags);
   if (f == nullptr) return libk::unexpected(Error::NoMemory);
   return f;
 }
 
-Result<abi::Stat> stat(libk::StringView path) {
-  Vnode* node = TRY(lookup(path));
-  abi::Stat s = node->stat();
-  node->closed();
-  return s;
+usize FileTable::cwd(char (&out)[abi::kMaxPath + 1]) const {
+  MutexLocker lock(cwd_lock_);
+  __builtin_memcpy(out, cwd_, cwd_length_);
+  out[cwd_length_] = 0;
+  return cwd_length_;
 }
 
-FileTable* new_console_table() {
+void FileTable::set_cwd(libk::StringView normalized) {
+  VERIFY(normalized.size() <= abi::kMaxPath);
+  MutexLocker lock(cwd_lock_);
+  __builtin_memcpy(cwd_, normalized.data(), normalized.size());
+  cwd_length_ = normalized.size();
+  cwd_[cwd_length_] = 0;
+}
+
+FileTable* new_console_table(const FileTable* cwd_from) {
   auto* table = new (heap::nothrow) FileTable;
   if (table == nullptr) return nullptr;
   OpenFile* console = new_open_file(tty::console_vnode(), abi::kOpenReadWrite);
@@ -116,12 +158,19 @@ FileTable* new_console_table() {
   }
   VERIFY(table->install(console).value() == 0);
   VERIFY(table->dup2(0, 1).ok() && table->dup2(0, 2).ok());
+  if (cwd_from != nullptr) {
+    char cwd[abi::kMaxPath + 1];
+    table->set_cwd({cwd, cwd_from->cwd(cwd)});
+  }
   return table;
 }
 
 FileTable* inherit_table(const FileTable& parent, usize count) {
   auto* table = new (heap::nothrow) FileTable;
-  if (table != nullptr) table->inherit(parent, count);
+  if (table == nullptr) return nullptr;
+  table->inherit(parent, count);
+  char cwd[abi::kMaxPath + 1];
+  table->set_cwd({cwd, parent.cwd(cwd)});
   return table;
 }
 

@@ -1,11 +1,14 @@
-// The virtual file system (docs/processes.md, "Files"): vnodes (a file, a directory or a
-// device, whatever file system they come from), open-file descriptions (a vnode, an offset
-// and flags, counted references shared by every descriptor that dup2 made from one open), and
-// a process's descriptor table (libk/descriptor_table.hpp).
+// The virtual file system (docs/vfs.md): vnodes (a file, a directory or a device, whatever
+// file system they come from), open-file descriptions (a vnode, an offset and flags, counted
+// references shared by every descriptor that dup/dup2/fork made from one open), a process's
+// descriptor table (libk/descriptor_table.hpp) with its current directory, and the mount
+// table that maps a path to a file system.
 //
-// Name space: the initrd (read-only, kernel/fs/initrd_fs.cpp) at "/", and the console device
-// (kernel/tty/) mounted at "/dev/console". Paths are absolute and normalised by
-// libk/path.hpp before lookup.
+// Name space (kernel/fs/mounts.cpp): the initrd (read-only, kernel/fs/initrd_fs.cpp) at "/",
+// the RAM file system (kernel/fs/ram_fs.cpp) at "/tmp", the devices (kernel/fs/dev_fs.cpp)
+// at "/dev". A path, absolute or relative to the current directory, is normalised by
+// libk/path.hpp ("." and ".." resolved by name) and then handed to the file system whose
+// mount point is its longest prefix, so ".." crosses mount points both ways.
 #pragma once
 
 #include <abi/syscalls.hpp>
@@ -23,6 +26,22 @@ using abi::Error;
 template <typename T>
 using Result = libk::Result<T, Error>;
 
+// Where the bytes of one write come from, a piece at a time: a system call copies them from
+// user memory as the file system asks, so that a file system can place a whole write under
+// one lock hold (O_APPEND, and writes that other writers never split).
+class WriteSource {
+ public:
+  // Fills `out` with the next bytes: how many, 0 once everything was given; an error (Fault)
+  // ends the write.
+  virtual Result<usize> fill(libk::Span<u8> out) = 0;
+
+ protected:
+  ~WriteSource() = default;
+};
+
+// Bytes passed per step between a WriteSource and a vnode, through the kernel stack.
+inline constexpr usize kWriteChunk = 1024;
+
 class Vnode {
  public:
   virtual abi::FileType type() const = 0;
@@ -32,6 +51,19 @@ class Vnode {
   virtual Result<usize> read(u64 offset, libk::Span<u8> out) = 0;
   // Writes; ReadOnly unless the vnode is a device.
   virtual Result<usize> write(u64, libk::Bytes) { return libk::unexpected(Error::ReadOnly); }
+  // Whether open may give write access (a file of a writable file system, a device).
+  virtual bool writable() const { return false; }
+  // Writes everything `source` gives at `offset`, or at the end if `append`, and sets `end`
+  // to the offset after the last byte written: the bytes written, fewer after an error once
+  // some were (the error only if none were). This default writes piece by piece through
+  // write() (an appending one is ReadOnly); a file system overrides it to make the whole write
+  // one operation against its other writers.
+  virtual Result<usize> write_from(WriteSource& source, u64 offset, bool append, u64& end) {
+    if (append) return libk::unexpected(Error::ReadOnly);
+    return write_pieces(source, offset, end);
+  }
+  // Sets a file's size (O_TRUNC): zeros past the old end.
+  virtual Result<void> truncate(u64) { return libk::unexpected(Error::ReadOnly); }
   // The `index`-th entry of a directory (false past the end); NotDirectory otherwise.
   virtual Result<bool> readdir(u64, abi::DirEntry&) {
     return libk::unexpected(Error::NotDirectory);
@@ -42,6 +74,10 @@ class Vnode {
 
  protected:
   ~Vnode() = default;
+  // write_from's default: kWriteChunk bytes at a time through write(). (Not virtual: every
+  // virtual function here is defined in the class, so no file owns the vtable, whose pure
+  // entries would need a C++ runtime's __cxa_pure_virtual.)
+  Result<usize> write_pieces(WriteSource& source, u64 offset, u64& end);
 };
 
 // An open-file description. Created with one reference (the opener's).
@@ -53,11 +89,16 @@ class OpenFile {
 
   Vnode& node() const { return node_; }
   u64 flags() const { return flags_; }
-  // Reads or writes at the shared offset and advances it.
+  // Reads or writes at the shared offset and advances it (with O_APPEND, writes at the end
+  // and moves the offset there). A write is one operation on the file (Vnode::write_from).
   Result<usize> read(libk::Span<u8> out);
+  Result<usize> write(WriteSource& source);
   Result<usize> write(libk::Bytes in);
   // The next directory entry (the offset counts entries).
   Result<bool> readdir(abi::DirEntry& out);
+  // lseek: the new offset, from abi::kSeek* `whence`; Invalid for a negative result or a
+  // device.
+  Result<u64> seek(i64 offset, u64 whence);
 
   static void retain(OpenFile* f);
   static void release(OpenFile* f);
@@ -72,23 +113,79 @@ class OpenFile {
   u32 refs_ = 1;  // atomic
 };
 
-using FileTable = libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles>;
+// A file system as the mount table sees it: every path is normalised and relative to the
+// mount point ("" is the mount point itself). A read-only file system keeps the defaults.
+class FileSystem {
+ public:
+  // The vnode at `path`, made for one open (Vnode::closed ends it).
+  virtual Result<Vnode*> lookup(libk::StringView path) = 0;
+  // open(O_CREAT): the file at `path`, created empty if missing; Exists if `exclusive` and
+  // it was there.
+  // (Defined in the class, as every virtual function here: see Vnode::write_pieces.)
+  virtual Result<Vnode*> create(libk::StringView path, bool exclusive) {
+    auto node = lookup(path);
+    if (!node) {
+      if (node.error() == Error::NoEntry) return libk::unexpected(Error::ReadOnly);
+      return libk::unexpected(node.error());
+    }
+    if (exclusive) {
+      node.value()->closed();
+      return libk::unexpected(Error::Exists);
+    }
+    return node.value();
+  }
+  virtual Result<void> mkdir(libk::StringView) { return libk::unexpected(Error::ReadOnly); }
+  virtual Result<void> unlink(libk::StringView) { return libk::unexpected(Error::ReadOnly); }
+  virtual Result<void> rmdir(libk::StringView) { return libk::unexpected(Error::ReadOnly); }
+  virtual Result<void> rename(libk::StringView, libk::StringView) {
+    return libk::unexpected(Error::ReadOnly);
+  }
 
-// Resolves an absolute path (normalising it) and opens it with `flags` (abi::kOpen*).
-// Context: thread.
-Result<OpenFile*> open(libk::StringView path, u64 flags);
+ protected:
+  ~FileSystem() = default;
+};
+
+// A process's descriptors and its current directory: both inherited by fork, the directory
+// also by spawn.
+class FileTable : public libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles> {
+ public:
+  // The current directory, normalised ("" is the root), NUL-terminated in `out`.
+  usize cwd(char (&out)[abi::kMaxPath + 1]) const EXCLUDES(cwd_lock_);
+  void set_cwd(libk::StringView normalized) EXCLUDES(cwd_lock_);
+
+ private:
+  mutable Mutex cwd_lock_{"current directory"};
+  char cwd_[abi::kMaxPath + 1] GUARDED_BY(cwd_lock_) = {};
+  usize cwd_length_ GUARDED_BY(cwd_lock_) = 0;
+};
+
+// Every call below takes a path, absolute or relative to the current directory of `from`
+// (nullptr: the root, for the kernel's own callers). Context: thread.
+
+// Opens `path` with `flags` (abi::kOpen*).
+Result<OpenFile*> open(libk::StringView path, u64 flags, const FileTable* from = nullptr);
 // A new open-file description of `node` (a pipe's end: kernel/fs/pipe.hpp), with one
 // reference; NoMemory, and then `node` is left as it was.
 Result<OpenFile*> open_vnode(Vnode& node, u64 flags);
 // What is at `path`.
-Result<abi::Stat> stat(libk::StringView path);
+Result<abi::Stat> stat(libk::StringView path, const FileTable* from = nullptr);
+Result<void> mkdir(libk::StringView path, const FileTable* from = nullptr);
+Result<void> unlink(libk::StringView path, const FileTable* from = nullptr);
+Result<void> rmdir(libk::StringView path, const FileTable* from = nullptr);
+// Within one file system (CrossDevice otherwise).
+Result<void> rename(libk::StringView old_path, libk::StringView new_path,
+                    const FileTable* from = nullptr);
+// Makes the directory at `path` the current directory of `table`.
+Result<void> chdir(FileTable& table, libk::StringView path);
 
-// A new table with the console as descriptors 0, 1 and 2 (nullptr: out of memory), and its
-// end (closes every descriptor).
-FileTable* new_console_table();
+// A new table with the console as descriptors 0, 1 and 2 and the current directory of
+// `cwd_from` (the root if nullptr); nullptr when out of memory. delete_table ends one
+// (closes every descriptor).
+FileTable* new_console_table(const FileTable* cwd_from = nullptr);
 void delete_table(FileTable* table);
 // A new table sharing every open-file description of `parent` in the same slots (fork), or
-// those of its first `count` slots only (spawn); nullptr when out of memory.
+// those of its first `count` slots only (spawn), and its current directory; nullptr when out
+// of memory.
 FileTable* inherit_table(const FileTable& parent, usize count = abi::kMaxFiles);
 
 // Open-file descriptions alive, for the leak checks in tests.

@@ -47,9 +47,6 @@ Result sys_stat(const Frame& f);
 Result sys_readdir(const Frame& f);
 Result sys_dup2(const Frame& f);
 Result sys_pipe(const Frame& f);
-
-// Numbers fixed, not implemented yet: syscalls_pending.cpp (each returns NoSys until its
-// area's file implements it).
 Result sys_lseek(const Frame& f);
 Result sys_dup(const Frame& f);
 Result sys_fstat(const Frame& f);
@@ -59,6 +56,9 @@ Result sys_rmdir(const Frame& f);
 Result sys_rename(const Frame& f);
 Result sys_chdir(const Frame& f);
 Result sys_getcwd(const Frame& f);
+
+// Numbers fixed, not implemented yet: syscalls_pending.cpp (each returns NoSys until its
+// area's file implements it).
 Result sys_winsize(const Frame& f);
 Result sys_tty_mode(const Frame& f);
 Result sys_setpgid(const Frame& f);

@@ -1,5 +1,7 @@
 // System calls on files and descriptors (docs/syscalls.md): write, read, open, close, stat,
-// readdir, dup2, pipe, through the calling process's descriptor table (kernel/fs/vfs.hpp).
+// readdir, dup2, pipe, lseek, dup, fstat, mkdir, unlink, rmdir, rename, chdir, getcwd,
+// through the calling process's descriptor table and current directory
+// (kernel/fs/vfs.hpp).
 #include "fs/pipe.hpp"
 #include "fs/vfs.hpp"
 #include "proc/process.hpp"
@@ -31,6 +33,23 @@ libk::Result<usize, Error> copy_path(char (&path)[abi::kMaxPath + 1], u64 user_p
   return copy_string_from_user(path, user_path, sizeof(path));
 }
 
+// The bytes of a write(), copied from user memory as the file asks for them.
+class UserSource final : public fs::WriteSource {
+ public:
+  UserSource(u64 address, u64 length) : address_(address), rest_(length) {}
+  libk::Result<usize, Error> fill(libk::Span<u8> out) override {
+    usize n = libk::min<u64>(out.size(), rest_);
+    TRY(copy_from_user(out.data(), address_, n));
+    address_ += n;
+    rest_ -= n;
+    return n;
+  }
+
+ private:
+  u64 address_;
+  u64 rest_;
+};
+
 }  // namespace
 
 // write(fd, buffer, length): a short write if part of the buffer is unreadable.
@@ -41,22 +60,8 @@ Result sys_write(const Frame& f) {
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
   if (fs::pipe::is_pipe(*file)) return i64(TRY(write_pipe(*file, buffer, length)));
-  u8 chunk[kChunk];
-  u64 done = 0;
-  while (done < length) {
-    u64 n = libk::min<u64>(kChunk, length - done);
-    if (auto r = copy_from_user(chunk, buffer + done, n); !r) {
-      if (done == 0) return libk::unexpected(r.error());
-      break;
-    }
-    auto written = file->write({chunk, n});
-    if (!written) {
-      if (done == 0) return libk::unexpected(written.error());
-      break;
-    }
-    done += written.value();
-    if (written.value() < n) break;
-  }
+  UserSource source(buffer, length);
+  usize done = TRY(file->write(source));
   return i64(done);
 }
 
@@ -90,7 +95,7 @@ Result sys_open(const Frame& f) {
   TRY(copy_path(path, f.rdi));
   fs::FileTable* files = current_files();
   if (files == nullptr) return libk::unexpected(Error::TooManyFiles);  // a kernel thread
-  fs::OpenFile* file = TRY(fs::open(path, f.rsi));
+  fs::OpenFile* file = TRY(fs::open(path, f.rsi, files));
   auto fd = files->install(file);
   if (!fd) {
     fs::OpenFile::release(file);
@@ -110,7 +115,7 @@ Result sys_stat(const Frame& f) {
   char path[abi::kMaxPath + 1];
   TRY(copy_path(path, f.rdi));
   if (!user_range(f.rsi, sizeof(abi::Stat))) return libk::unexpected(Error::Fault);
-  abi::Stat s = TRY(fs::stat(path));
+  abi::Stat s = TRY(fs::stat(path, current_files()));
   TRY(copy_to_user(f.rsi, &s, sizeof(s)));
   return 0;
 }
@@ -160,6 +165,86 @@ Result sys_pipe(const Frame& f) {
     return libk::unexpected(r.error());
   }
   return 0;
+}
+
+// lseek(fd, offset, whence) -> the new offset.
+Result sys_lseek(const Frame& f) {
+  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  u64 offset = TRY(file->seek(i64(f.rsi), f.rdx));
+  return i64(offset);
+}
+
+Result sys_dup(const Frame& f) {
+  TRY(descriptor(f.rdi));
+  auto r = current_files()->dup(f.rdi);
+  if (!r) return libk::unexpected(table_error(r.error()));
+  return i64(r.value());
+}
+
+// fstat(fd, &stat)
+Result sys_fstat(const Frame& f) {
+  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  if (!user_range(f.rsi, sizeof(abi::Stat))) return libk::unexpected(Error::Fault);
+  abi::Stat s = file->node().stat();
+  TRY(copy_to_user(f.rsi, &s, sizeof(s)));
+  return 0;
+}
+
+// mkdir, unlink, rmdir: one path each.
+Result sys_mkdir(const Frame& f) {
+  char path[abi::kMaxPath + 1];
+  TRY(copy_path(path, f.rdi));
+  TRY(fs::mkdir(path, current_files()));
+  return 0;
+}
+
+Result sys_unlink(const Frame& f) {
+  char path[abi::kMaxPath + 1];
+  TRY(copy_path(path, f.rdi));
+  TRY(fs::unlink(path, current_files()));
+  return 0;
+}
+
+Result sys_rmdir(const Frame& f) {
+  char path[abi::kMaxPath + 1];
+  TRY(copy_path(path, f.rdi));
+  TRY(fs::rmdir(path, current_files()));
+  return 0;
+}
+
+// rename(from, to)
+Result sys_rename(const Frame& f) {
+  char from[abi::kMaxPath + 1], to[abi::kMaxPath + 1];
+  TRY(copy_path(from, f.rdi));
+  TRY(copy_path(to, f.rsi));
+  TRY(fs::rename(from, to, current_files()));
+  return 0;
+}
+
+Result sys_chdir(const Frame& f) {
+  char path[abi::kMaxPath + 1];
+  TRY(copy_path(path, f.rdi));
+  fs::FileTable* files = current_files();
+  if (files == nullptr) return libk::unexpected(Error::Invalid);  // a kernel thread
+  TRY(fs::chdir(*files, path));
+  return 0;
+}
+
+// getcwd(buffer, length) -> the length of the absolute path written with its NUL; Invalid
+// when it does not fit (Linux's ERANGE).
+Result sys_getcwd(const Frame& f) {
+  u64 buffer = f.rdi, length = f.rsi;
+  fs::FileTable* files = current_files();
+  if (files == nullptr) return libk::unexpected(Error::Invalid);
+  char path[abi::kMaxPath + 2] = {'/'};
+  char cwd[abi::kMaxPath + 1];
+  usize n = files->cwd(cwd);
+  __builtin_memcpy(path + 1, cwd, n + 1);
+  usize total = n + 1;  // with the leading "/", without the NUL
+  if (length < total + 1) return libk::unexpected(Error::Invalid);
+  if (!user_range(buffer, total + 1)) return libk::unexpected(Error::Fault);
+  TRY(copy_to_user(buffer, path, total + 1));
+  return i64(total);
 }
 
 }  // namespace kernel::proc::syscalls

@@ -11,15 +11,6 @@ Result not_yet() { return libk::unexpected(abi::Error::NoSys); }
 
 }  // namespace
 
-Result sys_lseek(const Frame&) { return not_yet(); }
-Result sys_dup(const Frame&) { return not_yet(); }
-Result sys_fstat(const Frame&) { return not_yet(); }
-Result sys_mkdir(const Frame&) { return not_yet(); }
-Result sys_unlink(const Frame&) { return not_yet(); }
-Result sys_rmdir(const Frame&) { return not_yet(); }
-Result sys_rename(const Frame&) { return not_yet(); }
-Result sys_chdir(const Frame&) { return not_yet(); }
-Result sys_getcwd(const Frame&) { return not_yet(); }
 Result sys_winsize(const Frame&) { return not_yet(); }
 Result sys_tty_mode(const Frame&) { return not_yet(); }
 Result sys_setpgid(const Frame&) { return not_yet(); }

@@ -34,11 +34,11 @@ StringView problem_name(Problem p) {
   return "unknown problem";
 }
 
-Result<usize, Problem> normalize(StringView path, Span<char> out) {
-  if (path.empty()) return libk::unexpected(Problem::Empty);
-  if (path[0] != '/') return libk::unexpected(Problem::Relative);
-  if (path.size() > kMaxPath) return libk::unexpected(Problem::TooLong);
-  usize length = 0;
+namespace {
+
+// Applies the components of `path` to out[0, length): names appended, "." skipped, ".."
+// taking one away.
+Result<void, Problem> walk(StringView path, Span<char> out, usize& length) {
   usize at = 0;
   while (at < path.size()) {
     usize end = path.find('/', at);
@@ -57,6 +57,27 @@ Result<usize, Problem> normalize(StringView path, Span<char> out) {
   }
   if (out.size() == 0) return libk::unexpected(Problem::TooLong);
   out[length] = 0;
+  return {};
+}
+
+}  // namespace
+
+Result<usize, Problem> normalize(StringView path, Span<char> out) {
+  if (path.empty()) return libk::unexpected(Problem::Empty);
+  if (path[0] != '/') return libk::unexpected(Problem::Relative);
+  return resolve({}, path, out);
+}
+
+Result<usize, Problem> resolve(StringView cwd, StringView path, Span<char> out) {
+  if (path.empty()) return libk::unexpected(Problem::Empty);
+  if (path.size() > kMaxPath) return libk::unexpected(Problem::TooLong);
+  usize length = 0;
+  if (path[0] != '/') {
+    if (cwd.size() > kMaxPath || cwd.size() >= out.size())
+      return libk::unexpected(Problem::TooLong);
+    for (char c : cwd) out[length++] = c;
+  }
+  TRY(walk(path, out, length));
   return length;
 }
 

@@ -123,3 +123,19 @@ TEST_CASE("descriptors: inherit of the first slots only leaves the others out") 
   parent.clear();
   CHECK((a.refs == 0 && b.refs == 0));
 }
+
+TEST_CASE("descriptors: dup shares the description in the lowest free slot") {
+  Table t;
+  File a, b;
+  REQUIRE(t.install(&a).ok());
+  REQUIRE(t.install(&b).ok());
+  CHECK(t.dup(1).value() == 2);
+  CHECK(b.refs == 2);
+  CHECK(t.get(2) == &b);
+  CHECK(t.dup(3).error() == DescriptorError::Bad);
+  CHECK(t.dup(1).value() == 3);
+  CHECK(t.dup(0).error() == DescriptorError::TooMany);
+  CHECK(a.refs == 1);  // the failed dup gave its reference back
+  t.clear();
+  CHECK(b.refs == 0);
+}

@@ -93,3 +93,34 @@ TEST_CASE("path: components, base name, parent and inside") {
   CHECK_FALSE(libk::path::inside("bin", "binary/x", rest));
   CHECK_FALSE(libk::path::inside("", "", rest));
 }
+
+namespace {
+
+std::string resolved(const char* cwd, const char* p) {
+  char out[libk::path::kMaxPath + 1];
+  auto n = libk::path::resolve(cwd, p, out);
+  REQUIRE(n.ok());
+  return std::string(out, n.value());
+}
+
+}  // namespace
+
+TEST_CASE("path: resolve takes relative paths from the directory, absolute ones from the root") {
+  CHECK(resolved("tmp", "a/b") == "tmp/a/b");
+  CHECK(resolved("tmp", "/bin/cat") == "bin/cat");
+  CHECK(resolved("", "x") == "x");
+  CHECK(resolved("tmp/d", ".") == "tmp/d");
+  CHECK(resolved("tmp/d", "../..") == "");
+  CHECK(resolved("tmp", "../../../bin") == "bin");  // above the root stays at the root
+  CHECK(resolved("tmp", "./x/../y/") == "tmp/y");
+}
+
+TEST_CASE("path: resolve refuses empty paths and results that grow too long") {
+  char out[libk::path::kMaxPath + 1];
+  CHECK(libk::path::resolve("tmp", "", out).error() == Problem::Empty);
+  std::string deep(200, 'd');
+  std::string name(80, 'n');
+  CHECK(libk::path::resolve({deep.data(), deep.size()}, {name.data(), name.size()}, out).error() ==
+        Problem::TooLong);
+  CHECK(libk::path::resolve({deep.data(), deep.size()}, "..", out).value() == 0);
+}

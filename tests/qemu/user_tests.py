@@ -10,7 +10,8 @@ usertests-4cpu, usertests-1cpu-max
                   `usertests` alone on the two other pairs (qemu64 with 4 CPUs, max with 1)
         Each boots with the initrd as \\boot\\initrd.tar; runs `cat /bin/../etc/./motd`, `ls /bin`,
         `ls /`, /bin/echo and cat's errors (no such file, a directory, not a directory, a name
-        too long); types a line to `cat` (echoed, then copied) and ends it with Ctrl-D;
+        too long); mkdir, touch, ls, rm -r and pwd on /tmp; types a line to `cat`
+        (echoed, then copied) and ends it with Ctrl-D;
         Ctrl-C ends `cat` blocked in read and `loop` spinning in ring 3. Then `hello a b`
         (greets with its pid and arguments), then `crash MODE` for every mode: each must end with a report naming the
         program, the exception and the address, and the shell must come back (the kernel
@@ -34,6 +35,8 @@ bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         zeroed page directly, in the same boot, with the ratios.
         bench.fs.read_vs_memcpy: a program's read() of /bin/syscallbench from the initrd
         (open, 4 KiB reads, close) against the kernel's memcpy of the same bytes.
+        bench.fs.ram_write_read_vs_memcpy: a program's write and read back of a 1 MiB file
+        under /tmp in 64 KiB calls against the kernel's memcpy of 1 MiB.
         bench.proc.fork_vs_spawn: fork+exit+wait of a process with 1 MiB touched against
         spawn+exit+wait of the same program.
         bench.proc.cow_vs_demand_zero: cycles per first write to a page shared copy-on-write
@@ -83,6 +86,7 @@ def check_files(sh):
     expect_in(out, r"^cat: /etc/motd/x: not a directory$", "NotDirectory")
     expect_in(sh.run("cat /" + "a" * 300), r": name too long$", "NameTooLong")
     print("PASS: cat, ls and echo through the VFS, with their errors")
+    check_tmp(sh)
     # The terminal: cat echoes typed lines until Ctrl-D on an empty line.
     before = sh.prompts()
     start = len(sh.read_serial())
@@ -112,6 +116,24 @@ def check_files(sh):
     expect_in(sh.read_serial()[start:], r"^loop: interrupted \(Ctrl-C\)$", "Ctrl-C ended loop")
     print("PASS: Ctrl-C ended loop spinning in ring 3")
     expect_in(sh.run("hello"), r"^hello from user mode", "the shell after Ctrl-C")
+
+
+def check_tmp(sh):
+    """The RAM file system at /tmp through mkdir, touch, ls, rm and pwd (docs/vfs.md)."""
+    sh.run("mkdir /tmp/qd /tmp/qd/sub")
+    sh.run("touch /tmp/qd/f /tmp/qd/sub/g")
+    out = sh.run("ls /tmp/qd")
+    expect_in(out, r"^ +0  f$", "ls /tmp/qd lists the file touch made")
+    expect_in(out, r"^ +-  sub/$", "ls /tmp/qd lists the directory mkdir made")
+    expect_in(sh.run("rm /tmp/qd"), r"^rm: /tmp/qd: is a directory$", "rm of a directory")
+    expect_in(sh.run("mkdir /tmp/qd"), r"^mkdir: /tmp/qd: file exists$", "mkdir twice")
+    sh.run("rm -r /tmp/qd")
+    expect_in(sh.run("ls /tmp/qd"), r"^ls: /tmp/qd: no such file$", "rm -r removed the tree")
+    expect_in(sh.run("mkdir /etc/x"), r"^mkdir: /etc/x: read-only file system$",
+              "the initrd is read-only")
+    expect_in(sh.run("pwd"), r"^/$", "a program started by the kernel shell starts at /")
+    expect_in(sh.run("ls /"), r"^ +-  tmp/$", "ls / lists the mount point tmp/")
+    print("PASS: mkdir, touch, ls, rm -r and pwd on /tmp")
 
 
 def check_session(sh):
@@ -237,6 +259,7 @@ def case_bench(ctx):
                                cmdline="test=bench.proc.null_syscall_vs_yield,"
                                "bench.proc.demand_zero_vs_mapped,"
                                "bench.fs.read_vs_memcpy,"
+                               "bench.fs.ram_write_read_vs_memcpy,"
                                "bench.proc.spawn_and_threads_vs_kernel_threads,"
                                "bench.proc.fork_vs_spawn,"
                                "bench.proc.cow_vs_demand_zero,"
@@ -244,8 +267,9 @@ def case_bench(ctx):
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
-    for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "proc\\.spawn",
-                 "proc\\.thread", "proc\\.fork", "proc\\.cow_fault", "pipe\\.throughput"):
+    for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "fs\\.ram_write_read",
+                 "proc\\.spawn", "proc\\.thread", "proc\\.fork", "proc\\.cow_fault",
+                 "pipe\\.throughput"):
         line = re.search(r"^KBENCH %s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)

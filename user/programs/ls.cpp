@@ -1,6 +1,6 @@
-// ls: lists each directory named (default "/"): one line per entry, its size (bytes; "-"
-// for a directory) and its name, directories with a trailing "/". A file named is listed
-// as itself.
+// ls: lists each directory named (default ".", the current one): one line per entry, its size
+// (bytes; "-" for a directory) and its name, directories with a trailing "/". A file named is
+// listed as itself.
 #include "ember.hpp"
 
 namespace {
@@ -49,7 +49,7 @@ bool list(const char* path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return list("/") ? 0 : 1;
+  if (argc < 2) return list(".") ? 0 : 1;
   int status = 0;
   for (int i = 1; i < argc; ++i) {
     if (argc > 2) {

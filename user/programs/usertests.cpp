@@ -2,6 +2,7 @@
 // is a named function in kTests (add yours there); `usertests` runs them all, `usertests NAME`
 // one. Ends with "N passed, M failed" and exit status 0 only if every test passed.
 #include "ember.hpp"
+#include "usertests_ramfs.hpp"
 
 namespace {
 
@@ -228,6 +229,14 @@ constexpr Test kTests[] = {
     {"pipe-inherit", pipe_inherit},
     {"pipe-bad-args", pipe_bad_args},
     {"pipe-programs", pipe_programs},
+    {"ramfs-files", ramfs_tests::files},
+    {"ramfs-append-seek", ramfs_tests::append_and_seek},
+    {"ramfs-unlink-while-open", ramfs_tests::unlink_while_open},
+    {"ramfs-rename-dirs", ramfs_tests::rename_and_directories},
+    {"ramfs-cwd", ramfs_tests::current_directory},
+    {"ramfs-full", ramfs_tests::full_file_system},
+    {"ramfs-bad-paths", ramfs_tests::bad_paths},
+    {"ramfs-shared-offsets", ramfs_tests::shared_offsets},
 };
 
 // Children of the thread tests.
@@ -259,6 +268,7 @@ int main(int argc, char** argv) {
   if (argc > 1) {
     int c = child(argv[1]);
     if (c >= 0) return c;
+    if (c = ramfs_tests::child(argv[1]); c >= 0) return c;
   }
   u64 passed = 0, failed = 0;
   for (const Test& t : kTests) {

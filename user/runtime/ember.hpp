@@ -45,6 +45,19 @@ i64 close(int fd);
 i64 stat(const char* path, abi::Stat* out);
 i64 readdir(int fd, abi::DirEntry* out);
 i64 dup2(int old_fd, int new_fd);
+// The lowest free descriptor, sharing old_fd's open-file description (and its offset).
+i64 dup(int old_fd);
+// The new offset; whence is abi::kSeekSet, kSeekCurrent or kSeekEnd.
+i64 lseek(int fd, i64 offset, u64 whence);
+i64 fstat(int fd, abi::Stat* out);
+i64 mkdir(const char* path);
+i64 unlink(const char* path);
+i64 rmdir(const char* path);
+i64 rename(const char* from, const char* to);
+i64 chdir(const char* path);
+// Writes the current directory (absolute, NUL-terminated) to buffer: its length without
+// the NUL, or abi::Error::Invalid when `length` is too small for it.
+i64 getcwd(char* buffer, usize length);
 i64 kill(i64 pid);
 // A pipe: fds[0] its read end, fds[1] its write end (docs/pipes.md); 0 or a negative error.
 i64 pipe(int fds[2]);

@@ -142,6 +142,32 @@ i64 readdir(int fd, abi::DirEntry* out) {
 i64 dup2(int old_fd, int new_fd) {
   return ember_syscall(u64(abi::Syscall::Dup2), u64(old_fd), u64(new_fd));
 }
+i64 dup(int old_fd) { return ember_syscall(u64(abi::Syscall::Dup), u64(old_fd)); }
+i64 lseek(int fd, i64 offset, u64 whence) {
+  return ember_syscall(u64(abi::Syscall::Lseek), u64(fd), u64(offset), whence);
+}
+i64 fstat(int fd, abi::Stat* out) {
+  return ember_syscall(u64(abi::Syscall::Fstat), u64(fd), reinterpret_cast<u64>(out));
+}
+i64 mkdir(const char* path) {
+  return ember_syscall(u64(abi::Syscall::Mkdir), reinterpret_cast<u64>(path));
+}
+i64 unlink(const char* path) {
+  return ember_syscall(u64(abi::Syscall::Unlink), reinterpret_cast<u64>(path));
+}
+i64 rmdir(const char* path) {
+  return ember_syscall(u64(abi::Syscall::Rmdir), reinterpret_cast<u64>(path));
+}
+i64 rename(const char* from, const char* to) {
+  return ember_syscall(u64(abi::Syscall::Rename), reinterpret_cast<u64>(from),
+                       reinterpret_cast<u64>(to));
+}
+i64 chdir(const char* path) {
+  return ember_syscall(u64(abi::Syscall::Chdir), reinterpret_cast<u64>(path));
+}
+i64 getcwd(char* buffer, usize length) {
+  return ember_syscall(u64(abi::Syscall::GetCwd), reinterpret_cast<u64>(buffer), length);
+}
 i64 kill(i64 pid) { return ember_syscall(u64(abi::Syscall::Kill), u64(pid)); }
 i64 pipe(int fds[2]) { return ember_syscall(u64(abi::Syscall::Pipe), reinterpret_cast<u64>(fds)); }
 

@@ -128,17 +128,23 @@ inline constexpr u64 kProtNone = 0;
 inline constexpr u64 kProtRead = 1;
 inline constexpr u64 kProtWrite = 2;
 inline constexpr u64 kProtExec = 4;
-// open(path, flags): the initrd is read-only, so only kOpenRead opens a file; the writing
-// flags (values as Linux's O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND) get ReadOnly, except
-// on the console device (/dev/console); any other bit is Invalid.
+// open(path, flags), values as Linux's O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND.
+// Files of the initrd are read-only (the writing flags get ReadOnly); files under /tmp (the
+// RAM file system) and the console take them all. Any other bit is Invalid.
 inline constexpr u64 kOpenRead = 0;
 inline constexpr u64 kOpenWrite = 1;
 inline constexpr u64 kOpenReadWrite = 2;
-inline constexpr u64 kOpenCreate = 0x40;
-inline constexpr u64 kOpenTruncate = 0x200;
-inline constexpr u64 kOpenAppend = 0x400;
+inline constexpr u64 kOpenCreate = 0x40;     // create the file if it is missing
+inline constexpr u64 kOpenExclusive = 0x80;  // with kOpenCreate: Exists if it is there
+inline constexpr u64 kOpenTruncate = 0x200;  // with write access: cut the file to 0 bytes
+inline constexpr u64 kOpenAppend = 0x400;    // every write goes to the end, atomically
 inline constexpr u64 kOpenKnown =
-    kOpenWrite | kOpenReadWrite | kOpenCreate | kOpenTruncate | kOpenAppend;
+    kOpenWrite | kOpenReadWrite | kOpenCreate | kOpenExclusive | kOpenTruncate | kOpenAppend;
+
+// lseek(fd, offset, whence): from the start, the current offset, or the end of the file.
+inline constexpr u64 kSeekSet = 0;
+inline constexpr u64 kSeekCurrent = 1;
+inline constexpr u64 kSeekEnd = 2;
 
 inline constexpr usize kMaxFiles = 16;  // descriptors per process
 inline constexpr usize kMaxName = 100;  // bytes of one name in a path (USTAR's name field)
@@ -149,13 +155,13 @@ enum class FileType : u32 { File = 1, Directory = 2, Device = 3, Pipe = 4 };
 // stat(path, &stat).
 struct Stat {
   FileType type;
-  u32 mode;  // permission bits as the archive has them (0444-like; nothing is writable)
+  u32 mode;  // permission bits: the initrd's as the archive has them, 0644/0755 under /tmp
   u64 size;  // bytes of a file; 0 for directories and devices
 };
 static_assert(sizeof(Stat) == 16);
 
-// readdir(fd, &entry): the next name in the directory open at fd, in archive order, without
-// "." and "..".
+// readdir(fd, &entry): the next name in the directory open at fd (the initrd's in archive
+// order), without "." and "..".
 struct DirEntry {
   FileType type;
   u32 reserved;

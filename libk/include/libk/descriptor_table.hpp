@@ -6,6 +6,7 @@
 //
 // Semantics (POSIX.1-2017 open(), dup2(), close()):
 //   install   the lowest free slot; TooMany if every slot is in use
+//   dup(a)    the lowest free slot refers to a's description too
 //   dup2(a,b) b refers to a's description; what b held before is released; dup2(a, a)
 //             returns a and changes nothing (when a is open)
 //   close     empties a slot and releases its reference
@@ -54,6 +55,15 @@ class DescriptorTable {
     slots_[fd] = nullptr;
     Refs::release(file);
     return {};
+  }
+
+  [[nodiscard]] Result<usize, DescriptorError> dup(u64 fd) {
+    File* file = get(fd);
+    if (file == nullptr) return libk::unexpected(DescriptorError::Bad);
+    Refs::retain(file);
+    auto slot = install(file);
+    if (!slot) Refs::release(file);
+    return slot;
   }
 
   [[nodiscard]] Result<usize, DescriptorError> dup2(u64 old_fd, u64 new_fd) {

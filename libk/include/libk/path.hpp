@@ -22,7 +22,7 @@ inline constexpr usize kMaxComponent = 100;  // bytes of one name (USTAR's name 
 
 enum class Problem : u8 {
   Empty,        // ""
-  Relative,     // does not start with "/" (there is no current directory)
+  Relative,     // does not start with "/" (normalize only; resolve takes a directory)
   TooLong,      // longer than kMaxPath, or a component longer than kMaxComponent
   BadCharacter  // a NUL byte or a control character in a name
 };
@@ -32,6 +32,11 @@ StringView problem_name(Problem p);
 // Normalises the absolute `path` into `out` (capacity at least kMaxPath + 1; NUL-terminated)
 // and returns the result's length.
 Result<usize, Problem> normalize(StringView path, Span<char> out);
+
+// Normalises `path` into `out` like normalize, but a path not starting with "/" is taken
+// relative to the directory `cwd` (normalised: "" is the root). The POSIX.1-2017 §4.13
+// rules apply to the joined path, so ".." from the root stays there.
+Result<usize, Problem> resolve(StringView cwd, StringView path, Span<char> out);
 
 // Walks the components of a normalised path: "etc/motd" → "etc", "motd".
 class Components {

@@ -1,0 +1,167 @@
+// In-kernel tests of the name space (docs/vfs.md): the mount table, relative paths from a
+// descriptor table's current directory, ".." across mount points, the RAM file system at
+// /tmp through open-file descriptions, and every block and frame given back.
+#include <abi/syscalls.hpp>
+
+#include "fs/ram_fs.hpp"
+#include "fs/vfs.hpp"
+#include "ktest.hpp"
+#include "memory/pmm.hpp"
+
+namespace kernel {
+
+namespace {
+
+using abi::Error;
+using libk::StringView;
+
+u64 free_frames() {
+  pmm::drain_cache();
+  return pmm::stats().free_frames;
+}
+
+libk::Bytes bytes(StringView s) { return {reinterpret_cast<const u8*>(s.data()), s.size()}; }
+
+// A descriptor table whose current directory is `cwd`, ended by its destructor.
+struct Table {
+  explicit Table(StringView cwd) : files(fs::new_console_table()) {
+    VERIFY(files != nullptr && fs::chdir(*files, cwd).ok());
+  }
+  ~Table() { fs::delete_table(files); }
+  fs::FileTable* files;
+};
+
+}  // namespace
+
+namespace {
+
+// Creates /tmp/kt-file, writes three pages, reads them back, unlinks it while open and
+// closes it.
+void file_cycle(ktest::Context& t) {
+  auto usage = fs::ram_fs::usage();
+  auto f = fs::open("/tmp/kt-file", abi::kOpenReadWrite | abi::kOpenCreate | abi::kOpenExclusive);
+  if (!KEXPECT(f.ok())) return;
+  static u8 page[3 * libk::kPageSize];
+  for (usize i = 0; i < sizeof(page); ++i) page[i] = u8(i * 13);
+  KEXPECT_EQ(f.value()->write({page, sizeof(page)}).value(), sizeof(page));
+  KEXPECT(fs::ram_fs::usage().bytes >= usage.bytes + sizeof(page));
+  KEXPECT_EQ(f.value()->seek(0, abi::kSeekSet).value(), u64{0});
+  static u8 back[sizeof(page)];
+  KEXPECT_EQ(f.value()->read({back, sizeof(back)}).value(), sizeof(back));
+  KEXPECT(__builtin_memcmp(page, back, sizeof(page)) == 0);
+  KEXPECT(fs::unlink("/tmp/kt-file").ok());
+  KEXPECT_EQ(fs::ram_fs::usage().inodes, usage.inodes + 1);  // open: still there
+  fs::OpenFile::release(f.value());
+}
+
+}  // namespace
+
+KTEST("fs.vfs.tmp_file_written_read_and_its_frames_back") {
+  file_cycle(t);  // the heap's caches grow once, here
+  u64 frames = free_frames();
+  auto usage = fs::ram_fs::usage();
+  u64 files = fs::open_files();
+  file_cycle(t);
+  KEXPECT_EQ(fs::ram_fs::usage().inodes, usage.inodes);
+  KEXPECT_EQ(fs::ram_fs::usage().bytes, usage.bytes);
+  KEXPECT_EQ(free_frames(), frames);
+  KEXPECT_EQ(fs::open_files(), files);
+}
+
+KTEST("fs.vfs.dot_dot_crosses_mount_points") {
+  KEXPECT(fs::stat("/tmp").value().type == abi::FileType::Directory);
+  KEXPECT(fs::stat("/tmp/../etc/motd").ok());
+  KEXPECT(fs::stat("/tmp/../../..").value().type == abi::FileType::Directory);
+  KEXPECT(fs::stat("/dev/../tmp/.").value().type == abi::FileType::Directory);
+  KEXPECT(fs::stat("/tmp/../tmp/../dev/console").value().type == abi::FileType::Device);
+  KEXPECT(fs::stat("/tmp/nosuch/..").ok());  // by name: POSIX would look nosuch up first
+}
+
+KTEST("fs.vfs.relative_paths_from_the_current_directory") {
+  u64 files = fs::open_files();
+  {
+    Table here("/tmp");
+    KEXPECT(fs::mkdir("kt-dir", here.files).ok());
+    KEXPECT(fs::chdir(*here.files, "kt-dir").ok());
+    char cwd[abi::kMaxPath + 1];
+    KEXPECT(StringView(cwd, here.files->cwd(cwd)) == "tmp/kt-dir");
+    auto f = fs::open("f", abi::kOpenWrite | abi::kOpenCreate, here.files);
+    if (KEXPECT(f.ok())) {
+      KEXPECT_EQ(f.value()->write(bytes("relative")).value(), usize{8});
+      fs::OpenFile::release(f.value());
+    }
+    KEXPECT_EQ(fs::stat("/tmp/kt-dir/f").value().size, u64{8});
+    KEXPECT(fs::stat("../../etc/motd", here.files).ok());
+    KEXPECT(fs::chdir(*here.files, "f").error() == Error::NotDirectory);
+    KEXPECT(fs::rename("f", "../kt-moved", here.files).ok());
+    KEXPECT(fs::unlink("/tmp/kt-moved").ok());
+    KEXPECT(fs::chdir(*here.files, "../..").ok());
+    KEXPECT_EQ(here.files->cwd(cwd), usize{0});
+    KEXPECT(fs::rmdir("tmp/kt-dir", here.files).ok());
+    fs::FileTable* child = fs::inherit_table(*here.files);
+    if (KEXPECT(child != nullptr)) {
+      KEXPECT_EQ(child->cwd(cwd), usize{0});
+      fs::delete_table(child);
+    }
+  }
+  KEXPECT_EQ(fs::open_files(), files);
+}
+
+KTEST("fs.vfs.mount_points_and_the_initrd_refuse_changes") {
+  KEXPECT(fs::rmdir("/tmp").error() == Error::Busy);
+  KEXPECT(fs::rmdir("/").error() == Error::Busy);
+  KEXPECT(fs::rename("/tmp", "/x").error() == Error::Busy);
+  KEXPECT(fs::mkdir("/dev").error() == Error::Exists);
+  KEXPECT(fs::mkdir("/etc/x").error() == Error::ReadOnly);
+  KEXPECT(fs::unlink("/etc/motd").error() == Error::ReadOnly);
+  KEXPECT(fs::rename("/etc/motd", "/tmp/motd").error() == Error::CrossDevice);
+  KEXPECT(fs::open("/tmp", abi::kOpenWrite).error() == Error::IsDirectory);
+  KEXPECT(fs::open("/dev/console/x", 0).error() == Error::NotDirectory);
+}
+
+KTEST("fs.vfs.dev_lists_the_console") {
+  auto dir = fs::open("/dev", abi::kOpenRead);
+  if (!KEXPECT(dir.ok())) return;
+  abi::DirEntry e{};
+  KEXPECT(dir.value()->readdir(e).value());
+  KEXPECT(StringView(e.name) == "console" && e.type == abi::FileType::Device);
+  KEXPECT(!dir.value()->readdir(e).value());
+  fs::OpenFile::release(dir.value());
+}
+
+// Listing "/" shows the initrd's entries, then each mount point right below it once.
+KTEST("fs.vfs.root_lists_its_mount_points") {
+  auto dir = fs::open("/", abi::kOpenRead);
+  if (!KEXPECT(dir.ok())) return;
+  abi::DirEntry e{};
+  u32 tmp = 0, dev = 0, bin = 0;
+  while (dir.value()->readdir(e).value()) {
+    tmp += StringView(e.name) == "tmp" && e.type == abi::FileType::Directory;
+    dev += StringView(e.name) == "dev" && e.type == abi::FileType::Directory;
+    bin += StringView(e.name) == "bin";
+  }
+  KEXPECT(tmp == 1 && dev == 1 && bin == 1);
+  KEXPECT_EQ(dir.value()->seek(0, abi::kSeekSet).value(), u64{0});  // and again from the start
+  u32 again = 0;
+  while (dir.value()->readdir(e).value()) again += StringView(e.name) == "tmp";
+  KEXPECT_EQ(again, u32{1});
+  fs::OpenFile::release(dir.value());
+}
+
+// O_APPEND from two descriptions: each write lands at the end, none overwrites another.
+KTEST("fs.vfs.append_from_two_descriptions") {
+  constexpr u64 kFlags = abi::kOpenWrite | abi::kOpenCreate | abi::kOpenAppend;
+  auto a = fs::open("/tmp/kt-log", kFlags);
+  auto b = fs::open("/tmp/kt-log", kFlags);
+  if (!KEXPECT(a.ok() && b.ok())) return;
+  for (int i = 0; i < 10; ++i) {
+    KEXPECT(a.value()->write(bytes("aa")).ok());
+    KEXPECT(b.value()->write(bytes("b")).ok());
+  }
+  KEXPECT_EQ(fs::stat("/tmp/kt-log").value().size, u64{30});
+  fs::OpenFile::release(a.value());
+  fs::OpenFile::release(b.value());
+  KEXPECT(fs::unlink("/tmp/kt-log").ok());
+}
+
+}  // namespace kernel
