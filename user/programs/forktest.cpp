@@ -4,7 +4,8 @@
 // their own writes, while the parent's buffer stays as it was; exit statuses are collected
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
 // missing program (the caller continues with NoEntry) and of /bin/false (its status), the
-// parent's FPU control state in the child, and an orphan left behind (reaped by the kernel).
+// parent's FPU control state in the child, a fork while another thread of the parent writes
+// (the child's copy holds still), and an orphan left behind (reaped by the kernel).
 // Prints "forktest: all checks passed" and exits 0, or prints each failure and exits 1.
 //
 //   forktest [N]          the checks above
@@ -179,6 +180,49 @@ void test_fpu_state() {
   check(parent_kept, "the parent keeps its MXCSR and x87 control word across fork");
 }
 
+// fork write-protects the parent's pages while another of its threads writes one of them,
+// maybe on another CPU with a writable translation cached. fork flushes those from every
+// CPU before it returns, so the writer's next store faults and copies: the child's page
+// holds still. (Without the flush the writer would go on storing into the frame the child
+// shares, and the child would see its count move.)
+struct Writer {
+  volatile u64* counter;
+  volatile bool stop;
+};
+
+void write_forever(void* arg) {
+  auto* w = static_cast<Writer*>(arg);
+  while (!w->stop) *w->counter = *w->counter + 1;
+}
+
+void test_fork_while_a_thread_writes() {
+  auto* page = reinterpret_cast<volatile u64*>(map(1));
+  if (page == nullptr) return check(false, "mmap");
+  *page = 1;
+  Writer w{page, false};
+  i64 tid = ember::thread(write_forever, &w);
+  if (tid < 0) return check(false, "thread", tid);
+  while (*page < 1000) ember::yield();
+  for (int round = 0; round < 8; ++round) {
+    i64 pid = ember::fork();
+    if (pid == 0) {
+      u64 first = *page;
+      for (int i = 0; i < 20; ++i) {
+        ember::sleep_ns(1'000'000);
+        if (*page != first) ember::exit(1);
+      }
+      ember::exit(0);
+    }
+    u64 at = *page;  // the writer goes on after the fork, in the parent's own copy now
+    while (*page == at) ember::yield();
+    i64 status = -1;
+    check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+          "the child's page holds still while a thread of the parent writes it", status);
+  }
+  w.stop = true;
+  check(ember::join(tid) == 0, "join the writer");
+}
+
 // A child that exits before its own child: the grandchild, an orphan, is reparented to the
 // kernel (getppid 0) and reaped by it when it ends (the kernel's frame tests count it).
 void test_orphan() {
@@ -299,6 +343,7 @@ int main(int argc, char** argv) {
   test_untouched();
   test_grandchild_and_exec();
   test_fpu_state();
+  test_fork_while_a_thread_writes();
   test_orphan();
   ember::print(failures == 0 ? "forktest: all checks passed\n" : "forktest: checks failed\n");
   return failures == 0 ? 0 : 1;
