@@ -4,14 +4,18 @@
 // their own writes, while the parent's buffer stays as it was; exit statuses are collected
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
 // missing program (the caller continues with NoEntry) and of /bin/false (its status), the
-// parent's FPU control state in the child, a fork while another thread of the parent writes
-// (the child's copy holds still), and an orphan left behind (reaped by the kernel).
-// Prints "forktest: all checks passed" and exits 0, or prints each failure and exits 1.
+// exec's refusals (not a program, too many arguments, a bad pointer, a second thread) and
+// descriptors kept across exec, the parent's FPU control state in the child, a fork while another
+// thread of the parent writes (the child's copy holds still), and an orphan left behind (reaped by
+// the kernel). Prints "forktest: all checks passed" and exits 0, or prints each failure and
+// exits 1.
 //
 //   forktest [N]          the checks above
 //   forktest bomb         every process forks until the process table is full; each waits
 //                         for its children; then fork must work again
 //   forktest exit         exits 0 at once (the spawn benchmark's program)
+//   forktest read-fd N    exits 42 if descriptor N reads some bytes (exec keeps descriptors)
+//   forktest fork-loop    forks and waits for children that exit at once, until killed
 //   forktest bench-fork N | bench-spawn N | bench-cow N
 //                         exit status: cycles per fork+exit+wait of this process with 1 MiB
 //                         touched, per spawn+exit+wait of `forktest exit`, or per first
@@ -138,6 +142,66 @@ void test_grandchild_and_exec() {
   status = -1;
   check(pid > 0 && ember::wait(pid, &status) == pid, "wait for the exec child", pid);
   check(status == 1, "exec: errors came back, then /bin/false ran (status 1)", status);
+}
+
+// exec's refusals leave the caller running with an error: a file that is no program, too many
+// arguments, a bad path pointer, and a second thread in the process (Ember refuses there;
+// POSIX would end the other threads). Then an exec that works keeps the descriptors: the new
+// program (this one, mode read-fd) reads from the one opened before.
+struct Flag {
+  volatile bool set;
+};
+
+constexpr i64 kReadFdPassed = 42;  // read-fd's status when it read (no other program's)
+
+void wait_for_flag(void* arg) {
+  while (!static_cast<Flag*>(arg)->set) ember::yield();
+}
+
+[[noreturn]] void exec_refusals_then_exec() {
+  const char* motd[] = {"motd", nullptr};
+  if (ember::exec("/etc/motd", motd) != i64(Error::NotExecutable)) ember::exit(10);
+  const char* many[abi::kMaxArgs + 2];
+  for (usize i = 0; i <= abi::kMaxArgs; ++i) many[i] = "x";
+  many[abi::kMaxArgs + 1] = nullptr;
+  if (ember::exec("/bin/true", many) != i64(Error::TooBig)) ember::exit(11);
+  if (ember::exec(reinterpret_cast<const char*>(0x10), motd) != i64(Error::Fault)) ember::exit(12);
+  Flag flag{false};
+  i64 tid = ember::thread(wait_for_flag, &flag);
+  const char* true_argv[] = {"true", nullptr};
+  i64 e = ember::exec("/bin/true", true_argv);
+  flag.set = true;
+  if (tid < 0 || ember::join(tid) != 0 || e != i64(Error::Invalid)) ember::exit(13);
+  i64 fd = ember::open("/etc/motd", 0);
+  if (fd < 0 || fd > 9) ember::exit(14);
+  char digit[2] = {char('0' + fd), 0};
+  const char* argv[] = {"forktest", "read-fd", digit, nullptr};
+  ember::exec("/bin/forktest", argv);
+  ember::exit(15);
+}
+
+void test_exec_refusals() {
+  i64 pid = ember::fork();
+  if (pid == 0) exec_refusals_then_exec();
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == kReadFdPassed,
+        "exec refused bad requests, then the new program read the inherited descriptor", status);
+}
+
+// fork-loop: forks children that exit at once and waits for each, until killed (the kernel's
+// kill-mid-fork test).
+[[noreturn]] void fork_loop() {
+  for (;;) {
+    i64 pid = ember::fork();
+    if (pid == 0) ember::exit(0);
+    if (pid > 0) ember::wait(pid, nullptr);
+  }
+}
+
+// read-fd N: kReadFdPassed if descriptor N (inherited across exec) reads some bytes, else 1.
+int read_fd(u64 fd) {
+  char buffer[16];
+  return ember::read(int(fd), buffer, sizeof(buffer)) > 0 ? int(kReadFdPassed) : 1;
 }
 
 // The child's FPU state is the parent's at the fork: MXCSR and the x87 control word (whose
@@ -332,6 +396,8 @@ int main(int argc, char** argv) {
   if (argc > 1 && ember::streq(argv[1], "bench-fork")) return bench_fork(n);
   if (argc > 1 && ember::streq(argv[1], "bench-spawn")) return bench_spawn(n);
   if (argc > 1 && ember::streq(argv[1], "bench-cow")) return bench_cow(n);
+  if (argc > 1 && ember::streq(argv[1], "read-fd")) return read_fd(n);
+  if (argc > 1 && ember::streq(argv[1], "fork-loop")) fork_loop();
   u64 children = argc > 1 ? parse(argv[1]) : 4;
   if (children == 0 || children > kMaxChildren) {
     ember::print(
@@ -342,6 +408,7 @@ int main(int argc, char** argv) {
   test_children(children);
   test_untouched();
   test_grandchild_and_exec();
+  test_exec_refusals();
   test_fpu_state();
   test_fork_while_a_thread_writes();
   test_orphan();
