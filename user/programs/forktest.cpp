@@ -5,7 +5,8 @@
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
 // missing program (the caller continues with NoEntry) and of /bin/false (its status), the
 // exec's refusals (not a program, too many arguments, a bad pointer, a second thread) and
-// descriptors kept across exec, the parent's FPU control state in the child, a fork while another
+// descriptors kept across exec, the parent's FPU control state in the child (and a clean one
+// after exec), a fork while another
 // thread of the parent writes (the child's copy holds still), and an orphan left behind (reaped by
 // the kernel). Prints "forktest: all checks passed" and exits 0, or prints each failure and
 // exits 1.
@@ -244,6 +245,22 @@ void test_fpu_state() {
   check(parent_kept, "the parent keeps its MXCSR and x87 control word across fork");
 }
 
+// exec starts the new program with the clean FPU state, not the old program's registers:
+// `fpu fresh` checks what it finds at _start.
+void test_exec_resets_fpu_state() {
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    write_mxcsr(kMxcsrTowardZero);
+    write_fcw(kFcwTowardZero);
+    const char* argv[] = {"fpu", "fresh", nullptr};
+    ember::exec("/bin/fpu", argv);
+    ember::exit(3);
+  }
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+        "a program exec'd after MXCSR and the x87 control word changed starts clean", status);
+}
+
 // fork write-protects the parent's pages while another of its threads writes one of them,
 // maybe on another CPU with a writable translation cached. fork flushes those from every
 // CPU before it returns, so the writer's next store faults and copies: the child's page
@@ -410,6 +427,7 @@ int main(int argc, char** argv) {
   test_grandchild_and_exec();
   test_exec_refusals();
   test_fpu_state();
+  test_exec_resets_fpu_state();
   test_fork_while_a_thread_writes();
   test_orphan();
   ember::print(failures == 0 ? "forktest: all checks passed\n" : "forktest: checks failed\n");
