@@ -1,3 +1,4 @@
+#include <hal/fpu.hpp>
 #include <hal/interrupts.hpp>
 #include <hal/user_mode.hpp>
 
@@ -21,6 +22,21 @@ libk::Result<StartInfo, abi::Error> build_image(AddressSpace& space,
   StartInfo start = TRY(build_stack(space, argv));
   start.entry = plan.entry;
   return start;
+}
+
+}  // namespace
+
+namespace {
+
+// The new program starts with the clean FPU state, as a spawned one does (docs/processes.md,
+// "FPU state"): the old program's registers are still live on this CPU, and would otherwise
+// reach the new program (its vector registers may hold the old one's data). Context:
+// interrupts off, so that no switch saves the old state over the clean one in between.
+void reset_fpu_state() {
+  void* area = thread::current().fpu_area();
+  VERIFY(area != nullptr);  // every user thread has one
+  hal::fpu::init_area(area);
+  hal::fpu::restore(area);
 }
 
 }  // namespace
@@ -81,6 +97,7 @@ libk::Result<void, abi::Error> exec(ExecImage* image) {
     hal::interrupts::enable();
     leave_thread(p);
   }
+  reset_fpu_state();
   hal_enter_user(s.entry, s.stack, s.argc, s.argv, new_canary());
 }
 

@@ -127,12 +127,12 @@ libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame);
 // exec in two steps, so that the caller can free its copies of the arguments in between.
 // prepare_exec builds a new image of the initrd's program at `path` (validated as spawn
 // validates it): its address space, segments, a stack holding `argv`; errors as spawn's.
-// exec then replaces the calling process's image with it and enters it with a new canary;
-// pid, parent and descriptors stay. exec returns only with an error (Invalid if the process
-// has other threads, Interrupted if it is being ended), having freed the image, and then the
-// process is as it was: every check and allocation happens before the point of no return
-// (the swap of the address spaces), after which nothing can fail. Context: a process's
-// thread.
+// exec then replaces the calling process's image with it and enters it with a new canary
+// and the clean FPU state; pid, parent and descriptors stay. exec returns only with an error
+// (Invalid if the process has other threads, Interrupted if it is being ended), having freed
+// the image, and then the process is as it was: every check and allocation happens before
+// the point of no return (the swap of the address spaces), after which nothing can fail.
+// Context: a process's thread.
 struct ExecImage;
 libk::Result<ExecImage*, abi::Error> prepare_exec(libk::StringView path,
                                                   libk::Span<const libk::StringView> argv);

@@ -15,6 +15,7 @@
 #include "proc/memory_areas.hpp"
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
+#include "time.hpp"
 
 namespace kernel {
 
@@ -160,6 +161,38 @@ KTEST("proc.fork.out_of_frames_leaves_nothing") {
   }
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), user_pages);
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::PageTable), tables);
+}
+
+// Polls (bounded) until `condition` holds; false if it never did.
+template <typename Condition>
+bool eventually(Condition condition) {
+  u64 deadline = time::now_ns() + 10 * time::kNsPerSecond;
+  while (!condition()) {
+    if (time::now_ns() > deadline) return false;
+    thread::sleep_for(time::kNsPerMs);
+  }
+  return true;
+}
+
+// kill of a process that forks and waits in a loop lands anywhere in fork, wait or ring 3:
+// it ends with the kill's status, its last child (an orphan then) is reaped by the kernel,
+// and every process slot and user frame comes back. (Processes other tests left may end
+// meanwhile: the counts only have to come back to at most what they were.)
+KTEST("proc.fork.kill_while_forking_frees_every_frame") {
+  u64 frames = pmm::pages_owned_by(pmm::Owner::User);
+  u64 live = proc::stats().live;
+  for (u64 round = 1; round <= 3; ++round) {
+    StringView argv[] = {"forktest", "fork-loop"};
+    auto pid = proc::spawn("/bin/forktest", argv, proc::kKernelParent);
+    if (!KEXPECT(pid.ok())) return;
+    u64 forked = proc::stats().forked;
+    KEXPECT(eventually([&] { return proc::stats().forked >= forked + 4 * round; }));
+    KEXPECT(proc::kill(pid.value(), abi::kStatusKilled).ok());
+    auto status = proc::wait(pid.value(), proc::kKernelParent);
+    KEXPECT(status.ok() && status.value() == abi::kStatusKilled);
+  }
+  KEXPECT(eventually([&] { return proc::stats().live <= live; }));
+  KEXPECT(eventually([&] { return pmm::pages_owned_by(pmm::Owner::User) <= frames; }));
 }
 
 // forktest from ring 3: its children's copy-on-write checks, a grandchild, exec.

@@ -17,6 +17,13 @@ not follow fails:
                        address_space.hpp); the walk's indices are those of its example address
   run-queue.dot        every "priority P, slice S ms" has S = (P + 1) x the slice quantum
                        (libk/include/sched/entity.hpp)
+  fork-cow.dot         each PT row's index is its address's bits 20..12; each frame's
+                       "references N" is the number of PT entries pointing at it; copy_below
+                       (kernel/proc/address_space.cpp) clears the write bit and shares the frame
+  cow-fault.dot        the error codes are the fault bits' (kernel/proc/memory_areas.cpp; U/S
+                       is bit 2, Intel SDM Vol. 3A §4.7); "references N -> Copy/Reuse" is
+                       decide_fault's choice (libk/include/libk/page_fault_policy.hpp); the
+                       numbered steps are copy_page's calls in their order
 """
 
 import os
@@ -151,21 +158,87 @@ def check_run_queue(root):
     return problems, checked
 
 
+def function_body(source, signature):
+    start = source.index(signature)
+    return source[start:source.index("\n}\n", start)]
+
+
+def check_fork_cow(root):
+    dot = read(root, "docs/images/fork-cow.dot")
+    problems, checked = [], 0
+    for index, address in re.findall(r'<td port="idx_\w+">(\d+)</td><td>(0x[0-9a-f]+)</td>', dot):
+        if (int(address, 16) >> 12) & 511 != int(index):
+            problems.append("fork-cow.dot: %s is PT index %d, not %s"
+                            % (address, (int(address, 16) >> 12) & 511, index))
+        checked += 1
+    for node, count in re.findall(r'(\w+) \[label="frame \w+\\nreferences (\d+)"', dot):
+        pointing = len(re.findall(r"_pt:\w+ -> %s;" % node, dot))
+        if pointing != int(count):
+            problems.append("fork-cow.dot: %s says references %s; %d entries point at it"
+                            % (node, count, pointing))
+        checked += 1
+    body = function_body(read(root, "kernel/proc/address_space.cpp"), "bool copy_below(")
+    for needle in ("~hal::paging::kWritable", "pmm::share("):
+        if needle not in body:
+            problems.append("fork-cow.dot: copy_below no longer has %s" % needle)
+        checked += 1
+    return problems, checked
+
+
+def check_cow_fault(root):
+    dot = read(root, "docs/images/cow-fault.dot")
+    problems, checked = [], 0
+    bits = dict(re.findall(r"constexpr u64 kFault(\w+) = 1u << (\d+);",
+                           read(root, "kernel/proc/memory_areas.cpp")))
+    user_bit = 2  # U/S: the access came from ring 3 (Intel SDM Vol. 3A §4.7)
+    write_from_user = (1 << int(bits["Present"])) | (1 << int(bits["Write"])) | (1 << user_bit)
+    for code in re.findall(r"error code (0x[0-9a-f]+)", dot):
+        if int(code, 16) != write_from_user:
+            problems.append("cow-fault.dot: error code %s; a user write to a present page is %#x"
+                            % (code, write_from_user))
+        checked += 1
+    policy = read(root, "libk/include/libk/page_fault_policy.hpp")
+    threshold = int(re.search(
+        r"s\.references > (\d+) \? FaultAction::Copy : FaultAction::Reuse", policy).group(1))
+    for count, action in re.findall(r"references (\d+) → (Copy|Reuse)", dot):
+        want = "Copy" if int(count) > threshold else "Reuse"
+        if action != want:
+            problems.append("cow-fault.dot: references %s -> %s; decide_fault says %s"
+                            % (count, action, want))
+        checked += 1
+    body = function_body(read(root, "kernel/proc/address_space.cpp"),
+                         "bool AddressSpace::copy_page(")
+    calls = {"allocate": "pmm::allocate", "copy": "__builtin_memcpy",
+             "store": "__atomic_store_n", "shootdown": "tlb::shootdown", "release": "pmm::release"}
+    steps = {name: int(n) for name, n in re.findall(r'port="step_(\w+)">(\d+)<', dot)}
+    if sorted(steps) != sorted(calls):
+        problems.append("cow-fault.dot: steps %s, expected %s" % (sorted(steps), sorted(calls)))
+    else:
+        by_picture = sorted(steps, key=steps.get)
+        by_code = sorted(calls, key=lambda name: body.find(calls[name]))
+        if any(body.find(calls[name]) < 0 for name in calls) or by_picture != by_code:
+            problems.append("cow-fault.dot: steps in the order %s; copy_page does %s"
+                            % (by_picture, by_code))
+    checked += 1
+    return problems, checked
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
     root = sys.argv[1]
     problems, facts = [], 0
-    for check in (check_interrupt_stack, check_context_switch, check_address_space,
-                  check_run_queue):
+    checks = (check_interrupt_stack, check_context_switch, check_address_space, check_run_queue,
+              check_fork_cow, check_cow_fault)
+    for check in checks:
         found, count = check(root)
         problems += found
         facts += count
     for p in problems:
         print("FAIL: " + p)
     if not problems:
-        print("ok: %d facts in 4 pictures agree with the code" % facts)
+        print("ok: %d facts in %d pictures agree with the code" % (facts, len(checks)))
     return 1 if problems else 0
 
 

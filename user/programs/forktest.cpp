@@ -4,13 +4,19 @@
 // their own writes, while the parent's buffer stays as it was; exit statuses are collected
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
 // missing program (the caller continues with NoEntry) and of /bin/false (its status), the
-// parent's FPU control state in the child, and an orphan left behind (reaped by the kernel).
-// Prints "forktest: all checks passed" and exits 0, or prints each failure and exits 1.
+// exec's refusals (not a program, too many arguments, a bad pointer, a second thread) and
+// descriptors kept across exec, the parent's FPU control state in the child (and a clean one
+// after exec), a fork while another
+// thread of the parent writes (the child's copy holds still), and an orphan left behind (reaped by
+// the kernel). Prints "forktest: all checks passed" and exits 0, or prints each failure and
+// exits 1.
 //
 //   forktest [N]          the checks above
 //   forktest bomb         every process forks until the process table is full; each waits
 //                         for its children; then fork must work again
 //   forktest exit         exits 0 at once (the spawn benchmark's program)
+//   forktest read-fd N    exits 42 if descriptor N reads some bytes (exec keeps descriptors)
+//   forktest fork-loop    forks and waits for children that exit at once, until killed
 //   forktest bench-fork N | bench-spawn N | bench-cow N
 //                         exit status: cycles per fork+exit+wait of this process with 1 MiB
 //                         touched, per spawn+exit+wait of `forktest exit`, or per first
@@ -139,6 +145,66 @@ void test_grandchild_and_exec() {
   check(status == 1, "exec: errors came back, then /bin/false ran (status 1)", status);
 }
 
+// exec's refusals leave the caller running with an error: a file that is no program, too many
+// arguments, a bad path pointer, and a second thread in the process (Ember refuses there;
+// POSIX would end the other threads). Then an exec that works keeps the descriptors: the new
+// program (this one, mode read-fd) reads from the one opened before.
+struct Flag {
+  volatile bool set;
+};
+
+constexpr i64 kReadFdPassed = 42;  // read-fd's status when it read (no other program's)
+
+void wait_for_flag(void* arg) {
+  while (!static_cast<Flag*>(arg)->set) ember::yield();
+}
+
+[[noreturn]] void exec_refusals_then_exec() {
+  const char* motd[] = {"motd", nullptr};
+  if (ember::exec("/etc/motd", motd) != i64(Error::NotExecutable)) ember::exit(10);
+  const char* many[abi::kMaxArgs + 2];
+  for (usize i = 0; i <= abi::kMaxArgs; ++i) many[i] = "x";
+  many[abi::kMaxArgs + 1] = nullptr;
+  if (ember::exec("/bin/true", many) != i64(Error::TooBig)) ember::exit(11);
+  if (ember::exec(reinterpret_cast<const char*>(0x10), motd) != i64(Error::Fault)) ember::exit(12);
+  Flag flag{false};
+  i64 tid = ember::thread(wait_for_flag, &flag);
+  const char* true_argv[] = {"true", nullptr};
+  i64 e = ember::exec("/bin/true", true_argv);
+  flag.set = true;
+  if (tid < 0 || ember::join(tid) != 0 || e != i64(Error::Invalid)) ember::exit(13);
+  i64 fd = ember::open("/etc/motd", 0);
+  if (fd < 0 || fd > 9) ember::exit(14);
+  char digit[2] = {char('0' + fd), 0};
+  const char* argv[] = {"forktest", "read-fd", digit, nullptr};
+  ember::exec("/bin/forktest", argv);
+  ember::exit(15);
+}
+
+void test_exec_refusals() {
+  i64 pid = ember::fork();
+  if (pid == 0) exec_refusals_then_exec();
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == kReadFdPassed,
+        "exec refused bad requests, then the new program read the inherited descriptor", status);
+}
+
+// fork-loop: forks children that exit at once and waits for each, until killed (the kernel's
+// kill-mid-fork test).
+[[noreturn]] void fork_loop() {
+  for (;;) {
+    i64 pid = ember::fork();
+    if (pid == 0) ember::exit(0);
+    if (pid > 0) ember::wait(pid, nullptr);
+  }
+}
+
+// read-fd N: kReadFdPassed if descriptor N (inherited across exec) reads some bytes, else 1.
+int read_fd(u64 fd) {
+  char buffer[16];
+  return ember::read(int(fd), buffer, sizeof(buffer)) > 0 ? int(kReadFdPassed) : 1;
+}
+
 // The child's FPU state is the parent's at the fork: MXCSR and the x87 control word (whose
 // control bits the System V ABI makes callee-saved) set to round toward zero come back so
 // in the child, not as a new process's clean 0x1F80 and 0x037F.
@@ -177,6 +243,65 @@ void test_fpu_state() {
         "the child has the parent's MXCSR and x87 control word (status: MXCSR << 16 | FCW)",
         status);
   check(parent_kept, "the parent keeps its MXCSR and x87 control word across fork");
+}
+
+// exec starts the new program with the clean FPU state, not the old program's registers:
+// `fpu fresh` checks what it finds at _start.
+void test_exec_resets_fpu_state() {
+  i64 pid = ember::fork();
+  if (pid == 0) {
+    write_mxcsr(kMxcsrTowardZero);
+    write_fcw(kFcwTowardZero);
+    const char* argv[] = {"fpu", "fresh", nullptr};
+    ember::exec("/bin/fpu", argv);
+    ember::exit(3);
+  }
+  i64 status = -1;
+  check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+        "a program exec'd after MXCSR and the x87 control word changed starts clean", status);
+}
+
+// fork write-protects the parent's pages while another of its threads writes one of them,
+// maybe on another CPU with a writable translation cached. fork flushes those from every
+// CPU before it returns, so the writer's next store faults and copies: the child's page
+// holds still. (Without the flush the writer would go on storing into the frame the child
+// shares, and the child would see its count move.)
+struct Writer {
+  volatile u64* counter;
+  volatile bool stop;
+};
+
+void write_forever(void* arg) {
+  auto* w = static_cast<Writer*>(arg);
+  while (!w->stop) *w->counter = *w->counter + 1;
+}
+
+void test_fork_while_a_thread_writes() {
+  auto* page = reinterpret_cast<volatile u64*>(map(1));
+  if (page == nullptr) return check(false, "mmap");
+  *page = 1;
+  Writer w{page, false};
+  i64 tid = ember::thread(write_forever, &w);
+  if (tid < 0) return check(false, "thread", tid);
+  while (*page < 1000) ember::yield();
+  for (int round = 0; round < 8; ++round) {
+    i64 pid = ember::fork();
+    if (pid == 0) {
+      u64 first = *page;
+      for (int i = 0; i < 20; ++i) {
+        ember::sleep_ns(1'000'000);
+        if (*page != first) ember::exit(1);
+      }
+      ember::exit(0);
+    }
+    u64 at = *page;  // the writer goes on after the fork, in the parent's own copy now
+    while (*page == at) ember::yield();
+    i64 status = -1;
+    check(pid > 0 && ember::wait(pid, &status) == pid && status == 0,
+          "the child's page holds still while a thread of the parent writes it", status);
+  }
+  w.stop = true;
+  check(ember::join(tid) == 0, "join the writer");
 }
 
 // A child that exits before its own child: the grandchild, an orphan, is reparented to the
@@ -288,6 +413,8 @@ int main(int argc, char** argv) {
   if (argc > 1 && ember::streq(argv[1], "bench-fork")) return bench_fork(n);
   if (argc > 1 && ember::streq(argv[1], "bench-spawn")) return bench_spawn(n);
   if (argc > 1 && ember::streq(argv[1], "bench-cow")) return bench_cow(n);
+  if (argc > 1 && ember::streq(argv[1], "read-fd")) return read_fd(n);
+  if (argc > 1 && ember::streq(argv[1], "fork-loop")) fork_loop();
   u64 children = argc > 1 ? parse(argv[1]) : 4;
   if (children == 0 || children > kMaxChildren) {
     ember::print(
@@ -298,7 +425,10 @@ int main(int argc, char** argv) {
   test_children(children);
   test_untouched();
   test_grandchild_and_exec();
+  test_exec_refusals();
   test_fpu_state();
+  test_exec_resets_fpu_state();
+  test_fork_while_a_thread_writes();
   test_orphan();
   ember::print(failures == 0 ? "forktest: all checks passed\n" : "forktest: checks failed\n");
   return failures == 0 ? 0 : 1;

@@ -186,6 +186,21 @@ bool memory_limits() {
   return true;
 }
 
+// fork, copy-on-write and exec (docs/processes.md, "Fork and copy-on-write"): forktest's
+// checks (children writing a copy-on-write buffer, a grandchild, exec's refusals and the
+// descriptors it keeps, the FPU state across fork and exec, a fork while another thread
+// writes, an orphan), and a fork bomb that hits the process limit and recovers.
+bool fork_exec() {
+  const char* argv[] = {"forktest", "2", nullptr};
+  CHECK(run("/bin/forktest", argv) == 0);
+  return true;
+}
+bool fork_bomb() {
+  const char* argv[] = {"forktest", "bomb", nullptr};
+  CHECK(run("/bin/forktest", argv) == 0);
+  return true;
+}
+
 // Pipes (docs/pipes.md): each case runs one of pipetest's check modes, which prints what
 // failed. pipeline: 1 MiB through gen | cat | sum (spawned) and three forked stages, the
 // checksum compared; eof, broken (BrokenPipe), inherit (fork and spawn), bad-args, and
@@ -222,6 +237,8 @@ constexpr Test kTests[] = {
     {"thread-fault-ends-process", thread_fault_ends_process},
     {"memory-limits", memory_limits},
     {"thousand-processes", thousand_processes},
+    {"fork-exec", fork_exec},
+    {"fork-bomb", fork_bomb},
     {"pipe-pattern", pipe_pattern},
     {"pipe-pipeline", pipe_pipeline},
     {"pipe-eof", pipe_eof},
