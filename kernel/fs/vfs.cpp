@@ -87,7 +87,11 @@ Result<usize> OpenFile::write(WriteSource& source) {
   return n;
 }
 
+// Bytes the kernel has go to a device or a pipe in one call, as they are (a pipe keeps a
+// write of up to kAtomicWrite bytes whole only if it gets them at once).
 Result<usize> OpenFile::write(libk::Bytes in) {
+  if (!may_write(flags_)) return libk::unexpected(Error::BadDescriptor);
+  if (!has_offset(node_)) return node_.write(0, in);
   BytesSource source(in);
   return write(source);
 }
