@@ -104,6 +104,27 @@ class RamVnode final : public Vnode {
       return done;
     });
   }
+  // The whole read under the file system's lock, so that no write comes between its pieces.
+  // The sink copies to user memory meanwhile (a fault may sleep with the lock held, as in
+  // write_from).
+  Result<usize> read_to(ReadSink& sink, u64 offset, usize length) override {
+    return instance.locked([&](auto& fs) -> Result<usize> {
+      u8 chunk[kWriteChunk];
+      usize done = 0;
+      while (done < length) {
+        usize want = libk::min(sizeof(chunk), length - done);
+        auto got = fs.read(ino_, offset + done, {chunk, want});
+        if (!got && done == 0) return libk::unexpected(got.error());
+        if (!got || got.value() == 0) break;
+        auto taken = sink.put({chunk, got.value()});
+        if (!taken && done == 0) return libk::unexpected(taken.error());
+        if (!taken) break;
+        done += got.value();
+        if (got.value() < want) break;
+      }
+      return done;
+    });
+  }
   Result<void> truncate(u64 size) override {
     return instance.locked([&](auto& fs) { return fs.truncate(ino_, size); });
   }

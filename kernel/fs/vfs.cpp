@@ -57,6 +57,36 @@ Result<usize> OpenFile::read(libk::Span<u8> out) {
   return n;
 }
 
+// The offset lock is held for the whole read, so it happens at one offset and advances it
+// by what the sink took.
+Result<usize> OpenFile::read(ReadSink& sink, usize length) {
+  if ((flags_ & abi::kOpenWrite) != 0) return libk::unexpected(Error::BadDescriptor);
+  VERIFY(has_offset(node_));
+  MutexLocker lock(offset_lock_);
+  usize n = TRY(node_.read_to(sink, offset_, length));
+  offset_ += n;
+  return n;
+}
+
+bool OpenFile::seekable() const { return has_offset(node_); }
+
+Result<usize> Vnode::read_pieces(ReadSink& sink, u64 offset, usize length) {
+  u8 chunk[kWriteChunk];
+  usize done = 0;
+  while (done < length) {
+    usize want = libk::min(sizeof(chunk), length - done);
+    auto got = read(offset + done, {chunk, want});
+    if (!got && done == 0) return libk::unexpected(got.error());
+    if (!got || got.value() == 0) break;
+    auto taken = sink.put({chunk, got.value()});
+    if (!taken && done == 0) return libk::unexpected(taken.error());
+    if (!taken) break;
+    done += got.value();
+    if (got.value() < want) break;
+  }
+  return done;
+}
+
 Result<usize> Vnode::write_pieces(WriteSource& source, u64 offset, u64& end) {
   u8 chunk[kWriteChunk];
   usize done = 0;
@@ -87,7 +117,11 @@ Result<usize> OpenFile::write(WriteSource& source) {
   return n;
 }
 
+// Bytes the kernel has go to a device or a pipe in one call, as they are (a pipe keeps a
+// write of up to kAtomicWrite bytes whole only if it gets them at once).
 Result<usize> OpenFile::write(libk::Bytes in) {
+  if (!may_write(flags_)) return libk::unexpected(Error::BadDescriptor);
+  if (!has_offset(node_)) return node_.write(0, in);
   BytesSource source(in);
   return write(source);
 }

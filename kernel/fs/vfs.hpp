@@ -39,7 +39,19 @@ class WriteSource {
   ~WriteSource() = default;
 };
 
-// Bytes passed per step between a WriteSource and a vnode, through the kernel stack.
+// Where the bytes of one read go, a piece at a time (a system call copies them to user
+// memory), so that a file system can serve a whole read under one lock hold.
+class ReadSink {
+ public:
+  // Takes all of `in`, or fails (Fault) and takes nothing; an error ends the read.
+  virtual Result<void> put(libk::Bytes in) = 0;
+
+ protected:
+  ~ReadSink() = default;
+};
+
+// Bytes passed per step between a WriteSource or ReadSink and a vnode, through the kernel
+// stack.
 inline constexpr usize kWriteChunk = 1024;
 
 class Vnode {
@@ -62,6 +74,13 @@ class Vnode {
     if (append) return libk::unexpected(Error::ReadOnly);
     return write_pieces(source, offset, end);
   }
+  // Reads up to `length` bytes at `offset` into `sink`: the bytes it took, fewer at the end
+  // of the file or after a sink error once some were taken (the error only if none were).
+  // This default reads piece by piece through read(); a file system overrides it to make the
+  // whole read one operation against its writers. Only for vnodes with an offset.
+  virtual Result<usize> read_to(ReadSink& sink, u64 offset, usize length) {
+    return read_pieces(sink, offset, length);
+  }
   // Sets a file's size (O_TRUNC): zeros past the old end.
   virtual Result<void> truncate(u64) { return libk::unexpected(Error::ReadOnly); }
   // The `index`-th entry of a directory (false past the end); NotDirectory otherwise.
@@ -78,6 +97,8 @@ class Vnode {
   // virtual function here is defined in the class, so no file owns the vtable, whose pure
   // entries would need a C++ runtime's __cxa_pure_virtual.)
   Result<usize> write_pieces(WriteSource& source, u64 offset, u64& end);
+  // read_to's default: kWriteChunk bytes at a time through read().
+  Result<usize> read_pieces(ReadSink& sink, u64 offset, usize length);
 };
 
 // An open-file description. Created with one reference (the opener's).
@@ -92,6 +113,8 @@ class OpenFile {
   // Reads or writes at the shared offset and advances it (with O_APPEND, writes at the end
   // and moves the offset there). A write is one operation on the file (Vnode::write_from).
   Result<usize> read(libk::Span<u8> out);
+  // A whole read of up to `length` bytes (Vnode::read_to); only where seekable().
+  Result<usize> read(ReadSink& sink, usize length);
   Result<usize> write(WriteSource& source);
   Result<usize> write(libk::Bytes in);
   // The next directory entry (the offset counts entries).
@@ -99,6 +122,8 @@ class OpenFile {
   // lseek: the new offset, from abi::kSeek* `whence`; Invalid for a negative result or a
   // device.
   Result<u64> seek(i64 offset, u64 whence);
+  // Whether it has an offset (not a device or a pipe).
+  bool seekable() const;
 
   static void retain(OpenFile* f);
   static void release(OpenFile* f);

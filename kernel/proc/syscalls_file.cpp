@@ -50,6 +50,20 @@ class UserSource final : public fs::WriteSource {
   u64 rest_;
 };
 
+// Where a read() puts the bytes: user memory, as the file hands them over.
+class UserSink final : public fs::ReadSink {
+ public:
+  explicit UserSink(u64 address) : address_(address) {}
+  libk::Result<void, Error> put(libk::Bytes in) override {
+    TRY(copy_to_user(address_, in.data(), in.size()));
+    address_ += in.size();
+    return {};
+  }
+
+ private:
+  u64 address_;
+};
+
 }  // namespace
 
 // write(fd, buffer, length): a short write if part of the buffer is unreadable.
@@ -73,6 +87,10 @@ Result sys_read(const Frame& f) {
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
   if (fs::pipe::is_pipe(*file)) return i64(TRY(read_pipe(*file, buffer, length)));
+  if (file->seekable()) {  // a file: one read under its file system's lock
+    UserSink sink(buffer);
+    return i64(TRY(file->read(sink, length)));
+  }
   bool device = file->node().type() == abi::FileType::Device;
   u8 chunk[kChunk];
   u64 done = 0;

@@ -129,6 +129,45 @@ KTEST("fs.vfs.dev_lists_the_console") {
   fs::OpenFile::release(dir.value());
 }
 
+namespace {
+
+// Takes `room` bytes, then fails as a user buffer that ends in an unmapped page would.
+class ShortSink final : public fs::ReadSink {
+ public:
+  explicit ShortSink(usize room) : room_(room) {}
+  fs::Result<void> put(libk::Bytes in) override {
+    if (in.size() > room_) return libk::unexpected(Error::Fault);
+    room_ -= in.size();
+    taken_ += in.size();
+    return {};
+  }
+  usize taken_ = 0;
+
+ private:
+  usize room_;
+};
+
+}  // namespace
+
+// A read that faults part-way returns what was taken, and the offset advances by that much
+// only: the rest is read again next time.
+KTEST("fs.vfs.read_that_faults_part_way_keeps_the_rest") {
+  auto f = fs::open("/tmp/kt-short", abi::kOpenReadWrite | abi::kOpenCreate);
+  if (!KEXPECT(f.ok())) return;
+  static u8 data[3 * fs::kWriteChunk];
+  for (usize i = 0; i < sizeof(data); ++i) data[i] = u8(i);
+  KEXPECT_EQ(f.value()->write({data, sizeof(data)}).value(), sizeof(data));
+  KEXPECT_EQ(f.value()->seek(0, abi::kSeekSet).value(), u64{0});
+  ShortSink sink(fs::kWriteChunk);
+  KEXPECT_EQ(f.value()->read(sink, sizeof(data)).value(), fs::kWriteChunk);
+  KEXPECT_EQ(f.value()->seek(0, abi::kSeekCurrent).value(), u64{fs::kWriteChunk});
+  ShortSink none(0);
+  KEXPECT(f.value()->read(none, sizeof(data)).error() == Error::Fault);
+  KEXPECT_EQ(f.value()->seek(0, abi::kSeekCurrent).value(), u64{fs::kWriteChunk});
+  fs::OpenFile::release(f.value());
+  KEXPECT(fs::unlink("/tmp/kt-short").ok());
+}
+
 // Listing "/" shows the initrd's entries, then each mount point right below it once.
 KTEST("fs.vfs.root_lists_its_mount_points") {
   auto dir = fs::open("/", abi::kOpenRead);
