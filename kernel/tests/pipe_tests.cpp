@@ -236,6 +236,8 @@ KTEST("pipe.kill_interrupts_a_blocked_reader_and_writer") {
     if (!KEXPECT(pid.ok())) return;
     KEXPECT(eventually([&] { return fs::pipe::blocked() == blocked + 1; }));
     KEXPECT(proc::kill(pid.value(), abi::kStatusKilled).ok());
+    // Not woken, it would sleep for ever: fail rather than wait for it.
+    if (!KEXPECT(eventually([&] { return !proc::running(pid.value()); }))) return;
     auto status = proc::wait(pid.value(), proc::kKernelParent);
     KEXPECT(status.ok() && status.value() == abi::kStatusKilled);
     KEXPECT_EQ(fs::pipe::blocked(), blocked);

@@ -203,9 +203,14 @@ def check_user_shell(sh):
     expect_in(out, r"^hello from user mode: pid \d+, args: 142 142$", "$? after a #PF (128 + 14)")
     out = sh.run("sh -c 'hello bg & wait; hello after'")
     expect_in(out, r"args: bg$(.|\n)*args: after$", "& then wait, in order")
+    # pipe() exists (docs/pipes.md); the executor still runs a pipeline's stages through
+    # spawn with descriptor actions, which it reports as missing, as for a redirection.
     out = sh.run("sh -c 'hello | hello; hello >f; hello ok'")
-    expect_in(out, r"^sh: not supported yet: redirections need spawn with descriptors",
-              "redirections refused")
+    if len(re.findall(r"^sh: not supported yet: redirections need spawn with descriptors",
+                      out, re.MULTILINE)) < 2:
+        raise Failure("the pipeline and the redirection were not both refused:\n" + out)
+    if len(hellos(out)) != 1:
+        raise Failure("a refused pipeline or redirection ran hello:\n" + out)
     expect_in(out, r"args: ok$", "the shell went on")
     out = sh.run("sh -c 'hello | | hello'")
     expect_in(out, r"^sh: syntax error at 9: expected a command after '\|'$", "syntax error")
@@ -214,7 +219,7 @@ def check_user_shell(sh):
     expect_in(out, r"^sh: exit status 7$", "exit 7")
     if hellos(out):
         raise Failure("commands after exit ran:\n" + out)
-    print("PASS: /bin/sh -c ran lists, $?, & and wait; pipes and redirections refused cleanly")
+    print("PASS: /bin/sh -c ran lists, $?, & and wait; pipelines and redirections refused cleanly")
     check_usertests(sh)
     out = sh.run("spin 4 300", timeout=300)
     expect_in(out, r"^spin: 4 threads spinning$", "spin started its threads")

@@ -12,7 +12,8 @@
 //                         descriptors, nothing left behind by a failed pipe()
 //   pipetest pipeline [N] gen | cat | sum of N bytes (1 MiB) by spawn and dup2, and the same
 //                         with forked stages; sum's checksum compared with the expected one
-//   pipetest programs     wc, grep (-v, -c, exit statuses), head and tee in pipelines
+//   pipetest programs     wc, grep (-v, -c, exit statuses), head and tee (to a file in /tmp
+//                         and to a descriptor) in pipelines
 //   pipetest bench N      exit status: cycles per KiB moved through a pipe from this process
 //                         to a forked reader, N writes of 64 KiB (bench.pipe.throughput)
 //   Helpers the checks spawn: gen N, sum, read-fd FD N, write-fd FD PARENT_FD, and block-read /
@@ -522,6 +523,21 @@ void programs() {
   Stage early[] = {{"/bin/pipetest", gen_argv}, {"/bin/head", head0}};
   const i64 broken[] = {1, 0};
   expect_output(early, 2, "", broken, "gen | head -n 0: gen ends on BrokenPipe");
+  // tee into a file of the RAM file system, then -a appending to it; cat reads it back.
+  const char* tee_file[] = {"tee", "/tmp/pipetest-tee", nullptr};
+  Stage to_file[] = {{"/bin/cat", cat}, {"/bin/tee", tee_file}};
+  expect_output(to_file, 2, kMotd, ok3, "cat /etc/motd | tee /tmp/pipetest-tee");
+  const char* tee_append[] = {"tee", "-a", "/tmp/pipetest-tee", nullptr};
+  Stage append[] = {{"/bin/cat", cat}, {"/bin/tee", tee_append}};
+  expect_output(append, 2, kMotd, ok3, "cat /etc/motd | tee -a /tmp/pipetest-tee");
+  const char* cat_back[] = {"cat", "/tmp/pipetest-tee", nullptr};
+  Stage back[] = {{"/bin/cat", cat_back}};
+  char twice[256];
+  usize n = ember::strlen(kMotd);
+  __builtin_memcpy(twice, kMotd, n);
+  __builtin_memcpy(twice + n, kMotd, n + 1);
+  expect_output(back, 1, twice, ok3, "the file tee wrote and tee -a appended to");
+  check(ember::unlink("/tmp/pipetest-tee") == 0, "unlink of tee's file");
   // tee: standard output and descriptor 2 (its standard error, a pipe here) get the same
   // bytes.
   int side[2];

@@ -1,8 +1,8 @@
 // tee [-a] [-d FD]... [FILE...]: copies standard input to standard output and to each FILE
 // (created or truncated; -a appends) and each inherited descriptor FD. Files can be written
-// where the VFS allows it (/dev/console today); a file that cannot be opened or written is
-// reported and dropped, the others go on. Exit status 0, 1 if any output failed, 2 on a bad
-// option.
+// where the VFS allows it (the RAM file system at /tmp, /dev/console); a file that cannot be
+// opened or written is reported and dropped, the others go on. Exit status 0, 1 if any output
+// failed, 2 on a bad option.
 #include "ember.hpp"
 
 namespace {
