@@ -112,6 +112,7 @@ void finish(Process& p) EXCLUDES(table_lock) {
     p.state = p.orphan ? State::Free : State::Zombie;
   }
   exited.broadcast();
+  tty::process_ended(pid);  // raw mode it set ends with it
   if (exit_listener) exit_listener(pid);
 }
 
