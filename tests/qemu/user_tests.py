@@ -43,6 +43,8 @@ bench (a benchmark: `meson test -C build --benchmark --verbose user-bench`)
         (a copy) against a demand-zero first touch.
         bench.pipe.throughput_vs_memcpy: 8 MiB through a pipe from one process to another in
         64 KiB writes and reads, against the kernel's memcpy of the same 64 KiB blocks.
+        bench.sh.true_vs_spawn: cycles per `true` run through /bin/sh's executor (parse,
+        stat, fork, exec, wait) against spawn+wait of /bin/true, from ring 3 (shbench).
 """
 
 import os
@@ -264,13 +266,14 @@ def case_bench(ctx):
                                "bench.proc.spawn_and_threads_vs_kernel_threads,"
                                "bench.proc.fork_vs_spawn,"
                                "bench.proc.cow_vs_demand_zero,"
-                               "bench.pipe.throughput_vs_memcpy")
+                               "bench.pipe.throughput_vs_memcpy,"
+                               "bench.sh.true_vs_spawn")
     result = harness.boot(image, timeout=180)
     harness.expect_tests_passed(result)
     print("QEMU TCG: cycles are TSC ticks of the emulated CPU")
     for name in ("proc\\.null_syscall", "proc\\.demand_zero", "fs\\.read", "fs\\.ram_write_read",
                  "proc\\.spawn", "proc\\.thread", "proc\\.fork", "proc\\.cow_fault",
-                 "pipe\\.throughput"):
+                 "pipe\\.throughput", "sh\\.true"):
         line = re.search(r"^KBENCH %s: .*$" % name, result.serial, re.MULTILINE)
         if not line:
             print(result.serial)
