@@ -25,8 +25,8 @@ from ush_tests import UserShell, SH_PROMPT  # noqa: E402
 
 COMMANDS = ["clear", "uptime", "hello a b"]
 # Typed at the user shell's prompt.
-SH_COMMANDS = ["cat /etc/motd | wc", "crash null-read || echo the shell and the kernel go on",
-               "ps"]
+SH_COMMANDS = ["cat /etc/motd | grep two | wc", "ls /bin | head -n 4",
+               "crash null-read || echo the shell and the kernel go on", "ps"]
 
 
 def main():
