@@ -22,10 +22,11 @@ constinit libk::tty::InputQueue input GUARDED_BY(input_lock);
 constinit u64 readable = 0;  // atomic: input.readable() (the readers' condition)
 constinit WaitQueue readers;
 
-// The terminal's settings; atomics, read by the shell thread's feed() and by readers.
-constinit u8 mode = u8(Mode::Canonical);
-constinit proc::Pid raw_owner = 0;   // the process that set raw mode (0: none)
-constinit proc::Pid foreground = 0;  // the foreground process group (0: the kernel shell)
+// The input mode and who set it change together (set_mode, process_ended), under the input
+// lock, which take() holds too: each read sees one mode.
+constinit Mode mode GUARDED_BY(input_lock) = Mode::Canonical;
+constinit proc::Pid raw_owner GUARDED_BY(input_lock) = 0;  // set raw mode (0: nobody)
+constinit proc::Pid foreground = 0;  // atomic: the group Ctrl-C ends (0: none)
 
 // The shell thread's: the editor of the line being typed, and the mode feed() last saw.
 constinit libk::line::LineHistory history;
@@ -38,7 +39,10 @@ class Echo final : public libk::Sink {
   void write(libk::StringView text) override { console::write(text); }
 };
 
-Mode current_mode() { return Mode(__atomic_load_n(&mode, __ATOMIC_ACQUIRE)); }
+Mode current_mode() EXCLUDES(input_lock) {
+  SpinLockGuard guard(input_lock);
+  return mode;
+}
 
 void publish_locked() REQUIRES(input_lock) {
   input_lock.assert_held();
@@ -57,7 +61,7 @@ void push(libk::StringView text, bool end_of_file) EXCLUDES(input_lock) {
 // Takes what one read gets (libk::tty::InputQueue::take). False if nothing is there.
 bool take(libk::Span<u8> out, usize& n) EXCLUDES(input_lock) {
   SpinLockGuard guard(input_lock);
-  auto taken = input.take(out, current_mode());
+  auto taken = input.take(out, mode);
   if (!taken) return false;
   n = taken.value();
   publish_locked();
@@ -167,9 +171,13 @@ u64 buffered() { return __atomic_load_n(&readable, __ATOMIC_ACQUIRE); }
 // --- Terminal settings ----------------------------------------------------------------------
 
 Mode set_mode(Mode m, proc::Pid owner) {
-  // The owner first: a process_ended racing with this sees either the old owner or the new.
-  __atomic_store_n(&raw_owner, m == Mode::Raw ? owner : proc::Pid(0), __ATOMIC_RELEASE);
-  Mode old = Mode(__atomic_exchange_n(&mode, u8(m), __ATOMIC_ACQ_REL));
+  Mode old;
+  {
+    SpinLockGuard guard(input_lock);
+    old = mode;
+    mode = m;
+    raw_owner = m == Mode::Raw ? owner : proc::Pid(0);
+  }
   readers.wake_all();  // a reader waiting for a line may now take bytes
   return old;
 }
@@ -177,10 +185,10 @@ Mode set_mode(Mode m, proc::Pid owner) {
 Mode get_mode() { return current_mode(); }
 
 void process_ended(proc::Pid pid) {
-  proc::Pid owner = pid;
-  if (__atomic_compare_exchange_n(&raw_owner, &owner, proc::Pid(0), false, __ATOMIC_ACQ_REL,
-                                  __ATOMIC_ACQUIRE))
-    __atomic_store_n(&mode, u8(Mode::Canonical), __ATOMIC_RELEASE);
+  SpinLockGuard guard(input_lock);
+  if (raw_owner != pid || pid == 0) return;
+  raw_owner = 0;
+  mode = Mode::Canonical;
 }
 
 void set_foreground(proc::Pid group) { __atomic_store_n(&foreground, group, __ATOMIC_RELEASE); }
