@@ -20,8 +20,8 @@ usertests-4cpu, usertests-1cpu-max
         `forktest` (children writing a copy-on-write buffer, a grandchild, exec's errors and
         success) must pass, and `forktest bomb` must hit the process limit and recover;
         an unknown program is still "command not found". Then `hello` again, the user shell
-        (/bin/sh -c: && || ; $? & wait through fork, exec and wait, "not supported yet" for a
-        pipe, a redirection the file system refuses, a syntax error with its column), `usertests` (must end
+        (/bin/sh -c: && || ; $? & wait through fork, exec and wait, a pipe, a redirection
+        the file system refuses, a syntax error with its column), `usertests` (must end
         "N passed, 0 failed"), `spin 4 300` (four threads spin in ring 3 while the first
         thread sleeps and wakes; its exit ends them on whatever CPU they run) and `shutdown`.
 
@@ -192,7 +192,7 @@ def hellos(out):
 
 
 def check_user_shell(sh):
-    """/bin/sh -c runs lists through spawn and wait (docs/shell.md, "The user shell")."""
+    """/bin/sh -c runs lists through fork, exec and wait (docs/shell.md, "The user shell")."""
     out = sh.run("sh -c 'hello && hello'")
     pids = hellos(out)
     if len(pids) != 2 or pids[0] == pids[1]:
@@ -205,9 +205,8 @@ def check_user_shell(sh):
     expect_in(out, r"^hello from user mode: pid \d+, args: 142 142$", "$? after a #PF (128 + 14)")
     out = sh.run("sh -c 'hello bg & wait; hello after'")
     expect_in(out, r"args: bg$(.|\n)*args: after$", "& then wait, in order")
-    # pipe() exists (docs/pipes.md); the executor still runs a pipeline's stages through
-    # spawn with descriptor actions, which it reports as missing, as for a redirection.
-    out = sh.run("sh -c 'hello | hello; hello >f; hello ok'")
+    out = sh.run("sh -c 'hello piped | cat; hello >f; hello ok'")
+    expect_in(out, r"args: piped$", "hello's output through a pipe to cat")
     expect_in(out, r"^sh: open: f: ", "a redirection the file system refuses")
     expect_in(out, r"args: ok$", "the shell went on")
     out = sh.run("sh -c 'hello | | hello'")
@@ -217,7 +216,7 @@ def check_user_shell(sh):
     expect_in(out, r"^sh: exit status 7$", "exit 7")
     if hellos(out):
         raise Failure("commands after exit ran:\n" + out)
-    print("PASS: /bin/sh -c ran lists, $?, & and wait; pipes and bad redirections refused")
+    print("PASS: /bin/sh -c ran lists, $?, & and wait, a pipe; a bad redirection refused")
     check_usertests(sh)
     out = sh.run("spin 4 300", timeout=300)
     expect_in(out, r"^spin: 4 threads spinning$", "spin started its threads")

@@ -13,10 +13,10 @@ interactive-2cpu  One boot, 2 CPUs. `sh` from the kernel shell shows its prompt;
         is back once ttytest ended), Ctrl-C ending a whole foreground process group
         (`sh -c 'loop & loop'`: three processes) with the shell surviving and no loop left
         in `ps`, `kill` of a background job and kill's errors, and `exit 3` back to the
-        kernel shell. Pipelines (`cat /etc/motd | wc`, three stages, Ctrl-C on `loop | cat`)
-        need the pipe system call, and `> /tmp/x`, `cd /tmp` the RAM file system: while
-        PIPES / RAMFS below are False the test checks that sh says "not supported yet" (or
-        the file system's error) cleanly instead, and prints PENDING.
+        kernel shell. Pipelines: `cat /etc/motd | wc`, three stages, `<` into a pipeline, a
+        pipeline's status, Ctrl-C on `loop | cat`. `> /tmp/x`, `>>`, `cd /tmp` need the RAM
+        file system: while RAMFS below is False the test checks that sh refuses them cleanly
+        ("not supported yet" or the file system's error) instead, and prints PENDING.
 """
 
 import os
@@ -28,8 +28,9 @@ import harness  # noqa: E402
 from harness import Failure, poll_until  # noqa: E402
 from shell_session import Shell, expect_in  # noqa: E402
 
-# Switched on when the pipe system call and the RAM file system at /tmp are on main.
-PIPES = False
+# Switched on when the pipe system call and the RAM file system at /tmp are on main (the
+# RAMFS cases passed on a scratch merge of the ramfs branch).
+PIPES = True
 RAMFS = False
 
 SH_PROMPT = "$ "
