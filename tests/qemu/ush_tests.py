@@ -14,9 +14,8 @@ interactive-2cpu  One boot, 2 CPUs. `sh` from the kernel shell shows its prompt;
         (`sh -c 'loop & loop'`: three processes) with the shell surviving and no loop left
         in `ps`, `kill` of a background job and kill's errors, and `exit 3` back to the
         kernel shell. Pipelines: `cat /etc/motd | wc`, three stages, `<` into a pipeline, a
-        pipeline's status, Ctrl-C on `loop | cat`. `> /tmp/x`, `>>`, `cd /tmp` need the RAM
-        file system: while RAMFS below is False the test checks that sh refuses them cleanly
-        ("not supported yet" or the file system's error) instead, and prints PENDING.
+        pipeline's status, Ctrl-C on `loop | cat`. The RAM file system: `>`, `>>` and `2>&1`
+        into files in /tmp read back with `<`, `cd /tmp; pwd`, cd's error.
 """
 
 import os
@@ -27,11 +26,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import Failure, poll_until  # noqa: E402
 from shell_session import Shell, expect_in  # noqa: E402
-
-# Switched on when the pipe system call and the RAM file system at /tmp are on main (the
-# RAMFS cases passed on a scratch merge of the ramfs branch).
-PIPES = True
-RAMFS = False
 
 SH_PROMPT = "$ "
 
@@ -116,30 +110,18 @@ def check_redirections(sh):
     expect_in(out, r"^cat: /nosuch: no such file\n1$", "2>&1")
     out = sh.run("cat < /nosuch; echo $?")
     expect_in(out, r"^sh: open: /nosuch: no such file\n1$", "a redirection that fails")
-    if RAMFS:
-        out = sh.run("echo hi > /tmp/x; cat < /tmp/x; echo more >> /tmp/x; cat /tmp/x")
-        if lines(out) != ["hi", "hi", "more"]:
-            raise Failure("> and >> to /tmp:\n" + out)
-        out = sh.run("cat /nosuch > /tmp/err 2>&1; cat /tmp/err")
-        expect_in(out, r"^cat: /nosuch: no such file$", "2>&1 into a file")
-        out = sh.run("cd /tmp; pwd; cd /nosuch; echo $?")
-        expect_in(out, r"^/tmp\n.*cd: /nosuch: no such file.*\n1$", "cd and pwd")
-        print("PASS: < > >> 2>&1 to /dev/console and /tmp; cd")
-    else:
-        out = sh.run("echo hi > /tmp/x; echo $?")
-        expect_in(out, r"^sh: open: /tmp/x: .*\n1$", "> /tmp/x refused by the file system")
-        out = sh.run("cd /tmp; echo $?")
-        expect_in(out, r"^sh: not supported yet: cd needs the chdir system call\n1$", "cd")
-        print("PASS: < > >> 2>&1 onto /dev/console and the initrd")
-        print("PENDING: > /tmp/x, >> and cd /tmp need the RAM file system (RAMFS = False)")
+    out = sh.run("echo hi > /tmp/x; cat < /tmp/x; echo more >> /tmp/x; cat /tmp/x")
+    if lines(out) != ["hi", "hi", "more"]:
+        raise Failure("> and >> to /tmp:\n" + out)
+    out = sh.run("cat /nosuch > /tmp/err 2>&1; cat /tmp/err")
+    expect_in(out, r"^cat: /nosuch: no such file$", "2>&1 into a file")
+    out = sh.run("cd /tmp; pwd; echo rel > r; cat /tmp/r; cd /nosuch; echo $?; cd; pwd")
+    if lines(out) != ["/tmp", "rel", "sh: cd: /nosuch: no such file", "1", "/"]:
+        raise Failure("cd, a relative redirection, cd's error, cd alone:\n" + out)
+    print("PASS: < > >> 2>&1 to /dev/console and /tmp; cd and relative paths")
 
 
 def check_pipelines(sh):
-    if not PIPES:
-        out = sh.run("cat /etc/motd | wc; echo $?")
-        expect_in(out, r"^sh: not supported yet: pipes need the pipe system call\n1$", "pipes")
-        print("PENDING: pipelines need the pipe system call (PIPES = False)")
-        return
     out = sh.run("cat /etc/motd | wc")
     if lines(out) != ["2 14 74"]:
         raise Failure("cat /etc/motd | wc:\n" + out)
@@ -149,7 +131,10 @@ def check_pipelines(sh):
     out = sh.run("cat < /etc/motd | grep -c Ember; true | false; echo $?; false | true; echo $?")
     if lines(out) != ["1", "1", "0"]:
         raise Failure("a redirection into a pipeline, a pipeline's status:\n" + out)
-    print("PASS: pipelines of 2 and 3 stages, their status, < into a pipeline")
+    out = sh.run("cat /etc/motd | grep two > /tmp/two; cat /tmp/two")
+    if lines(out) != ["It has two lines."]:
+        raise Failure("a pipeline into a file:\n" + out)
+    print("PASS: pipelines of 2 and 3 stages, their status, < into and > out of a pipeline")
 
 
 def check_terminal(sh):
@@ -192,17 +177,14 @@ def check_ctrl_c(sh):
     if re.search(r" loop$", out, re.MULTILINE):
         raise Failure("a loop survived Ctrl-C of its group:\n" + out)
     print("PASS: Ctrl-C ended every process of the foreground group; the shell survived")
-    if PIPES:
-        before = sh.prompts()
-        start = len(sh.serial())
-        sh.k.type("loop | cat\r")
-        sh.k.wait_for(r"^loop: spinning$", start=start)
-        sh.k.type("\x03")
-        sh.wait_prompt(before)
-        expect_in(sh.run("echo $?"), r"^130$", "loop | cat ended by Ctrl-C")
-        print("PASS: Ctrl-C ended the pipeline loop | cat")
-    else:
-        print("PENDING: Ctrl-C on `loop | cat` needs the pipe system call (PIPES = False)")
+    before = sh.prompts()
+    start = len(sh.serial())
+    sh.k.type("loop | cat\r")
+    sh.k.wait_for(r"^loop: spinning$", start=start)
+    sh.k.type("\x03")
+    sh.wait_prompt(before)
+    expect_in(sh.run("echo $?"), r"^130$", "loop | cat ended by Ctrl-C")
+    print("PASS: Ctrl-C ended the pipeline loop | cat")
 
 
 def check_kill(sh):
