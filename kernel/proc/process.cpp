@@ -98,6 +98,8 @@ void finish(Process& p) EXCLUDES(table_lock) {
   fs::delete_table(p.files);  // closes every descriptor
   p.files = nullptr;
   Pid pid = p.pid;  // the slot may be freed below (an orphan)
+  // Raw mode it set ends with it, before its parent can see it ended and read a line.
+  tty::process_ended(pid);
   {
     MutexLocker lock(table_lock);
     ++counts.exited;
@@ -112,7 +114,6 @@ void finish(Process& p) EXCLUDES(table_lock) {
     p.state = p.orphan ? State::Free : State::Zombie;
   }
   exited.broadcast();
-  tty::process_ended(pid);  // raw mode it set ends with it
   if (exit_listener) exit_listener(pid);
 }
 
