@@ -5,8 +5,9 @@
                             [--out docs/images/shell.png] [--resolution 1280x800]
 
 Boots the kernel in QEMU+OVMF, types a few commands on the serial port (the shell reads the
-keyboard and the serial port alike), waits for each prompt, takes a QMP screendump of the
-framebuffer and writes it as a PNG.
+keyboard and the serial port alike), waits for each prompt, then starts the user shell `sh`
+and types its commands (a pipeline among them) at its prompt, takes a QMP screendump of the
+framebuffer and writes it as a PNG. With --serial it also writes the session's serial text.
 """
 
 import argparse
@@ -20,9 +21,12 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import harness  # noqa: E402
 import screen  # noqa: E402
 from shell_session import Shell  # noqa: E402
+from ush_tests import UserShell, SH_PROMPT  # noqa: E402
 
-COMMANDS = ["clear", "uptime", "hello a b", "cat /etc/motd",
-            "sh -c 'crash null-read || echo the shell and the kernel go on'", "ps"]
+COMMANDS = ["clear", "uptime", "hello a b"]
+# Typed at the user shell's prompt.
+SH_COMMANDS = ["cat /etc/motd | grep two | wc", "ls /bin | head -n 4",
+               "crash null-read || echo the shell and the kernel go on", "ps"]
 
 
 def main():
@@ -34,6 +38,10 @@ def main():
     p.add_argument("--resolution", default="1280x800")
     p.add_argument("--type", dest="commands", action="append",
                    help="a command to type (repeatable; default: %s)" % ", ".join(COMMANDS))
+    p.add_argument("--sh", dest="sh_commands", action="append",
+                   help="a command for the user shell (repeatable; default: %s)"
+                   % ", ".join(SH_COMMANDS))
+    p.add_argument("--serial", help="also write the serial text of the session here")
     args = p.parse_args()
     shot = {}
 
@@ -42,6 +50,13 @@ def main():
         sh.wait_ready()
         for command in args.commands or COMMANDS:
             sh.run(command)
+        start = len(read_serial())
+        sh.type("sh\r")
+        sh.wait_for("^" + SH_PROMPT.replace("$", "\\$"), start=start)
+        user = UserShell(sh)
+        for command in args.sh_commands or SH_COMMANDS:
+            user.run(command)
+        shot["serial"] = read_serial()
         time.sleep(0.5)  # the log writer and the screen settle
         dump = os.path.join(work, "screen.ppm")
         qmp.execute("screendump", filename=dump)
@@ -56,6 +71,9 @@ def main():
         raise SystemExit("no screenshot was taken")
     screen.write_png(args.out, shot["image"])
     print("wrote %s" % args.out)
+    if args.serial:
+        with open(args.serial, "w") as f:
+            f.write(shot["serial"])
 
 
 if __name__ == "__main__":

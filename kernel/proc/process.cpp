@@ -98,6 +98,8 @@ void finish(Process& p) EXCLUDES(table_lock) {
   fs::delete_table(p.files);  // closes every descriptor
   p.files = nullptr;
   Pid pid = p.pid;  // the slot may be freed below (an orphan)
+  // Raw mode it set ends with it, before its parent can see it ended and read a line.
+  tty::process_ended(pid);
   {
     MutexLocker lock(table_lock);
     ++counts.exited;

@@ -141,7 +141,7 @@ libk::Result<void, abi::Error> exec(ExecImage* image);
 // --- Listing ------------------------------------------------------------------------------
 
 struct ProcessInfo {
-  Pid pid, parent;
+  Pid pid, parent, group;
   const char* name;   // valid during the visit only
   const char* state;  // "starting", "running", "ending", "zombie"
   u32 threads;        // live threads
@@ -165,6 +165,22 @@ FileTableRef current_files();
 // ending process's last thread. One listener: the shell's foreground wait.
 using ExitListener = void (*)(Pid);
 void set_exit_listener(ExitListener listener);
+
+// --- Process groups (docs/shell.md, "Process groups and Ctrl-C") -----------------------------
+// A process starts in its parent's group; one the kernel starts (the shell's programs) leads a
+// group of its own (group = its pid). Ctrl-C ends the terminal's foreground group.
+
+// Moves process `pid` (0: the caller) into `group` (0: a new group numbered `pid`). `pid`
+// must be the caller or a child of it (NoProcess otherwise, or if it is a zombie); `group`
+// must be `pid` or a group some process is in (NotPermitted). Context: a process's thread.
+libk::Result<void, abi::Error> set_group(Pid pid, Pid group);
+// The group of `pid`; 0 if there is no such process. Context: thread.
+Pid group_of(Pid pid);
+// Whether some process (a zombie included) is in `group`. Context: thread.
+bool group_exists(Pid group);
+// Ends every running process of `group` with `status` (as end_process); returns how many.
+// NoProcess if none was running. Context: thread.
+libk::Result<u32, abi::Error> end_group(Pid group, i64 status);
 
 struct Stats {
   u64 spawned, forked, execs, exited, faulted, live;

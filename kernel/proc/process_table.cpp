@@ -27,6 +27,7 @@ void clear_locked(Process& p) REQUIRES(table_lock) {
   p.state = State::Free;
   p.pid = 0;
   p.parent = kKernelParent;
+  p.group = 0;
   p.orphan = false;
   p.status = 0;
   p.name[0] = 0;
@@ -35,6 +36,13 @@ void clear_locked(Process& p) REQUIRES(table_lock) {
   p.live_threads = 0;
   p.ending.store(false);
   p.files = nullptr;
+}
+
+// A new process joins its parent's group (fork, spawn); one the kernel starts leads its own.
+Pid group_for_child_locked(Pid parent, Pid child) REQUIRES(table_lock) {
+  table_lock.assert_held();
+  const Process* p = parent == kKernelParent ? nullptr : find_locked(parent);
+  return p != nullptr ? p->group : child;
 }
 
 }  // namespace
@@ -66,6 +74,7 @@ Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock) {
     p.state = State::Starting;
     p.pid = next_pid++;
     p.parent = parent;
+    p.group = group_for_child_locked(parent, p.pid);
     set_name(p, path);
     return &p;
   }
@@ -118,8 +127,9 @@ void for_each(void (*visit)(const ProcessInfo& p, void* context), void* context)
   for (const Process& p : table) {
     if (p.state == State::Free) continue;
     ProcessInfo info{p.pid,          p.orphan ? kKernelParent : p.parent,
-                     p.name,         state_name(p),
-                     p.live_threads, p.space.pages()};
+                     p.group,        p.name,
+                     state_name(p),  p.live_threads,
+                     p.space.pages()};
     visit(info, context);
   }
 }

@@ -32,6 +32,7 @@ struct Process {
   State state = State::Free;
   Pid pid = 0;
   Pid parent = kKernelParent;
+  Pid group = 0;        // process group: the parent's, or its own pid (claim_slot)
   bool orphan = false;  // the parent exited first: nobody will wait
   i64 status = 0;
   char name[kNameCapacity] = {};

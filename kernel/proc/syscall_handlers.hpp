@@ -57,8 +57,7 @@ Result sys_rename(const Frame& f);
 Result sys_chdir(const Frame& f);
 Result sys_getcwd(const Frame& f);
 
-// Numbers fixed, not implemented yet: syscalls_pending.cpp (each returns NoSys until its
-// area's file implements it).
+// The terminal and process groups: syscalls_tty.cpp.
 Result sys_winsize(const Frame& f);
 Result sys_tty_mode(const Frame& f);
 Result sys_setpgid(const Frame& f);

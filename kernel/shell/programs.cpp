@@ -2,7 +2,10 @@
 // runs /bin/NAME from the initrd (or NAME itself when it starts with '/') with the line's
 // words as its argv, in the foreground (docs/shell.md, docs/processes.md "The terminal"):
 // until it ends the shell feeds what is typed to the console terminal (kernel/tty), and
-// Ctrl-C ends the program.
+// Ctrl-C ends the terminal's foreground process group. The program leads a group of its own
+// and starts as the foreground group; it may hand the terminal to another group
+// (tty_set_foreground: /bin/sh does, for each pipeline). When it ends, the terminal is the
+// kernel shell's again: no foreground group, canonical mode.
 //
 // Hand-over: the shell is the only reader of the keyboard and serial input, before, during
 // and after the program, so no key is read twice or by nobody; a key typed after the
@@ -35,15 +38,17 @@ void on_exit(proc::Pid pid) {
 
 bool foreground_ended() { return __atomic_load_n(&foreground_done, __ATOMIC_ACQUIRE); }
 
-// Feeds input to the terminal until the program ends; Ctrl-C kills it.
-void run_foreground(proc::Pid pid) {
+// Feeds input to the terminal until the program ends; Ctrl-C ends the foreground group.
+void run_foreground() {
   tty::begin_line();
   for (;;) {
     input::Event event = input::wait(foreground_ended);
     if (event.kind == input::Event::Kind::Stopped) return;
     if (event.kind != input::Event::Kind::Input) continue;  // the log prints on its own
-    if (tty::feed(event.input) == tty::Fed::Interrupt)
-      (void)proc::kill(pid, abi::kStatusInterrupted);  // NoProcess: it ended meanwhile
+    if (tty::feed(event.input) != tty::Fed::Interrupt) continue;
+    // NoProcess: the group ended meanwhile (or its leader handed the terminal to nobody).
+    if (proc::Pid group = tty::foreground_group(); group != 0)
+      (void)proc::end_group(group, abi::kStatusInterrupted);
   }
 }
 
@@ -65,9 +70,12 @@ Status run_program(libk::Span<const StringView> words, libk::Sink& out, void*) {
   }
   // The program may have ended before this store: on_exit then missed it, so look again.
   __atomic_store_n(&foreground, pid.value(), __ATOMIC_RELEASE);
-  if (proc::running(pid.value())) run_foreground(pid.value());
+  tty::set_foreground(pid.value());  // its group: a process the kernel starts leads one
+  if (proc::running(pid.value())) run_foreground();
   auto status = proc::wait(pid.value(), proc::kKernelParent);
   __atomic_store_n(&foreground, proc::Pid(0), __ATOMIC_RELEASE);
+  tty::set_foreground(0);
+  (void)tty::set_mode(libk::tty::Mode::Canonical, 0);
   VERIFY(status.ok());  // our own child
   if (status.value() == 0) return Status::Ok;
   if (status.value() == abi::kStatusInterrupted)

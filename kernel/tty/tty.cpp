@@ -1,6 +1,7 @@
 #include "tty/tty.hpp"
 
 #include <libk/line_editor.hpp>
+#include <libk/tty_input.hpp>
 
 #include "console.hpp"
 #include "proc/process.hpp"
@@ -13,72 +14,57 @@ namespace {
 
 using fs::Error;
 using fs::Result;
+using libk::tty::Mode;
 
-constexpr usize kInputBytes = 4096;
-constexpr usize kMaxEofs = 8;
-
-// Cooked input: lines the shell finished, not yet read. Positions count bytes ever pushed
-// (`written`) and taken (`taken`); an end of file sits at a position (between lines).
-struct Input {
-  u8 bytes[kInputBytes] = {};
-  u64 written = 0, taken = 0;
-  u64 eofs[kMaxEofs] = {};
-  usize eof_count = 0;
-};
-
+// Input typed and not read yet (libk/tty_input.hpp holds the discipline's logic).
 constinit SpinLock input_lock{"tty input", lock_rank::kDevice};
-constinit Input input GUARDED_BY(input_lock);
-constinit u64 readable = 0;  // atomic: bytes + ends of file waiting (the readers' condition)
+constinit libk::tty::InputQueue input GUARDED_BY(input_lock);
+constinit u64 readable = 0;  // atomic: input.readable() (the readers' condition)
 constinit WaitQueue readers;
 
-// The shell thread's: the editor of the line being typed.
+// The input mode and who set it change together (set_mode, process_ended), under the input
+// lock, which take() holds too: each read sees one mode.
+constinit Mode mode GUARDED_BY(input_lock) = Mode::Canonical;
+constinit proc::Pid raw_owner GUARDED_BY(input_lock) = 0;  // set raw mode (0: nobody)
+constinit proc::Pid foreground = 0;  // atomic: the group Ctrl-C ends (0: none)
+
+// The shell thread's: the editor of the line being typed, and the mode feed() last saw.
 constinit libk::line::LineHistory history;
 constinit libk::line::LineEditor* editor = nullptr;
 alignas(libk::line::LineEditor) constinit u8 editor_storage[sizeof(libk::line::LineEditor)];
+constinit Mode fed_mode = Mode::Canonical;
 
 class Echo final : public libk::Sink {
  public:
   void write(libk::StringView text) override { console::write(text); }
 };
 
-void push_locked(libk::StringView text, bool end_of_file) REQUIRES(input_lock) {
+Mode current_mode() EXCLUDES(input_lock) {
+  SpinLockGuard guard(input_lock);
+  return mode;
+}
+
+void publish_locked() REQUIRES(input_lock) {
   input_lock.assert_held();
-  usize n = 0;
-  for (char c : text) {
-    if (input.written - input.taken == kInputBytes) break;  // full: the rest is dropped
-    input.bytes[input.written++ % kInputBytes] = u8(c);
-    ++n;
-  }
-  if (end_of_file && input.eof_count < kMaxEofs) input.eofs[input.eof_count++] = input.written;
-  __atomic_add_fetch(&readable, n + (end_of_file ? 1 : 0), __ATOMIC_RELEASE);
+  __atomic_store_n(&readable, input.readable(), __ATOMIC_RELEASE);
 }
 
 void push(libk::StringView text, bool end_of_file) EXCLUDES(input_lock) {
   {
     SpinLockGuard guard(input_lock);
-    push_locked(text, end_of_file);
+    (void)input.push(text, end_of_file);  // a full queue drops the rest, as a terminal does
+    publish_locked();
   }
   readers.wake_all();
 }
 
-// Takes up to one line (or one end of file: 0 bytes). False if nothing is there.
+// Takes what one read gets (libk::tty::InputQueue::take). False if nothing is there.
 bool take(libk::Span<u8> out, usize& n) EXCLUDES(input_lock) {
   SpinLockGuard guard(input_lock);
-  n = 0;
-  if (input.eof_count > 0 && input.eofs[0] == input.taken) {
-    for (usize i = 1; i < input.eof_count; ++i) input.eofs[i - 1] = input.eofs[i];
-    --input.eof_count;
-    __atomic_sub_fetch(&readable, 1, __ATOMIC_RELEASE);
-    return true;
-  }
-  if (input.written == input.taken) return false;
-  while (n < out.size() && input.taken < input.written) {
-    if (input.eof_count > 0 && input.eofs[0] == input.taken) break;
-    u8 c = input.bytes[input.taken++ % kInputBytes];
-    out[n++] = c;
-    if (c == '\n') break;
-  }
-  __atomic_sub_fetch(&readable, n, __ATOMIC_RELEASE);
+  auto taken = input.take(out, mode);
+  if (!taken) return false;
+  n = taken.value();
+  publish_locked();
   return true;
 }
 
@@ -110,16 +96,15 @@ libk::line::LineEditor& line_editor() {
   return *editor;
 }
 
-}  // namespace
-
-fs::Vnode& console_vnode() { return console_node; }
-
-void begin_line() {
-  Echo echo;
-  line_editor().begin("", echo);
+// Raw mode: the key's bytes go to the reader as they are; nothing is echoed or edited.
+Fed feed_raw(const libk::line::EditInput& in) {
+  char bytes[libk::tty::kMaxRawBytes];
+  usize n = libk::tty::raw_bytes(in, bytes);
+  push({bytes, n}, false);
+  return Fed::Taken;
 }
 
-Fed feed(const libk::line::EditInput& in) {
+Fed feed_canonical(const libk::line::EditInput& in) {
   using libk::line::EditKey;
   using Outcome = libk::line::LineEditor::Outcome;
   Echo echo;
@@ -144,21 +129,76 @@ Fed feed(const libk::line::EditInput& in) {
   return Fed::Taken;
 }
 
+}  // namespace
+
+fs::Vnode& console_vnode() { return console_node; }
+
+void begin_line() {
+  Echo echo;
+  line_editor().begin("", echo);
+}
+
+Fed feed(const libk::line::EditInput& in) {
+  Mode now = current_mode();
+  if (now != fed_mode) {
+    // Back in canonical mode: editing starts on a fresh line (what was typed raw was read).
+    fed_mode = now;
+    if (now == Mode::Canonical) begin_line();
+  }
+  return now == Mode::Raw ? feed_raw(in) : feed_canonical(in);
+}
+
 void push_line(libk::StringView text) {
   {
     SpinLockGuard guard(input_lock);
-    push_locked(text, false);
-    push_locked("\n", false);
+    (void)input.push(text, false);
+    (void)input.push("\n", false);
+    publish_locked();
   }
   readers.wake_all();
 }
 
 void push_end_of_file() { push({}, true); }
 
+void push_bytes(libk::StringView bytes) { push(bytes, false); }
+
 void wake_readers() { readers.wake_all(); }
 
 bool readers_waiting() { return readers.has_waiters(); }
 
 u64 buffered() { return __atomic_load_n(&readable, __ATOMIC_ACQUIRE); }
+
+// --- Terminal settings ----------------------------------------------------------------------
+
+Mode set_mode(Mode m, proc::Pid owner) {
+  Mode old;
+  {
+    SpinLockGuard guard(input_lock);
+    old = mode;
+    mode = m;
+    raw_owner = m == Mode::Raw ? owner : proc::Pid(0);
+  }
+  readers.wake_all();  // a reader waiting for a line may now take bytes
+  return old;
+}
+
+Mode get_mode() { return current_mode(); }
+
+void process_ended(proc::Pid pid) {
+  SpinLockGuard guard(input_lock);
+  if (raw_owner != pid || pid == 0) return;
+  raw_owner = 0;
+  mode = Mode::Canonical;
+}
+
+void set_foreground(proc::Pid group) { __atomic_store_n(&foreground, group, __ATOMIC_RELEASE); }
+
+proc::Pid foreground_group() { return __atomic_load_n(&foreground, __ATOMIC_ACQUIRE); }
+
+abi::WinSize window_size() {
+  console::ScreenInfo screen = console::screen_info();
+  if (screen.rows == 0 || screen.columns == 0) return {kSerialRows, kSerialColumns};
+  return {u16(libk::min<u32>(screen.rows, 0xffff)), u16(libk::min<u32>(screen.columns, 0xffff))};
+}
 
 }  // namespace kernel::tty

@@ -6,13 +6,20 @@
 //
 // The input comes from the shell, which owns the keyboard and serial input
 // (kernel/shell/input.hpp): while a program runs in the foreground it feeds each input here
-// (feed); Ctrl-C is not fed but reported back, and the shell ends the program.
+// (feed); in canonical mode Ctrl-C is not fed but reported back, and the shell ends the
+// foreground process group (foreground_group). In raw mode (tty_mode) each key's bytes go to
+// the reader as typed (libk/tty_input.hpp), Ctrl-C included, without echo or editing; the
+// mode goes back to canonical when the process that set it ends (process_ended).
 #pragma once
+
+#include <abi/syscalls.hpp>
 
 #include <libk/format.hpp>
 #include <libk/line_input.hpp>
+#include <libk/tty_input.hpp>
 
 #include "fs/vfs.hpp"
+#include "proc/process.hpp"
 
 namespace kernel::tty {
 
@@ -23,13 +30,16 @@ fs::Vnode& console_vnode();
 void begin_line();
 
 enum class Fed : u8 { Taken, Interrupt };
-// One input for the line being typed; echo goes to the console. Interrupt for Ctrl-C (the
-// line is dropped). Context: the shell thread (the only feeder).
+// One input: in canonical mode for the line being typed (echo goes to the console; Interrupt
+// for Ctrl-C, and the line is dropped), in raw mode its bytes for the reader (never
+// Interrupt). Context: the shell thread (the only feeder).
 Fed feed(const libk::line::EditInput& input);
 // What feed() would do with a finished line and an end of file, without echo: for tests
 // that drive programs without a keyboard. Context: thread.
 void push_line(libk::StringView text);
 void push_end_of_file();
+// Bytes for a reader as a raw-mode key would give them, without a keyboard (tests).
+void push_bytes(libk::StringView bytes);
 
 // Wakes readers so that one whose process is being killed returns Interrupted.
 // Context: any.
@@ -40,5 +50,25 @@ bool readers_waiting();
 // Bytes typed but not read yet (dropped by begin_line's caller, or left for the next
 // program). Context: any.
 u64 buffered();
+
+// --- Terminal settings (tty_mode, tty_set_foreground, winsize) --------------------------------
+
+// Sets the input mode; returns the previous one. Raw mode remembers `owner`: when that process
+// ends the terminal goes back to canonical mode. Context: any thread.
+libk::tty::Mode set_mode(libk::tty::Mode mode, proc::Pid owner);
+libk::tty::Mode get_mode();
+// A process ended: if it set raw mode, canonical mode is back. Context: any thread.
+void process_ended(proc::Pid pid);
+
+// The group Ctrl-C ends (0: none, the kernel shell has the terminal). Context: any.
+void set_foreground(proc::Pid group);
+proc::Pid foreground_group();
+
+// The size programs should draw for: the framebuffer console's cells. The serial terminal
+// shows the same output and its size is not known to the kernel, so without a framebuffer
+// the answer is a VT100's 24 rows of 80 columns. Context: any.
+inline constexpr u16 kSerialRows = 24;
+inline constexpr u16 kSerialColumns = 80;
+abi::WinSize window_size();
 
 }  // namespace kernel::tty

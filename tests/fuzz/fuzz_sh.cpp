@@ -20,7 +20,7 @@ struct NullSystem final : System {
   i64 next = 1;
 
   libk::Result<i64, SpawnError> spawn(const char*, const char* const* argv,
-                                      libk::Span<const FileAction>) override {
+                                      libk::Span<const FileAction>, i64) override {
     if (!argv[0]) abort();
     return next++;
   }
@@ -39,6 +39,8 @@ struct NullSystem final : System {
     return n;
   }
   libk::Result<void, Error> chdir(const char*) override { return {}; }
+  libk::Result<void, Error> set_foreground(i64) override { return {}; }
+  void prompt(bool) override {}
   void diagnostic(libk::StringView) override {}
 };
 

@@ -311,3 +311,66 @@ TEST_CASE("sh script: a read error is reported; a too long command is skipped") 
   CHECK(sh2.system.diagnostics.find("command not found") == std::string::npos);
   CHECK(sh2.system.started().back()->path == "/bin/a");
 }
+
+TEST_CASE("sh jobs: without job control every child stays in the shell's group") {
+  Shell sh;
+  CHECK(sh.run("a | b; c &") == 0);
+  for (auto* c : sh.system.started()) CHECK(c->group == kGroupShell);
+  for (auto& line : sh.system.log) CHECK(line.rfind("foreground", 0) != 0);
+}
+
+TEST_CASE("sh jobs: a pipeline is one group, led by its first stage, foreground while waited") {
+  Shell sh;
+  sh.executor->set_job_control(true);
+  CHECK(sh.run("a | b | c") == 0);
+  auto started = sh.system.started();
+  REQUIRE(started.size() == 3);
+  for (auto* c : started) CHECK(c->group == 10);
+  // The terminal goes to the group as soon as its leader exists, and back after the last wait.
+  CHECK(sh.system.log == Log{"pipe 3 4", "spawn 10 /bin/a", "close 4", "foreground 10", "pipe 4 5",
+                             "spawn 11 /bin/b", "close 3", "close 5", "spawn 12 /bin/c", "close 4",
+                             "wait 10", "wait 11", "wait 12", "foreground 0"});
+  CHECK(sh.run("hello") == 0);
+  CHECK(sh.system.started().back()->group == 13);  // the next pipeline: a new group
+}
+
+TEST_CASE("sh jobs: a background pipeline gets a group but never the terminal") {
+  Shell sh;
+  sh.executor->set_job_control(true);
+  CHECK(sh.run("a | b &") == 0);
+  CHECK(sh.system.started()[0]->group == 10);
+  CHECK(sh.system.started()[1]->group == 10);
+  for (auto& line : sh.system.log) CHECK(line.rfind("foreground", 0) != 0);
+}
+
+TEST_CASE("sh jobs: a system without job control says so and still runs the pipeline") {
+  Shell sh;
+  sh.executor->set_job_control(true);
+  sh.system.no_job_control = true;
+  CHECK(sh.run("a") == 0);
+  CHECK(sh.system.diagnostics ==
+        "sh: not supported yet: job control needs setpgid and tty_set_foreground\n");
+  CHECK(sh.system.children.at(10).waited);
+}
+
+TEST_CASE("sh interactive: a prompt per command, a continuation prompt per open line") {
+  Shell sh;
+  sh.system.line_at_a_time = true;
+  sh.system.read_chunk = 1000;
+  sh.system.files["/tty"] = "a\necho 'x\ny'\nb |\n\nc\n\nexit 3\nd\n";
+  CHECK(sh.executor->run_script(sh.system.open("/tty", kOpenRead).value(), true) == 3);
+  // a, echo 'x (open) y', b | (open) (blank: still open) c, blank, exit.
+  CHECK(sh.system.prompts == "$$>$>>$$");
+  std::vector<std::string> paths;
+  for (auto* c : sh.system.started()) paths.push_back(c->path);
+  CHECK(paths == std::vector<std::string>{"/bin/a", "/bin/b", "/bin/c"});
+  CHECK(sh.system.diagnostics == "sh: echo: command not found\n");
+}
+
+TEST_CASE("sh interactive: end of input ends the shell with the last status") {
+  Shell sh;
+  sh.system.line_at_a_time = true;
+  sh.system.files["/tty"] = "false\n";
+  CHECK(sh.executor->run_script(sh.system.open("/tty", kOpenRead).value(), true) == 1);
+  CHECK(sh.system.prompts == "$$");
+}

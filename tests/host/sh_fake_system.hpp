@@ -16,6 +16,7 @@ struct FakeChild {
   std::string path;
   std::vector<std::string> argv;
   std::map<int, std::string> fds;  // descriptor -> object, after the actions
+  i64 group = sh::kGroupShell;     // as spawn was asked (kGroupNew: its own pid)
   bool waited = false;
 };
 
@@ -28,7 +29,8 @@ class FakeSystem final : public sh::System {
                                           {"/bin/b", 0},    {"/bin/c", 0},     {"/bin/hello", 0}};
   std::map<std::string, std::string> files;  // for open() and read(): path -> contents
   usize read_chunk = 7;                      // read() returns at most this many bytes
-  bool no_pipe = false, no_actions = false, no_chdir = false;
+  bool line_at_a_time = false;               // read() stops after a newline (a terminal)
+  bool no_pipe = false, no_actions = false, no_chdir = false, no_job_control = false;
 
   // What happened.
   std::map<int, std::string> fds;  // the shell's own descriptors
@@ -36,9 +38,11 @@ class FakeSystem final : public sh::System {
   std::vector<std::string> log;  // "pipe 3 4", "spawn 5 /bin/a", "close 3", "wait 5", ...
   std::string diagnostics;
   std::string cwd = "/";
+  std::string prompts;  // "$" per primary prompt, ">" per continuation prompt
 
   libk::Result<i64, sh::SpawnError> spawn(const char* path, const char* const* argv,
-                                          libk::Span<const sh::FileAction> actions) override {
+                                          libk::Span<const sh::FileAction> actions,
+                                          i64 group) override {
     if (no_actions && !actions.empty())
       return libk::unexpected(sh::SpawnError{sh::Error::NoSys, -1});
     if (!status_of.count(path)) return libk::unexpected(sh::SpawnError{sh::Error::NoEntry, -1});
@@ -48,6 +52,7 @@ class FakeSystem final : public sh::System {
       if (auto r = apply(child.fds, actions[i]); !r)
         return libk::unexpected(sh::SpawnError{r.error(), i32(i)});
     i64 pid = next_pid_++;
+    child.group = group == sh::kGroupNew ? pid : group;
     children[pid] = child;
     log.push_back("spawn " + std::to_string(pid) + " " + path);
     return pid;
@@ -95,6 +100,8 @@ class FakeSystem final : public sh::System {
     if (it->second.rfind("file ", 0) != 0) return libk::unexpected(sh::Error::NoSys);
     const std::string& text = files[it->second.substr(5)];
     usize at = offsets_[fd], n = std::min({size, read_chunk, text.size() - at});
+    if (line_at_a_time && text.find('\n', at) != std::string::npos)
+      n = std::min(n, text.find('\n', at) + 1 - at);
     text.copy(buffer, n, at);
     offsets_[fd] += n;
     return n;
@@ -107,6 +114,14 @@ class FakeSystem final : public sh::System {
     log.push_back("chdir " + cwd);
     return {};
   }
+
+  libk::Result<void, sh::Error> set_foreground(i64 group) override {
+    if (no_job_control) return libk::unexpected(sh::Error::NoSys);
+    log.push_back("foreground " + std::to_string(group));
+    return {};
+  }
+
+  void prompt(bool continuation) override { prompts += continuation ? ">" : "$"; }
 
   void diagnostic(libk::StringView text) override { diagnostics.append(text.data(), text.size()); }
 

@@ -173,6 +173,14 @@ TEST_CASE("sh: an unterminated quote or trailing operator is Incomplete, not a s
   CHECK(parsed("echo a\\\nb") == "[echo][a\\\nb]");
 }
 
+TEST_CASE("sh: a backslash-newline at the end of a line continues it (a script's, a prompt's)") {
+  CHECK(error_of("echo a \\\n").kind == ParseErrorKind::Incomplete);
+  CHECK(error_of("echo a\\\n").kind == ParseErrorKind::Incomplete);
+  CHECK(parsed("echo a \\\n b\n") == "[echo][a][b]");
+  // Not in a comment: there the backslash is only text.
+  CHECK(parsed("a # c \\\n") == "[a]");
+}
+
 TEST_CASE("sh: each limit is an error of kind Limit, never an overflow") {
   std::string words;
   for (usize i = 0; i <= kMaxWords; ++i) words += "w ";

@@ -1,73 +1,32 @@
 // sh: the user shell (docs/shell.md, "The user shell"). The language, expansion and executor are
-// libk's (libk/include/sh); this file is the System they run on: Ember's system calls.
+// libk's (libk/include/sh); sh_system.hpp is the System they run on: Ember's system calls
+// (programs start with fork, setpgid, the descriptor plan and exec).
 //
 //   sh -c 'COMMANDS'   runs COMMANDS (e.g. sh -c 'hello && crash || hello')
-//   sh FILE            runs the script FILE (needs open and read)
-//   sh                 runs what standard input gives (needs read from the terminal)
-//
-// What works today: programs through spawn and wait, ; && || $? variables quoting, exit, and
-// & with wait. Pipes need the pipe system call, redirections a spawn that takes descriptor
-// actions (or fork, open and dup2), cd chdir: until they are built (they return NoSys) the
-// shell says "not supported yet: ..." for them and goes on.
+//   sh FILE            runs the script FILE
+//   sh                 reads commands from standard input; when that is the terminal, with a
+//                      prompt ("$ ", "> " for a continued command) and job control
 #include <sh/executor.hpp>
 
 #include "ember.hpp"
+#include "sh_system.hpp"
 
 namespace {
 
-using sh::Error;
-
-Error error_of(i64 result) { return Error(result); }
-
-class EmberSystem final : public sh::System {
- public:
-  libk::Result<i64, sh::SpawnError> spawn(const char* path, const char* const* argv,
-                                          libk::Span<const sh::FileAction> actions) override {
-    // Ember's spawn gives the child the console as 0, 1 and 2 and takes no descriptor plan.
-    if (!actions.empty()) return libk::unexpected(sh::SpawnError{Error::NoSys, -1});
-    i64 pid = ember::spawn(path, argv);
-    if (pid < 0) return libk::unexpected(sh::SpawnError{error_of(pid), -1});
-    return pid;
-  }
-  libk::Result<i64, Error> wait(i64 pid) override {
-    i64 status = 0;
-    i64 r = ember::wait(pid, &status);
-    if (r < 0) return libk::unexpected(error_of(r));
-    return status;
-  }
-  libk::Result<sh::PipeFds, Error> pipe() override {
-    i32 fds[2] = {-1, -1};
-    i64 r = ember_syscall(u64(abi::Syscall::Pipe), reinterpret_cast<u64>(fds));
-    if (r < 0) return libk::unexpected(error_of(r));
-    return sh::PipeFds{fds[0], fds[1]};
-  }
-  libk::Result<i32, Error> open(const char* path, u32 flags) override {
-    if (flags != sh::kOpenRead) return libk::unexpected(Error::NoSys);
-    i64 r = ember_syscall(u64(abi::Syscall::Open), reinterpret_cast<u64>(path), 0);
-    if (r < 0) return libk::unexpected(error_of(r));
-    return i32(r);
-  }
-  libk::Result<void, Error> close(i32 fd) override {
-    i64 r = ember_syscall(u64(abi::Syscall::Close), u64(fd));
-    if (r < 0) return libk::unexpected(error_of(r));
-    return {};
-  }
-  libk::Result<usize, Error> read(i32 fd, char* buffer, usize size) override {
-    i64 r = ember_syscall(u64(abi::Syscall::Read), u64(fd), reinterpret_cast<u64>(buffer), size);
-    if (r < 0) return libk::unexpected(error_of(r));
-    return usize(r);
-  }
-  libk::Result<void, Error> chdir(const char* path) override {
-    i64 r = ember_syscall(u64(abi::Syscall::Chdir), reinterpret_cast<u64>(path));
-    if (r < 0) return libk::unexpected(error_of(r));
-    return {};
-  }
-  void diagnostic(libk::StringView text) override { ember::write(2, text.data(), text.size()); }
-};
+using ember_sh::EmberSystem;
 
 int usage() {
   ember::print("usage: sh [-c COMMANDS | FILE]\n");
   return int(sh::kStatusSyntax);
+}
+
+// Commands from the terminal: a prompt per line, each pipeline in its own process group and
+// the terminal's foreground group while it runs; at the prompt no group is, so Ctrl-C only
+// drops the line being typed.
+int interactive(EmberSystem& system, sh::Executor& executor) {
+  executor.set_job_control(true);
+  if (auto r = system.set_foreground(0); !r) executor.report("terminal", "", r.error());
+  return int(executor.run_script(0, true));
 }
 
 }  // namespace
@@ -79,14 +38,15 @@ int main(int argc, char** argv) {
   if (argc == 3 && ember::streq(argv[1], "-c")) return int(executor.run_text(argv[2]));
   if (argc == 2 && argv[1][0] == '-') return usage();
   if (argc > 2) return usage();
-  i32 fd = 0;
-  if (argc == 2) {
-    auto opened = system.open(argv[1], sh::kOpenRead);
-    if (!opened) {
-      executor.report("open", argv[1], opened.error());
-      return int(sh::kStatusNotFound);
-    }
-    fd = opened.value();
+  if (argc == 1) {
+    abi::WinSize size;
+    if (ember::winsize(0, &size) == 0) return interactive(system, executor);
+    return int(executor.run_script(0));
   }
-  return int(executor.run_script(fd));
+  auto opened = system.open(argv[1], sh::kOpenRead);
+  if (!opened) {
+    executor.report("open", argv[1], opened.error());
+    return int(sh::kStatusNotFound);
+  }
+  return int(executor.run_script(opened.value()));
 }

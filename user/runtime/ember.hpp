@@ -59,6 +59,12 @@ i64 chdir(const char* path);
 // the NUL, or abi::Error::Invalid when `length` is too small for it.
 i64 getcwd(char* buffer, usize length);
 i64 kill(i64 pid);
+// The terminal and process groups (docs/shell.md): results as the system calls return them.
+i64 winsize(int fd, abi::WinSize* out);
+i64 tty_mode(int fd, u64 mode);  // abi::kTtyCanonical or kTtyRaw; the previous mode
+i64 setpgid(i64 pid, i64 pgid);
+i64 tty_set_foreground(int fd, i64 pgid);
+i64 proc_list(abi::ProcEntry* entries, usize count);
 // A pipe: fds[0] its read end, fds[1] its write end (docs/pipes.md); 0 or a negative error.
 i64 pipe(int fds[2]);
 // Writes all of `length` bytes (repeating short writes); false on an error.

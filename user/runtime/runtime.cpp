@@ -171,6 +171,20 @@ i64 getcwd(char* buffer, usize length) {
 i64 kill(i64 pid) { return ember_syscall(u64(abi::Syscall::Kill), u64(pid)); }
 i64 pipe(int fds[2]) { return ember_syscall(u64(abi::Syscall::Pipe), reinterpret_cast<u64>(fds)); }
 
+i64 winsize(int fd, abi::WinSize* out) {
+  return ember_syscall(u64(abi::Syscall::WinSize), u64(fd), reinterpret_cast<u64>(out));
+}
+i64 tty_mode(int fd, u64 mode) { return ember_syscall(u64(abi::Syscall::TtyMode), u64(fd), mode); }
+i64 setpgid(i64 pid, i64 pgid) {
+  return ember_syscall(u64(abi::Syscall::SetPgid), u64(pid), u64(pgid));
+}
+i64 tty_set_foreground(int fd, i64 pgid) {
+  return ember_syscall(u64(abi::Syscall::TtySetForeground), u64(fd), u64(pgid));
+}
+i64 proc_list(abi::ProcEntry* entries, usize count) {
+  return ember_syscall(u64(abi::Syscall::ProcList), reinterpret_cast<u64>(entries), count);
+}
+
 bool write_all(int fd, const void* buffer, usize length) {
   auto* p = static_cast<const u8*>(buffer);
   while (length > 0) {

@@ -169,6 +169,31 @@ struct DirEntry {
   char name[kMaxName + 1];  // NUL-terminated
 };
 
+// tty_mode(fd, mode): canonical input (lines, echo, editing, Ctrl-D end of file, Ctrl-C ends
+// the foreground group) or raw input (each key's bytes as typed, no echo, Ctrl-C is byte 3).
+// The kernel restores canonical mode when the process that set raw mode ends.
+inline constexpr u64 kTtyCanonical = 0;
+inline constexpr u64 kTtyRaw = 1;
+
+// winsize(fd, &size): the terminal's size in character cells.
+struct WinSize {
+  u16 rows, columns;
+};
+static_assert(sizeof(WinSize) == 4);
+
+// proc_list(&entries, count): one entry per process, in process-table order.
+inline constexpr usize kProcNameBytes = 32;
+enum class ProcState : u32 { Starting = 1, Running = 2, Ending = 3, Zombie = 4 };
+struct ProcEntry {
+  u32 pid, ppid;  // ppid 0: started by the kernel (or its parent is gone)
+  u32 pgid;       // process group (setpgid)
+  ProcState state;
+  u32 threads;  // live threads
+  u32 reserved;
+  char name[kProcNameBytes];  // NUL-terminated: the program's file name
+};
+static_assert(sizeof(ProcEntry) == 56);
+
 // Exit statuses of processes the kernel ended (128 + a signal number, as shells show them).
 inline constexpr i64 kStatusInterrupted = 128 + 2;  // Ctrl-C on the console (SIGINT)
 inline constexpr i64 kStatusKilled = 128 + 9;       // kill() (SIGKILL)

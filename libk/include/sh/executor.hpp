@@ -13,6 +13,11 @@
 //   built-ins  cd [DIR], exit [N], wait [PID], NAME=VALUE (only alone: the status quo of
 //              variables for one command needs an environment for programs).
 //   programs   a name without '/' runs /bin/NAME. Not found: status 127; could not start: 126.
+//   job control  (interactive shells: set_job_control) each pipeline runs in a process group
+//              of its own, led by its first stage; a foreground pipeline is the terminal's
+//              foreground group until its last stage was waited for (Ctrl-C ends all of it, not
+//              the shell), then no group is. Without job control every child stays in the
+//              shell's group, so Ctrl-C ends a script together with what it runs.
 //
 // Failures of the System are reported through System::diagnostic as "sh: ..." lines; a call
 // the system does not have yet (NoSys) reads "sh: not supported yet: pipes need the pipe
@@ -41,8 +46,11 @@ class Executor {
   // Parses and runs `text` (sh -c TEXT); a syntax error is reported and gives status 2.
   i64 run_text(StringView text);
   // Reads a script from `fd` and runs it as it goes, a complete command at a time (a quote
-  // may span lines). Returns $? after the last command.
-  i64 run_script(i32 fd);
+  // may span lines). Returns $? after the last command. `interactive`: System::prompt before
+  // each line is read (the terminal gives one line per read).
+  i64 run_script(i32 fd, bool interactive = false);
+  // Process groups and the terminal's foreground group for each pipeline (see above).
+  void set_job_control(bool on) { job_control_ = on; }
 
   bool exit_requested() const { return exit_requested_; }
   i64 status() const { return variables_.status(); }
@@ -65,7 +73,8 @@ class Executor {
   [[nodiscard]] bool expand_command(const Program& program, const Command& command, Argv& argv);
   [[nodiscard]] bool plan(const Program& program, const Command& command, i32 in, i32 out,
                           i32 other, Argv& argv);
-  i64 start(const Program& program, const Command& command, i32 in, i32 out, i32 other);
+  i64 start(const Program& program, const Command& command, i32 in, i32 out, i32 other, i64 group);
+  i64 give_terminal(i64 leader, bool background);
   i64 finish_pipeline(libk::Span<const i64> pids, i64 last_status, bool background);
   void report_parse_error(const ParseError& error);
   void say(StringView text);
@@ -76,6 +85,8 @@ class Executor {
   Program program_;
   libk::FixedVector<i64, kMaxBackground> background_;
   bool exit_requested_ = false;
+  bool job_control_ = false;
+  bool foreground_ = false;  // a pipeline has the terminal (set_foreground was called)
 };
 
 }  // namespace sh

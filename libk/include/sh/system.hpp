@@ -41,6 +41,12 @@ struct PipeFds {
   i32 read, write;
 };
 
+// Where spawn puts the child (process groups, for an interactive shell's job control): the
+// shell's own group, a new group the child leads (its pid is the group's number), or the
+// group of an earlier stage of the same pipeline.
+inline constexpr i64 kGroupShell = -1;
+inline constexpr i64 kGroupNew = 0;
+
 // Why a spawn failed: the error, and which action caused it (-1: the program itself).
 struct SpawnError {
   Error error;
@@ -49,9 +55,19 @@ struct SpawnError {
 
 class System {
  public:
-  // Starts `path` with `argv` (null-terminated) and the actions; returns its process id.
-  [[nodiscard]] virtual libk::Result<i64, SpawnError> spawn(
-      const char* path, const char* const* argv, libk::Span<const FileAction> actions) = 0;
+  // Starts `path` with `argv` (null-terminated) and the actions, in process group `group`
+  // (kGroupShell, kGroupNew or a group's number); returns its process id.
+  [[nodiscard]] virtual libk::Result<i64, SpawnError> spawn(const char* path,
+                                                            const char* const* argv,
+                                                            libk::Span<const FileAction> actions,
+                                                            i64 group) = 0;
+  // Makes `group` the terminal's foreground group (Ctrl-C ends it); 0: no group, the shell
+  // reads its next command (Ctrl-C only drops the line being typed).
+  [[nodiscard]] virtual libk::Result<void, Error> set_foreground(i64 group) = 0;
+  // Shows the prompt before a line of commands is read: the primary one, or the
+  // continuation prompt when the command so far is incomplete (an open quote, a trailing
+  // `|`). Only interactive shells are asked.
+  virtual void prompt(bool continuation) = 0;
   // Waits for the child `pid`; returns its exit status.
   [[nodiscard]] virtual libk::Result<i64, Error> wait(i64 pid) = 0;
   [[nodiscard]] virtual libk::Result<PipeFds, Error> pipe() = 0;

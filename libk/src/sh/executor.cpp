@@ -11,6 +11,7 @@ const char* needs(const char* what) {
   if (StringView(what) == "cd") return "cd needs the chdir system call";
   if (StringView(what) == "open") return "scripts from files need the open system call";
   if (StringView(what) == "read") return "reading commands needs the read system call";
+  if (StringView(what) == "terminal") return "job control needs setpgid and tty_set_foreground";
   return "redirections need spawn with descriptors (or fork, open and dup2)";
 }
 
@@ -137,7 +138,8 @@ bool Executor::expand_command(const Program& program, const Command& command, Ar
 }
 
 // Starts one stage; returns its pid, or 0 with the failure's status in *status.
-i64 Executor::start(const Program& program, const Command& command, i32 in, i32 out, i32 other) {
+i64 Executor::start(const Program& program, const Command& command, i32 in, i32 out, i32 other,
+                    i64 group) {
   Argv argv;
   if (!expand_command(program, command, argv)) return -kStatusSyntax;
   if (!plan(program, command, in, out, other, argv)) {
@@ -155,7 +157,7 @@ i64 Executor::start(const Program& program, const Command& command, i32 in, i32 
     report(argv.argv[0], "", Error::NameTooLong);
     return -kStatusNotFound;
   }
-  auto pid = system_.spawn(argv.path, argv.argv, argv.actions.span());
+  auto pid = system_.spawn(argv.path, argv.argv, argv.actions.span(), group);
   if (pid) return pid.value();
   SpawnError e = pid.error();
   if (e.action >= 0 && usize(e.action) < argv.actions.size()) {

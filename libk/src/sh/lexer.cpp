@@ -58,6 +58,7 @@ void Lexer::skip_blanks_and_comment() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
     if (pos_ + 1 < text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == '\n') {
       pos_ += 2;
+      continued_to_end_ = pos_ == text_.size();
       continue;
     }
     break;
@@ -68,6 +69,9 @@ void Lexer::skip_blanks_and_comment() {
 
 libk::Result<Token, ParseError> Lexer::next() {
   skip_blanks_and_comment();
+  // A backslash-newline that ends the input continues the line on one not read yet.
+  if (continued_to_end_)
+    return fail(ParseErrorKind::Incomplete, text_.size() - 2, "a line continued after the input");
   if (pos_ >= text_.size()) return make(TokenKind::End, text_.size(), 0);
   usize start = pos_;
   char c = text_[start];
@@ -110,7 +114,7 @@ libk::Result<usize, ParseError> Lexer::scan_word(usize pos) {
     switch (text_[pos]) {
       case '\0': return fail(ParseErrorKind::Syntax, pos, "a NUL byte in the input");
       case '\\':
-        if (pos + 1 >= text_.size())
+        if (pos + 1 >= text_.size() || (pos + 2 == text_.size() && text_[pos + 1] == '\n'))
           return fail(ParseErrorKind::Incomplete, pos, "a backslash at the end of the input");
         pos += 2;
         break;

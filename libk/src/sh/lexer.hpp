@@ -50,6 +50,7 @@ class Lexer {
 
   StringView text_;
   usize pos_ = 0;
+  bool continued_to_end_ = false;  // the last blank skipped was a backslash-newline at the end
 };
 
 // True for a character that ends an unquoted word.

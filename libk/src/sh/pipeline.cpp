@@ -37,6 +37,7 @@ i64 Executor::run_pipeline(const Program& program, const Pipeline& pipeline, boo
   libk::FixedVector<i64, kMaxPipeline> pids;
   i64 failed = 0;  // the last stage's status when it did not start
   i32 in = -1;
+  i64 group = job_control_ ? kGroupNew : kGroupShell;
   for (u16 i = 0; i < pipeline.command_count; ++i) {
     PipeFds next{-1, -1};
     bool last = i + 1 == pipeline.command_count;
@@ -49,7 +50,7 @@ i64 Executor::run_pipeline(const Program& program, const Pipeline& pipeline, boo
       }
       next = fds.value();
     }
-    i64 started = start(program, commands[i], in, next.write, next.read);
+    i64 started = start(program, commands[i], in, next.write, next.read, group);
     // The ends this child needed are now its own: the shell keeps none, so a reader sees end
     // of file once its writer exits.
     close_quietly(in);
@@ -58,11 +59,21 @@ i64 Executor::run_pipeline(const Program& program, const Pipeline& pipeline, boo
     if (started > 0) {
       VERIFY(pids.push_back(started));  // at most kMaxPipeline stages
       failed = 0;
+      if (group == kGroupNew) group = give_terminal(started, background);
     } else {
       failed = -started;
     }
   }
   return finish_pipeline(pids.span(), failed, background);
+}
+
+// The first stage started and leads the pipeline's group: a foreground pipeline gets the
+// terminal now, before the other stages start, so that Ctrl-C reaches each one that joins.
+i64 Executor::give_terminal(i64 leader, bool background) {
+  if (background) return leader;
+  if (auto r = system_.set_foreground(leader); !r) report("terminal", "", r.error());
+  foreground_ = true;
+  return leader;
 }
 
 // Waits for every stage in order (or hands them to `wait` when in the background); the status
@@ -82,6 +93,10 @@ i64 Executor::finish_pipeline(libk::Span<const i64> pids, i64 failed, bool backg
     auto result = system_.wait(pids[i]);
     if (!result) report("wait", "", result.error());
     if (i + 1 == pids.size() && failed == 0) status = result ? result.value() : 1;
+  }
+  if (foreground_) {  // the terminal is the shell's again (it errs only as give_terminal did)
+    (void)system_.set_foreground(0);
+    foreground_ = false;
   }
   return status;
 }

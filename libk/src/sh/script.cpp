@@ -29,7 +29,7 @@ usize find_newline(const Pending& p) {
 
 }  // namespace
 
-i64 Executor::run_script(i32 fd) {
+i64 Executor::run_script(i32 fd, bool interactive) {
   Pending pending;
   bool end = false;
   bool skipping = false;
@@ -41,6 +41,10 @@ i64 Executor::run_script(i32 fd) {
         pending.drop(pending.length);
         skipping = true;
       }
+      // A prompt only at the start of a line: the primary one before a new command, the
+      // continuation prompt when complete lines hold an incomplete command.
+      if (interactive && (pending.length == 0 || pending.bytes[pending.length - 1] == '\n'))
+        system_.prompt(pending.length > 0);
       auto n =
           system_.read(fd, pending.bytes + pending.length, sizeof(pending.bytes) - pending.length);
       if (!n) {
