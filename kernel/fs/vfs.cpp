@@ -167,6 +167,51 @@ Result<OpenFile*> open_vnode(Vnode& node, u64 flags) {
   return f;
 }
 
+FileRef FileTable::hold(u64 fd) const {
+  MutexLocker lock(lock_);
+  OpenFile* f = slots_.get(fd);
+  if (f == nullptr) return {};
+  OpenFile::retain(f);
+  return FileRef(f);
+}
+
+libk::Result<usize, libk::DescriptorError> FileTable::install(OpenFile* file) {
+  MutexLocker lock(lock_);
+  return slots_.install(file);
+}
+
+libk::Result<void, libk::DescriptorError> FileTable::close(u64 fd) {
+  MutexLocker lock(lock_);
+  return slots_.close(fd);
+}
+
+libk::Result<usize, libk::DescriptorError> FileTable::dup(u64 fd) {
+  MutexLocker lock(lock_);
+  return slots_.dup(fd);
+}
+
+libk::Result<usize, libk::DescriptorError> FileTable::dup2(u64 old_fd, u64 new_fd) {
+  MutexLocker lock(lock_);
+  return slots_.dup2(old_fd, new_fd);
+}
+
+void FileTable::inherit(const FileTable& parent, usize count) {
+  VERIFY(&parent != this);
+  MutexLocker theirs(parent.lock_);
+  MutexLocker mine(lock_);  // uncontended: the table is not shared yet
+  slots_.inherit(parent.slots_, count);
+}
+
+void FileTable::clear() {
+  MutexLocker lock(lock_);
+  slots_.clear();
+}
+
+usize FileTable::used() const {
+  MutexLocker lock(lock_);
+  return slots_.used();
+}
+
 usize FileTable::cwd(char (&out)[abi::kMaxPath + 1]) const {
   MutexLocker lock(cwd_lock_);
   __builtin_memcpy(out, cwd_, cwd_length_);

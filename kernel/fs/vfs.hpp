@@ -170,15 +170,58 @@ class FileSystem {
   ~FileSystem() = default;
 };
 
-// A process's descriptors and its current directory: both inherited by fork, the directory
-// also by spawn.
-class FileTable : public libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles> {
+// A reference to an open-file description that a system call holds while it uses it: the
+// description stays alive even if another thread of the process closes the descriptor
+// meanwhile (a read blocked on a pipe, say). Empty (false) for a descriptor not open.
+class FileRef {
  public:
+  FileRef() = default;
+  explicit FileRef(OpenFile* f) : f_(f) {}  // takes over a reference
+  FileRef(FileRef&& other) : f_(other.f_) { other.f_ = nullptr; }
+  FileRef(const FileRef&) = delete;
+  FileRef& operator=(const FileRef&) = delete;
+  FileRef& operator=(FileRef&&) = delete;
+  ~FileRef() {
+    if (f_ != nullptr) OpenFile::release(f_);
+  }
+  explicit operator bool() const { return f_ != nullptr; }
+  OpenFile& operator*() const { return *f_; }
+  OpenFile* operator->() const { return f_; }
+
+ private:
+  OpenFile* f_ = nullptr;
+};
+
+// A process's descriptors and its current directory: both inherited by fork, the directory
+// also by spawn. Threads of one process share it, so every call takes the table's lock; a
+// description is used only through a FileRef (hold), never a bare pointer that a close in
+// another thread could free. Releasing a description (close, dup2, clear) may run its
+// vnode's closed() under the lock: file systems and pipes never take a table's lock, so the
+// order is always table, then file system. Context: thread, for every call.
+class FileTable {
+ public:
+  using Slots = libk::DescriptorTable<OpenFile, OpenFile, abi::kMaxFiles>;
+
+  // The description behind `fd`, held for the caller; empty if `fd` is not open.
+  FileRef hold(u64 fd) const EXCLUDES(lock_);
+  // As libk::DescriptorTable's calls of the same names (libk/descriptor_table.hpp).
+  [[nodiscard]] libk::Result<usize, libk::DescriptorError> install(OpenFile* file) EXCLUDES(lock_);
+  [[nodiscard]] libk::Result<void, libk::DescriptorError> close(u64 fd) EXCLUDES(lock_);
+  [[nodiscard]] libk::Result<usize, libk::DescriptorError> dup(u64 fd) EXCLUDES(lock_);
+  [[nodiscard]] libk::Result<usize, libk::DescriptorError> dup2(u64 old_fd, u64 new_fd)
+      EXCLUDES(lock_);
+  // This table is new (not shared yet): it gets the first `count` slots of `parent`.
+  void inherit(const FileTable& parent, usize count) EXCLUDES(lock_);
+  void clear() EXCLUDES(lock_);
+  usize used() const EXCLUDES(lock_);
+
   // The current directory, normalised ("" is the root), NUL-terminated in `out`.
   usize cwd(char (&out)[abi::kMaxPath + 1]) const EXCLUDES(cwd_lock_);
   void set_cwd(libk::StringView normalized) EXCLUDES(cwd_lock_);
 
  private:
+  mutable Mutex lock_{"descriptor table"};
+  Slots slots_ GUARDED_BY(lock_);
   mutable Mutex cwd_lock_{"current directory"};
   char cwd_[abi::kMaxPath + 1] GUARDED_BY(cwd_lock_) = {};
   usize cwd_length_ GUARDED_BY(cwd_lock_) = 0;

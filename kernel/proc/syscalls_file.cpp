@@ -18,10 +18,11 @@ using abi::Error;
 // Bytes moved per step between user memory and a vnode, through the kernel stack.
 constexpr usize kChunk = 1024;
 
-libk::Result<fs::OpenFile*, Error> descriptor(u64 fd) {
+// The description behind `fd`, held until the call returns (another thread may close `fd`).
+libk::Result<fs::FileRef, Error> descriptor(u64 fd) {
   fs::FileTable* files = current_files();
-  fs::OpenFile* f = files ? files->get(fd) : nullptr;
-  if (f == nullptr) return libk::unexpected(Error::BadDescriptor);
+  fs::FileRef f = files ? files->hold(fd) : fs::FileRef();
+  if (!f) return libk::unexpected(Error::BadDescriptor);
   return f;
 }
 
@@ -69,7 +70,7 @@ class UserSink final : public fs::ReadSink {
 // write(fd, buffer, length): a short write if part of the buffer is unreadable.
 Result sys_write(const Frame& f) {
   u64 buffer = f.rsi, length = f.rdx;
-  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  fs::FileRef file = TRY(descriptor(f.rdi));
   if (i64(length) < 0) return libk::unexpected(Error::Invalid);
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
@@ -82,7 +83,7 @@ Result sys_write(const Frame& f) {
 // read(fd, buffer, length): at most one line from the console; 0 at the end of a file.
 Result sys_read(const Frame& f) {
   u64 buffer = f.rsi, length = f.rdx;
-  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  fs::FileRef file = TRY(descriptor(f.rdi));
   if (i64(length) < 0) return libk::unexpected(Error::Invalid);
   length = libk::min<u64>(length, abi::kMaxWrite);
   if (!user_range(buffer, length)) return libk::unexpected(Error::Fault);
@@ -140,7 +141,7 @@ Result sys_stat(const Frame& f) {
 
 // readdir(fd, &entry) -> 1 with an entry, 0 at the end.
 Result sys_readdir(const Frame& f) {
-  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  fs::FileRef file = TRY(descriptor(f.rdi));
   if (!user_range(f.rsi, sizeof(abi::DirEntry))) return libk::unexpected(Error::Fault);
   abi::DirEntry entry{};
   bool more = TRY(file->readdir(entry));
@@ -187,7 +188,7 @@ Result sys_pipe(const Frame& f) {
 
 // lseek(fd, offset, whence) -> the new offset.
 Result sys_lseek(const Frame& f) {
-  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  fs::FileRef file = TRY(descriptor(f.rdi));
   u64 offset = TRY(file->seek(i64(f.rsi), f.rdx));
   return i64(offset);
 }
@@ -201,7 +202,7 @@ Result sys_dup(const Frame& f) {
 
 // fstat(fd, &stat)
 Result sys_fstat(const Frame& f) {
-  fs::OpenFile* file = TRY(descriptor(f.rdi));
+  fs::FileRef file = TRY(descriptor(f.rdi));
   if (!user_range(f.rsi, sizeof(abi::Stat))) return libk::unexpected(Error::Fault);
   abi::Stat s = file->node().stat();
   TRY(copy_to_user(f.rsi, &s, sizeof(s)));

@@ -17,8 +17,8 @@ using abi::Error;
 // other file: Ember has one terminal).
 libk::Result<void, Error> terminal_descriptor(u64 fd) {
   fs::FileTable* files = current_files();
-  fs::OpenFile* f = files ? files->get(fd) : nullptr;
-  if (f == nullptr) return libk::unexpected(Error::BadDescriptor);
+  fs::FileRef f = files ? files->hold(fd) : fs::FileRef();
+  if (!f) return libk::unexpected(Error::BadDescriptor);
   if (&f->node() != &tty::console_vnode()) return libk::unexpected(Error::Invalid);
   return {};
 }

@@ -23,29 +23,14 @@ class UserMemory final : public fs::pipe::Memory {
   u64 length_;
 };
 
-// The descriptor's open-file description stays alive while this call blocks, even if
-// another thread of the process closes the descriptor meanwhile.
-class Hold {
- public:
-  explicit Hold(fs::OpenFile& f) : f_(f) { fs::OpenFile::retain(&f_); }
-  ~Hold() { fs::OpenFile::release(&f_); }
-  Hold(const Hold&) = delete;
-  Hold& operator=(const Hold&) = delete;
-
- private:
-  fs::OpenFile& f_;
-};
-
 }  // namespace
 
 libk::Result<usize, abi::Error> read_pipe(fs::OpenFile& end, u64 buffer, u64 length) {
-  Hold hold(end);
   UserMemory into(buffer, length);
   return fs::pipe::read(end, into);
 }
 
 libk::Result<usize, abi::Error> write_pipe(fs::OpenFile& end, u64 buffer, u64 length) {
-  Hold hold(end);
   UserMemory from(buffer, length);
   return fs::pipe::write(end, from);
 }

@@ -1,7 +1,9 @@
 // read() and write() on a pipe's end, straight between the caller's user memory and the
 // pipe's buffer (kernel/fs/pipe.hpp): one copy each way, no bounce through the kernel stack,
 // and a write of up to PIPE_BUF bytes reaches the pipe in one piece, so it stays atomic.
-// Context: a process's thread in a system call.
+// The caller holds a reference to `end` throughout (fs::FileRef), so that another thread
+// closing the descriptor cannot free it while this one blocks. Context: a process's
+// thread in a system call.
 #pragma once
 
 #include "fs/pipe.hpp"

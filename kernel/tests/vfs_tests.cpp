@@ -204,3 +204,30 @@ KTEST("fs.vfs.append_from_two_descriptions") {
 }
 
 }  // namespace kernel
+
+namespace kernel {
+
+// A system call holds the description behind a descriptor (FileTable::hold) while it uses
+// it: another thread's close of that descriptor drops only the table's reference, and the
+// description lives, readable, until the call's hold ends.
+KTEST("fs.vfs.a_held_description_outlives_a_close_of_its_descriptor") {
+  Table table("/");
+  auto opened = fs::open("/etc/motd", abi::kOpenRead);
+  if (!KEXPECT(opened.ok())) return;
+  auto fd = table.files->install(opened.value());
+  if (!KEXPECT(fd.ok())) return;
+  u64 files = fs::open_files();
+  {
+    fs::FileRef held = table.files->hold(fd.value());
+    if (!KEXPECT(static_cast<bool>(held))) return;
+    KEXPECT(table.files->close(fd.value()).ok());  // as another thread would
+    KEXPECT(!table.files->hold(fd.value()));       // the descriptor is gone
+    KEXPECT_EQ(fs::open_files(), files);           // the description is not
+    u8 byte = 0;
+    KEXPECT_EQ(held->read({&byte, 1}).value(), usize{1});
+  }
+  KEXPECT_EQ(fs::open_files(), files - 1);  // freed with the last hold
+  KEXPECT(!table.files->hold(abi::kMaxFiles));
+}
+
+}  // namespace kernel

@@ -15,7 +15,8 @@
 //             sharing each description
 //
 // Pure logic: no allocation, no globals; host-tested (tests/host/descriptor_table_test.cpp).
-// Not synchronised: the owner (the process) serialises calls.
+// Not synchronised: kernel/fs/vfs.hpp's FileTable wraps it in a lock, for the threads of a
+// process.
 #pragma once
 
 #include <libk/assert.hpp>
