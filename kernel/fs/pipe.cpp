@@ -224,21 +224,30 @@ End& end_of(const OpenFile& file) {
   return static_cast<End&>(file.node());
 }
 
+// Counts a new pipe in live_pipes unless kMaxPipes are alive already.
+bool reserve_pipe() {
+  u64 n = live_pipes.load();
+  do {
+    if (n >= kMaxPipes) return false;
+  } while (!live_pipes.compare_exchange(n, n + 1));
+  return true;
+}
+
 }  // namespace
 
 Result<Ends> create() {
+  if (!reserve_pipe()) return libk::unexpected(Error::TooManyFiles);
   auto* storage = new (heap::nothrow) u8[kCapacity];
-  if (storage == nullptr) return libk::unexpected(Error::NoMemory);
-  auto* p = new (heap::nothrow) Pipe(storage);
+  auto* p = storage != nullptr ? new (heap::nothrow) Pipe(storage) : nullptr;
   if (p == nullptr) {
     delete[] storage;
+    live_pipes.fetch_sub(1);
     return libk::unexpected(Error::NoMemory);
   }
   {
     MutexLocker lock(registry_lock);
     registry.push_back(*p);
   }
-  live_pipes.fetch_add(1);
   // From here each end frees its share of the pipe when its description closes.
   auto read = open_vnode(p->read_end(), abi::kOpenRead);
   auto write = open_vnode(p->write_end(), abi::kOpenWrite);

@@ -28,6 +28,11 @@ namespace kernel::fs::pipe {
 // 2,600 with 256 KiB; docs/pipes.md). A pipe's memory comes from the heap at pipe() and
 // goes back when both ends are closed.
 inline constexpr usize kCapacity = 256 * 1024;
+// Pipes alive at once, system-wide: their buffers come from the kernel heap, so without a
+// limit processes could take all of it (64 processes of 16 descriptors hold 512 pipes,
+// 128 MiB). 32 pipes are 8 MiB, as much as the RAM file system at /tmp may hold; the next
+// pipe() gets TooManyFiles (Linux's ENFILE, a system-wide table full) until one closes.
+inline constexpr u64 kMaxPipes = 32;
 // PIPE_BUF: one page, as Linux. Larger atomic writes would make every writer wait for that
 // much room (a small write could not slip into a nearly full pipe); a page covers a line of
 // text, a record, and the console's whole line.
@@ -53,7 +58,8 @@ struct Ends {
   OpenFile* read;   // opened kOpenRead
   OpenFile* write;  // opened kOpenWrite
 };
-// A new pipe: two open-file descriptions with one reference each. NoMemory.
+// A new pipe: two open-file descriptions with one reference each. TooManyFiles when
+// kMaxPipes are alive, NoMemory.
 Result<Ends> create();
 
 // Whether `file` is an end of a pipe.

@@ -71,6 +71,35 @@ KTEST("pipe.bytes_in_order_then_end_of_file") {
   KEXPECT(Counts{} == before);
 }
 
+// Pipes' buffers come from the kernel heap: past kMaxPipes alive, pipe() says TooManyFiles
+// and takes nothing; closing one lets the next through.
+KTEST("pipe.past_the_system_wide_limit_pipe_is_refused") {
+  Counts before;
+  static Ends made[fs::pipe::kMaxPipes];
+  u64 n = 0;
+  for (; before.pipes + n < fs::pipe::kMaxPipes; ++n) {
+    auto ends = fs::pipe::create();
+    if (!KEXPECT(ends.ok())) break;
+    made[n] = ends.value();
+  }
+  KEXPECT_EQ(fs::pipe::live(), fs::pipe::kMaxPipes);
+  Counts full;
+  auto refused = fs::pipe::create();
+  KEXPECT(!refused.ok() && refused.error() == abi::Error::TooManyFiles);
+  KEXPECT(Counts{} == full);  // nothing taken by the refusal
+  if (n > 0) {
+    fs::OpenFile::release(made[n - 1].read);
+    fs::OpenFile::release(made[n - 1].write);
+    auto again = fs::pipe::create();
+    if (KEXPECT(again.ok())) made[n - 1] = again.value();
+  }
+  for (u64 i = 0; i < n; ++i) {
+    fs::OpenFile::release(made[i].read);
+    fs::OpenFile::release(made[i].write);
+  }
+  KEXPECT(Counts{} == before);
+}
+
 KTEST("pipe.write_without_reader_is_broken_pipe_and_wrong_ends_refused") {
   Counts before;
   auto ends = fs::pipe::create();
