@@ -88,20 +88,8 @@ class RamVnode final : public Vnode {
   Result<usize> write_from(WriteSource& source, u64 offset, bool append, u64& end) override {
     return instance.locked([&](auto& fs) -> Result<usize> {
       u64 at = append ? fs.stat(ino_).size : offset;
-      u8 chunk[kWriteChunk];
-      usize done = 0;
-      for (;;) {
-        auto got = source.fill(chunk);
-        if (!got && done == 0) return libk::unexpected(got.error());
-        if (!got || got.value() == 0) break;
-        auto n = fs.write(ino_, at + done, {chunk, got.value()});
-        if (!n && done == 0) return libk::unexpected(n.error());
-        if (!n) break;
-        done += n.value();
-        if (n.value() < got.value()) break;
-      }
-      end = at + done;
-      return done;
+      return write_in_pieces(source, at, end,
+                             [&](u64 to, libk::Bytes in) { return fs.write(ino_, to, in); });
     });
   }
   // The whole read under the file system's lock, so that no write comes between its pieces.
@@ -109,20 +97,8 @@ class RamVnode final : public Vnode {
   // write_from).
   Result<usize> read_to(ReadSink& sink, u64 offset, usize length) override {
     return instance.locked([&](auto& fs) -> Result<usize> {
-      u8 chunk[kWriteChunk];
-      usize done = 0;
-      while (done < length) {
-        usize want = libk::min(sizeof(chunk), length - done);
-        auto got = fs.read(ino_, offset + done, {chunk, want});
-        if (!got && done == 0) return libk::unexpected(got.error());
-        if (!got || got.value() == 0) break;
-        auto taken = sink.put({chunk, got.value()});
-        if (!taken && done == 0) return libk::unexpected(taken.error());
-        if (!taken) break;
-        done += got.value();
-        if (got.value() < want) break;
-      }
-      return done;
+      return read_in_pieces(sink, offset, length,
+                            [&](u64 at, libk::Span<u8> out) { return fs.read(ino_, at, out); });
     });
   }
   Result<void> truncate(u64 size) override {

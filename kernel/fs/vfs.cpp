@@ -71,37 +71,13 @@ Result<usize> OpenFile::read(ReadSink& sink, usize length) {
 bool OpenFile::seekable() const { return has_offset(node_); }
 
 Result<usize> Vnode::read_pieces(ReadSink& sink, u64 offset, usize length) {
-  u8 chunk[kWriteChunk];
-  usize done = 0;
-  while (done < length) {
-    usize want = libk::min(sizeof(chunk), length - done);
-    auto got = read(offset + done, {chunk, want});
-    if (!got && done == 0) return libk::unexpected(got.error());
-    if (!got || got.value() == 0) break;
-    auto taken = sink.put({chunk, got.value()});
-    if (!taken && done == 0) return libk::unexpected(taken.error());
-    if (!taken) break;
-    done += got.value();
-    if (got.value() < want) break;
-  }
-  return done;
+  return read_in_pieces(sink, offset, length,
+                        [this](u64 at, libk::Span<u8> out) { return read(at, out); });
 }
 
 Result<usize> Vnode::write_pieces(WriteSource& source, u64 offset, u64& end) {
-  u8 chunk[kWriteChunk];
-  usize done = 0;
-  for (;;) {
-    auto got = source.fill(chunk);
-    if (!got && done == 0) return libk::unexpected(got.error());
-    if (!got || got.value() == 0) break;
-    auto n = write(offset + done, {chunk, got.value()});
-    if (!n && done == 0) return libk::unexpected(n.error());
-    if (!n) break;
-    done += n.value();
-    if (n.value() < got.value()) break;
-  }
-  end = offset + done;
-  return done;
+  return write_in_pieces(source, offset, end,
+                         [this](u64 at, libk::Bytes in) { return write(at, in); });
 }
 
 // The offset lock is held for the whole write, so writes through one description never

@@ -54,6 +54,49 @@ class ReadSink {
 // stack.
 inline constexpr usize kWriteChunk = 1024;
 
+// Moves up to `length` bytes from a file to `sink`, kWriteChunk at a time through the kernel
+// stack, `read(offset, out)` reading each piece: the bytes the sink took, fewer at the end of
+// the file or after an error once some were taken (the error only if none were).
+template <typename Read>
+Result<usize> read_in_pieces(ReadSink& sink, u64 offset, usize length, Read read) {
+  u8 chunk[kWriteChunk];
+  usize done = 0;
+  while (done < length) {
+    usize want = libk::min(sizeof(chunk), length - done);
+    auto got = read(offset + done, libk::Span<u8>{chunk, want});
+    if (!got && done == 0) return libk::unexpected(got.error());
+    if (!got || got.value() == 0) break;
+    auto taken = sink.put({chunk, got.value()});
+    if (!taken && done == 0) return libk::unexpected(taken.error());
+    if (!taken) break;
+    done += got.value();
+    if (got.value() < want) break;
+  }
+  return done;
+}
+
+// Moves everything `source` gives to a file at `offset`, kWriteChunk at a time,
+// `write(offset, bytes)` writing each piece; `end` becomes the offset after the last byte
+// written. The bytes written, fewer after an error once some were (the error only if none
+// were).
+template <typename Write>
+Result<usize> write_in_pieces(WriteSource& source, u64 offset, u64& end, Write write) {
+  u8 chunk[kWriteChunk];
+  usize done = 0;
+  for (;;) {
+    auto got = source.fill(chunk);
+    if (!got && done == 0) return libk::unexpected(got.error());
+    if (!got || got.value() == 0) break;
+    auto n = write(offset + done, libk::Bytes{chunk, got.value()});
+    if (!n && done == 0) return libk::unexpected(n.error());
+    if (!n) break;
+    done += n.value();
+    if (n.value() < got.value()) break;
+  }
+  end = offset + done;
+  return done;
+}
+
 class Vnode {
  public:
   virtual abi::FileType type() const = 0;
