@@ -2,34 +2,18 @@
 // is a named function in kTests (add yours there); `usertests` runs them all, `usertests NAME`
 // one. Ends with "N passed, M failed" and exit status 0 only if every test passed.
 #include "ember.hpp"
+#include "usertests_check.hpp"
 #include "usertests_ramfs.hpp"
 
 namespace {
 
 using abi::Error;
 using abi::Syscall;
+using usertests::kKernelAddress;
+using usertests::check;
+using usertests::opaque;
 
-constexpr u64 kKernelAddress = 0xffff'8000'0000'0000ull;
 constexpr u64 kNonCanonical = 0x0000'8000'0000'0000ull;
-
-u64 opaque(u64 v) {
-  asm volatile("" : "+r"(v));
-  return v;
-}
-
-bool check(bool ok, const char* what) {
-  if (!ok) {
-    ember::print("usertests:   failed: ");
-    ember::print(what);
-    ember::print("\n");
-  }
-  return ok;
-}
-
-#define CHECK(cond)                        \
-  do {                                     \
-    if (!check(cond, #cond)) return false; \
-  } while (0)
 
 i64 run(const char* path, const char* const* argv) {
   i64 pid = ember::spawn(path, argv);

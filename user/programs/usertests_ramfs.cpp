@@ -3,34 +3,18 @@
 #include "usertests_ramfs.hpp"
 
 #include "ember.hpp"
+#include "usertests_check.hpp"
 
 namespace ramfs_tests {
 
 namespace {
 
 using abi::Error;
+using usertests::kKernelAddress;
+using usertests::check;
+using usertests::opaque;
 
-constexpr u64 kKernelAddress = 0xffff'8000'0000'0000ull;
 constexpr u64 kCreate = abi::kOpenReadWrite | abi::kOpenCreate;
-
-u64 opaque(u64 v) {
-  asm volatile("" : "+r"(v));
-  return v;
-}
-
-bool check(bool ok, const char* what) {
-  if (!ok) {
-    ember::print("usertests:   failed: ");
-    ember::print(what);
-    ember::print("\n");
-  }
-  return ok;
-}
-
-#define CHECK(cond)                        \
-  do {                                     \
-    if (!check(cond, #cond)) return false; \
-  } while (0)
 
 bool same(const char* a, const char* b, usize n) {
   for (usize i = 0; i < n; ++i)
