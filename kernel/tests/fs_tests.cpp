@@ -17,12 +17,15 @@
 #include "proc/initrd.hpp"
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
+#include "tests/settle.hpp"
 #include "time.hpp"
 #include "tty/tty.hpp"
 
 namespace kernel {
 
 namespace {
+
+using test_support::eventually;
 
 using abi::Error;
 using libk::StringView;
@@ -33,16 +36,6 @@ libk::Result<proc::Pid, Error> start(StringView path, StringView name) {
 }
 
 // Waits (polling, bounded) until `condition` holds; false if it never did.
-template <typename Condition>
-bool eventually(Condition condition) {
-  u64 deadline = time::now_ns() + 5 * time::kNsPerSecond;
-  while (!condition()) {
-    if (time::now_ns() > deadline) return false;
-    thread::sleep_for(time::kNsPerMs);
-  }
-  return true;
-}
-
 }  // namespace
 
 KTEST("fs.initrd.files_read_through_dot_dot") {

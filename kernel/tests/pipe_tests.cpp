@@ -18,11 +18,14 @@
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
 #include "tests/proc_support.hpp"
+#include "tests/settle.hpp"
 #include "time.hpp"
 
 namespace kernel {
 
 namespace {
+
+using test_support::eventually;
 
 using abi::Error;
 using fs::pipe::Ends;
@@ -37,16 +40,6 @@ struct Counts {
 };
 
 u8 pattern(u64 i) { return u8(i * 7 + (i >> 11)); }
-
-template <typename Condition>
-bool eventually(Condition condition) {
-  u64 deadline = time::now_ns() + 10 * time::kNsPerSecond;
-  while (!condition()) {
-    if (time::now_ns() > deadline) return false;
-    thread::sleep_for(time::kNsPerMs);
-  }
-  return true;
-}
 
 }  // namespace
 

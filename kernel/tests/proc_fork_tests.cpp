@@ -15,11 +15,17 @@
 #include "proc/memory_areas.hpp"
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
+#include "tests/proc_support.hpp"
+#include "tests/settle.hpp"
 #include "time.hpp"
 
 namespace kernel {
 
 namespace {
+
+using test_support::Scratch;
+
+using test_support::eventually;
 
 using abi::Error;
 using libk::StringView;
@@ -36,19 +42,6 @@ libk::Result<i64, Error> run(StringView path, Args... args) {
   if (!pid) return libk::unexpected(pid.error());
   return proc::wait(pid.value(), proc::kKernelParent);
 }
-
-// A scratch address space with a one-page image at 4 MiB and the stack, as spawn makes them.
-struct Scratch {
-  proc::AddressSpace space;
-  bool ready = false;
-  Scratch() {
-    if (!space.create()) return;
-    ready = space.memory().add_image(0x40'0000, 0x40'1000, false, true).ok() &&
-            space.memory().add_stack().ok();
-  }
-  ~Scratch() { space.destroy(); }
-  proc::ProcessMemory& m() { return space.memory(); }
-};
 
 u8* bytes_of(proc::AddressSpace& space, u64 virt) {
   return boot_info::physical_to_virtual<u8>(space.translate(virt)->physical);
@@ -161,17 +154,6 @@ KTEST("proc.fork.out_of_frames_leaves_nothing") {
   }
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::User), user_pages);
   KEXPECT_EQ(pmm::pages_owned_by(pmm::Owner::PageTable), tables);
-}
-
-// Polls (bounded) until `condition` holds; false if it never did.
-template <typename Condition>
-bool eventually(Condition condition) {
-  u64 deadline = time::now_ns() + 10 * time::kNsPerSecond;
-  while (!condition()) {
-    if (time::now_ns() > deadline) return false;
-    thread::sleep_for(time::kNsPerMs);
-  }
-  return true;
 }
 
 // kill of a process that forks and waits in a loop lands anywhere in fork, wait or ring 3:

@@ -22,6 +22,8 @@ namespace kernel {
 
 namespace {
 
+using test_support::Scratch;
+
 using abi::Error;
 using libk::StringView;
 using proc::ProcessMemory;
@@ -33,19 +35,6 @@ constexpr u64 P = libk::kPageSize;
 constexpr u64 kRW = abi::kProtRead | abi::kProtWrite;
 constexpr u64 kStackTop = boot::layout::kUserStackTop;
 constexpr u64 kStackBottom = kStackTop - proc::kStackPages * P;
-
-// A scratch address space with a one-page image at 4 MiB and the stack, as spawn makes them.
-struct Scratch {
-  proc::AddressSpace space;
-  bool ready = false;
-  Scratch() {
-    if (!space.create()) return;
-    ready = space.memory().add_image(0x40'0000, 0x40'1000, false, true).ok() &&
-            space.memory().add_stack().ok();
-  }
-  ~Scratch() { space.destroy(); }
-  ProcessMemory& m() { return space.memory(); }
-};
 
 }  // namespace
 

@@ -9,6 +9,8 @@
 #include <libk/result.hpp>
 #include <libk/string_view.hpp>
 
+#include "proc/address_space.hpp"
+#include "proc/memory_areas.hpp"
 #include "proc/process.hpp"
 
 namespace kernel::test_support {
@@ -33,5 +35,21 @@ inline i64 syscall(abi::Syscall number, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0) {
   hal_syscall_dispatch(&f);
   return i64(f.rax);
 }
+
+// A scratch address space with a one-page image at 4 MiB and the stack, as spawn makes them;
+// `ready` says whether it was made. Destroyed with the object.
+struct Scratch {
+  proc::AddressSpace space;
+  bool ready = false;
+  Scratch() {
+    if (!space.create()) return;
+    ready = space.memory().add_image(0x40'0000, 0x40'1000, false, true).ok() &&
+            space.memory().add_stack().ok();
+  }
+  ~Scratch() { space.destroy(); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  proc::ProcessMemory& m() { return space.memory(); }
+};
 
 }  // namespace kernel::test_support

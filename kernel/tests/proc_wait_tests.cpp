@@ -6,25 +6,17 @@
 #include "ktest.hpp"
 #include "proc/process.hpp"
 #include "sched/thread.hpp"
+#include "tests/settle.hpp"
 #include "time.hpp"
 
 namespace kernel {
 
 namespace {
 
+using test_support::eventually;
+
 using abi::Error;
 using libk::StringView;
-
-// Polls (bounded) until `condition` holds; false if it never did.
-template <typename Condition>
-bool eventually(Condition condition) {
-  u64 deadline = time::now_ns() + 5 * time::kNsPerSecond;
-  while (!condition()) {
-    if (time::now_ns() > deadline) return false;
-    thread::sleep_for(time::kNsPerMs);
-  }
-  return true;
-}
 
 struct Waiter {
   proc::Pid pid;

@@ -42,4 +42,17 @@ inline ThreadOptions keeps_the_cpu(sched::Priority priority) {
   return here(options);
 }
 
+// Polls, sleeping 1 ms between tries, until `condition` holds: false if it still did not after
+// `seconds` (a bound far above any wait a passing test needs, so a missing wake-up fails the
+// test instead of hanging the boot). Context: thread.
+template <typename Condition>
+bool eventually(Condition condition, u64 seconds = 10) {
+  u64 deadline = time::now_ns() + seconds * time::kNsPerSecond;
+  while (!condition()) {
+    if (time::now_ns() > deadline) return false;
+    thread::sleep_for(time::kNsPerMs);
+  }
+  return true;
+}
+
 }  // namespace kernel::test_support
