@@ -49,17 +49,10 @@ struct ExecImage {
 
 libk::Result<ExecImage*, abi::Error> prepare_exec(libk::StringView path,
                                                   libk::Span<const libk::StringView> argv) {
-  TRY(check_args(argv));
-  auto entry = initrd::find(path);
-  if (!entry) return libk::unexpected(abi::Error::NoEntry);
-  auto plan = libk::elf::validate_user_program(entry->data);
-  if (!plan) {
-    log::warn("proc: {}: not a user program: {}", path, plan.error());
-    return libk::unexpected(abi::Error::NotExecutable);
-  }
+  Program program = TRY(find_program(path, argv));
   auto* image = new (heap::nothrow) ExecImage;
   if (image == nullptr) return libk::unexpected(abi::Error::NoMemory);
-  auto start = build_image(image->space, plan.value(), entry->data, argv);
+  auto start = build_image(image->space, program.plan, program.file, argv);
   if (!start) {
     image->space.destroy();
     delete image;

@@ -160,14 +160,7 @@ void init() {
 
 libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk::StringView> argv,
                                     Pid parent) {
-  TRY(check_args(argv));
-  auto entry = initrd::find(path);
-  if (!entry) return libk::unexpected(abi::Error::NoEntry);
-  auto plan = libk::elf::validate_user_program(entry->data);
-  if (!plan) {
-    log::warn("proc: {}: not a user program: {}", path, plan.error());
-    return libk::unexpected(abi::Error::NotExecutable);
-  }
+  Program program = TRY(find_program(path, argv));
   Process* p = claim_slot(path, parent);
   if (p == nullptr) return libk::unexpected(abi::Error::NoMemory);
   Pid pid = p->pid;
@@ -176,7 +169,7 @@ libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk
     release_slot(*p);
     return libk::unexpected(abi::Error::NoMemory);
   }
-  if (auto r = start(*p, plan.value(), entry->data, argv); !r) {
+  if (auto r = start(*p, program.plan, program.file, argv); !r) {
     fs::delete_table(p->files);
     release_slot(*p);
     return libk::unexpected(r.error());

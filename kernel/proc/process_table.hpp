@@ -90,6 +90,16 @@ libk::Result<StartInfo, abi::Error> build_stack(AddressSpace& space,
 // TooBig when argv has more than abi::kMaxArgs strings or abi::kMaxArgBytes bytes.
 libk::Result<void, abi::Error> check_args(libk::Span<const libk::StringView> argv);
 
+// A program of the initrd, checked and ready to load: its bytes and how to load them.
+struct Program {
+  libk::Bytes file;
+  libk::elf::LoadPlan plan;
+};
+// The initrd's `path` as a user program started with `argv` (spawn and exec): TooBig
+// (check_args), NoEntry, or NotExecutable (logged with what is wrong with the file).
+libk::Result<Program, abi::Error> find_program(libk::StringView path,
+                                               libk::Span<const libk::StringView> argv);
+
 // A process thread's first code: it records itself in its slot and enters ring 3, unless the
 // process is ending already (checked with interrupts off: end_process's IPI then arrives in
 // ring 3 and stops it there).

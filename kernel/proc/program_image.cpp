@@ -3,7 +3,9 @@
 #include <hal/user_mode.hpp>
 
 #include "boot.hpp"
+#include "log.hpp"
 #include "memory/heap.hpp"
+#include "proc/initrd.hpp"
 #include "proc/memory_areas.hpp"
 #include "proc/process_table.hpp"
 #include "proc/user_canary.hpp"
@@ -71,6 +73,19 @@ libk::Result<void, abi::Error> check_args(libk::Span<const libk::StringView> arg
   for (auto a : argv) bytes += a.size() + 1;
   if (bytes > abi::kMaxArgBytes) return libk::unexpected(abi::Error::TooBig);
   return {};
+}
+
+libk::Result<Program, abi::Error> find_program(libk::StringView path,
+                                               libk::Span<const libk::StringView> argv) {
+  TRY(check_args(argv));
+  auto entry = initrd::find(path);
+  if (!entry) return libk::unexpected(abi::Error::NoEntry);
+  auto plan = libk::elf::validate_user_program(entry->data);
+  if (!plan) {
+    log::warn("proc: {}: not a user program: {}", path, plan.error());
+    return libk::unexpected(abi::Error::NotExecutable);
+  }
+  return Program{entry->data, plan.value()};
 }
 
 }  // namespace kernel::proc
