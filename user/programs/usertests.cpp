@@ -9,8 +9,8 @@ namespace {
 
 using abi::Error;
 using abi::Syscall;
-using usertests::kKernelAddress;
 using usertests::check;
+using usertests::kKernelAddress;
 using usertests::opaque;
 
 constexpr u64 kNonCanonical = 0x0000'8000'0000'0000ull;

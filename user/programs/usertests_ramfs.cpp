@@ -10,8 +10,8 @@ namespace ramfs_tests {
 namespace {
 
 using abi::Error;
-using usertests::kKernelAddress;
 using usertests::check;
+using usertests::kKernelAddress;
 using usertests::opaque;
 
 constexpr u64 kCreate = abi::kOpenReadWrite | abi::kOpenCreate;
