@@ -12,16 +12,9 @@ using abi::Syscall;
 using usertests::check;
 using usertests::kKernelAddress;
 using usertests::opaque;
+using usertests::run;
 
 constexpr u64 kNonCanonical = 0x0000'8000'0000'0000ull;
-
-i64 run(const char* path, const char* const* argv) {
-  i64 pid = ember::spawn(path, argv);
-  if (pid < 0) return pid;
-  i64 status = -1000;
-  i64 r = ember::wait(pid, &status);
-  return r < 0 ? r : status;
-}
 
 i64 run_self(const char* mode) {
   const char* argv[] = {"usertests", mode, nullptr};

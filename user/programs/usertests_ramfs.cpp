@@ -13,6 +13,7 @@ using abi::Error;
 using usertests::check;
 using usertests::kKernelAddress;
 using usertests::opaque;
+using usertests::run;
 
 constexpr u64 kCreate = abi::kOpenReadWrite | abi::kOpenCreate;
 
@@ -38,14 +39,6 @@ bool holds(const char* path, const char* expected) {
   char text[256];
   i64 n = slurp(path, text, sizeof(text));
   return n == i64(ember::strlen(expected)) && ember::streq(text, expected);
-}
-
-i64 run(const char* path, const char* const* argv) {
-  i64 pid = ember::spawn(path, argv);
-  if (pid < 0) return pid;
-  i64 status = -1000;
-  i64 r = ember::wait(pid, &status);
-  return r < 0 ? r : status;
 }
 
 }  // namespace
