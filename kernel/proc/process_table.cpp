@@ -81,9 +81,14 @@ Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock) {
   return nullptr;
 }
 
+// A thread of the parent may already wait for the pid fork or spawn was about to return: it
+// looks again, finds no such child, and returns NoChild.
 void release_slot(Process& p) EXCLUDES(table_lock) {
-  MutexLocker lock(table_lock);
-  p.state = State::Free;
+  {
+    MutexLocker lock(table_lock);
+    p.state = State::Free;
+  }
+  exited.broadcast();
 }
 
 AddressSpace* address_space_of(Pid pid) {

@@ -1,7 +1,8 @@
 // The process record and the process table, shared by the files that implement
 // process.hpp: process_table.cpp (the table, look-ups, listing), program_image.cpp (loading a
 // program, a thread's way into ring 3), process.cpp (spawn, ending, wait), threads.cpp (the
-// thread calls), fork.cpp and exec.cpp. Nothing outside kernel/proc/ includes it.
+// thread calls), fork.cpp and exec.cpp. Nothing outside kernel/proc/ includes it but white-box
+// tests (kernel/tests/).
 #pragma once
 
 #include <libk/elf.hpp>
@@ -65,6 +66,7 @@ void set_name(Process& p, libk::StringView path);
 
 // A free slot, Starting, with a new pid, or nullptr when the table is full.
 Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock);
+// Frees a slot that never ran (a failed fork or spawn) and wakes anyone waiting for it.
 void release_slot(Process& p) EXCLUDES(table_lock);
 
 // --- Program images (program_image.cpp) ------------------------------------------------------

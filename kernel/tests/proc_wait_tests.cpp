@@ -1,10 +1,12 @@
 // In-kernel tests of wait (docs/processes.md, "Orphans and zombies"), in test=all on the boots
 // with the initrd: a child that two threads of its parent wait for is collected by exactly
-// one of them, and the other gets NoChild (not a hang, not a later process's status).
+// one of them, and the other gets NoChild (not a hang, not a later process's status); a wait
+// for a pid whose fork or spawn failed ends with NoChild when the slot is given back.
 #include <abi/syscalls.hpp>
 
 #include "ktest.hpp"
 #include "proc/process.hpp"
+#include "proc/process_table.hpp"
 #include "sched/thread.hpp"
 #include "tests/settle.hpp"
 #include "time.hpp"
@@ -70,6 +72,30 @@ KTEST("proc.wait.two_waiters_one_collects_the_other_gets_no_child") {
   Waiter& other = a.ok ? b : a;
   KEXPECT(got.ok && got.status == abi::kStatusKilled);
   KEXPECT(!other.ok && other.error == Error::NoChild);
+}
+
+// A thread may wait for the pid a fork or spawn is about to return (a guess: pids are handed
+// out in order) while the slot is still being filled. If the fork fails, the slot is given
+// back, and the waiter must learn at once that there is no such child, not sleep on until
+// some unrelated process exits. (White-box: the failure is made with the table's own calls.)
+KTEST("proc.wait.a_slot_given_back_wakes_its_waiter") {
+  proc::Process* slot = proc::claim_slot("never-runs", proc::kKernelParent);
+  if (!KEXPECT(slot != nullptr)) return;
+  Waiter w{slot->pid};
+  auto waiter = thread::create("wait-slot", wait_for, &w);
+  if (!KEXPECT(waiter.ok())) return;
+  KEXPECT(eventually([&] { return waiter.value()->state() == sched::ThreadState::Blocked; }));
+  proc::release_slot(*slot);
+  bool woken = eventually([&] { return w.done.load(); });
+  KEXPECT(woken);
+  if (!woken) {  // wake it the slow way, so it can be joined
+    StringView argv[] = {"true"};
+    auto other = proc::spawn("/bin/true", argv, proc::kKernelParent);
+    if (other.ok()) (void)proc::wait(other.value(), proc::kKernelParent);
+    if (!KEXPECT(eventually([&] { return w.done.load(); }))) return;
+  }
+  thread::join(*waiter.value());
+  KEXPECT(!w.ok && w.error == Error::NoChild);
 }
 
 }  // namespace kernel
