@@ -70,8 +70,7 @@ void discard_child(Process& child) {
 libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame) {
   Process& parent = self();
   if (parent.ending.load()) return libk::unexpected(abi::Error::Interrupted);
-  Process* child = claim_slot(libk::StringView(parent.name), parent.pid);
-  if (child == nullptr) return libk::unexpected(abi::Error::Again);
+  Process* child = TRY(claim_slot(libk::StringView(parent.name), parent.pid));
   Pid pid = child->pid;
   if (!child->space.create()) {
     release_slot(*child);

@@ -161,8 +161,7 @@ void init() {
 libk::Result<Pid, abi::Error> spawn(libk::StringView path, libk::Span<const libk::StringView> argv,
                                     Pid parent) {
   Program program = TRY(find_program(path, argv));
-  Process* p = claim_slot(path, parent);
-  if (p == nullptr) return libk::unexpected(abi::Error::NoMemory);
+  Process* p = TRY(claim_slot(path, parent));
   Pid pid = p->pid;
   p->files = spawned_files();
   if (p->files == nullptr) {
@@ -243,13 +242,16 @@ void fault_current(const hal::TrapFrame& f, u64 cr2) {
 
 // --- Ending, threads, the calling process's calls ---------------------------------------------
 
+// A Starting process (fork or spawn still building it) is only marked: its first thread sees
+// the mark before it enters ring 3 (enter, enter_forked) and stops.
 libk::Result<void, abi::Error> end_process(Pid pid, i64 status) {
   Process* p;
   {
     MutexLocker lock(table_lock);
     p = find_locked(pid);
-    if (p == nullptr || p->state != State::Running) return libk::unexpected(abi::Error::NoProcess);
-    end_locked(*p, status);
+    if (p == nullptr || (p->state != State::Running && p->state != State::Starting))
+      return libk::unexpected(abi::Error::NoProcess);
+    if (!end_locked(*p, status)) return {};  // no thread to stop (yet, or any more)
   }
   // The slot may be freed and reused from here on: waking its queues is then only a
   // spurious wake-up, which every waiter tolerates.

@@ -13,12 +13,15 @@ bool group_exists_locked(Pid group) REQUIRES(table_lock) {
   return false;
 }
 
-// The running members of `group` not yet being ended; returns how many went to `out`.
+// The members of `group` not yet being ended, those still being forked or spawned (Starting)
+// included; returns how many went to `out`.
 u32 live_members(Pid group, Pid (&out)[kMaxProcesses]) EXCLUDES(table_lock) {
   MutexLocker lock(table_lock);
   u32 n = 0;
-  for (const Process& p : table)
-    if (p.state == State::Running && p.group == group && !p.ending.load()) out[n++] = p.pid;
+  for (const Process& p : table) {
+    bool live = p.state == State::Running || p.state == State::Starting;
+    if (live && p.group == group && !p.ending.load()) out[n++] = p.pid;
+  }
   return n;
 }
 
@@ -51,8 +54,9 @@ bool group_exists(Pid group) {
 }
 
 // Each round ends every member found (end_process marks it ending, so the next round skips
-// it); another round catches a member forked meanwhile by one not yet marked (an ending
-// process cannot fork). The rounds end because each one's members were all marked.
+// it); another round catches a member whose slot was claimed by one not yet marked: an
+// ending process claims none (claim_slot), so no member can join after the last round. The
+// rounds end because each one's members were all marked.
 libk::Result<u32, abi::Error> end_group(Pid group, i64 status) {
   u32 ended = 0;
   Pid members[kMaxProcesses];

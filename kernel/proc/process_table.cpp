@@ -66,8 +66,11 @@ void copy_name(char (&name)[kNameCapacity], libk::StringView path) {
 
 void set_name(Process& p, libk::StringView path) { copy_name(p.name, path); }
 
-Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock) {
+libk::Result<Process*, abi::Error> claim_slot(libk::StringView path, Pid parent)
+    EXCLUDES(table_lock) {
   MutexLocker lock(table_lock);
+  const Process* maker = parent == kKernelParent ? nullptr : find_locked(parent);
+  if (maker != nullptr && maker->ending.load()) return libk::unexpected(abi::Error::Interrupted);
   for (Process& p : table) {
     if (p.state != State::Free) continue;
     clear_locked(p);
@@ -78,7 +81,7 @@ Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock) {
     set_name(p, path);
     return &p;
   }
-  return nullptr;
+  return libk::unexpected(abi::Error::Again);
 }
 
 // A thread of the parent may already wait for the pid fork or spawn was about to return: it

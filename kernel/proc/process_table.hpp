@@ -64,8 +64,12 @@ Process& self();
 void copy_name(char (&name)[kNameCapacity], libk::StringView path);
 void set_name(Process& p, libk::StringView path);
 
-// A free slot, Starting, with a new pid, or nullptr when the table is full.
-Process* claim_slot(libk::StringView path, Pid parent) EXCLUDES(table_lock);
+// A free slot, Starting, with a new pid, in its parent's group: Again when the table is full,
+// Interrupted when the parent is ending. Checked under the table lock, which end_locked also
+// takes: a child claimed before its parent was marked ending is in the table for end_group's
+// next round (which ends Starting members too), and none is claimed after.
+libk::Result<Process*, abi::Error> claim_slot(libk::StringView path, Pid parent)
+    EXCLUDES(table_lock);
 // Frees a slot that never ran (a failed fork or spawn) and wakes anyone waiting for it.
 void release_slot(Process& p) EXCLUDES(table_lock);
 

@@ -177,6 +177,48 @@ KTEST("proc.fork.kill_while_forking_frees_every_frame") {
   KEXPECT(eventually([&] { return pmm::pages_owned_by(pmm::Owner::User) <= frames; }));
 }
 
+namespace {
+
+// Members of `group` left in the table, zombies aside (nobody will wait for the orphans).
+u32 members_left(proc::Pid group) {
+  struct Count {
+    proc::Pid group;
+    u32 n;
+  } count{group, 0};
+  proc::for_each(
+      [](const proc::ProcessInfo& p, void* context) {
+        auto* c = static_cast<Count*>(context);
+        if (p.group == c->group && StringView(p.state) != "zombie") ++c->n;
+      },
+      &count);
+  return count.n;
+}
+
+}  // namespace
+
+// Ctrl-C ends a whole group while its leader is inside fork (forktest fork-spin: the leader
+// nearly always is, and its children spin in ring 3): the child being forked is in the group
+// from the moment its slot is claimed, so it ends too, and nothing of the group survives.
+KTEST("proc.fork.ending_a_group_reaches_a_child_being_forked") {
+  u64 live = proc::stats().live;
+  for (u64 round = 1; round <= 4; ++round) {
+    StringView argv[] = {"forktest", "fork-spin"};
+    auto pid = proc::spawn("/bin/forktest", argv, proc::kKernelParent);
+    if (!KEXPECT(pid.ok())) return;
+    u64 forked = proc::stats().forked;
+    KEXPECT(eventually([&] { return proc::stats().forked >= forked + 12; }));
+    // A fork has just returned: end the group a different time after it each round.
+    thread::sleep_for(round * 700 * time::kNsPerUs);
+    KEXPECT(proc::end_group(pid.value(), abi::kStatusInterrupted).ok());
+    auto status = proc::wait(pid.value(), proc::kKernelParent);
+    KEXPECT(status.ok() && status.value() == abi::kStatusInterrupted);
+    bool gone = eventually([&] { return members_left(pid.value()) == 0; });
+    KEXPECT(gone);
+    if (!gone) (void)proc::end_group(pid.value(), abi::kStatusKilled);  // for the next tests
+  }
+  KEXPECT(eventually([&] { return proc::stats().live <= live; }));
+}
+
 // forktest from ring 3: its children's copy-on-write checks, a grandchild, exec.
 KTEST("proc.fork.forktest_passes_in_ring_3") {
   auto r = run("/bin/forktest", "forktest", "6");

@@ -79,13 +79,13 @@ KTEST("proc.wait.two_waiters_one_collects_the_other_gets_no_child") {
 // back, and the waiter must learn at once that there is no such child, not sleep on until
 // some unrelated process exits. (White-box: the failure is made with the table's own calls.)
 KTEST("proc.wait.a_slot_given_back_wakes_its_waiter") {
-  proc::Process* slot = proc::claim_slot("never-runs", proc::kKernelParent);
-  if (!KEXPECT(slot != nullptr)) return;
-  Waiter w{slot->pid};
+  auto slot = proc::claim_slot("never-runs", proc::kKernelParent);
+  if (!KEXPECT(slot.ok())) return;
+  Waiter w{slot.value()->pid};
   auto waiter = thread::create("wait-slot", wait_for, &w);
   if (!KEXPECT(waiter.ok())) return;
   KEXPECT(eventually([&] { return waiter.value()->state() == sched::ThreadState::Blocked; }));
-  proc::release_slot(*slot);
+  proc::release_slot(*slot.value());
   bool woken = eventually([&] { return w.done.load(); });
   KEXPECT(woken);
   if (!woken) {  // wake it the slow way, so it can be joined

@@ -17,6 +17,9 @@
 //   forktest exit         exits 0 at once (the spawn benchmark's program)
 //   forktest read-fd N    exits 42 if descriptor N reads some bytes (exec keeps descriptors)
 //   forktest fork-loop    forks and waits for children that exit at once, until killed
+//   forktest fork-spin    keeps about 8 children spinning in ring 3 (1 MiB touched), ending
+//                         the oldest and forking a new one, until killed (the kernel's
+//                         Ctrl-C-during-fork test)
 //   forktest bench-fork N | bench-spawn N | bench-cow N
 //                         exit status: cycles per fork+exit+wait of this process with 1 MiB
 //                         touched, per spawn+exit+wait of `forktest exit`, or per first
@@ -196,6 +199,28 @@ void test_exec_refusals() {
     i64 pid = ember::fork();
     if (pid == 0) ember::exit(0);
     if (pid > 0) ember::wait(pid, nullptr);
+  }
+}
+
+// fork-spin: the caller is nearly always inside fork, whose copy of 1 MiB of touched pages
+// takes a while, and every child spins in ring 3 without a system call, so ending the group
+// must reach a child whose fork is still under way. Each round ends the oldest child and
+// collects the one ended a round before (a zombie by then: no waiting). Until killed.
+[[noreturn]] void spin() {
+  for (volatile u64 turns = 0;; turns = turns + 1) {
+  }
+}
+[[noreturn]] void fork_spin() {
+  constexpr u32 kSpinners = 8;
+  static u8 ballast[256 * kPage];
+  for (u64 i = 0; i < sizeof(ballast); i += kPage) ballast[i] = 1;
+  i64 pids[kSpinners] = {}, ended = 0;
+  for (u32 next = 0;; next = (next + 1) % kSpinners) {
+    if (ended > 0) ember::wait(ended, nullptr);
+    ended = pids[next];
+    if (ended > 0) ember::kill(ended);
+    pids[next] = ember::fork();
+    if (pids[next] == 0) spin();
   }
 }
 
@@ -415,6 +440,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && ember::streq(argv[1], "bench-cow")) return bench_cow(n);
   if (argc > 1 && ember::streq(argv[1], "read-fd")) return read_fd(n);
   if (argc > 1 && ember::streq(argv[1], "fork-loop")) fork_loop();
+  if (argc > 1 && ember::streq(argv[1], "fork-spin")) fork_spin();
   u64 children = argc > 1 ? parse(argv[1]) : 4;
   if (children == 0 || children > kMaxChildren) {
     ember::print(
