@@ -39,6 +39,40 @@ void reset_fpu_state() {
   hal::fpu::restore(area);
 }
 
+// POSIX's exec ends every other thread of the process. The caller becomes the process's sole
+// thread: the others see must_stop and stop (each at its next way back to ring 3, a blocking
+// call first returning Interrupted), and the caller waits until they have (leave_thread
+// broadcasts thread_ended), so that none is still in the kernel using the old image (a fork
+// copying it, a read into it) when it is given up. Interrupted when the process is being
+// ended meanwhile, or another thread is in exec already (this one must then stop).
+libk::Result<void, abi::Error> become_sole_thread(Process& p) EXCLUDES(table_lock) {
+  Thread* me = &thread::current();
+  {
+    MutexLocker lock(table_lock);
+    if (must_stop(p)) return libk::unexpected(abi::Error::Interrupted);
+    if (p.live_threads == 1) return {};
+    p.sole.store(me);  // sequentially consistent: before the IPIs of stop_threads
+  }
+  stop_threads(p);
+  MutexLocker lock(table_lock);
+  while (p.live_threads > 1 && !p.ending.load()) p.thread_ended.wait(table_lock);
+  if (p.live_threads > 1) {  // ended meanwhile: this thread stops too, with the others
+    p.sole.store(nullptr);
+    return libk::unexpected(abi::Error::Interrupted);
+  }
+  return {};
+}
+
+// The caller is the process's only live thread: it becomes thread 0, and the slots of the
+// stopped threads (which nobody can join now) are free for the new program.
+void keep_only_current_locked(Process& p) REQUIRES(table_lock) {
+  table_lock.assert_held();
+  VERIFY(p.live_threads == 1);
+  for (ThreadSlot& t : p.threads) t = ThreadSlot{};
+  p.threads[0] = ThreadSlot{SlotState::Live, false, &thread::current()};
+  p.sole.store(nullptr);
+}
+
 }  // namespace
 
 struct ExecImage {
@@ -70,10 +104,15 @@ libk::Result<void, abi::Error> exec(ExecImage* image) {
     delete image;
     return libk::unexpected(e);
   };
+  if (auto r = become_sole_thread(p); !r) return give_up(r.error());
   {
     MutexLocker lock(table_lock);
-    if (p.ending.load()) return give_up(abi::Error::Interrupted);
-    if (p.live_threads != 1) return give_up(abi::Error::Invalid);
+    if (p.ending.load()) {
+      p.sole.store(nullptr);
+      return give_up(abi::Error::Interrupted);
+    }
+    VERIFY(p.live_threads == 1);  // no other can start: thread_create refuses while sole is set
+    keep_only_current_locked(p);
     // The point of no return: the process's address space is the new image from here on.
     // The table lock keeps for_each and address_space_of from seeing it half-swapped; no
     // other thread of the process exists to run on either.

@@ -80,18 +80,6 @@ bool end_locked(Process& p, i64 status) REQUIRES(table_lock) {
   return p.live_threads > 0;
 }
 
-void stop_threads(Process& p) EXCLUDES(table_lock) {
-  p.sleepers.wake_all();
-  p.thread_ended.broadcast();
-  exited.broadcast();
-  tty::wake_readers();         // a thread blocked in a console read
-  fs::pipe::wake_all();        // or reading or writing a pipe
-  hal::interrupts::Guard off;  // ipi::reschedule's context
-  u64 cpus = ipi::others_online();
-  for (u32 i = 0; cpus != 0; ++i, cpus >>= 1)
-    if (cpus & 1) ipi::reschedule(i);
-}
-
 // The last thread of `p` stopped: its memory goes back and its parent may collect it.
 void finish(Process& p) EXCLUDES(table_lock) {
   p.space.destroy();
@@ -150,6 +138,18 @@ void leave_thread(Process& p) {
   p.thread_ended.broadcast();
   if (last) finish(p);
   thread::exit(0);
+}
+
+void stop_threads(Process& p) EXCLUDES(table_lock) {
+  p.sleepers.wake_all();
+  p.thread_ended.broadcast();
+  exited.broadcast();
+  tty::wake_readers();         // a thread blocked in a console read
+  fs::pipe::wake_all();        // or reading or writing a pipe
+  hal::interrupts::Guard off;  // ipi::reschedule's context
+  u64 cpus = ipi::others_online();
+  for (u32 i = 0; cpus != 0; ++i, cpus >>= 1)
+    if (cpus & 1) ipi::reschedule(i);
 }
 
 void init() {
@@ -261,7 +261,7 @@ libk::Result<void, abi::Error> end_process(Pid pid, i64 status) {
 
 bool current_ending() {
   auto* p = static_cast<Process*>(thread::current().process());
-  return p != nullptr && p->ending.load(libk::MemoryOrder::Relaxed);
+  return p != nullptr && must_stop(*p);
 }
 
 void on_return_to_user() {
@@ -270,7 +270,7 @@ void on_return_to_user() {
   // From here to SYSRET/IRETQ interrupts stay off: an end_process after this check sends
   // its IPI, which arrives in ring 3 and comes back here.
   hal::interrupts::disable();
-  if (!p->ending.load()) return;
+  if (!must_stop(*p)) return;
   hal::interrupts::enable();
   leave_thread(*p);
 }

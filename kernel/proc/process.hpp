@@ -80,8 +80,9 @@ Pid current_pid();
 // NoProcess if there is no such live process. Context: thread (kill, tests).
 libk::Result<void, abi::Error> end_process(Pid pid, i64 status);
 
-// True if the calling thread's process is ending: a blocking call should return
-// abi::Error::Interrupted. False for kernel threads. Context: any.
+// True if the calling thread must stop: its process is ending, or another of its threads is
+// in exec. A blocking call should return abi::Error::Interrupted. False for kernel threads.
+// Context: any.
 bool current_ending();
 
 // Called on every way back to ring 3 (the system-call return, an interrupt's return): a
@@ -128,10 +129,13 @@ libk::Result<Pid, abi::Error> fork(const hal::TrapFrame& frame);
 // prepare_exec builds a new image of the initrd's program at `path` (validated as spawn
 // validates it): its address space, segments, a stack holding `argv`; errors as spawn's.
 // exec then replaces the calling process's image with it and enters it with a new canary
-// and the clean FPU state; pid, parent and descriptors stay. exec returns only with an error
-// (Invalid if the process has other threads, Interrupted if it is being ended), having freed
-// the image, and then the process is as it was: every check and allocation happens before
-// the point of no return (the swap of the address spaces), after which nothing can fail.
+// and the clean FPU state; pid, parent and descriptors stay. The process's other threads
+// are stopped first, as POSIX has it (each at its next way back to ring 3; a blocking call
+// returns Interrupted to it first), and the caller becomes thread 0. exec returns only with
+// an error (Interrupted if the process is being ended or another of its threads is in exec
+// already), having freed the image, and then the process is as it was, minus the threads
+// stopped: every check and allocation happens before the point of no return (the swap of
+// the address spaces), after which nothing can fail.
 // Context: a process's thread.
 struct ExecImage;
 libk::Result<ExecImage*, abi::Error> prepare_exec(libk::StringView path,

@@ -35,6 +35,7 @@ void clear_locked(Process& p) REQUIRES(table_lock) {
   for (ThreadSlot& t : p.threads) t = ThreadSlot{};
   p.live_threads = 0;
   p.ending.store(false);
+  p.sole.store(nullptr);
   p.files = nullptr;
 }
 

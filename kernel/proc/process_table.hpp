@@ -43,6 +43,9 @@ struct Process {
   // Set once by end_process (under the table lock); read anywhere, without it, by the
   // process's threads on their way to ring 3 and in their waits.
   libk::Atomic<bool> ending{false};
+  // Set (under the table lock) by a thread in exec while it waits for the others to stop:
+  // every thread but that one stops as if the process were ending. Read as `ending` is.
+  libk::Atomic<Thread*> sole{nullptr};
   WaitQueue sleepers;              // threads in sleep(), woken by end_process
   ConditionVariable thread_ended;  // with table_lock: thread_join's waiters
   fs::FileTable* files = nullptr;  // descriptors (kernel/fs/vfs.hpp)
@@ -56,6 +59,15 @@ extern Stats counts GUARDED_BY(table_lock);
 extern ExitListener exit_listener;
 
 Process* find_locked(Pid pid) REQUIRES(table_lock);
+
+// Whether the calling thread of `p` must stop: the process is ending, or another of its
+// threads is in exec (Process::sole). Context: any; with interrupts off, before a return to
+// ring 3, an end_process or an exec after the check sends its IPI, which comes back here.
+inline bool must_stop(const Process& p) {
+  if (p.ending.load()) return true;
+  Thread* sole = p.sole.load();
+  return sole != nullptr && sole != &thread::current();
+}
 
 // The calling thread's process; the caller is a process's thread.
 Process& self();
@@ -116,5 +128,9 @@ libk::Result<Program, abi::Error> find_program(libk::StringView path,
 
 // The calling thread of `p` stops for good; the last one frees the process's memory.
 [[noreturn]] void leave_thread(Process& p);
+
+// Makes every thread of `p` that must stop (must_stop) notice: its blocking waits end
+// Interrupted, and every other CPU takes an interrupt whose way back to ring 3 stops it.
+void stop_threads(Process& p) EXCLUDES(table_lock);
 
 }  // namespace kernel::proc

@@ -60,7 +60,7 @@ libk::Result<StartInfo, abi::Error> build_stack(AddressSpace& space,
     p.threads[start.tid].thread = &thread::current();
   }
   hal::interrupts::disable();
-  if (p.ending.load()) {
+  if (must_stop(p)) {
     hal::interrupts::enable();
     leave_thread(p);
   }

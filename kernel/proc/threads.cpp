@@ -9,7 +9,7 @@ namespace kernel::proc {
 
 libk::Result<void, abi::Error> sleep_until(u64 deadline_ns) {
   Process& p = self();
-  auto ending = [&p] { return p.ending.load(libk::MemoryOrder::Relaxed); };
+  auto ending = [&p] { return must_stop(p); };
   if (deadline_ns > time::now_ns()) p.sleepers.wait_until(ending, deadline_ns);
   if (ending()) return libk::unexpected(abi::Error::Interrupted);
   return {};
@@ -23,7 +23,7 @@ libk::Result<Tid, abi::Error> thread_create(u64 entry, u64 arg, u64 stack_top) {
   Tid tid = 0;
   {
     MutexLocker lock(table_lock);
-    if (p.ending.load()) return libk::unexpected(abi::Error::Interrupted);
+    if (must_stop(p)) return libk::unexpected(abi::Error::Interrupted);
     while (tid < kMaxThreads && p.threads[tid].state != SlotState::Free) ++tid;
     if (tid == kMaxThreads) return libk::unexpected(abi::Error::Again);
     p.threads[tid] = ThreadSlot{SlotState::Live, false, nullptr};
@@ -57,7 +57,7 @@ libk::Result<void, abi::Error> thread_join(Tid tid) {
   if (t.thread == &thread::current() || t.joining) return libk::unexpected(abi::Error::Invalid);
   t.joining = true;
   while (t.state != SlotState::Exited) {
-    if (p.ending.load()) {
+    if (must_stop(p)) {
       t.joining = false;
       return libk::unexpected(abi::Error::Interrupted);
     }

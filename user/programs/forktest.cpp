@@ -4,7 +4,8 @@
 // their own writes, while the parent's buffer stays as it was; exit statuses are collected
 // per child. Then: a never-touched mapping reads zero in both, a grandchild, exec of a
 // missing program (the caller continues with NoEntry) and of /bin/false (its status), the
-// exec's refusals (not a program, too many arguments, a bad pointer, a second thread) and
+// exec's refusals (not a program, too many arguments, a bad pointer), an exec ending the
+// caller's other threads (spinning, asleep, blocked on a pipe), and
 // descriptors kept across exec, the parent's FPU control state in the child (and a clean one
 // after exec), a fork while another
 // thread of the parent writes (the child's copy holds still), and an orphan left behind (reaped by
@@ -149,17 +150,35 @@ void test_grandchild_and_exec() {
 }
 
 // exec's refusals leave the caller running with an error: a file that is no program, too many
-// arguments, a bad path pointer, and a second thread in the process (Ember refuses there;
-// POSIX would end the other threads). Then an exec that works keeps the descriptors: the new
-// program (this one, mode read-fd) reads from the one opened before.
-struct Flag {
-  volatile bool set;
-};
-
+// arguments, a bad path pointer. Then an exec that works, from a process with three more
+// threads (one spinning in ring 3, one asleep, one blocked reading a pipe), ends those threads
+// as POSIX has it and keeps the descriptors: the new program (this one, mode read-fd) reads
+// from the one opened before.
 constexpr i64 kReadFdPassed = 42;  // read-fd's status when it read (no other program's)
 
-void wait_for_flag(void* arg) {
-  while (!static_cast<Flag*>(arg)->set) ember::yield();
+struct Started {
+  volatile u32 count;
+  int pipe_read;
+};
+
+void spin_in_ring_3(void* arg) {
+  __atomic_fetch_add(&static_cast<Started*>(arg)->count, 1, __ATOMIC_SEQ_CST);
+  for (;;) {
+  }
+}
+
+void sleep_an_hour(void* arg) {
+  __atomic_fetch_add(&static_cast<Started*>(arg)->count, 1, __ATOMIC_SEQ_CST);
+  ember::sleep_ns(3600ull * 1'000'000'000ull);
+  for (;;) ember::yield();  // Interrupted by the exec: never back here in the old image
+}
+
+void read_a_silent_pipe(void* arg) {
+  auto* s = static_cast<Started*>(arg);
+  __atomic_fetch_add(&s->count, 1, __ATOMIC_SEQ_CST);
+  char byte;
+  ember::read(s->pipe_read, &byte, 1);
+  for (;;) ember::yield();
 }
 
 [[noreturn]] void exec_refusals_then_exec() {
@@ -170,12 +189,13 @@ void wait_for_flag(void* arg) {
   many[abi::kMaxArgs + 1] = nullptr;
   if (ember::exec("/bin/true", many) != i64(Error::TooBig)) ember::exit(11);
   if (ember::exec(reinterpret_cast<const char*>(0x10), motd) != i64(Error::Fault)) ember::exit(12);
-  Flag flag{false};
-  i64 tid = ember::thread(wait_for_flag, &flag);
-  const char* true_argv[] = {"true", nullptr};
-  i64 e = ember::exec("/bin/true", true_argv);
-  flag.set = true;
-  if (tid < 0 || ember::join(tid) != 0 || e != i64(Error::Invalid)) ember::exit(13);
+  int fds[2];
+  if (ember::pipe(fds) != 0) ember::exit(13);
+  static Started started{0, fds[0]};
+  if (ember::thread(spin_in_ring_3, &started) < 0 || ember::thread(sleep_an_hour, &started) < 0 ||
+      ember::thread(read_a_silent_pipe, &started) < 0)
+    ember::exit(13);
+  while (__atomic_load_n(&started.count, __ATOMIC_SEQ_CST) < 3) ember::yield();
   i64 fd = ember::open("/etc/motd", 0);
   if (fd < 0 || fd > 9) ember::exit(14);
   char digit[2] = {char('0' + fd), 0};
