@@ -70,16 +70,6 @@ libk::Result<void, abi::Error> start(Process& p, const libk::elf::LoadPlan& plan
 // the address space first; the last one frees the address space (finish), when no thread of
 // the process runs or can run on it any more.
 
-// Whether the process has threads that must be stopped.
-bool end_locked(Process& p, i64 status) REQUIRES(table_lock) {
-  table_lock.assert_held();
-  if (!p.ending.load()) {
-    p.status = status;
-    p.ending.store(true);  // sequentially consistent: before the IPIs below
-  }
-  return p.live_threads > 0;
-}
-
 // The last thread of `p` stopped: its memory goes back and its parent may collect it.
 void finish(Process& p) EXCLUDES(table_lock) {
   p.space.destroy();
@@ -138,6 +128,15 @@ void leave_thread(Process& p) {
   p.thread_ended.broadcast();
   if (last) finish(p);
   thread::exit(0);
+}
+
+bool end_locked(Process& p, i64 status) REQUIRES(table_lock) {
+  table_lock.assert_held();
+  if (!p.ending.load()) {
+    p.status = status;
+    p.ending.store(true);  // sequentially consistent: before the IPIs below
+  }
+  return p.live_threads > 0;
 }
 
 void stop_threads(Process& p) EXCLUDES(table_lock) {

@@ -182,8 +182,9 @@ libk::Result<void, abi::Error> set_group(Pid pid, Pid group);
 Pid group_of(Pid pid);
 // Whether some process (a zombie included) is in `group`. Context: thread.
 bool group_exists(Pid group);
-// Ends every running process of `group` with `status` (as end_process); returns how many.
-// NoProcess if none was running. Context: thread.
+// Ends every process of `group` with `status` (as end_process), those being forked or
+// spawned included, all marked at once; returns how many. NoProcess if none was running.
+// Context: thread.
 libk::Result<u32, abi::Error> end_group(Pid group, i64 status);
 
 struct Stats {

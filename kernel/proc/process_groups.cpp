@@ -13,18 +13,6 @@ bool group_exists_locked(Pid group) REQUIRES(table_lock) {
   return false;
 }
 
-// The members of `group` not yet being ended, those still being forked or spawned (Starting)
-// included; returns how many went to `out`.
-u32 live_members(Pid group, Pid (&out)[kMaxProcesses]) EXCLUDES(table_lock) {
-  MutexLocker lock(table_lock);
-  u32 n = 0;
-  for (const Process& p : table) {
-    bool live = p.state == State::Running || p.state == State::Starting;
-    if (live && p.group == group && !p.ending.load()) out[n++] = p.pid;
-  }
-  return n;
-}
-
 }  // namespace
 
 libk::Result<void, abi::Error> set_group(Pid pid, Pid group) {
@@ -53,16 +41,27 @@ bool group_exists(Pid group) {
   return group_exists_locked(group);
 }
 
-// Each round ends every member found (end_process marks it ending, so the next round skips
-// it); another round catches a member whose slot was claimed by one not yet marked: an
-// ending process claims none (claim_slot), so no member can join after the last round. The
-// rounds end because each one's members were all marked.
+// Every member is marked ending in one hold of the table lock, and only then are their
+// threads stopped: marking them one by one let a member that another's end woke (a reader
+// seeing the end of its pipe) exit with its own status first. Members still being forked or
+// spawned (Starting) are marked too; an ending process claims no new slot (claim_slot), so
+// no member of the group appears after this hold but one that setpgid moves in later, as
+// POSIX has it for a signal to a group.
 libk::Result<u32, abi::Error> end_group(Pid group, i64 status) {
-  u32 ended = 0;
-  Pid members[kMaxProcesses];
-  for (u32 n; (n = live_members(group, members)) != 0;)
-    for (u32 i = 0; i < n; ++i)
-      if (end_process(members[i], status)) ++ended;  // NoProcess: it ended meanwhile
+  Process* stop[kMaxProcesses];
+  u32 ended = 0, n = 0;
+  {
+    MutexLocker lock(table_lock);
+    for (Process& p : table) {
+      bool live = p.state == State::Running || p.state == State::Starting;
+      if (!live || p.group != group || p.ending.load()) continue;
+      ++ended;
+      if (end_locked(p, status)) stop[n++] = &p;
+    }
+  }
+  // A slot may be freed and reused from here on: waking its queues is then only a spurious
+  // wake-up, which every waiter tolerates (as end_process).
+  for (u32 i = 0; i < n; ++i) stop_threads(*stop[i]);
   if (ended == 0) return libk::unexpected(abi::Error::NoProcess);
   return ended;
 }

@@ -129,6 +129,10 @@ libk::Result<Program, abi::Error> find_program(libk::StringView path,
 // The calling thread of `p` stops for good; the last one frees the process's memory.
 [[noreturn]] void leave_thread(Process& p);
 
+// Marks `p` ending with `status` (the first status wins); true if it has threads that
+// stop_threads must then make notice.
+bool end_locked(Process& p, i64 status) REQUIRES(table_lock);
+
 // Makes every thread of `p` that must stop (must_stop) notice: its blocking waits end
 // Interrupted, and every other CPU takes an interrupt whose way back to ring 3 stops it.
 void stop_threads(Process& p) EXCLUDES(table_lock);
