@@ -65,12 +65,14 @@ Result sys_winsize(const Frame& f) {
   return 0;
 }
 
-// tty_mode(fd, mode) -> the previous mode
+// tty_mode(fd, mode) -> the previous mode; a background job waits until it may
+// (tty::change_mode).
 Result sys_tty_mode(const Frame& f) {
-  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  Pid me = current_pid();
+  if (me == kKernelParent) return libk::unexpected(Error::Invalid);
   TRY(terminal_descriptor(f.rdi));
   if (f.rsi != abi::kTtyCanonical && f.rsi != abi::kTtyRaw) return libk::unexpected(Error::Invalid);
-  return i64(tty::set_mode(libk::tty::Mode(f.rsi), current_pid()));
+  return i64(TRY(tty::change_mode(libk::tty::Mode(f.rsi), me)));
 }
 
 // setpgid(pid, pgid)
@@ -83,12 +85,15 @@ Result sys_setpgid(const Frame& f) {
 }
 
 // tty_set_foreground(fd, pgid): Ctrl-C ends that group from now on; pgid 0: no group (Ctrl-C
-// only drops the line being typed). NoProcess if no process is in the group.
+// only drops the line being typed). NoProcess if no process is in the group; a background
+// job waits until it may (tty::change_foreground).
 Result sys_tty_set_foreground(const Frame& f) {
+  Pid me = current_pid();
+  if (me == kKernelParent) return libk::unexpected(Error::Invalid);
   TRY(terminal_descriptor(f.rdi));
   Pid group = TRY(pid_argument(f.rsi));
   if (group != 0 && !group_exists(group)) return libk::unexpected(Error::NoProcess);
-  tty::set_foreground(group);
+  TRY(tty::change_foreground(group, me));
   return 0;
 }
 

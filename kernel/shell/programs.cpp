@@ -70,11 +70,11 @@ Status run_program(libk::Span<const StringView> words, libk::Sink& out, void*) {
   }
   // The program may have ended before this store: on_exit then missed it, so look again.
   __atomic_store_n(&foreground, pid.value(), __ATOMIC_RELEASE);
-  tty::set_foreground(pid.value());  // its group: a process the kernel starts leads one
+  tty::hand_to(pid.value());  // its group: a process the kernel starts leads one
   if (proc::running(pid.value())) run_foreground();
   auto status = proc::wait(pid.value(), proc::kKernelParent);
   __atomic_store_n(&foreground, proc::Pid(0), __ATOMIC_RELEASE);
-  tty::set_foreground(0);
+  tty::hand_to(0);
   (void)tty::set_mode(libk::tty::Mode::Canonical, 0);
   VERIFY(status.ok());  // our own child
   if (status.value() == 0) return Status::Ok;

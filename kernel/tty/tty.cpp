@@ -1,6 +1,7 @@
 #include "tty/tty.hpp"
 
 #include <libk/line_editor.hpp>
+#include <libk/tty_control.hpp>
 #include <libk/tty_input.hpp>
 
 #include "console.hpp"
@@ -26,7 +27,16 @@ constinit WaitQueue readers;
 // lock, which take() holds too: each read sees one mode.
 constinit Mode mode GUARDED_BY(input_lock) = Mode::Canonical;
 constinit proc::Pid raw_owner GUARDED_BY(input_lock) = 0;  // set raw mode (0: nobody)
-constinit proc::Pid foreground = 0;  // atomic: the group Ctrl-C ends (0: none)
+// Who holds the terminal: the session, the foreground group, the controller.
+constinit SpinLock control_lock{"tty control", lock_rank::kLeaf};
+constinit libk::tty::Control control GUARDED_BY(control_lock);
+constinit u64 control_changes = 0;    // atomic: counts changes of `control`
+constinit WaitQueue control_waiters;  // change_mode, change_foreground waiting to be allowed
+
+void control_changed() {
+  __atomic_fetch_add(&control_changes, 1, __ATOMIC_ACQ_REL);
+  control_waiters.wake_all();
+}
 
 // The shell thread's: the editor of the line being typed, and the mode feed() last saw.
 constinit libk::line::LineHistory history;
@@ -162,7 +172,10 @@ void push_end_of_file() { push({}, true); }
 
 void push_bytes(libk::StringView bytes) { push(bytes, false); }
 
-void wake_readers() { readers.wake_all(); }
+void wake_readers() {
+  readers.wake_all();
+  control_waiters.wake_all();
+}
 
 bool readers_waiting() { return readers.has_waiters(); }
 
@@ -191,9 +204,55 @@ void process_ended(proc::Pid pid) {
   mode = Mode::Canonical;
 }
 
-void set_foreground(proc::Pid group) { __atomic_store_n(&foreground, group, __ATOMIC_RELEASE); }
+void hand_to(proc::Pid group) {
+  {
+    SpinLockGuard guard(control_lock);
+    control.hand_to(group);
+  }
+  control_changed();
+}
 
-proc::Pid foreground_group() { return __atomic_load_n(&foreground, __ATOMIC_ACQUIRE); }
+namespace {
+
+// Runs `act` under the control lock once `pid` may change the terminal; until then waits
+// for a change of who holds it (or of the caller's group, which the next change rechecks).
+template <typename Act>
+libk::Result<void, Error> once_allowed(proc::Pid pid, Act act) {
+  for (;;) {
+    u64 seen = __atomic_load_n(&control_changes, __ATOMIC_ACQUIRE);
+    proc::Pid group = proc::group_of(pid);
+    {
+      SpinLockGuard guard(control_lock);
+      if (control.session == 0) return libk::unexpected(Error::NotPermitted);
+      if (control.may_change(pid, group)) {
+        act();
+        return {};
+      }
+    }
+    if (proc::current_ending()) return libk::unexpected(Error::Interrupted);
+    control_waiters.wait_until([seen] {
+      return __atomic_load_n(&control_changes, __ATOMIC_ACQUIRE) != seen || proc::current_ending();
+    });
+  }
+}
+
+}  // namespace
+
+libk::Result<Mode, Error> change_mode(Mode m, proc::Pid pid) {
+  TRY(once_allowed(pid, [] {}));
+  return set_mode(m, pid);  // who holds the terminal may change just now: a benign race
+}
+
+libk::Result<void, Error> change_foreground(proc::Pid group, proc::Pid pid) {
+  TRY(once_allowed(pid, [&]() REQUIRES(control_lock) { control.choose_foreground(group, pid); }));
+  control_changed();
+  return {};
+}
+
+proc::Pid foreground_group() {
+  SpinLockGuard guard(control_lock);
+  return control.foreground;
+}
 
 abi::WinSize window_size() {
   console::ScreenInfo screen = console::screen_info();

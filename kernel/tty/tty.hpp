@@ -41,7 +41,8 @@ void push_end_of_file();
 // Bytes for a reader as a raw-mode key would give them, without a keyboard (tests).
 void push_bytes(libk::StringView bytes);
 
-// Wakes readers so that one whose process is being killed returns Interrupted.
+// Wakes readers (and tty_mode/tty_set_foreground callers waiting to be allowed) so that one
+// whose process is being ended returns Interrupted.
 // Context: any.
 void wake_readers();
 // Whether some thread is blocked reading the terminal (for tests).
@@ -60,8 +61,18 @@ libk::tty::Mode get_mode();
 // A process ended: if it set raw mode, canonical mode is back. Context: any thread.
 void process_ended(proc::Pid pid);
 
-// The group Ctrl-C ends (0: none, the kernel shell has the terminal). Context: any.
-void set_foreground(proc::Pid group);
+// Who holds the terminal (libk/tty_control.hpp). The kernel shell hands it to the group of
+// the program it runs, which is then the foreground group, and takes it back (0) when the
+// program ended. Context: any.
+void hand_to(proc::Pid group);
+// tty_mode and tty_set_foreground for process `pid` (the caller): they act once the caller
+// may change the terminal (libk::tty::Control::may_change: the session, the foreground group,
+// or the process that chose it), and wait until then, as POSIX stops a background process
+// that tries (SIGTTOU). NotPermitted when no session holds the terminal (the kernel shell
+// has it: nobody will give it); Interrupted when the caller is being ended. Context: thread.
+libk::Result<libk::tty::Mode, abi::Error> change_mode(libk::tty::Mode mode, proc::Pid pid);
+libk::Result<void, abi::Error> change_foreground(proc::Pid group, proc::Pid pid);
+// The group Ctrl-C ends (0: none). Context: any.
 proc::Pid foreground_group();
 
 // The size programs should draw for: the framebuffer console's cells. The serial terminal

@@ -145,6 +145,8 @@ def check_terminal(sh):
     print("PASS: winsize: %s rows, %s columns" % m.groups())
     expect_in(sh.run("ttytest errors"), r"^ttytest: errors ok$", "the calls' errors")
     expect_in(sh.run("ttytest groups"), r"^ttytest: groups ok$", "setpgid and proc_list")
+    expect_in(sh.run("ttytest background"), r"^ttytest: background ok$",
+              "a background job may not change the terminal")
     before = sh.prompts()
     start = len(sh.serial())
     sh.k.type("ttytest raw 5\r")

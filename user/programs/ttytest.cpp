@@ -9,6 +9,9 @@
 //   ttytest errors      bad descriptors, modes and pids get their errors
 //   ttytest groups      fork + setpgid: a child leads a new group, a grandchild inherits
 //                       it, proc_list shows both; the caller's group is unchanged
+//   ttytest background  run as a foreground job: children in groups of their own
+//                       (background jobs) asking for raw mode or for the terminal wait
+//                       until killed, and the mode is unchanged; the caller may change it
 #include "ember.hpp"
 
 namespace {
@@ -143,6 +146,44 @@ int groups() {
   return finish("groups");
 }
 
+// A background job may not change the terminal: raw mode would make Ctrl-C a byte under the
+// foreground program (docs/shell.md, "Who may change the terminal"). Its call waits instead,
+// as POSIX stops it (SIGTTOU), until it is ended: two children in groups of their own, one
+// asking for raw mode and one for the terminal, each saying so through a pipe first; the
+// mode stays canonical, and a kill ends both calls (were one allowed, its child would exit 3).
+i64 background_child(int signal, bool raw_mode) {
+  i64 pid = ember::fork();
+  if (pid != 0) return pid;
+  if (ember::setpgid(0, 0) != 0) ember::exit(1);
+  ember::write(signal, "x", 1);
+  if (raw_mode)
+    ember::tty_mode(0, abi::kTtyRaw);
+  else
+    ember::tty_set_foreground(0, ember::getpid());
+  ember::exit(3);
+}
+
+int background() {
+  int fds[2];
+  check(ember::pipe(fds) == 0, "pipe", 0);
+  i64 children[] = {background_child(fds[1], true), background_child(fds[1], false)};
+  check(children[0] > 0 && children[1] > 0, "fork", children[0]);
+  char said[2];
+  check(ember::read(fds[0], said, 1) == 1 && ember::read(fds[0], said + 1, 1) == 1,
+        "both children about to call", 0);
+  for (int i = 0; i < 50; ++i) ember::yield();  // time to reach the call (and, if allowed, end)
+  i64 was = ember::tty_mode(0, abi::kTtyCanonical);
+  check(was == i64(abi::kTtyCanonical), "the mode with the children waiting (canonical)", was);
+  for (i64 child : children) {
+    ember::kill(child);
+    i64 status = -1;
+    ember::wait(child, &status);
+    check(status == abi::kStatusKilled, "a background child's call waits until it is killed",
+          status);
+  }
+  return finish("background");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -151,6 +192,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && ember::streq(argv[1], "mode")) return mode();
   if (argc >= 2 && ember::streq(argv[1], "errors")) return errors();
   if (argc >= 2 && ember::streq(argv[1], "groups")) return groups();
-  ember::print("usage: ttytest size | raw N | mode | errors | groups\n");
+  if (argc >= 2 && ember::streq(argv[1], "background")) return background();
+  ember::print("usage: ttytest size | raw N | mode | errors | groups | background\n");
   return 2;
 }
