@@ -161,6 +161,13 @@ libk::Result<void, libk::DescriptorError> FileTable::close(u64 fd) {
   return slots_.close(fd);
 }
 
+bool FileTable::close_if(u64 fd, const OpenFile* file) {
+  MutexLocker lock(lock_);
+  if (slots_.get(fd) != file) return false;
+  (void)slots_.close(fd);
+  return true;
+}
+
 libk::Result<usize, libk::DescriptorError> FileTable::dup(u64 fd) {
   MutexLocker lock(lock_);
   return slots_.dup(fd);

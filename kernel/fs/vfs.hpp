@@ -250,6 +250,10 @@ class FileTable {
   // As libk::DescriptorTable's calls of the same names (libk/descriptor_table.hpp).
   [[nodiscard]] libk::Result<usize, libk::DescriptorError> install(OpenFile* file) EXCLUDES(lock_);
   [[nodiscard]] libk::Result<void, libk::DescriptorError> close(u64 fd) EXCLUDES(lock_);
+  // Closes `fd` only if it still holds `file`: the undo of an install that failed later
+  // (pipe's copy-out), which must not close what another thread of the process put in the
+  // slot after closing ours. False if the slot holds something else now.
+  bool close_if(u64 fd, const OpenFile* file) EXCLUDES(lock_);
   [[nodiscard]] libk::Result<usize, libk::DescriptorError> dup(u64 fd) EXCLUDES(lock_);
   [[nodiscard]] libk::Result<usize, libk::DescriptorError> dup2(u64 old_fd, u64 new_fd)
       EXCLUDES(lock_);

@@ -170,17 +170,19 @@ Result sys_pipe(const Frame& f) {
     fs::OpenFile::release(ends.write);
     return libk::unexpected(table_error(read_fd.error()));
   }
+  // From here another thread of the process may close a descriptor just installed and get
+  // its slot for another file: the undo closes a slot only if it still holds our end.
   auto write_fd = files->install(ends.write);
   if (!write_fd) {
-    (void)files->close(read_fd.value());
+    (void)files->close_if(read_fd.value(), ends.read);
     fs::OpenFile::release(ends.write);
     return libk::unexpected(table_error(write_fd.error()));
   }
   fds[0] = i32(read_fd.value());
   fds[1] = i32(write_fd.value());
   if (auto r = copy_to_user(f.rdi, fds, sizeof(fds)); !r) {
-    (void)files->close(read_fd.value());
-    (void)files->close(write_fd.value());
+    (void)files->close_if(read_fd.value(), ends.read);
+    (void)files->close_if(write_fd.value(), ends.write);
     return libk::unexpected(r.error());
   }
   return 0;

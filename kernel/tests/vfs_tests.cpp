@@ -230,4 +230,28 @@ KTEST("fs.vfs.a_held_description_outlives_a_close_of_its_descriptor") {
   KEXPECT(!table.files->hold(abi::kMaxFiles));
 }
 
+// An undo by description (pipe's failed copy-out): a slot closed and reused by another
+// thread meanwhile keeps the new file.
+KTEST("fs.vfs.close_if_leaves_a_reused_slot_alone") {
+  Table table("/");
+  auto first = fs::open("/etc/motd", abi::kOpenRead);
+  auto second = fs::open("/etc/motd", abi::kOpenRead);
+  if (!KEXPECT(first.ok() && second.ok())) return;
+  auto fd = table.files->install(first.value());
+  if (!KEXPECT(fd.ok())) return;
+  u64 files = fs::open_files();
+  KEXPECT(table.files->close(fd.value()).ok());  // another thread closes it...
+  KEXPECT_EQ(fs::open_files(), files - 1);
+  auto again = table.files->install(second.value());  // ...and opens another file there
+  if (!KEXPECT(again.ok() && again.value() == fd.value())) return;
+  KEXPECT(!table.files->close_if(fd.value(), first.value()));
+  {
+    fs::FileRef still = table.files->hold(fd.value());
+    KEXPECT(&*still == second.value());
+  }
+  KEXPECT(table.files->close_if(fd.value(), second.value()));
+  KEXPECT(!table.files->hold(fd.value()));
+  KEXPECT_EQ(fs::open_files(), files - 2);
+}
+
 }  // namespace kernel
