@@ -254,4 +254,35 @@ KTEST("fs.vfs.close_if_leaves_a_reused_slot_alone") {
   KEXPECT_EQ(fs::open_files(), files - 2);
 }
 
+// Every path the file system accepts has an absolute form of at most kMaxPath bytes, which
+// getcwd returns and every path call takes back: a directory one byte deeper cannot be made.
+KTEST("fs.vfs.no_directory_deeper_than_getcwd_can_return") {
+  u64 files = fs::open_files();
+  {
+    Table here("/tmp");
+    char a[101], b[101], c[50];
+    __builtin_memset(a, 'a', 100), __builtin_memset(b, 'b', 100), __builtin_memset(c, 'c', 49);
+    StringView first(a, 100), second(b, 100);
+    KEXPECT(fs::mkdir(first, here.files).ok());
+    KEXPECT(fs::chdir(*here.files, first).ok());
+    KEXPECT(fs::mkdir(second, here.files).ok());
+    KEXPECT(fs::chdir(*here.files, second).ok());
+    // "tmp/" 4 + 100 + "/" + 100 + "/" = 206 bytes: a name of 48 makes 254 (255 with the
+    // leading "/"), one of 49 would make 256.
+    KEXPECT(fs::mkdir(StringView(c, 49), here.files).error() == Error::NameTooLong);
+    KEXPECT(fs::mkdir(StringView(c, 48), here.files).ok());
+    KEXPECT(fs::chdir(*here.files, StringView(c, 48)).ok());
+    char cwd[abi::kMaxPath + 1];
+    KEXPECT_EQ(here.files->cwd(cwd), abi::kMaxPath - 1);
+    KEXPECT(fs::chdir(*here.files, "/tmp").ok());
+    char deep[abi::kMaxPath + 1];
+    libk::BufferSink out(deep, sizeof(deep));
+    libk::format_to(out, "{}/{}/{}", first, second, StringView(c, 48));
+    KEXPECT(fs::rmdir(StringView(deep, out.length()), here.files).ok());
+    KEXPECT(fs::rmdir(StringView(deep, 100 + 1 + 100), here.files).ok());
+    KEXPECT(fs::rmdir(first, here.files).ok());
+  }
+  KEXPECT_EQ(fs::open_files(), files);
+}
+
 }  // namespace kernel

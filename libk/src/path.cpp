@@ -6,10 +6,12 @@ namespace {
 
 bool bad_byte(char c) { return u8(c) < 0x20 || c == 0x7f; }
 
-// Appends one component to out[0, length): a "/" first unless it is the first one.
+// Appends one component to out[0, length): a "/" first unless it is the first one. The
+// result's absolute form, with its leading "/", must fit in kMaxPath (getcwd returns it, and
+// every path call takes it back).
 Result<void, Problem> append(Span<char> out, usize& length, StringView name) {
   usize need = name.size() + (length ? 1 : 0);
-  if (length + need > kMaxPath || length + need >= out.size())
+  if (1 + length + need > kMaxPath || length + need >= out.size())
     return libk::unexpected(Problem::TooLong);
   if (length) out[length++] = '/';
   for (char c : name) out[length++] = c;

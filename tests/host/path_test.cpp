@@ -123,4 +123,9 @@ TEST_CASE("path: resolve refuses empty paths and results that grow too long") {
   CHECK(libk::path::resolve({deep.data(), deep.size()}, {name.data(), name.size()}, out).error() ==
         Problem::TooLong);
   CHECK(libk::path::resolve({deep.data(), deep.size()}, "..", out).value() == 0);
+  // The absolute form ("/" + the result) must fit in kMaxPath: getcwd returns it.
+  std::string edge(libk::path::kMaxPath - 5, 'e');
+  CHECK(libk::path::resolve({edge.data(), edge.size()}, "abc", out).value() ==
+        libk::path::kMaxPath - 1);
+  CHECK(libk::path::resolve({edge.data(), edge.size()}, "abcd", out).error() == Problem::TooLong);
 }

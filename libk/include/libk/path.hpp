@@ -30,7 +30,9 @@ enum class Problem : u8 {
 StringView problem_name(Problem p);
 
 // Normalises the absolute `path` into `out` (capacity at least kMaxPath + 1; NUL-terminated)
-// and returns the result's length.
+// and returns the result's length. A normalised path has no leading "/" and at most
+// kMaxPath - 1 bytes, so that its absolute form fits in kMaxPath: a path relative to a deep
+// directory that would grow past it is TooLong.
 Result<usize, Problem> normalize(StringView path, Span<char> out);
 
 // Normalises `path` into `out` like normalize, but a path not starting with "/" is taken
