@@ -39,6 +39,9 @@ struct NullSystem final : System {
     return n;
   }
   libk::Result<void, Error> chdir(const char*) override { return {}; }
+  libk::Result<i64, Error> fork_run(i64 (*)(void*), void*) override {
+    return libk::unexpected(Error::NoSys);
+  }
   libk::Result<void, Error> set_foreground(i64) override { return {}; }
   void prompt(bool) override {}
   void diagnostic(libk::StringView) override {}

@@ -182,10 +182,32 @@ TEST_CASE("sh run: more background jobs than the table holds are waited for at o
   CHECK(sh.system.diagnostics.find("too many background jobs") != std::string::npos);
 }
 
-TEST_CASE("sh run: a background and-or list is refused until there is fork") {
+TEST_CASE("sh run: a background and-or list runs in a copy of the shell; wait gives its status") {
   Shell sh;
+  sh.executor->set_job_control(true);
+  sh.system.status_of["/bin/fail"] = 4;
+  CHECK(sh.run("a && fail || b &") == 0);  // at once: the copy is the job
+  // The copy runs the list on $?: a, then fail (a succeeded), then b (fail failed); its
+  // pipelines stay in its group and never take the terminal.
+  CHECK(sh.system.log == Log{"fork 10", "spawn 11 /bin/a", "wait 11", "spawn 12 /bin/fail",
+                             "wait 12", "spawn 13 /bin/b", "wait 13", "exit 10 0"});
+  CHECK(sh.system.children.at(10).group == 10);
+  CHECK(sh.system.children.at(11).group == kGroupShell);
+  CHECK(sh.executor->background_jobs() == 1);
+  CHECK(sh.run("a && fail &") == 0);
+  CHECK(sh.run("wait 14") == 4);  // the list's status: its last pipeline's
+  CHECK(sh.run("wait") == 0);
+  CHECK(sh.executor->background_jobs() == 0);
+  CHECK(sh.run("hello") == 0);  // job control is the shell's again
+  CHECK(sh.system.started().back()->group == 17);
+}
+
+TEST_CASE("sh run: a background and-or list without fork is refused, nothing runs") {
+  Shell sh;
+  sh.system.no_fork = true;
   CHECK(sh.run("a && b &") == kStatusSyntax);
   CHECK(sh.system.children.empty());
+  CHECK(sh.system.diagnostics == "sh: not supported yet: '&' after '&&' or '||' needs fork\n");
 }
 
 TEST_CASE("sh run: exit ends the shell with N or the last status, skipping the rest") {

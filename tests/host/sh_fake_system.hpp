@@ -18,6 +18,7 @@ struct FakeChild {
   std::map<int, std::string> fds;  // descriptor -> object, after the actions
   i64 group = sh::kGroupShell;     // as spawn was asked (kGroupNew: its own pid)
   bool waited = false;
+  i64 status = -1;  // a copy of the shell (fork_run): its body's result
 };
 
 class FakeSystem final : public sh::System {
@@ -30,7 +31,8 @@ class FakeSystem final : public sh::System {
   std::map<std::string, std::string> files;  // for open() and read(): path -> contents
   usize read_chunk = 7;                      // read() returns at most this many bytes
   bool line_at_a_time = false;               // read() stops after a newline (a terminal)
-  bool no_pipe = false, no_actions = false, no_chdir = false, no_job_control = false;
+  bool no_pipe = false, no_actions = false, no_chdir = false, no_job_control = false,
+       no_fork = false;
 
   // What happened.
   std::map<int, std::string> fds;  // the shell's own descriptors
@@ -65,6 +67,7 @@ class FakeSystem final : public sh::System {
     log.push_back("wait " + std::to_string(pid));
     const FakeChild& c = it->second;
     if (c.path == "/bin/exit" && c.argv.size() > 1) return i64(std::stoi(c.argv[1]));
+    if (c.status >= 0) return c.status;
     return status_of[c.path];
   }
 
@@ -113,6 +116,21 @@ class FakeSystem final : public sh::System {
     cwd = path;
     log.push_back("chdir " + cwd);
     return {};
+  }
+
+  // The copy of the shell runs here and now (its spawns and waits are logged in order, between
+  // "fork N" and "exit N S"); waiting for it gives body's status.
+  libk::Result<i64, sh::Error> fork_run(i64 (*body)(void*), void* context) override {
+    if (no_fork) return libk::unexpected(sh::Error::NoSys);
+    i64 pid = next_pid_++;
+    FakeChild copy{"(copy of the shell)", {}, fds};
+    copy.group = pid;
+    log.push_back("fork " + std::to_string(pid));
+    i64 status = body(context);
+    log.push_back("exit " + std::to_string(pid) + " " + std::to_string(status));
+    copy.status = status;
+    children[pid] = copy;
+    return pid;
   }
 
   libk::Result<void, sh::Error> set_foreground(i64 group) override {

@@ -112,6 +112,19 @@ libk::Result<usize, Error> EmberSystem::read(i32 fd, char* buffer, usize size) {
   return usize(r);
 }
 
+// The copy leads a group of its own (both sides set it, as for a pipeline's first stage), so
+// that Ctrl-C at the terminal never reaches it, and `kill` can end it with what it runs.
+libk::Result<i64, Error> EmberSystem::fork_run(i64 (*body)(void*), void* context) {
+  i64 pid = ember::fork();
+  if (pid < 0) return libk::unexpected(error_of(pid));
+  if (pid == 0) {
+    (void)ember::setpgid(0, 0);
+    ember::exit(body(context));
+  }
+  (void)ember::setpgid(pid, pid);
+  return pid;
+}
+
 libk::Result<void, Error> EmberSystem::chdir(const char* path) {
   i64 r = ember_syscall(u64(abi::Syscall::Chdir), reinterpret_cast<u64>(path));
   if (r < 0) return libk::unexpected(error_of(r));

@@ -9,7 +9,8 @@
 //   redirects  applied in the child in source order, after the pipe plumbing, so
 //              `>f 2>&1` sends both to f while `2>&1 >f` sends 2 to the old 1 (XCU 2.7).
 //   lists      ; runs in order, && and || on the status ($?), & starts a pipeline without
-//              waiting (`wait` collects it).
+//              waiting (`wait` collects it); `a && b &` runs the whole list in a copy of the
+//              shell (System::fork_run), which is the job `wait` collects.
 //   built-ins  cd [DIR], exit [N], wait [PID], NAME=VALUE (only alone: the status quo of
 //              variables for one command needs an environment for programs).
 //   programs   a name without '/' runs /bin/NAME. Not found: status 127; could not start: 126.
@@ -63,6 +64,8 @@ class Executor {
   struct Argv;
 
   i64 run_and_or(const Program& program, const AndOr& list);
+  i64 run_chain(const Program& program, const AndOr& list, bool background);
+  i64 run_in_background(const Program& program, const AndOr& list);
   i64 run_pipeline(const Program& program, const Pipeline& pipeline, bool background);
   i64 run_builtin(const Program& program, const Command& command, const Argv& argv);
   i64 builtin_cd(const Argv& argv);

@@ -76,6 +76,10 @@ class System {
   // Reads at most `size` bytes; 0 at the end of the file.
   [[nodiscard]] virtual libk::Result<usize, Error> read(i32 fd, char* buffer, usize size) = 0;
   [[nodiscard]] virtual libk::Result<void, Error> chdir(const char* path) = 0;
+  // Runs `body(context)` in a copy of the shell (fork) that leads a process group of its own
+  // and never has the terminal, and exits with body's result; returns the copy's pid at once
+  // (a background `a && b &`). NoSys where the system cannot copy a process.
+  [[nodiscard]] virtual libk::Result<i64, Error> fork_run(i64 (*body)(void*), void* context) = 0;
   // The shell's own diagnostics ("sh: ..."), to its standard error.
   virtual void diagnostic(StringView text) = 0;
 

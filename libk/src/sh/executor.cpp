@@ -69,10 +69,45 @@ i64 Executor::run_text(StringView text) {
 }
 
 i64 Executor::run_and_or(const Program& program, const AndOr& list) {
-  if (list.background && list.pipeline_count > 1) {
-    say("not supported yet: '&' after '&&' or '||' needs fork");
-    return kStatusSyntax;
+  if (list.background && list.pipeline_count > 1) return run_in_background(program, list);
+  return run_chain(program, list, list.background);
+}
+
+// `a && b &`: the whole list runs in a copy of the shell (its pipelines one after the other,
+// in the copy's process group, never with the terminal), which is the background job that
+// `wait` collects; its status is the list's. The shell goes on at once with status 0.
+i64 Executor::run_in_background(const Program& program, const AndOr& list) {
+  struct Job {
+    Executor* shell;
+    const Program* program;
+    const AndOr* list;
+  } job{this, &program, &list};
+  auto body = [](void* context) -> i64 {
+    auto& j = *static_cast<Job*>(context);
+    bool job_control = j.shell->job_control_;
+    j.shell->job_control_ = false;  // the copy's pipelines stay in its group
+    i64 status = j.shell->run_chain(*j.program, *j.list, false);
+    j.shell->job_control_ = job_control;
+    return status;
+  };
+  if (background_.full()) {
+    say_formatted(system_, "too many background jobs (at most {})", kMaxBackground);
+    return 1;
   }
+  auto pid = system_.fork_run(body, &job);
+  if (!pid) {
+    if (pid.error() == Error::NoSys) {
+      say("not supported yet: '&' after '&&' or '||' needs fork");
+      return kStatusSyntax;
+    }
+    report("fork", "", pid.error());
+    return 1;
+  }
+  VERIFY(background_.push_back(pid.value()));
+  return 0;
+}
+
+i64 Executor::run_chain(const Program& program, const AndOr& list, bool background) {
   i64 status = variables_.status();
   for (u16 i = 0; i < list.pipeline_count; ++i) {
     const Pipeline& pipeline = program.pipelines[list.first_pipeline + i];
@@ -80,7 +115,7 @@ i64 Executor::run_and_or(const Program& program, const AndOr& list) {
                (pipeline.connector == Connector::And && status == 0) ||
                (pipeline.connector == Connector::Or && status != 0);
     if (!run) continue;
-    status = run_pipeline(program, pipeline, list.background);
+    status = run_pipeline(program, pipeline, background);
     variables_.set_status(status);
     if (exit_requested_) break;
   }
