@@ -64,6 +64,21 @@ u64 free_below(u64 table, u32 level, u64& tables) {
   return pages;
 }
 
+// Counts the leaves below `table` (at `level`) into `s`.
+void count_below(u64 table, u32 level, AddressSpace::Sharing& s) {
+  u64* entries = table_at(table);
+  for (u32 i = 0; i < kEntries; ++i) {
+    PageEntry e(entries[i]);
+    if (!e.present()) continue;
+    if (level > 1) {
+      count_below(e.address(), level - 1, s);
+      continue;
+    }
+    ++s.resident;
+    if (pmm::references(e.address()) > 1) ++s.shared;
+  }
+}
+
 // Copies the user table `from` (at `level`: 3 a PDPT, 2 a PD, 1 a page table) into `to`, a
 // zeroed table already linked into the child's tree, so that a failure half-way leaves a tree
 // destroy() can free. Leaves: the frame is shared, both entries read-only.
@@ -202,6 +217,18 @@ bool AddressSpace::copy_to(AddressSpace& child) {
     if (!copy_below(next, *table, 3, child.tables_, child.pages_)) return false;
   }
   return true;
+}
+
+AddressSpace::Sharing AddressSpace::sharing() {
+  Sharing s{0, 0};
+  if (root_ == 0) return s;
+  u64* top = table_at(root_);
+  for (u32 i = 0; i < kKernelHalfFirst; ++i) {
+    PageEntry e(top[i]);
+    if (e.present()) count_below(e.address(), 3, s);
+  }
+  VERIFY(s.resident == pages_);
+  return s;
 }
 
 AddressSpace::PageInfo AddressSpace::page_info(u64 virt) {

@@ -74,6 +74,14 @@ class AddressSpace {
   // be in use by a CPU but the caller's, which switches CR3 itself.
   void swap(AddressSpace& other);
 
+  // How many user pages are mapped, and how many of them map a frame that another address
+  // space maps too (a reference count above one). The caller holds the lock under which this
+  // user half changes (ProcessMemory::sharing).
+  struct Sharing {
+    u64 resident, shared;
+  };
+  Sharing sharing();
+
   // User pages mapped, and table frames (the top level included) it holds.
   u64 pages() const { return pages_; }
   u64 tables() const { return tables_; }

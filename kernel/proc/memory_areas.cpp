@@ -225,6 +225,11 @@ libk::Result<void, Error> ProcessMemory::fork_into(ProcessMemory& child) {
   return {};
 }
 
+AddressSpace::Sharing ProcessMemory::sharing() {
+  SpinLockGuard guard(lock_);
+  return space_->sharing();
+}
+
 ProcessMemory::Stats ProcessMemory::stats() {
   SpinLockGuard guard(lock_);
   return {committed_, areas_.size(), heap_begin_, break_};

@@ -22,6 +22,7 @@
 #include <libk/memory_areas.hpp>
 #include <libk/result.hpp>
 
+#include "proc/address_space.hpp"
 #include "sync/spinlock.hpp"
 
 namespace kernel::proc {
@@ -76,6 +77,9 @@ class ProcessMemory {
     u64 committed, areas, heap_begin, brk;
   };
   Stats stats() EXCLUDES(lock_);
+  // The address space's pages and their sharing (AddressSpace::sharing), counted under the
+  // lock, so that no fault or unmap changes them meanwhile.
+  AddressSpace::Sharing sharing() EXCLUDES(lock_);
 
  private:
   libk::Result<void, abi::Error> commit_locked(u64 pages) REQUIRES(lock_);

@@ -114,6 +114,11 @@ libk::Result<Tid, abi::Error> thread_create(u64 entry, u64 arg, u64 stack_top);
 // Interrupted if the process is being ended.
 libk::Result<void, abi::Error> thread_join(Tid tid);
 
+// The user pages of process `pid` (0: the caller) and their sharing, and the free frames
+// (meminfo). Only the caller itself or one of its children (not yet collected); NoProcess
+// otherwise. Context: a process's thread.
+libk::Result<abi::MemInfo, abi::Error> memory_info(Pid pid);
+
 // --- fork and exec (docs/processes.md, "Fork and copy-on-write", "Exec") ----------------
 
 // A new process that is a copy of the calling one: the same areas and brk, every present

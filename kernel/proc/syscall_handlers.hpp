@@ -63,5 +63,6 @@ Result sys_tty_mode(const Frame& f);
 Result sys_setpgid(const Frame& f);
 Result sys_tty_set_foreground(const Frame& f);
 Result sys_proc_list(const Frame& f);
+Result sys_meminfo(const Frame& f);
 
 }  // namespace kernel::proc::syscalls

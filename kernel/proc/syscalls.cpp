@@ -55,6 +55,7 @@ Result dispatch(const Frame& f) {
     case Syscall::SetPgid: return sys_setpgid(f);
     case Syscall::TtySetForeground: return sys_tty_set_foreground(f);
     case Syscall::ProcList: return sys_proc_list(f);
+    case Syscall::MemInfo: return sys_meminfo(f);
     case Syscall::Count: break;
   }
   return libk::unexpected(Error::NoSys);  // any number past the table

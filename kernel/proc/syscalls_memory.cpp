@@ -1,9 +1,10 @@
 // System calls on a process's memory (docs/syscalls.md): brk, mmap and munmap, on the calling
-// process's ProcessMemory (memory_areas.hpp), which checks every argument.
+// process's ProcessMemory (memory_areas.hpp), which checks every argument; meminfo.
 #include "proc/address_space.hpp"
 #include "proc/memory_areas.hpp"
 #include "proc/process.hpp"
 #include "proc/syscall_handlers.hpp"
+#include "proc/user_memory.hpp"
 
 namespace kernel::proc::syscalls {
 
@@ -31,6 +32,15 @@ Result sys_mmap(const Frame& f) {
   ProcessMemory* m = memory();
   if (m == nullptr) return libk::unexpected(Error::Invalid);
   return i64(TRY(m->mmap(f.rdi, f.rsi, f.rdx)));
+}
+
+// meminfo(pid, &info): `pid` 0 is the caller.
+Result sys_meminfo(const Frame& f) {
+  if (current_pid() == kKernelParent) return libk::unexpected(Error::Invalid);
+  if (f.rdi > ~u32{0}) return libk::unexpected(Error::NoProcess);
+  abi::MemInfo info = TRY(memory_info(Pid(f.rdi)));
+  TRY(copy_to_user(f.rsi, &info, sizeof(info)));
+  return 0;
 }
 
 // munmap(address, length).

@@ -3,6 +3,7 @@
 // one. Ends with "N passed, M failed" and exit status 0 only if every test passed.
 #include "ember.hpp"
 #include "usertests_check.hpp"
+#include "usertests_cow.hpp"
 #include "usertests_ramfs.hpp"
 
 namespace {
@@ -216,6 +217,9 @@ constexpr Test kTests[] = {
     {"thousand-processes", thousand_processes},
     {"fork-exec", fork_exec},
     {"fork-bomb", fork_bomb},
+    {"cow-shares-until-written", cow_tests::shares_until_written},
+    {"cow-exec-drops-sharing", cow_tests::exec_drops_sharing},
+    {"cow-meminfo-arguments", cow_tests::meminfo_arguments},
     {"pipe-pattern", pipe_pattern},
     {"pipe-pipeline", pipe_pipeline},
     {"pipe-eof", pipe_eof},

@@ -65,6 +65,8 @@ i64 tty_mode(int fd, u64 mode);  // abi::kTtyCanonical or kTtyRaw; the previous 
 i64 setpgid(i64 pid, i64 pgid);
 i64 tty_set_foreground(int fd, i64 pgid);
 i64 proc_list(abi::ProcEntry* entries, usize count);
+// A process's user pages (pid 0: the caller; else one of its children) and their sharing.
+i64 meminfo(i64 pid, abi::MemInfo* info);
 // A pipe: fds[0] its read end, fds[1] its write end (docs/pipes.md); 0 or a negative error.
 i64 pipe(int fds[2]);
 // Writes all of `length` bytes (repeating short writes); false on an error.

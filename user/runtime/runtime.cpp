@@ -181,6 +181,10 @@ i64 setpgid(i64 pid, i64 pgid) {
 i64 tty_set_foreground(int fd, i64 pgid) {
   return ember_syscall(u64(abi::Syscall::TtySetForeground), u64(fd), u64(pgid));
 }
+i64 meminfo(i64 pid, abi::MemInfo* info) {
+  return ember_syscall(u64(abi::Syscall::MemInfo), u64(pid), reinterpret_cast<u64>(info));
+}
+
 i64 proc_list(abi::ProcEntry* entries, usize count) {
   return ember_syscall(u64(abi::Syscall::ProcList), reinterpret_cast<u64>(entries), count);
 }

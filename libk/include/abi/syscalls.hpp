@@ -55,6 +55,7 @@ enum class Syscall : u64 {
   SetPgid = 36,           // setpgid(pid, pgid) -> 0; moves a process (0: the caller) into a group
   TtySetForeground = 37,  // tty_set_foreground(fd, pgid) -> 0; Ctrl-C goes to that group
   ProcList = 38,          // proc_list(&entries, count) -> how many processes were listed
+  MemInfo = 39,           // meminfo(pid, &info) -> 0; a process's user pages and their sharing
   Count,
 };
 
@@ -191,6 +192,15 @@ struct ProcEntry {
   u32 threads;  // live threads
   u32 reserved;
   char name[kProcNameBytes];  // NUL-terminated: the program's file name
+};
+
+// meminfo's answer (kernel/proc/memory_info.cpp): the user pages a process has mapped, how
+// many of them share their frame with another address space (copy-on-write after fork: a
+// write to one of them copies it), and the system's free frames.
+struct MemInfo {
+  u64 resident;     // user pages mapped
+  u64 shared;       // of those, frames mapped by another process too
+  u64 free_frames;  // frames the allocator has free (4 KiB each)
 };
 static_assert(sizeof(ProcEntry) == 56);
 
