@@ -337,20 +337,27 @@ void spin_for_20ms_of_cpu(void* arg) {
 // The only runnable thread (main waits in join) gets all the CPU: main runs again exactly
 // once (when busy has exited), and every nanosecond of busy's wall time that is not its CPU
 // time was charged to main, which used it around the join. Exact bookkeeping, whatever the
-// host does to QEMU's timing.
+// host does to QEMU's timing: main and busy run at the highest priority with slices of a
+// second, so that neither a slice ending in a host stall of a few milliseconds (main's
+// between spawn and join, which ran busy first: main switched twice) nor a kernel thread
+// woken meanwhile (the log writer, for another CPU's lines) can come between them.
 KTEST("sched.cpu_time.counts_running_time") {
-  // Main keeps the CPU from reading its turn count to blocking in join; the writer is idle.
-  test_support::start_fresh_slice();
+  test_support::start_fresh_slice();  // the log writer is idle
   Busy busy;
   Thread& self = thread::current();
+  thread::set_priority(self, sched::kHighestPriority, time::kNsPerSecond);
   u64 main_before = self.cpu_time_ns(), main_turns = self.switches();
   u32 cpu = self.cpu();  // busy runs here too (spawn keeps it on the caller's CPU)
   u64 idle_before = Scheduler::stats_of_cpu(cpu).idle_ns;
-  Thread* th = spawn(t, "busy", spin_for_20ms_of_cpu, &busy);
-  if (!th) return;
-  thread::join(*th);
+  ThreadOptions top;
+  top.priority = sched::kHighestPriority;  // main's equal: it waits for main's join
+  top.slice_ns = time::kNsPerSecond;
+  Thread* th = spawn(t, "busy", spin_for_20ms_of_cpu, &busy, top);
+  if (th) thread::join(*th);
   u64 main_used = self.cpu_time_ns() - main_before;
   u64 main_runs = self.switches() - main_turns;  // before logging: the log writer preempts
+  thread::set_priority(self, sched::kDefaultPriority);
+  if (!th) return;
   u64 idle_used = Scheduler::stats_of_cpu(cpu).idle_ns - idle_before;
   log::info("sched: busy thread: {} us of CPU in {} us; main meanwhile {} us", busy.cpu_ns / 1000,
             busy.wall_ns / 1000, main_used / 1000);
