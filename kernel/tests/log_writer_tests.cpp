@@ -50,7 +50,8 @@ KTEST("log.screen_writer.draws_records_in_its_own_thread") {
   {
     hal::interrupts::Guard writer_cannot_run;
     log::info("ktest: drawn by the log writer {}", sequence);
-    KEXPECT_EQ(log::next_sequence(), sequence + 1);
+    // In the ring (another CPU may have logged too: more than one record may be new).
+    KEXPECT(log::next_sequence() > sequence);
     KEXPECT(!screen_shows("ktest: drawn by the log writer"));
   }
   log::wait_screen_drawn();
