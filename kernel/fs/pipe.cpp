@@ -8,6 +8,7 @@
 #include "proc/process.hpp"
 #include "sched/wait_queue.hpp"
 #include "sync/mutex.hpp"
+#include "sync/spinlock.hpp"
 
 namespace kernel::fs::pipe {
 
@@ -34,6 +35,12 @@ class End final : public Vnode {
   bool reading_;
 };
 
+// The ring's bytes are copied outside any spin lock (a copy to or from user memory may fault
+// in a page and sleep), and a reader's copy may run while a writer's does: read_lock_ lets
+// one reader copy at a time, write_lock_ one writer, and ring_lock_ guards only the ring's
+// positions, taken for a moment before and after each copy (libk::ByteRing: the room a
+// writer fills and the bytes a reader takes never overlap). So a writer and a reader on two
+// CPUs copy side by side instead of waiting for each other's 64 KiB copy.
 class Pipe : public libk::ListNode<> {
  public:
   explicit Pipe(u8* storage) : storage_(storage), ring_({storage, kCapacity}) {}
@@ -43,34 +50,41 @@ class Pipe : public libk::ListNode<> {
   End& write_end() { return write_end_; }
   u64 buffered() const { return used_.load(libk::MemoryOrder::Relaxed); }
 
-  Result<usize> read(Memory& into) EXCLUDES(lock_);
-  Result<usize> write(Memory& from) EXCLUDES(lock_);
+  Result<usize> read(Memory& into);
+  Result<usize> write(Memory& from);
   // The last descriptor of one end closed; the second call frees the pipe.
-  void close_end(bool reading) EXCLUDES(lock_);
+  void close_end(bool reading);
   void wake() {
     readable_.wake_all();
     writable_.wake_all();
   }
 
  private:
+  // What a copy step moved, and whether the other side may be asleep waiting for it.
+  struct Step {
+    usize bytes;
+    bool wake;
+  };
   bool can_read() const {
     return used_.load() > 0 || !write_open_.load() || proc::current_ending();
   }
   bool can_write(usize need) const {
     return kCapacity - used_.load() >= need || !read_open_.load() || proc::current_ending();
   }
-  Result<usize> read_step(Memory& into) EXCLUDES(lock_);
-  Result<usize> write_step(Memory& from, usize done, usize need) EXCLUDES(lock_);
-  Result<usize> take_locked(Memory& into) REQUIRES(lock_);
-  Result<usize> put_locked(Memory& from, usize done, usize need) REQUIRES(lock_);
+  Result<usize> read_step(Memory& into) EXCLUDES(read_lock_, ring_lock_);
+  Result<usize> write_step(Memory& from, usize done, usize need) EXCLUDES(write_lock_, ring_lock_);
+  Result<Step> take(Memory& into) REQUIRES(read_lock_) EXCLUDES(ring_lock_);
+  Result<Step> put(Memory& from, usize done, usize need) REQUIRES(write_lock_) EXCLUDES(ring_lock_);
 
   u8* storage_;
   End read_end_{*this, true};
   End write_end_{*this, false};
-  Mutex lock_{"pipe"};
-  libk::ByteRing ring_ GUARDED_BY(lock_);
+  Mutex read_lock_{"pipe reader"};   // one reader copies out at a time
+  Mutex write_lock_{"pipe writer"};  // one writer copies in at a time: atomic writes stay whole
+  SpinLock ring_lock_{"pipe ring", lock_rank::kLeaf};
+  libk::ByteRing ring_ GUARDED_BY(ring_lock_);
   // Copies for the wait queues' conditions, which run under the scheduler lock and cannot
-  // take the mutex: bytes in the ring (written under the mutex), and the ends still open.
+  // take the pipe's locks: bytes in the ring (stored under ring_lock_), and the ends open.
   libk::Atomic<u64> used_{0};
   libk::Atomic<bool> read_open_{true};
   libk::Atomic<bool> write_open_{true};
@@ -112,26 +126,44 @@ class KernelMemory final : public Memory {
 };
 
 // Copies the ring's bytes (as many as `into` holds) out; consumes them only if all copied.
-Result<usize> Pipe::take_locked(Memory& into) {
-  lock_.assert_held();
-  auto pieces = ring_.readable(into.size());
+// Readers sleep only on an empty ring and writers only without room for kAtomicWrite bytes
+// (their need), so a step wakes the other side only when it changes that: a read that leaves
+// a full (or nearly full) ring, a write into an empty one. Any sleeper saw the state before
+// that step (its check and its sleep are atomic against the wake, wait_queue.hpp).
+Result<Pipe::Step> Pipe::take(Memory& into) {
+  read_lock_.assert_held();
+  libk::ByteRing::Pieces pieces;
+  {
+    SpinLockGuard guard(ring_lock_);
+    pieces = ring_.readable(into.size());
+  }
+  if (pieces.size() == 0) return Step{0, false};
   TRY(into.give(0, pieces.first));
   if (!pieces.second.empty()) TRY(into.give(pieces.first.size(), pieces.second));
+  SpinLockGuard guard(ring_lock_);
+  bool writers_may_wait = ring_.room() < kAtomicWrite;
   ring_.consume(pieces.size());
   used_.store(ring_.size());
-  return pieces.size();
+  return Step{pieces.size(), writers_may_wait};
 }
 
 // Copies from `from` at `done` into the room, if there is `need` of it (0 bytes otherwise).
-Result<usize> Pipe::put_locked(Memory& from, usize done, usize need) {
-  lock_.assert_held();
-  if (ring_.room() < need) return usize(0);  // another writer got there first
-  auto pieces = ring_.writable(from.size() - done);
+Result<Pipe::Step> Pipe::put(Memory& from, usize done, usize need) {
+  write_lock_.assert_held();
+  libk::ByteRing::Pieces pieces;
+  {
+    SpinLockGuard guard(ring_lock_);
+    if (ring_.room() < need) return Step{0, false};  // another writer got there first
+    ring_.rewind_if_empty();  // no other writer holds room: this one has write_lock_
+    pieces = ring_.writable(from.size() - done);
+  }
   TRY(from.take(done, pieces.first));
   if (!pieces.second.empty()) TRY(from.take(done + pieces.first.size(), pieces.second));
+  SpinLockGuard guard(ring_lock_);
+  bool readers_may_wait = ring_.empty();
   ring_.commit(pieces.size());
   used_.store(ring_.size());
-  return pieces.size();
+  return Step{pieces.size(), readers_may_wait};
 }
 
 Result<usize> Pipe::read(Memory& into) {
@@ -147,14 +179,13 @@ Result<usize> Pipe::read(Memory& into) {
 
 // Takes what is in the ring (0 bytes: it was empty), and lets writers know there is room.
 Result<usize> Pipe::read_step(Memory& into) {
-  usize n;
+  Step step;
   {
-    MutexLocker lock(lock_);
-    if (ring_.empty()) return usize(0);
-    n = TRY(take_locked(into));
+    MutexLocker lock(read_lock_);
+    step = TRY(take(into));
   }
-  writable_.wake_all();
-  return n;
+  if (step.wake) writable_.wake_all();
+  return step.bytes;
 }
 
 // An atomic write waits for room for all of it; a longer one goes in as room appears. A
@@ -176,15 +207,13 @@ Result<usize> Pipe::write_step(Memory& from, usize done, usize need) {
   for (;;) {
     if (!read_open_.load()) return libk::unexpected(Error::BrokenPipe);
     if (proc::current_ending()) return libk::unexpected(Error::Interrupted);
-    usize n;
+    Step step;
     {
-      MutexLocker lock(lock_);
-      n = TRY(put_locked(from, done, need));
+      MutexLocker lock(write_lock_);
+      step = TRY(put(from, done, need));
     }
-    if (n > 0) {
-      readable_.wake_all();
-      return n;
-    }
+    if (step.wake) readable_.wake_all();
+    if (step.bytes > 0) return step.bytes;
     block(writable_, [this, need] { return can_write(need); });
   }
 }

@@ -12,9 +12,11 @@
 // - A reader or writer blocked in a process that is being ended (kill, Ctrl-C) returns
 //   Interrupted: wake_all() is called when a process starts ending.
 //
-// The buffer is a libk::ByteRing under the pipe's mutex; the two wait queues' conditions read
-// atomic copies of what they need, so checking and sleeping is atomic against a waker
-// (kernel/sched/wait_queue.hpp) on any CPU. Context: thread, for everything here.
+// The buffer is a libk::ByteRing whose positions a spin lock guards; one reader and one
+// writer at a time (a mutex for each side) copy outside it, side by side. The two wait
+// queues' conditions read atomic copies of what they need, so checking and sleeping is atomic
+// against a waker (kernel/sched/wait_queue.hpp) on any CPU. Context: thread, for everything
+// here.
 #pragma once
 
 #include "fs/vfs.hpp"

@@ -11,6 +11,7 @@
 #include "memory/vm.hpp"
 #include "panic.hpp"
 #include "proc/memory_areas.hpp"
+#include "sched/scheduler.hpp"
 
 namespace kernel::proc {
 
@@ -293,6 +294,7 @@ void AddressSpace::swap(AddressSpace& other) {
 
 void AddressSpace::destroy() {
   if (root_ == 0) return;
+  Scheduler::forget_address_space(root_);  // a CPU may hold it lazily (scheduler.cpp)
   VERIFY(hal::Cr3::read().base() != root_);
   u64* top = table_at(root_);
   u64 freed = 0;

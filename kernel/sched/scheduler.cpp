@@ -170,13 +170,22 @@ bool Scheduler::allocate_fpu_area(Thread& t) {
 // a user thread its kernel stack as the one ring 3 enters on (TSS.RSP0 for interrupts, the
 // per-CPU slot for SYSCALL). A CR3 write flushes the non-global TLB entries, which are all
 // user pages: no shootdown is needed when a process's thread moves between CPUs.
-void Scheduler::enter_address_space_locked(Thread& next) {
+// A kernel thread (the idle thread too) uses only the kernel half, which every address space
+// shares, so with `lazy` it keeps whatever tables are loaded ("lazy TLB", as Linux does):
+// when the process that ran before it comes back to this CPU, nothing is reloaded and its
+// translations are still cached. Under QEMU's TCG every CR3 write drops the whole software
+// TLB, and a pipe's reader and writer blocking in turn on two CPUs went through the idle
+// thread, and a reload of every page they touched, at every block. The tables kept must
+// stay valid: forget_address_space takes them back before they are freed, and TLB
+// shootdowns reach every CPU, lazy ones included.
+void Scheduler::enter_address_space_locked(Thread& next, bool lazy) {
   scheduler_lock.assert_held();
   Cpu& cpu = this_cpu();
-  u64 root = next.address_space_ != 0 ? next.address_space_ : vm::kernel_root();
+  u64 root = next.address_space_;
+  if (root == 0) root = lazy && cpu.loaded_root != 0 ? cpu.loaded_root : vm::kernel_root();
   if (cpu.loaded_root != root) {
     hal::Cr3(0).set_base(root).write();
-    cpu.loaded_root = root;
+    __atomic_store_n(&cpu.loaded_root, root, __ATOMIC_RELEASE);
   }
   if (next.address_space_ != 0) {
     hal::gdt::set_rsp0(*cpu.tables, next.stack_top());
@@ -188,7 +197,38 @@ void Scheduler::leave_address_space() {
   SpinLockGuard guard(scheduler_lock);
   Thread& self = current_here();
   self.address_space_ = 0;
-  enter_address_space_locked(self);
+  enter_address_space_locked(self, /*lazy=*/false);  // off them for good: they will be freed
+}
+
+namespace {
+
+// On a CPU asked by forget_address_space: if it still holds `root`, the kernel's tables.
+// Interrupts are off, so no switch here is half-way through choosing its tables.
+void drop_root(void* arg) {
+  Cpu& cpu = this_cpu();
+  if (cpu.loaded_root != *static_cast<const u64*>(arg)) return;
+  hal::Cr3(0).set_base(vm::kernel_root()).write();
+  __atomic_store_n(&cpu.loaded_root, vm::kernel_root(), __ATOMIC_RELEASE);
+}
+
+}  // namespace
+
+// No thread of `root` runs any more, so the set of CPUs holding it only shrinks: one seen not
+// holding it never will again, and one seen holding it is asked (and checks again).
+void Scheduler::forget_address_space(u64 root) {
+  u64 others = 0;
+  {
+    hal::interrupts::Guard off;  // this CPU's answer stays true while it is read
+    u32 self = this_cpu_index();
+    for (u32 i = 0; i < cpu_count(); ++i) {
+      if (__atomic_load_n(&cpu_at(i).loaded_root, __ATOMIC_ACQUIRE) != root) continue;
+      if (i == self)
+        drop_root(&root);
+      else
+        others |= u64{1} << i;
+    }
+  }
+  if (others != 0) ipi::call_on(others, drop_root, &root);
 }
 
 // Whatever a thread must do right after it was switched to (also run by new threads): the

@@ -110,10 +110,16 @@ class Scheduler {
   // The calling user thread moves to the page tables at `root` (exec's new image) and loads
   // them. Context: a user thread, in the kernel.
   static void switch_address_space(u64 root) EXCLUDES(scheduler_lock);
+  // No CPU keeps the page tables at `root` loaded when this returns: a CPU running a kernel
+  // thread may still hold the last process's tables (lazily, see enter_address_space_locked)
+  // and loads the kernel's instead, by IPI if it is another. Called before those tables are
+  // freed (AddressSpace::destroy), when no thread of theirs runs any more. Context: thread,
+  // no spinlock held.
+  static void forget_address_space(u64 root) EXCLUDES(scheduler_lock);
 
  private:
   static void switch_locked() REQUIRES(scheduler_lock);
-  static void enter_address_space_locked(Thread& next) REQUIRES(scheduler_lock);
+  static void enter_address_space_locked(Thread& next, bool lazy = true) REQUIRES(scheduler_lock);
   static void switch_fpu_state_locked(Thread& prev, Thread& next) REQUIRES(scheduler_lock);
   [[nodiscard]] static bool allocate_fpu_area(Thread& t);
   static Thread& pick_next_locked() REQUIRES(scheduler_lock);

@@ -179,6 +179,88 @@ KTEST("pipe.reader_and_writer_on_two_cpus_move_1_mib") {
 
 namespace {
 
+// The other side of a write whose copy into the pipe stops at its start until `go`: the
+// writer then holds room in the ring, half-way through its step.
+class HeldMemory final : public fs::pipe::Memory {
+ public:
+  static constexpr usize kBytes = 5000;
+  usize size() const override { return kBytes; }
+  fs::Result<void> take(usize offset, libk::Span<u8> to) override {
+    copying.store(true);
+    (void)test_support::eventually([this] { return go.load(); });
+    for (usize i = 0; i < to.size(); ++i) to[i] = pattern(offset + i);
+    return {};
+  }
+  fs::Result<void> give(usize, libk::Bytes) override { VERIFY(false); }
+
+  libk::Atomic<bool> copying{false}, go{false};
+};
+
+struct Held {
+  Ends ends;
+  HeldMemory memory;
+  u64 wrote = 0, read = 0;
+  u8 first[200] = {};
+  libk::Atomic<bool> read_done{false};
+};
+
+void held_writer(void* arg) {
+  auto& h = *static_cast<Held*>(arg);
+  auto w = fs::pipe::write(*h.ends.write, h.memory);
+  h.wrote = w ? w.value() : 0;
+}
+
+void early_reader(void* arg) {
+  auto& h = *static_cast<Held*>(arg);
+  auto r = h.ends.read->read(h.first);
+  h.read = r ? r.value() : 0;
+  h.read_done.store(true);
+}
+
+}  // namespace
+
+// A reader takes the bytes already in the pipe while a writer is in the middle of copying
+// more in: the two sides copy outside one lock (on two CPUs, side by side). With one lock
+// around both copies the reader would wait for the writer, which here waits for the reader
+// (released after 10 s, then the check fails).
+KTEST("pipe.a_reader_is_not_held_up_by_a_writer_copying_in") {
+  Counts before;
+  u32 other = online_count() > 1 ? 1 : 0;
+  auto ends = fs::pipe::create();
+  if (!KEXPECT(ends.ok())) return;
+  Held h{.ends = ends.value()};  // the threads are joined before it goes
+  u8 early[100];
+  __builtin_memset(early, 0xa5, sizeof(early));
+  KEXPECT(h.ends.write->write(early).value() == sizeof(early));
+  auto writer = thread::create("pipe-held-writer", held_writer, &h, {.cpu = 0});
+  if (!KEXPECT(writer.ok())) return;
+  KEXPECT(test_support::eventually([&h] { return h.memory.copying.load(); }));
+  auto reader = thread::create("pipe-early-reader", early_reader, &h, {.cpu = other});
+  if (!KEXPECT(reader.ok())) return;
+  KEXPECT(test_support::eventually([&h] { return h.read_done.load(); }));
+  h.memory.go.store(true);
+  thread::join(*reader.value());
+  thread::join(*writer.value());
+  KEXPECT_EQ(h.read, u64{sizeof(early)});  // those, and none of the held writer's
+  KEXPECT(h.first[0] == 0xa5 && h.first[sizeof(early) - 1] == 0xa5);
+  KEXPECT_EQ(h.wrote, u64{HeldMemory::kBytes});
+  static u8 rest[HeldMemory::kBytes];
+  u64 got = 0;
+  bool in_order = true;
+  while (got < HeldMemory::kBytes) {
+    auto r = h.ends.read->read({rest, sizeof(rest) - got});
+    if (!KEXPECT(r.ok() && r.value() > 0)) break;
+    for (u64 i = 0; i < r.value(); ++i) in_order &= rest[i] == pattern(got + i);
+    got += r.value();
+  }
+  KEXPECT(in_order);
+  fs::OpenFile::release(h.ends.read);
+  fs::OpenFile::release(h.ends.write);
+  KEXPECT(Counts{} == before);
+}
+
+namespace {
+
 struct Records {
   Ends ends;
   u8 mark;

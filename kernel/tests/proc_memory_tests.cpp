@@ -10,6 +10,7 @@
 #include <hal/user_mode.hpp>
 
 #include "boot.hpp"
+#include "cpu/percpu.hpp"
 #include "ktest.hpp"
 #include "memory/pmm.hpp"
 #include "proc/address_space.hpp"
@@ -250,6 +251,36 @@ KTEST_MANUAL("bench.proc.demand_zero_vs_mapped") {
                   "of a zeroed frame {} cycles, ratio {}.{:03}\n",
                   f, kPages, mapped, vs_touch / 1000, vs_touch % 1000, direct, vs_direct / 1000,
                   vs_direct % 1000);
+}
+
+namespace {
+
+void leave_at_once(void*) {}
+
+}  // namespace
+
+// Lazy TLB (Scheduler::enter_address_space_locked): after a thread of an address space ends,
+// its CPU goes on (idle, or with a kernel thread) on those tables instead of reloading the
+// kernel's; before the tables are freed, forget_address_space takes them back from every
+// CPU, by IPI from another one. Without it a CPU would keep freed page tables in CR3.
+KTEST("proc.address_space.a_cpu_keeps_the_last_tables_until_they_are_freed") {
+  u32 target = cpu_count() > 1 && cpu_at(1).state.load() == CpuState::Online ? 1 : 0;
+  u64 root = 0;
+  {
+    Scratch s;
+    if (!KEXPECT(s.ready)) return;
+    root = s.space.root();
+    ThreadOptions options;
+    options.cpu = target;
+    options.address_space = root;
+    auto th = thread::create("lazy-tlb", leave_at_once, nullptr, options);
+    if (!KEXPECT(th.ok())) return;
+    thread::join(*th.value());
+    // The CPU that ran it switched to a kernel thread (idle, or this one) and kept the tables.
+    KEXPECT_EQ(__atomic_load_n(&cpu_at(target).loaded_root, __ATOMIC_ACQUIRE), root);
+  }  // destroyed here
+  for (u32 i = 0; i < cpu_count(); ++i)
+    KEXPECT(__atomic_load_n(&cpu_at(i).loaded_root, __ATOMIC_ACQUIRE) != root);
 }
 
 }  // namespace kernel

@@ -193,6 +193,46 @@ KTEST("proc.user_memory.bad_pointers_are_errors") {
   KEXPECT(proc::copy_to_user(0x8000'0000'0000, buffer, 1).error() == abi::Error::Fault);
 }
 
+// hal_copy_user moves 64-byte blocks, then 8-byte words, then bytes: every length and
+// alignment copies exactly its bytes, and a fault at any step (a load or a store, in a block
+// or in the tail) returns how much was left instead of crashing. Kernel memory with an
+// unmapped page in the middle stands in for a user buffer next to an unmapped page.
+KTEST("proc.user_memory.copy_blocks_words_bytes_and_faults_at_each") {
+  constexpr u64 kPage = libk::kPageSize;
+  auto block = vm::allocate_area(vm::Area::Heap, 3 * kPage, 1, u16(pmm::Owner::Test));
+  if (!KEXPECT(block.has_value())) return;
+  auto* bytes = reinterpret_cast<u8*>(*block);
+  for (u64 i = 0; i < 3 * kPage; ++i) bytes[i] = u8(i * 7 + 1);
+  u8 out[600];
+  constexpr u64 kLengths[] = {0, 1, 7, 8, 63, 64, 65, 200, 519};
+  constexpr u64 kOffsets[] = {0, 3, 61};
+  for (u64 length : kLengths) {
+    for (u64 offset : kOffsets) {
+      __builtin_memset(out, 0xee, sizeof(out));
+      KEXPECT_EQ(hal_copy_user(out + 1, bytes + offset, length), u64{0});
+      KEXPECT_EQ(__builtin_memcmp(out + 1, bytes + offset, length), 0);
+      KEXPECT(out[0] == 0xee && out[1 + length] == 0xee);  // not one byte more
+    }
+  }
+  // The middle page goes away: copies that run into it stop there.
+  u64 hole = *block + kPage;
+  auto frame = vm::translate(hole);
+  if (!KEXPECT(frame.has_value() && vm::unmap(hole, kPage).ok())) return;
+  struct Case {
+    u64 before_hole, length;  // the copy starts this many bytes before the hole
+  };
+  constexpr Case kCases[] = {{0, 64}, {40, 600}, {128, 130}, {8, 12}, {3, 5}};
+  for (Case c : kCases) {
+    u64 start = hole - c.before_hole;
+    u64 left = hal_copy_user(out, reinterpret_cast<u8*>(start), c.length);  // loads fault
+    KEXPECT(left > 0 && left <= c.length && left >= c.length - c.before_hole);
+    left = hal_copy_user(reinterpret_cast<u8*>(start), out, c.length);  // stores fault
+    KEXPECT(left > 0 && left <= c.length && left >= c.length - c.before_hole);
+  }
+  KEXPECT(vm::map(hole, frame->physical, kPage, {.writable = true}).ok());
+  KEXPECT_EQ(vm::free_area(vm::Area::Heap, *block, 1), 3 * kPage);
+}
+
 KTEST("proc.syscalls.arguments_are_checked") {
   KEXPECT_EQ(syscall(abi::Syscall(999)), i64(abi::Error::NoSys));
   KEXPECT_EQ(syscall(abi::Syscall::Count), i64(abi::Error::NoSys));

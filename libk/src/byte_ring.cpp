@@ -18,7 +18,6 @@ void ByteRing::consume(usize n) {
   VERIFY(n <= used_);
   head_ = wrap(head_ + n);
   used_ -= n;
-  if (used_ == 0) head_ = 0;  // an empty ring starts over: the next write is one piece
 }
 
 namespace {
@@ -31,6 +30,7 @@ void copy(u8* to, const u8* from, usize n) {
 }  // namespace
 
 usize ByteRing::write(Span<const u8> in) {
+  rewind_if_empty();
   Pieces to = writable(in.size());
   copy(to.first.data(), in.data(), to.first.size());
   copy(to.second.data(), in.data() + to.first.size(), to.second.size());

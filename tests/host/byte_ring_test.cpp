@@ -3,6 +3,7 @@
 // two pieces a wrapped range is in, and a random mix of operations against a model.
 #include <catch2/catch.hpp>
 #include <deque>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -103,10 +104,49 @@ TEST_CASE("byte ring: an emptied ring starts over at the beginning of its storag
   u8 in[5] = {}, out[5];
   ring.write(in);
   ring.read(out);
+  CHECK(ring.writable().first.data() == storage + 5);  // consume alone moves nothing
+  ring.rewind_if_empty();
   auto room = ring.writable();
   CHECK(room.first.data() == storage);
   CHECK(room.first.size() == 8);
   CHECK(room.second.empty());
+  ring.write(in);  // write() rewinds by itself
+  ring.read(out);
+  ring.write(in);
+  CHECK(ring.readable().first.data() == storage);
+}
+
+TEST_CASE("byte ring: rewind keeps the bytes of a ring that is not empty where they are") {
+  u8 storage[8];
+  ByteRing ring({storage, sizeof(storage)});
+  u8 in[5] = {1, 2, 3, 4, 5}, out[5];
+  ring.write(in);
+  ring.read({out, 3});
+  ring.rewind_if_empty();
+  CHECK(ring.readable().first.data() == storage + 3);
+  CHECK(ring.read(out) == 2);
+  CHECK((out[0] == 4 && out[1] == 5));
+}
+
+// A pipe's writer copies into the room while its reader copies out of the bytes and
+// consumes them (kernel/fs/pipe.cpp): the room handed out before the reader emptied the ring
+// is still where the next bytes go.
+TEST_CASE("byte ring: room handed out stays valid while the reader empties the ring") {
+  u8 storage[8];
+  ByteRing ring({storage, sizeof(storage)});
+  u8 in[6] = {1, 2, 3, 4, 5, 6}, out[8];
+  ring.write({in, 6});
+  CHECK(ring.read({out, 4}) == 4);
+  auto room = ring.writable(4);  // the writer's pieces: 2 at the end, 2 at the start
+  REQUIRE(room.first.size() == 2);
+  REQUIRE(room.second.size() == 2);
+  CHECK(ring.read(out) == 2);  // the reader takes the rest meanwhile: the ring is empty
+  u8 next[4] = {7, 8, 9, 10};
+  __builtin_memcpy(room.first.data(), next, 2);
+  __builtin_memcpy(room.second.data(), next + 2, 2);
+  ring.commit(4);
+  CHECK(ring.read(out) == 4);
+  CHECK((out[0] == 7 && out[1] == 8 && out[2] == 9 && out[3] == 10));
 }
 
 TEST_CASE("byte ring: commit and consume beyond what there is are refused") {
@@ -144,6 +184,53 @@ TEST_CASE("byte ring: random writes and reads keep FIFO order against a model") 
       REQUIRE(ring.size() == model.size());
       REQUIRE(ring.readable().size() == model.size());
       REQUIRE(ring.writable().size() == capacity - model.size());
+    }
+  }
+}
+
+// The pipe's way of using the ring, at random: a writer takes room (rewinding an empty ring
+// only when it holds no room), fills a prefix of it and commits that later, while reads
+// happen in between. Everything read comes out in the order it was committed.
+TEST_CASE("byte ring: reads between a writer's room and its commit keep FIFO order") {
+  std::mt19937 random(4321);
+  for (usize capacity : {1u, 3u, 64u, 4096u}) {
+    std::vector<u8> storage(capacity);
+    ByteRing ring({storage.data(), capacity});
+    std::deque<u8> model;
+    u8 next = 0;
+    std::optional<ByteRing::Pieces> room;
+    for (int step = 0; step < 20000; ++step) {
+      usize n = random() % (capacity + 2);
+      switch (random() % 3) {
+        case 0:  // the writer takes room
+          if (room) break;
+          ring.rewind_if_empty();
+          room = ring.writable(n);
+          break;
+        case 1: {  // the writer fills a prefix of its room and commits it
+          if (!room) break;
+          usize fill = std::min(n, room->size());
+          for (usize i = 0; i < fill; ++i) {
+            u8& slot =
+                i < room->first.size() ? room->first[i] : room->second[i - room->first.size()];
+            slot = next;
+            model.push_back(next++);
+          }
+          ring.commit(fill);
+          room.reset();
+          break;
+        }
+        default: {  // the reader
+          std::vector<u8> out(n);
+          usize got = ring.read({out.data(), n});
+          REQUIRE(got == std::min(n, model.size()));
+          for (usize i = 0; i < got; ++i) {
+            REQUIRE(out[i] == model.front());
+            model.pop_front();
+          }
+        }
+      }
+      REQUIRE(ring.size() == model.size());
     }
   }
 }

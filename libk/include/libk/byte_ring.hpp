@@ -4,6 +4,11 @@
 // most two pieces. Callers that copy from or into memory that may fault (user memory) ask for
 // the pieces, copy, and only then commit or consume what they copied.
 //
+// One writer and one reader may copy at the same time (the pipe copies outside its lock):
+// the room handed out by writable() and the bytes handed out by readable() never overlap,
+// and neither consume() nor commit() moves the other side's pieces. Only rewind_if_empty()
+// does, so its caller makes sure that no writable() pieces are outstanding.
+//
 //   ByteRing ring({storage, sizeof(storage)});
 //   usize n = ring.write(bytes);   // as much as fits: a partial write when nearly full
 //   usize m = ring.read(out);      // as much as is there: a partial read when nearly empty
@@ -41,8 +46,15 @@ class ByteRing {
   // The bytes in the ring, oldest first (`limit` at most); consume(n) drops the first n.
   Pieces readable(usize limit = ~usize{0}) const { return pieces(head_, min(used_, limit)); }
   void consume(usize n);
+  // An empty ring starts over at the beginning of its storage, so that the next write is one
+  // piece. Not while a writer holds pieces from writable(): they would no longer be where
+  // the ring puts the next bytes.
+  void rewind_if_empty() {
+    if (used_ == 0) head_ = 0;
+  }
 
-  // Copies as much of `in` as fits; returns how much did (0 when full).
+  // Copies as much of `in` as fits (an empty ring rewound first); returns how much did (0
+  // when full).
   usize write(Span<const u8> in);
   // Copies out as much as `out` holds of what is there; returns how much (0 when empty).
   usize read(Span<u8> out);
