@@ -278,6 +278,16 @@ def case_bench(ctx):
             print(result.serial)
             raise Failure("no KBENCH %s line" % name)
         print("  " + line.group(0))
+    # A pipe's reader and writer side by side: the same benchmark on two CPUs.
+    image = harness.make_image(ctx.work, ctx.loader, ctx.kernel, initrd=ctx.initrd,
+                               cmdline="test=bench.pipe.throughput_vs_memcpy")
+    result = harness.boot(image, timeout=180, cpus=2)
+    harness.expect_tests_passed(result)
+    line = re.search(r"^KBENCH pipe\.throughput: .*$", result.serial, re.MULTILINE)
+    if not line:
+        print(result.serial)
+        raise Failure("no KBENCH pipe.throughput line on two CPUs")
+    print("  (2 CPUs) " + line.group(0))
 
 
 CASES = {
