@@ -166,7 +166,7 @@ def qcodes(text):
 
 def wait_for(read_serial, pattern, timeout=60):
     harness.poll_until(lambda: re.search(pattern, read_serial(), re.MULTILINE), timeout,
-                       "%r on serial" % pattern)
+                       lambda: "%r on serial; its end:\n%s" % (pattern, read_serial()[-1500:]))
 
 
 def send(qmp, *keys):
