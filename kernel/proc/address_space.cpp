@@ -166,18 +166,6 @@ libk::Optional<hal::paging::Translation> AddressSpace::translate(u64 virt) {
   return hal::paging::PageTables(memory, root_).translate(virt);
 }
 
-void AddressSpace::unmap_page(u64 virt) {
-  VERIFY(user_page(virt));
-  auto t = translate(virt);
-  if (!t) return;
-  Tables memory(tables_);
-  hal::paging::PageTables tables(memory, root_);
-  VERIFY(tables.unmap(virt, libk::kPageSize).ok());
-  if (hal::Cr3::read().base() == root_) hal::cpu::invlpg(virt);
-  pmm::release(t->physical);
-  --pages_;
-}
-
 void AddressSpace::unmap_range(u64 begin, u64 end) {
   VERIFY(libk::is_aligned(begin, libk::kPageSize) && libk::is_aligned(end, libk::kPageSize));
   constexpr usize kBatch = 64;  // frames held back per shootdown

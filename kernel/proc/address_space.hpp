@@ -34,9 +34,6 @@ class AddressSpace {
   // Marks [virt, virt + size) as guard pages (the stack's gap).
   libk::Result<void, hal::paging::MapError> map_guard(u64 virt, u64 size);
   libk::Optional<hal::paging::Translation> translate(u64 virt);
-  // Unmaps the user page `virt` and frees its frame (nothing if it is not mapped); flushes it
-  // from this CPU's TLB if this address space is loaded.
-  void unmap_page(u64 virt);
   // Unmaps the user pages of [begin, end) (page-aligned) and frees their frames only after
   // every CPU has dropped their translations (tlb::shootdown): another thread of the process
   // may be running on another CPU with them cached, and must fault, not write into a frame
