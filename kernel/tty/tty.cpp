@@ -78,12 +78,17 @@ bool take(libk::Span<u8> out, usize& n) EXCLUDES(input_lock) {
   return true;
 }
 
+// Waits until the calling process may read the terminal (libk::tty::Control::may_read);
+// Interrupted if it is being ended meanwhile. Defined below. Context: thread.
+libk::Result<void, Error> wait_to_read();
+
 class Console final : public fs::Vnode {
  public:
   abi::FileType type() const override { return abi::FileType::Device; }
   abi::Stat stat() const override { return {abi::FileType::Device, 0620, 0}; }
   Result<usize> read(u64, libk::Span<u8> out) override {
     if (out.size() == 0) return usize(0);
+    TRY(wait_to_read());  // a background job waits: the lines are the foreground's
     for (;;) {
       usize n = 0;
       if (take(out, n)) return n;
@@ -216,15 +221,18 @@ namespace {
 
 // Runs `act` under the control lock once `pid` may change the terminal; until then waits
 // for a change of who holds it (or of the caller's group, which the next change rechecks).
+enum class Access : u8 { Change, Read };
+
 template <typename Act>
-libk::Result<void, Error> once_allowed(proc::Pid pid, Act act) {
+libk::Result<void, Error> once_allowed(proc::Pid pid, Access access, Act act) {
   for (;;) {
     u64 seen = __atomic_load_n(&control_changes, __ATOMIC_ACQUIRE);
     proc::Pid group = proc::group_of(pid);
     {
       SpinLockGuard guard(control_lock);
-      if (control.session == 0) return libk::unexpected(Error::NotPermitted);
-      if (control.may_change(pid, group)) {
+      bool reading = access == Access::Read;
+      if (!reading && control.session == 0) return libk::unexpected(Error::NotPermitted);
+      if (reading ? control.may_read(pid, group) : control.may_change(pid, group)) {
         act();
         return {};
       }
@@ -236,15 +244,22 @@ libk::Result<void, Error> once_allowed(proc::Pid pid, Act act) {
   }
 }
 
+libk::Result<void, Error> wait_to_read() {
+  proc::Pid pid = proc::current_pid();
+  if (pid == proc::kKernelParent) return {};  // the kernel's own threads (tests)
+  return once_allowed(pid, Access::Read, [] {});
+}
+
 }  // namespace
 
 libk::Result<Mode, Error> change_mode(Mode m, proc::Pid pid) {
-  TRY(once_allowed(pid, [] {}));
+  TRY(once_allowed(pid, Access::Change, [] {}));
   return set_mode(m, pid);  // who holds the terminal may change just now: a benign race
 }
 
 libk::Result<void, Error> change_foreground(proc::Pid group, proc::Pid pid) {
-  TRY(once_allowed(pid, [&]() REQUIRES(control_lock) { control.choose_foreground(group, pid); }));
+  TRY(once_allowed(pid, Access::Change,
+                   [&]() REQUIRES(control_lock) { control.choose_foreground(group, pid); }));
   control_changed();
   return {};
 }

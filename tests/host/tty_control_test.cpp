@@ -64,3 +64,13 @@ TEST_CASE("tty control: the kernel shell taking the terminal back leaves nobody 
   CHECK(c.controller == 0);
   CHECK_FALSE(c.may_change(10, 10));  // an orphaned job left by sh, too
 }
+
+TEST_CASE("tty control: who may read: as who may change, and anyone while nobody holds it") {
+  Control c;
+  CHECK(c.may_read(5, 5));  // the kernel's own tests run programs without the shell
+  c.hand_to(10);
+  CHECK(c.may_read(10, 10));
+  CHECK_FALSE(c.may_read(20, 20));  // `cat &` would take the shell's next line
+  c.choose_foreground(20, 10);      // until it is the foreground job
+  CHECK(c.may_read(20, 20));
+}

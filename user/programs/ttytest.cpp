@@ -12,6 +12,10 @@
 //   ttytest background  run as a foreground job: children in groups of their own
 //                       (background jobs) asking for raw mode or for the terminal wait
 //                       until killed, and the mode is unchanged; the caller may change it
+//   ttytest background-read
+//                       run as a foreground job: a child in a group of its own reads the
+//                       terminal; the line typed next ("ttytest: type a line") comes to
+//                       the caller, and the child's read waits until it is killed
 #include "ember.hpp"
 
 namespace {
@@ -184,6 +188,36 @@ int background() {
   return finish("background");
 }
 
+// A background job that reads the terminal waits (POSIX stops it with SIGTTIN), so the line
+// typed goes to the foreground job, not to whichever reader asked first.
+int background_read() {
+  int fds[2];
+  check(ember::pipe(fds) == 0, "pipe", 0);
+  i64 child = ember::fork();
+  if (child == 0) {
+    if (ember::setpgid(0, 0) != 0) ember::exit(1);
+    ember::write(fds[1], "x", 1);
+    char line[64];
+    ember::read(0, line, sizeof(line));
+    ember::exit(3);
+  }
+  check(child > 0, "fork", child);
+  char said;
+  check(ember::read(fds[0], &said, 1) == 1, "the child about to read", 0);
+  for (int i = 0; i < 50; ++i) ember::yield();  // time to reach its read, and wait there
+  ember::print("ttytest: type a line\n");
+  char line[64];
+  i64 n = ember::read(0, line, sizeof(line));
+  check(n > 0, "the caller read the line", n);
+  ember::kill(child);
+  i64 status = -1;
+  ember::wait(child, &status);
+  check(status == abi::kStatusKilled, "the background read waits until it is killed", status);
+  ember::print("ttytest: got ");
+  if (n > 0) ember::write_all(1, line, usize(n));
+  return finish("background-read");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,6 +227,8 @@ int main(int argc, char** argv) {
   if (argc >= 2 && ember::streq(argv[1], "errors")) return errors();
   if (argc >= 2 && ember::streq(argv[1], "groups")) return groups();
   if (argc >= 2 && ember::streq(argv[1], "background")) return background();
-  ember::print("usage: ttytest size | raw N | mode | errors | groups | background\n");
+  if (argc >= 2 && ember::streq(argv[1], "background-read")) return background_read();
+  ember::print(
+      "usage: ttytest size | raw N | mode | errors | groups | background | background-read\n");
   return 2;
 }

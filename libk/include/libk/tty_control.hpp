@@ -33,6 +33,14 @@ struct Control {
     return controller != 0 && pid == controller;
   }
 
+  // Whether process `pid` of group `group` may read the terminal: as may_change, and anyone
+  // while nobody holds it (the kernel's tests feed its programs input). A background job
+  // that reads would otherwise take lines typed for the foreground (POSIX stops it with
+  // SIGTTIN).
+  constexpr bool may_read(u32 pid, u32 group) const {
+    return session == 0 || may_change(pid, group);
+  }
+
   // The kernel shell hands the terminal to its program's group, and takes it back (0).
   constexpr void hand_to(u32 group) { *this = Control{group, group, 0}; }
 
