@@ -88,8 +88,11 @@ class Console final : public fs::Vnode {
   abi::Stat stat() const override { return {abi::FileType::Device, 0620, 0}; }
   Result<usize> read(u64, libk::Span<u8> out) override {
     if (out.size() == 0) return usize(0);
-    TRY(wait_to_read());  // a background job waits: the lines are the foreground's
     for (;;) {
+      // A background job waits: the lines are the foreground's. Checked again whenever
+      // input came, since who holds the terminal may have changed during the wait (a job
+      // left running by a shell that ended, and the kernel shell's next program).
+      TRY(wait_to_read());
       usize n = 0;
       if (take(out, n)) return n;
       if (proc::current_ending()) return libk::unexpected(Error::Interrupted);
