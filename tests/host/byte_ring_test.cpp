@@ -21,6 +21,17 @@ std::vector<u8> pattern(usize n, u8 start) {
   return v;
 }
 
+// Reads up to `n` bytes and checks they are the model's first ones, which it drops.
+void read_and_check(ByteRing& ring, std::deque<u8>& model, usize n) {
+  std::vector<u8> out(n);
+  usize got = ring.read({out.data(), n});
+  REQUIRE(got == std::min(n, model.size()));
+  for (usize i = 0; i < got; ++i) {
+    REQUIRE(out[i] == model.front());
+    model.pop_front();
+  }
+}
+
 }  // namespace
 
 TEST_CASE("byte ring: bytes come out in the order they went in") {
@@ -173,13 +184,7 @@ TEST_CASE("byte ring: random writes and reads keep FIFO order against a model") 
         model.insert(model.end(), in.begin(), in.begin() + long(wrote));
         next = u8(next - (n - wrote));
       } else {
-        std::vector<u8> out(n);
-        usize got = ring.read({out.data(), n});
-        REQUIRE(got == std::min(n, model.size()));
-        for (usize i = 0; i < got; ++i) {
-          REQUIRE(out[i] == model.front());
-          model.pop_front();
-        }
+        read_and_check(ring, model, n);
       }
       REQUIRE(ring.size() == model.size());
       REQUIRE(ring.readable().size() == model.size());
@@ -220,15 +225,8 @@ TEST_CASE("byte ring: reads between a writer's room and its commit keep FIFO ord
           room.reset();
           break;
         }
-        default: {  // the reader
-          std::vector<u8> out(n);
-          usize got = ring.read({out.data(), n});
-          REQUIRE(got == std::min(n, model.size()));
-          for (usize i = 0; i < got; ++i) {
-            REQUIRE(out[i] == model.front());
-            model.pop_front();
-          }
-        }
+        default:  // the reader
+          read_and_check(ring, model, n);
       }
       REQUIRE(ring.size() == model.size());
     }

@@ -142,6 +142,18 @@ def check_pipelines(sh):
     print("PASS: pipelines of 2 and 3 stages, their status, < into and > out of a pipeline")
 
 
+def run_typing(sh, line, ready, keys):
+    """Runs `line`, types `keys` once serial shows `ready`, and returns the output up to the
+    next prompt."""
+    before = sh.prompts()
+    start = len(sh.serial())
+    sh.k.type(line + "\r")
+    sh.k.wait_for(ready, start=start)
+    sh.k.type(keys)
+    sh.wait_prompt(before)
+    return sh.serial()[start:]
+
+
 def check_terminal(sh):
     out = sh.run("ttytest size")
     m = re.search(r"^ttytest: rows (\d+) columns (\d+)$", out, re.MULTILINE)
@@ -152,22 +164,10 @@ def check_terminal(sh):
     expect_in(sh.run("ttytest groups"), r"^ttytest: groups ok$", "setpgid and proc_list")
     expect_in(sh.run("ttytest background"), r"^ttytest: background ok$",
               "a background job may not change the terminal")
-    before = sh.prompts()
-    start = len(sh.serial())
-    sh.k.type("ttytest background-read\r")
-    sh.k.wait_for(r"^ttytest: type a line$", start=start)
-    sh.k.type("mine\r")
-    sh.wait_prompt(before)
-    out = sh.serial()[start:]
+    out = run_typing(sh, "ttytest background-read", r"^ttytest: type a line$", "mine\r")
     expect_in(out, r"^ttytest: got mine$", "the foreground job gets the line typed")
     expect_in(out, r"^ttytest: background-read ok$", "a background read waits until killed")
-    before = sh.prompts()
-    start = len(sh.serial())
-    sh.k.type("ttytest raw 5\r")
-    sh.k.wait_for(r"^ttytest: raw mode, type 5 bytes$", start=start)
-    sh.k.type("qz\x03\x04\r")
-    sh.wait_prompt(before)
-    out = sh.serial()[start:]
+    out = run_typing(sh, "ttytest raw 5", r"^ttytest: raw mode, type 5 bytes$", "qz\x03\x04\r")
     expect_in(out, r"^ttytest: raw bytes 71 7a 03 04 0d$", "raw bytes as typed, Ctrl-C a byte")
     typed = out[out.find("type 5 bytes"):out.find("ttytest: raw bytes")]
     if "qz" in typed or "^C" in typed:
