@@ -31,6 +31,7 @@ struct NullSystem final : System {
   libk::Result<PipeFds, Error> pipe() override { return PipeFds{3, 4}; }
   libk::Result<i32, Error> open(const char*, u32) override { return 3; }
   libk::Result<void, Error> close(i32) override { return {}; }
+  libk::Result<void, Error> dup2(i32, i32) override { return {}; }
   libk::Result<usize, Error> read(i32, char* buffer, usize size) override {
     usize n = length - at < 3 ? length - at : 3;
     n = n < size ? n : size;

@@ -237,12 +237,38 @@ TEST_CASE("sh run: cd changes directory through the system; errors are status 1"
   CHECK(sh.run("cd a b") == kStatusSyntax);
 }
 
-TEST_CASE("sh run: built-ins in pipelines or with redirections are refused, not run") {
+TEST_CASE("sh run: a built-in in a pipeline is refused, not run") {
   Shell sh;
   CHECK(sh.run("cd /tmp | a") == kStatusSyntax);
-  CHECK(sh.run("cd /tmp >f") == kStatusSyntax);
   CHECK(sh.system.cwd == "/");
   CHECK(sh.system.children.empty());
+}
+
+TEST_CASE("sh run: a built-in's redirections apply to the shell for it, then are undone") {
+  Shell sh;
+  auto before = sh.system.fds;
+  CHECK(sh.run("cd /tmp >f 2>&1") == 0);
+  CHECK(sh.system.cwd == "/tmp");
+  CHECK(sh.system.files.count("f") == 1);  // opened before cd ran
+  // 1 and 2 saved at 10 and 11, f opened and moved to 1, 2 made a copy of it; then undone.
+  CHECK(sh.system.log == Log{"dup2 1 10", "open f", "dup2 3 1", "close 3", "dup2 2 11", "dup2 1 2",
+                             "chdir /tmp", "dup2 11 2", "close 11", "dup2 10 1", "close 10"});
+  CHECK(sh.system.fds == before);
+  // A descriptor the shell did not have is closed again; exit still ends the shell.
+  CHECK(sh.run("exit 3 5>g") == 3);
+  CHECK(sh.executor->exit_requested());
+  CHECK(sh.system.fds == before);
+}
+
+TEST_CASE("sh run: a built-in whose redirection fails does not run") {
+  Shell sh;
+  auto before = sh.system.fds;
+  CHECK(sh.run("cd /tmp >/nope/f") == 1);
+  CHECK(sh.system.cwd == "/");
+  CHECK(sh.system.diagnostics == "sh: open: /nope/f: no such file\n");
+  CHECK(sh.run("cd /tmp 2>&7") == 1);
+  CHECK(sh.system.cwd == "/");
+  CHECK(sh.system.fds == before);
 }
 
 TEST_CASE("sh run: assignments set variables that later words expand") {

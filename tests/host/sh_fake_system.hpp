@@ -82,13 +82,23 @@ class FakeSystem final : public sh::System {
     return sh::PipeFds{r, w};
   }
 
-  libk::Result<i32, sh::Error> open(const char* path, u32) override {
+  libk::Result<i32, sh::Error> open(const char* path, u32 flags) override {
+    if (std::string(path).rfind("/nope", 0) == 0) return libk::unexpected(sh::Error::NoEntry);
+    if ((flags & sh::kOpenCreate) && !files.count(path)) files[path] = "";
     if (!files.count(path)) return libk::unexpected(sh::Error::NoEntry);
     int fd = lowest_free(fds);
     fds[fd] = std::string("file ") + path;
     offsets_[fd] = 0;
     log.push_back("open " + std::string(path));
     return fd;
+  }
+
+  libk::Result<void, sh::Error> dup2(i32 from, i32 to) override {
+    auto it = fds.find(from);
+    if (it == fds.end()) return libk::unexpected(sh::Error::BadDescriptor);
+    fds[to] = it->second;
+    log.push_back("dup2 " + std::to_string(from) + " " + std::to_string(to));
+    return {};
   }
 
   libk::Result<void, sh::Error> close(i32 fd) override {

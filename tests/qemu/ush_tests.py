@@ -15,7 +15,8 @@ interactive-2cpu  One boot, 2 CPUs. `sh` from the kernel shell shows its prompt;
         in `ps`, `kill` of a background job and kill's errors, and `exit 3` back to the
         kernel shell. Pipelines: `cat /etc/motd | wc`, three stages, `<` into a pipeline, a
         pipeline's status, Ctrl-C on `loop | cat`. The RAM file system: `>`, `>>` and `2>&1`
-        into files in /tmp read back with `<`, `cd /tmp; pwd`, cd's error, a background
+        into files in /tmp read back with `<`, `cd /tmp; pwd`, cd's error, a built-in with
+        redirections (`cd /nosuch 2> /tmp/cd-err`), a background
         and-or list (`true && echo bg-ok > /tmp/bg || ... &`, then `wait`).
 """
 
@@ -119,6 +120,10 @@ def check_redirections(sh):
     out = sh.run("cd /tmp; pwd; echo rel > r; cat /tmp/r; cd /nosuch; echo $?; cd; pwd")
     if lines(out) != ["/tmp", "rel", "sh: cd: /nosuch: no such file", "1", "/"]:
         raise Failure("cd, a relative redirection, cd's error, cd alone:\n" + out)
+    # A built-in's redirections: applied to the shell for it, then undone.
+    out = sh.run("cd /tmp > /tmp/cd-out; pwd; cd; cd /nosuch 2> /tmp/cd-err; cat /tmp/cd-err")
+    if lines(out) != ["/tmp", "sh: cd: /nosuch: no such file"]:
+        raise Failure("a built-in with redirections:\n" + out)
     # A background and-or list runs in a forked copy of the shell, collected by wait.
     out = sh.run("true && echo bg-ok > /tmp/bg || echo no > /tmp/bg & wait; cat /tmp/bg")
     if lines(out) != ["bg-ok"]:

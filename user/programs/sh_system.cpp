@@ -106,6 +106,12 @@ libk::Result<void, Error> EmberSystem::close(i32 fd) {
   return {};
 }
 
+libk::Result<void, Error> EmberSystem::dup2(i32 from, i32 to) {
+  i64 r = ember::dup2(from, to);
+  if (r < 0) return libk::unexpected(error_of(r));
+  return {};
+}
+
 libk::Result<usize, Error> EmberSystem::read(i32 fd, char* buffer, usize size) {
   i64 r = ember::read(fd, buffer, size);
   if (r < 0) return libk::unexpected(error_of(r));

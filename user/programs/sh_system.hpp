@@ -24,6 +24,7 @@ class EmberSystem final : public sh::System {
   libk::Result<void, sh::Error> close(i32 fd) override;
   libk::Result<usize, sh::Error> read(i32 fd, char* buffer, usize size) override;
   libk::Result<void, sh::Error> chdir(const char* path) override;
+  libk::Result<void, sh::Error> dup2(i32 from, i32 to) override;
   libk::Result<i64, sh::Error> fork_run(i64 (*body)(void*), void* context) override;
   // On descriptor 0, which an interactive shell has on the terminal.
   libk::Result<void, sh::Error> set_foreground(i64 group) override;

@@ -12,7 +12,9 @@
 //              waiting (`wait` collects it); `a && b &` runs the whole list in a copy of the
 //              shell (System::fork_run), which is the job `wait` collects.
 //   built-ins  cd [DIR], exit [N], wait [PID], NAME=VALUE (only alone: the status quo of
-//              variables for one command needs an environment for programs).
+//              variables for one command needs an environment for programs). A built-in's
+//              redirections apply to the shell's own descriptors while it runs, then are
+//              undone (saved at 10-15); a built-in in a pipeline is refused.
 //   programs   a name without '/' runs /bin/NAME. Not found: status 127; could not start: 126.
 //   job control  (interactive shells: set_job_control) each pipeline runs in a process group
 //              of its own, led by its first stage; a foreground pipeline is the terminal's
@@ -67,7 +69,11 @@ class Executor {
   i64 run_chain(const Program& program, const AndOr& list, bool background);
   i64 run_in_background(const Program& program, const AndOr& list);
   i64 run_pipeline(const Program& program, const Pipeline& pipeline, bool background);
-  i64 run_builtin(const Program& program, const Command& command, const Argv& argv);
+  struct SavedFd;
+  i64 run_builtin(const Program& program, const Command& command, Argv& argv);
+  i64 run_builtin_here(const Argv& argv);
+  bool redirect_shell(const Argv& argv, libk::FixedVector<SavedFd, 6>& saved);
+  void restore_shell(libk::FixedVector<SavedFd, 6>& saved);
   i64 builtin_cd(const Argv& argv);
   i64 builtin_exit(const Argv& argv);
   i64 builtin_wait(const Argv& argv);

@@ -73,6 +73,9 @@ class System {
   [[nodiscard]] virtual libk::Result<PipeFds, Error> pipe() = 0;
   [[nodiscard]] virtual libk::Result<i32, Error> open(const char* path, u32 flags) = 0;
   [[nodiscard]] virtual libk::Result<void, Error> close(i32 fd) = 0;
+  // Makes descriptor `to` refer to what `from` does (closing `to` first); BadDescriptor if
+  // `from` is not open.
+  [[nodiscard]] virtual libk::Result<void, Error> dup2(i32 from, i32 to) = 0;
   // Reads at most `size` bytes; 0 at the end of the file.
   [[nodiscard]] virtual libk::Result<usize, Error> read(i32 fd, char* buffer, usize size) = 0;
   [[nodiscard]] virtual libk::Result<void, Error> chdir(const char* path) = 0;

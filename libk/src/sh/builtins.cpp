@@ -18,11 +18,96 @@ bool parse_i64(StringView text, i64& out) {
 
 }  // namespace
 
-i64 Executor::run_builtin(const Program&, const Command& command, const Argv& argv) {
-  if (command.redirect_count > 0) {
-    say_formatted(system_, "not supported yet: redirections on the built-in {}", argv.name());
+// A built-in runs in the shell itself, so its redirections are applied to the shell's own
+// descriptors and undone after it: each descriptor a redirection changes is first copied to
+// one of 10-15 (as shells keep theirs at 10 and above; this shell opens none there), and
+// copied back, in reverse order, once the built-in is done. `cd /tmp > f` creates f where
+// the shell was, and its messages go to f.
+struct Executor::SavedFd {
+  i32 fd, copy;  // copy -1: `fd` was not open, and is closed again afterwards
+};
+
+namespace {
+
+constexpr i32 kFirstSaveFd = 10;
+
+}  // namespace
+
+i64 Executor::run_builtin(const Program& program, const Command& command, Argv& argv) {
+  if (command.redirect_count == 0) return run_builtin_here(argv);
+  if (!plan(program, command, -1, -1, -1, argv)) {
+    say("too many redirections or redirection targets too long");
     return kStatusSyntax;
   }
+  libk::FixedVector<SavedFd, 6> saved;
+  i64 status = 1;  // a redirection failed: the built-in does not run
+  if (redirect_shell(argv, saved)) status = run_builtin_here(argv);
+  restore_shell(saved);
+  return status;
+}
+
+bool Executor::redirect_shell(const Argv& argv, libk::FixedVector<SavedFd, 6>& saved) {
+  for (const FileAction& a : argv.actions) {
+    bool known = false;
+    for (const SavedFd& s : saved) known |= s.fd == a.fd;
+    if (!known) {
+      if (saved.full()) {
+        say_formatted(system_, "{}: too many descriptors redirected (at most {})", argv.name(),
+                      saved.capacity());
+        return false;
+      }
+      i32 copy = kFirstSaveFd + i32(saved.size());
+      auto r = system_.dup2(a.fd, copy);
+      if (!r && r.error() != Error::BadDescriptor) {
+        report("dup2", argv.name(), r.error());
+        return false;
+      }
+      VERIFY(saved.push_back({a.fd, r ? copy : -1}));
+    }
+    switch (a.kind) {
+      case FileAction::Kind::Open: {
+        auto fd = system_.open(a.path, a.flags);
+        if (!fd) {
+          report("open", a.path, fd.error());
+          return false;
+        }
+        if (fd.value() == a.fd) break;
+        auto moved = system_.dup2(fd.value(), a.fd);
+        close_quietly(fd.value());
+        if (!moved) {
+          report("dup2", argv.name(), moved.error());
+          return false;
+        }
+        break;
+      }
+      case FileAction::Kind::Dup2:
+        if (a.source == a.fd) break;
+        if (auto r = system_.dup2(a.source, a.fd); !r) {
+          say_formatted(system_, "{}: descriptor {}: {}", argv.name(), a.source,
+                        abi::error_text(r.error()));
+          return false;
+        }
+        break;
+      case FileAction::Kind::Close: close_quietly(a.fd); break;
+    }
+  }
+  return true;
+}
+
+void Executor::restore_shell(libk::FixedVector<SavedFd, 6>& saved) {
+  for (usize i = saved.size(); i-- > 0;) {
+    const SavedFd& s = saved[i];
+    if (s.copy < 0) {
+      close_quietly(s.fd);
+      continue;
+    }
+    (void)system_.dup2(s.copy, s.fd);
+    close_quietly(s.copy);
+  }
+  saved.clear();
+}
+
+i64 Executor::run_builtin_here(const Argv& argv) {
   if (argv.name() == "cd") return builtin_cd(argv);
   if (argv.name() == "exit") return builtin_exit(argv);
   return builtin_wait(argv);
